@@ -1,0 +1,41 @@
+/**
+ * The one error type of the service. Everything a client can cause ends as a ScimError and is
+ * rendered by `renderScimError` as an RFC 7644 section 3.12 Error body.
+ */
+export type ScimType =
+  | "invalidFilter"
+  | "tooMany"
+  | "uniqueness"
+  | "mutability"
+  | "invalidSyntax"
+  | "invalidPath"
+  | "noTarget"
+  | "invalidValue"
+  | "invalidVers"
+  | "sensitive";
+
+export const SCIM_ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+export class ScimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly scimType?: ScimType,
+  ) {
+    super(detail);
+    this.name = "ScimError";
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      schemas: [SCIM_ERROR_SCHEMA],
+      status: String(this.status),
+      ...(this.scimType ? { scimType: this.scimType } : {}),
+      detail: this.detail,
+    };
+  }
+}
+
+export const badRequest = (scimType: ScimType, detail: string) => new ScimError(400, detail, scimType);
+export const notFound = (detail: string) => new ScimError(404, detail);
+export const conflict = (detail: string) => new ScimError(409, detail, "uniqueness");

@@ -1,0 +1,41 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/** Tenants the in-workerd suites use; each gets its own local D1 with the migrations applied. */
+const TEST_TENANTS = ["acme", "globex"];
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "drizzle"));
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                d1Databases: Object.fromEntries(TEST_TENANTS.map((t) => [`TENANT_${t.toUpperCase()}`, `test-${t}`])),
+                bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS },
+              },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["test/unit/**/*.test.ts", "test/worker/**/*.test.ts"],
+            setupFiles: ["./test/worker/setup.ts"],
+          },
+        },
+        {
+          test: {
+            name: "blackbox",
+            include: ["test/blackbox/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 180_000,
+            hookTimeout: 180_000,
+          },
+        },
+      ],
+    },
+  };
+});
