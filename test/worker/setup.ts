@@ -1,4 +1,4 @@
-import { applyD1Migrations, env } from "cloudflare:test";
+import { applyD1Migrations, type D1Migration, env } from "cloudflare:test";
 
 // Setup files run outside per-test storage isolation; applyD1Migrations skips what is applied.
 const e = env as unknown as Record<string, unknown> & { TEST_MIGRATIONS: D1Migration[]; TEST_TENANTS: string[] };
