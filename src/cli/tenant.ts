@@ -1,0 +1,160 @@
+/**
+ * `npm run tenant -- <command>`: onboard and manage tenants (DESIGN.md "Tenants").
+ * Runs on Node 22 (type stripping), drives wrangler; see ./tenants.ts for the operations.
+ */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { adminApiUrl, bindingName, databaseName, tenantUrl } from "./names.ts";
+import { addTenant, assertValidSlug, findTenant, listTenants, migrateAll, removeTenant, rotateToken, TenantUsageError } from "./tenants.ts";
+import { isTokenScope, type MintedToken } from "./tokens.ts";
+import type { WranglerTarget } from "./wrangler.ts";
+
+export * from "./tenants.ts";
+export * from "./wrangler.ts";
+
+export const DEFAULT_CONFIG = "wrangler.toml";
+export const DEFAULT_URL_BASE = "http://127.0.0.1:8787";
+const REMOTE_URL_PLACEHOLDER = "https://<your-worker-host>";
+
+export const USAGE = `Usage: npm run tenant -- <command> [options]
+
+Commands:
+  add <slug>                          create the tenant's database and binding, apply migrations,
+                                      mint its SCIM and admin tokens (printed once)
+  list                                list the tenants bound in the config
+  rotate-token <slug> [--scope S]     replace the tenant's token (S: scim (default) or admin);
+                                      the old one stops at once
+  migrate                             apply pending migrations to every tenant database
+  remove <slug>                       unbind the tenant and stop its tokens
+                                      (--remote also deletes its database: needs --yes)
+
+Options:
+  --remote              act on the Cloudflare account (default: local state)
+  --config <path>       wrangler config file (default: ${DEFAULT_CONFIG})
+  --persist-to <dir>    local state directory, as for \`wrangler dev --persist-to\`
+  --url-base <url>      base of the printed Tenant URL (local default: ${DEFAULT_URL_BASE})
+  --yes                 confirm a destructive remote command
+  --help                show this help
+
+A slug is lower-case letters and digits with single inner hyphens, at most 40 characters.`;
+
+export interface Output {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const consoleOutput: Output = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      remote: { type: "boolean", default: false },
+      config: { type: "string", default: DEFAULT_CONFIG },
+      "persist-to": { type: "string" },
+      "url-base": { type: "string" },
+      scope: { type: "string", default: "scim" },
+      yes: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+}
+
+function printToken(io: Output, label: string, token: MintedToken): void {
+  io.out(`  ${label.padEnd(14)}${token.token}`);
+}
+
+/** Runs one command; returns the process exit code (2: bad arguments, nothing changed). */
+export async function runTenantCommand(argv: string[], io: Output = consoleOutput): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.err(`error: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const [command, slug, ...extra] = positionals;
+  const target: WranglerTarget = { configPath: values.config, remote: values.remote, persistTo: values["persist-to"] };
+  const urlBase = values["url-base"] ?? (target.remote ? REMOTE_URL_PLACEHOLDER : DEFAULT_URL_BASE);
+  const where = target.remote ? "Cloudflare account" : "local";
+
+  try {
+    if (extra.length > 0) throw new TenantUsageError(`unexpected argument "${extra[0]}"`);
+    switch (command) {
+      case "add": {
+        const { scim, admin } = await addTenant(target, slug);
+        io.out(`Tenant "${slug}" is ready (${where}). The tokens are shown only now: just their hashes are stored.`);
+        io.out(`  ${"Tenant URL".padEnd(14)}${tenantUrl(urlBase, slug!)}`);
+        printToken(io, "Secret Token", scim);
+        printToken(io, "Admin token", admin);
+        io.out(`  ${"Admin API".padEnd(14)}${adminApiUrl(urlBase, slug!)}`);
+        io.out(
+          target.remote
+            ? `Deploy the Worker (npx wrangler deploy --config ${target.configPath}) so it gets the binding ${bindingName(slug!)}.`
+            : `A running \`wrangler dev\` needs a restart to see the new binding.`,
+        );
+        return 0;
+      }
+      case "list": {
+        if (slug !== undefined) throw new TenantUsageError(`unexpected argument "${slug}"`);
+        const tenants = listTenants(target);
+        if (tenants.length === 0) io.out(`No tenants in ${target.configPath}.`);
+        for (const t of tenants) io.out(`${t.slug.padEnd(24)}${t.binding.padEnd(32)}${t.databaseName.padEnd(30)}${t.databaseId}`);
+        return 0;
+      }
+      case "rotate-token": {
+        const scope = values.scope;
+        if (!isTokenScope(scope)) throw new TenantUsageError(`unknown scope "${scope}" (use scim or admin)`);
+        const token = await rotateToken(target, slug, scope);
+        io.out(`New ${scope} token of "${slug}" (${where}); the previous one no longer works. Shown only now:`);
+        printToken(io, scope === "scim" ? "Secret Token" : "Admin token", token);
+        return 0;
+      }
+      case "migrate": {
+        if (slug !== undefined) throw new TenantUsageError(`unexpected argument "${slug}"`);
+        const tenants = await migrateAll(target, (t) => io.out(`Migrating ${t.databaseName} (${where})...`));
+        io.out(`Migrations applied to ${tenants.length} tenant database(s).`);
+        return 0;
+      }
+      case "remove": {
+        assertValidSlug(slug);
+        if (!findTenant(target, slug)) throw new TenantUsageError(`unknown tenant "${slug}" (no binding in ${target.configPath})`);
+        if (target.remote && !values.yes) {
+          throw new TenantUsageError(
+            `removing "${slug}" with --remote deletes database ${databaseName(slug)} and all its data from the Cloudflare account; add --yes to confirm`,
+          );
+        }
+        await removeTenant(target, slug);
+        io.out(`Tenant "${slug}" removed from ${target.configPath}; its tokens no longer work.`);
+        if (!target.remote) io.out(`Its local data stays in the state directory until that is deleted.`);
+        return 0;
+      }
+      case undefined:
+        throw new TenantUsageError("missing command");
+      default:
+        throw new TenantUsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof TenantUsageError) {
+      io.err(`error: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.err(`error: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href;
+}
+
+if (isMain()) process.exitCode = await runTenantCommand(process.argv.slice(2));
