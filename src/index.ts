@@ -1,6 +1,6 @@
-import { Hono } from "hono";
+import { app } from "./app";
+import type { Env } from "./platform/env";
 
-const app = new Hono();
-app.get("/healthz", (c) => c.text("ok"));
+export { GroupMembership } from "./membership/durable-object";
 
-export default app;
+export default { fetch: app.fetch } satisfies ExportedHandler<Env>;

@@ -1,0 +1,18 @@
+import { Hono } from "hono";
+import { tenantAuth } from "./http/tenant";
+import { onError, renderScimError } from "./http/respond";
+import type { AppBindings } from "./platform/env";
+import { ScimError } from "./scim/errors";
+import { scimRoutes } from "./scim/routes";
+
+export const SCIM_PREFIX = "/scim/v2";
+
+export const app = new Hono<AppBindings>({ strict: false });
+
+app.get("/healthz", (c) => c.text("ok"));
+
+app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantAuth("scim", SCIM_PREFIX));
+app.route(`/t/:tenant${SCIM_PREFIX}`, scimRoutes);
+
+app.onError(onError);
+app.notFound((c) => renderScimError(new ScimError(404, `No resource at ${new URL(c.req.url).pathname}.`)));

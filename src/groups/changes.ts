@@ -1,0 +1,113 @@
+import { ScimError, badRequest, notFound } from "../scim/errors";
+import type { GroupPatchPlan } from "../scim/group-patch";
+import { checkIfMatch } from "../scim/meta";
+import { type ScimDoc, normalizeResource } from "../scim/normalize";
+import { applyPatch } from "../scim/patch";
+import { GROUP_RESOURCE } from "../scim/schema/resources";
+import { runWrites } from "../users/repo";
+import { assertMembersAllowed, membershipDelta } from "./members";
+import {
+  addMembersStatement,
+  findGroup,
+  keepOnlyMembersStatement,
+  removeMembersStatement,
+  updateGroupStatement,
+} from "./repo";
+import { ALL_USERS_GROUP_ID, type GroupRow } from "./row";
+
+/** A write to one group's membership; serialised by that group's Durable Object. */
+export type GroupChange =
+  | { kind: "patch"; plan: GroupPatchPlan; ifMatch?: string }
+  | { kind: "replace"; body: unknown; ifMatch?: string }
+  | { kind: "delete"; ifMatch?: string };
+
+/**
+ * Applies one change: read, validate everything, then write it all as one D1 batch (a
+ * transaction), so a refused request leaves the group exactly as it was. Must run inside the
+ * group's sequencer: the membership delta read here is only valid until the next writer.
+ */
+export async function applyGroupChange(db: D1Database, groupId: string, change: GroupChange): Promise<GroupRow | null> {
+  const row = await findGroup(db, groupId);
+  if (!row) throw notFound(`Group ${groupId} not found.`);
+  if (row.source === "builtin") {
+    throw new ScimError(403, `"${row.display_name}" is the built-in group of every tenant; SCIM cannot change or delete it (P16).`);
+  }
+  checkIfMatch(change.ifMatch, row.version);
+  if (change.kind === "delete") {
+    await deleteGroup(db, groupId);
+    return null;
+  }
+  const stored = JSON.parse(row.doc) as ScimDoc;
+  const { doc, members } = change.kind === "patch" ? patched(stored, change.plan) : replaced(stored, change.body);
+  if (typeof doc.displayName !== "string" || doc.displayName.trim() === "") {
+    throw badRequest("invalidValue", "displayName is required and must not be blank.");
+  }
+  await assertMembersAllowed(db, members.keepOnly ?? members.add);
+  const delta = await membershipDelta(db, groupId, members);
+  const docChanged = JSON.stringify(doc) !== JSON.stringify(stored);
+  if (!docChanged && delta.added === 0 && delta.removed === 0) return row;
+  const now = new Date().toISOString();
+  const writes: D1PreparedStatement[] = [];
+  if (members.keepOnly) writes.push(keepOnlyMembersStatement(db, groupId, members.keepOnly));
+  if (members.remove.length) writes.push(removeMembersStatement(db, groupId, members.remove));
+  const toAdd = members.keepOnly ?? members.add;
+  if (toAdd.length) writes.push(addMembersStatement(db, groupId, toAdd));
+  // The version moves with every membership change too (meta.version / ETag).
+  writes.push(updateGroupStatement(db, { id: groupId, doc, now }));
+  await runWrites(db, writes);
+  return { ...row, display_name: String(doc.displayName), external_id: (doc.externalId as string) ?? null, doc: JSON.stringify(doc), version: row.version + 1, last_modified: now };
+}
+
+interface MemberChange {
+  add: string[];
+  remove: string[];
+  keepOnly?: string[];
+}
+
+function patched(stored: ScimDoc, plan: GroupPatchPlan): { doc: ScimDoc; members: MemberChange } {
+  const doc = plan.other.length ? applyPatch(stored, plan.other, GROUP_RESOURCE).doc : stored;
+  const keepOnly = plan.replaceMembers ?? (plan.removeAllMembers ? plan.add : undefined);
+  return { doc, members: { add: plan.add, remove: keepOnly ? [] : plan.remove, keepOnly } };
+}
+
+/** PUT: displayName and externalId from the body; members replaced when given, kept when omitted (P12). */
+function replaced(stored: ScimDoc, body: unknown): { doc: ScimDoc; members: MemberChange } {
+  const { doc: incoming } = normalizeResource(body, GROUP_RESOURCE);
+  const { members, ...rest } = incoming;
+  const doc = { ...stored, ...rest };
+  if (members === undefined) return { doc, members: { add: [], remove: [] } };
+  return { doc, members: { add: [], remove: [], keepOnly: memberIds(members) } };
+}
+
+export function memberIds(members: unknown): string[] {
+  if (!Array.isArray(members)) return [];
+  const ids = members.map((m) => (typeof m === "string" ? m : (m as { value?: unknown })?.value));
+  if (ids.some((v) => typeof v !== "string" || v === "")) throw badRequest("invalidValue", "Each member needs a string value (a user id).");
+  return [...new Set(ids as string[])];
+}
+
+/**
+ * P16: the group goes; each former member is disabled (P9 style, the user stays) and becomes a
+ * member of "All Users". One batch: no moment exists where a member is neither in the group
+ * nor in "All Users". Writing All Users' rows here without its sequencer is safe because SCIM
+ * never changes that group and INSERT OR IGNORE is idempotent.
+ */
+async function deleteGroup(db: D1Database, groupId: string): Promise<void> {
+  const now = new Date().toISOString();
+  await runWrites(db, [
+    db
+      .prepare(
+        `UPDATE users SET active = 0, doc = json_set(doc, '$.active', json('false')), version = version + 1, last_modified = ?2
+         WHERE active = 1 AND id IN (SELECT member_id FROM group_members WHERE group_id = ?1)`,
+      )
+      .bind(groupId, now),
+    db
+      .prepare(`INSERT OR IGNORE INTO group_members (group_id, member_id) SELECT ?2, member_id FROM group_members WHERE group_id = ?1`)
+      .bind(groupId, ALL_USERS_GROUP_ID),
+    db
+      .prepare(`UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1`)
+      .bind(ALL_USERS_GROUP_ID, now),
+    db.prepare("DELETE FROM group_members WHERE group_id = ?1").bind(groupId),
+    db.prepare("DELETE FROM groups WHERE id = ?1").bind(groupId),
+  ]);
+}

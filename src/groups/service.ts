@@ -1,0 +1,42 @@
+import type { GroupSequencer } from "../membership/sequencer";
+import { badRequest, notFound } from "../scim/errors";
+import { planGroupPatch } from "../scim/group-patch";
+import { normalizeResource } from "../scim/normalize";
+import { GROUP_RESOURCE } from "../scim/schema/resources";
+import { runWrites } from "../users/repo";
+import { memberIds } from "./changes";
+import { assertMembersAllowed } from "./members";
+import { addMembersStatement, findGroup, insertGroupStatement } from "./repo";
+import type { GroupRow } from "./row";
+
+/**
+ * A new group's id is unknown to anyone until this request answers, so its first members are
+ * written here directly, in the same batch as the group, without going through a sequencer.
+ */
+export async function createGroup(db: D1Database, body: unknown): Promise<GroupRow> {
+  const { doc } = normalizeResource(body, GROUP_RESOURCE);
+  const { members, ...rest } = doc;
+  if (typeof rest.displayName !== "string" || rest.displayName.trim() === "") {
+    throw badRequest("invalidValue", "displayName is required and must not be blank.");
+  }
+  const ids = memberIds(members);
+  await assertMembersAllowed(db, ids);
+  const id = crypto.randomUUID();
+  const now = new Date().toISOString();
+  await runWrites(db, [insertGroupStatement(db, { id, doc: rest, now }), ...(ids.length ? [addMembersStatement(db, id, ids)] : [])]);
+  return { id, display_name: rest.displayName, external_id: (rest.externalId as string) ?? null, source: "scim", doc: JSON.stringify(rest), version: 1, created: now, last_modified: now };
+}
+
+export async function getGroup(db: D1Database, id: string): Promise<GroupRow> {
+  const row = await findGroup(db, id);
+  if (!row) throw notFound(`Group ${id} not found.`);
+  return row;
+}
+
+export const patchGroup = (seq: GroupSequencer, id: string, ops: unknown, ifMatch?: string) =>
+  seq.change(id, { kind: "patch", plan: planGroupPatch(ops), ifMatch }) as Promise<GroupRow>;
+
+export const replaceGroup = (seq: GroupSequencer, id: string, body: unknown, ifMatch?: string) =>
+  seq.change(id, { kind: "replace", body, ifMatch }) as Promise<GroupRow>;
+
+export const deleteGroup = (seq: GroupSequencer, id: string, ifMatch?: string) => seq.change(id, { kind: "delete", ifMatch });

@@ -1,0 +1,42 @@
+import { DurableObject } from "cloudflare:workers";
+import { applyGroupChange, type GroupChange } from "../groups/changes";
+import type { GroupRow } from "../groups/row";
+import type { Env } from "../platform/env";
+import { ScimError } from "../scim/errors";
+import { tenantDatabase } from "../tenants/resolve";
+
+/** Error properties do not survive RPC, so expected failures travel as values (DESIGN.md). */
+export type ChangeResult =
+  | { ok: true; row: GroupRow | null }
+  | { ok: false; error: { status: number; detail: string; scimType?: ScimError["scimType"] } };
+
+/**
+ * One instance per (tenant, group), named `<tenant>:<groupId>`. Every write touching the
+ * group's membership runs here, one at a time, in arrival order.
+ *
+ * Awaiting D1 opens the object's input gate, so without an explicit queue a second call would
+ * interleave with the first between its read and its write (measured: 50 concurrent
+ * read-modify-writes ended at 2 members). The promise chain below is that queue.
+ */
+export class GroupMembership extends DurableObject<Env> {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  async change(tenant: string, groupId: string, change: GroupChange): Promise<ChangeResult> {
+    return this.serially(async () => {
+      const db = tenantDatabase(this.env, tenant);
+      if (!db) return { ok: false, error: { status: 404, detail: `No tenant "${tenant}".` } };
+      try {
+        return { ok: true, row: await applyGroupChange(db, groupId, change) };
+      } catch (e) {
+        if (e instanceof ScimError) return { ok: false, error: { status: e.status, detail: e.detail, scimType: e.scimType } };
+        throw e;
+      }
+    });
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(task, task);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,57 @@
+import { MAX_BODY_BYTES } from "../http/body";
+import { listResponse, MAX_PAGE_SIZE } from "./list";
+import type { ResourceSchema, SchemaDef } from "./schema/types";
+
+/** RFC 7643 section 5: exactly what is supported, and what is not (bulk, password change). */
+export function serviceProviderConfig(baseUrl: string) {
+  return {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+    documentationUri: "https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
+    patch: { supported: true },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    filter: { supported: true, maxResults: MAX_PAGE_SIZE },
+    changePassword: { supported: false },
+    sort: { supported: true },
+    etag: { supported: true },
+    authenticationSchemes: [
+      {
+        type: "oauthbearertoken",
+        name: "OAuth Bearer Token",
+        description: "The tenant's Secret Token, sent as `Authorization: Bearer <token>`.",
+        primary: true,
+      },
+    ],
+    maxPayloadSize: MAX_BODY_BYTES,
+    meta: { resourceType: "ServiceProviderConfig", location: `${baseUrl}/ServiceProviderConfig` },
+  };
+}
+
+export function resourceTypeOf(rs: ResourceSchema, baseUrl: string) {
+  return {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+    id: rs.name,
+    name: rs.name,
+    endpoint: rs.endpoint,
+    description: rs.core.description,
+    schema: rs.core.id,
+    schemaExtensions: rs.extensions.map((e) => ({ schema: e.id, required: false })),
+    meta: { resourceType: "ResourceType", location: `${baseUrl}/ResourceTypes/${rs.name}` },
+  };
+}
+
+export function schemaOf(s: SchemaDef, baseUrl: string) {
+  return {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    attributes: s.attributes,
+    meta: { resourceType: "Schema", location: `${baseUrl}/Schemas/${s.id}` },
+  };
+}
+
+export const resourceTypeList = (resources: ResourceSchema[], baseUrl: string) =>
+  listResponse(resources.map((r) => resourceTypeOf(r, baseUrl)), resources.length, 1);
+
+export const schemaList = (schemas: SchemaDef[], baseUrl: string) =>
+  listResponse(schemas.map((s) => schemaOf(s, baseUrl)), schemas.length, 1);

@@ -1,0 +1,68 @@
+import { badRequest } from "./errors";
+
+export const LIST_RESPONSE_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+export const SEARCH_REQUEST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+/** Page size when the client gives none, and the most we return in one page (ServiceProviderConfig filter.maxResults). */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+export interface ListQuery {
+  filter?: string;
+  startIndex: number;
+  count: number;
+  sortBy?: string;
+  sortOrder: "ascending" | "descending";
+  attributes?: string;
+  excludedAttributes?: string;
+}
+
+type Raw = Record<string, unknown>;
+
+/**
+ * RFC 7644 section 3.4.2.4: startIndex below 1 is taken as 1 and a negative count as 0;
+ * a value that is not an integer is a client error. Parameter names are case-insensitive
+ * here because some clients send `StartIndex`.
+ */
+export function parseListQuery(raw: Raw): ListQuery {
+  const get = (name: string): unknown => {
+    const key = Object.keys(raw).find((k) => k.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : raw[key];
+  };
+  const text = (name: string): string | undefined => {
+    const v = get(name);
+    if (v === undefined || v === null || v === "") return undefined;
+    if (Array.isArray(v)) return v.map(String).join(",");
+    if (typeof v !== "string") throw badRequest("invalidValue", `"${name}" must be a string.`);
+    return v;
+  };
+  const int = (name: string): number | undefined => {
+    const v = get(name);
+    if (v === undefined || v === null || v === "") return undefined;
+    const n = typeof v === "number" ? v : /^-?\d+$/.test(String(v).trim()) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n)) throw badRequest("invalidValue", `"${name}" must be an integer.`);
+    return n;
+  };
+  const order = text("sortOrder")?.toLowerCase();
+  if (order !== undefined && order !== "ascending" && order !== "descending") {
+    throw badRequest("invalidValue", `"sortOrder" must be "ascending" or "descending".`);
+  }
+  return {
+    filter: text("filter"),
+    startIndex: Math.max(1, int("startIndex") ?? 1),
+    count: Math.min(MAX_PAGE_SIZE, Math.max(0, int("count") ?? DEFAULT_PAGE_SIZE)),
+    sortBy: text("sortBy"),
+    sortOrder: order === "descending" ? "descending" : "ascending",
+    attributes: text("attributes"),
+    excludedAttributes: text("excludedAttributes"),
+  };
+}
+
+export function listResponse(resources: unknown[], totalResults: number, startIndex: number) {
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults,
+    itemsPerPage: resources.length,
+    startIndex,
+    Resources: resources,
+  };
+}

@@ -1,0 +1,33 @@
+import { Hono } from "hono";
+import { scimJson } from "../http/respond";
+import type { AppBindings } from "../platform/env";
+import { groupRoutes } from "../groups/routes";
+import { userRoutes } from "../users/routes";
+import { resourceTypeList, resourceTypeOf, schemaList, schemaOf, serviceProviderConfig } from "./discovery";
+import { notFound } from "./errors";
+import { USER_RESOURCE, GROUP_RESOURCE } from "./schema/resources";
+
+const RESOURCES = [USER_RESOURCE, GROUP_RESOURCE];
+const SCHEMAS = RESOURCES.flatMap((r) => [r.core, ...r.extensions]);
+
+/** The SCIM API of one tenant, mounted under /t/:tenant/scim/v2 after authentication. */
+export const scimRoutes = new Hono<AppBindings>();
+
+scimRoutes.route("/Users", userRoutes);
+scimRoutes.route("/Groups", groupRoutes);
+
+scimRoutes.get("/ServiceProviderConfig", (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
+// Microsoft's reference Postman collection asks for this older name.
+scimRoutes.get("/serviceConfiguration", (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
+scimRoutes.get("/ResourceTypes", (c) => scimJson(resourceTypeList(RESOURCES, c.var.baseUrl)));
+scimRoutes.get("/ResourceTypes/:name", (c) => {
+  const rs = RESOURCES.find((r) => r.name.toLowerCase() === c.req.param("name").toLowerCase());
+  if (!rs) throw notFound(`No resource type "${c.req.param("name")}".`);
+  return scimJson(resourceTypeOf(rs, c.var.baseUrl));
+});
+scimRoutes.get("/Schemas", (c) => scimJson(schemaList(SCHEMAS, c.var.baseUrl)));
+scimRoutes.get("/Schemas/:id", (c) => {
+  const s = SCHEMAS.find((x) => x.id.toLowerCase() === c.req.param("id").toLowerCase());
+  if (!s) throw notFound(`No schema "${c.req.param("id")}".`);
+  return scimJson(schemaOf(s, c.var.baseUrl));
+});

@@ -1,0 +1,47 @@
+import { ScimError } from "../scim/errors";
+import { type TokenRecord, type TokenScope, TOKEN_PATTERN, sha256Hex, tokenKvKey } from "./tokens";
+
+/** Why a token was refused; never sent to the client (401 says nothing more), useful in tests. */
+export type AuthFailure = "missing" | "malformed" | "unknown" | "other-tenant" | "wrong-scope" | "revoked";
+export type AuthResult = { ok: true; tokenId: string } | { ok: false; reason: AuthFailure };
+
+const BEARER = /^Bearer +(\S+) *$/i;
+
+/**
+ * Verifies a bearer token for one tenant and scope. KV maps the hash to its tenant; the
+ * tenant's D1 `tokens` table is the truth for revocation because KV is eventually consistent
+ * (a rotated token may still be in KV for 60 s or more elsewhere, P2).
+ */
+export async function verifyBearer(
+  header: string | undefined,
+  tenant: string,
+  scope: TokenScope,
+  kv: KVNamespace,
+  db: D1Database,
+): Promise<AuthResult> {
+  if (!header) return { ok: false, reason: "missing" };
+  const token = BEARER.exec(header)?.[1];
+  if (!token || !TOKEN_PATTERN.test(token)) return { ok: false, reason: "malformed" };
+  const hash = await sha256Hex(token);
+  const record = await kv.get<TokenRecord>(tokenKvKey(hash), "json");
+  if (!record) return { ok: false, reason: "unknown" };
+  if (record.tenant !== tenant) return { ok: false, reason: "other-tenant" };
+  if (record.scope !== scope) return { ok: false, reason: "wrong-scope" };
+  const row = await db
+    .prepare("SELECT hash FROM tokens WHERE id = ?1 AND scope = ?2 AND revoked IS NULL")
+    .bind(record.tokenId, scope)
+    .first<{ hash: string }>();
+  if (!row || !timingSafeEqualText(row.hash, hash)) return { ok: false, reason: "revoked" };
+  return { ok: true, tokenId: record.tokenId };
+}
+
+/** Constant-time comparison of two hex digests, so timing reveals nothing of the stored hash. */
+function timingSafeEqualText(a: string, b: string): boolean {
+  const enc = new TextEncoder();
+  const x = enc.encode(a);
+  const y = enc.encode(b);
+  if (x.byteLength !== y.byteLength) return false;
+  return crypto.subtle.timingSafeEqual(x, y);
+}
+
+export const unauthorized = () => new ScimError(401, "Authentication failed: a valid bearer token for this tenant is required.");

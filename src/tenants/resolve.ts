@@ -1,0 +1,12 @@
+import type { Env } from "../platform/env";
+import { isTenantSlug, tenantBinding } from "./slug";
+
+/**
+ * The tenant's D1 database, or undefined when no such tenant is bound to this Worker.
+ * Bindings are fixed at deploy time (DESIGN.md, Storage), so resolution is a property lookup.
+ */
+export function tenantDatabase(env: Env, slug: string): D1Database | undefined {
+  if (!isTenantSlug(slug)) return undefined;
+  const db = env[tenantBinding(slug)];
+  return db && typeof (db as D1Database).prepare === "function" ? db : undefined;
+}

@@ -1,0 +1,64 @@
+import { conflict } from "../scim/errors";
+import type { SqlPage } from "../scim/page";
+import type { ScimDoc } from "../scim/normalize";
+import { type UserRow, type UserSource, userColumns } from "./row";
+
+const USER_COLUMNS = "u.id, u.user_name, u.external_id, u.display_name, u.active, u.source, u.doc, u.version, u.created, u.last_modified";
+
+export async function findUser(db: D1Database, id: string): Promise<UserRow | null> {
+  return db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?1`).bind(id).first<UserRow>();
+}
+
+/** Count and page in one D1 round trip: a batch runs its statements in one transaction. */
+export async function listUsers(db: D1Database, page: SqlPage): Promise<{ total: number; rows: UserRow[] }> {
+  const { sql, params } = page.where;
+  const n = params.length;
+  const [count, rows] = await db.batch([
+    db.prepare(`SELECT count(*) AS n FROM users u WHERE ${sql}`).bind(...params),
+    db
+      .prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE ${sql} ORDER BY ${page.orderBy} LIMIT ?${n + 1} OFFSET ?${n + 2}`)
+      .bind(...params, page.limit, page.offset),
+  ]);
+  return { total: (count.results[0] as { n: number }).n, rows: rows.results as UserRow[] };
+}
+
+export function insertUserStatement(db: D1Database, row: { id: string; doc: ScimDoc; source: UserSource; now: string }) {
+  const c = userColumns(row.doc);
+  return db
+    .prepare(
+      `INSERT INTO users (id, user_name, external_id, display_name, active, source, doc, version, created, last_modified)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)`,
+    )
+    .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now);
+}
+
+/**
+ * Optimistic concurrency: the update applies only if the row is still at the version the
+ * change was computed from; otherwise the caller re-reads and re-applies (no lost update).
+ */
+export function updateUserStatement(db: D1Database, row: { id: string; doc: ScimDoc; version: number; source: UserSource; now: string }) {
+  const c = userColumns(row.doc);
+  return db
+    .prepare(
+      `UPDATE users SET user_name = ?2, external_id = ?3, display_name = ?4, active = ?5, source = ?6, doc = ?7,
+         version = version + 1, last_modified = ?8
+       WHERE id = ?1 AND version = ?9`,
+    )
+    .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now, row.version);
+}
+
+/** Runs write statements as one transaction and maps constraint violations to SCIM errors. */
+export async function runWrites(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+  try {
+    return await db.batch(statements);
+  } catch (e) {
+    throw mapConstraint(e);
+  }
+}
+
+function mapConstraint(e: unknown): unknown {
+  const msg = String((e as Error)?.message ?? e);
+  if (msg.includes("UNIQUE constraint failed: users.user_name")) return conflict("A user with this userName already exists.");
+  if (msg.includes("UNIQUE constraint failed: groups.display_name")) return conflict("A group with this displayName already exists.");
+  return e;
+}

@@ -1,0 +1,90 @@
+import { badRequest } from "../scim/errors";
+import type { ScimDoc } from "../scim/normalize";
+import type { ResolvedAttr } from "../scim/resolve";
+
+/** Blank in the sense of P7: null, empty, or only whitespace. */
+export const isBlank = (v: unknown): boolean =>
+  v === null || v === undefined || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
+
+/** P6: these name parts may never be blank on create, migration or update. */
+const REQUIRED_NAME_PARTS = ["givenName", "familyName"] as const;
+const NAME_PARTS_NOT_BLANK = ["givenName", "familyName", "formatted"] as const;
+
+const p6 = (part: string) =>
+  badRequest("invalidValue", `name.${part} must not be blank (P6): given name, family name and formatted name are required.`);
+
+/** PATCH hook: a blank value for a P6 name part is refused instead of being skipped as P7 says. */
+export function refuseBlankNamePart(attr: ResolvedAttr): void {
+  if (attr.key === "name") throw p6("givenName");
+  const part = NAME_PARTS_NOT_BLANK.find((p) => attr.key === `name.${p.toLowerCase()}`);
+  if (part) throw p6(part);
+}
+
+/** P6 for an explicit request body (POST or PUT): a present-but-blank name part is refused. */
+export function refuseBlankNamePartsIn(body: ScimDoc): void {
+  const name = body.name as Record<string, unknown> | undefined | null;
+  if (name === null) throw p6("givenName");
+  if (!name || typeof name !== "object") return;
+  for (const part of NAME_PARTS_NOT_BLANK) if (part in name && isBlank(name[part])) throw p6(part);
+}
+
+/** Invariants every stored user satisfies; checked after each create and update. */
+export function validateUser(doc: ScimDoc): void {
+  if (typeof doc.userName !== "string" || doc.userName.trim() === "") {
+    throw badRequest("invalidValue", "userName is required and must not be blank.");
+  }
+  const emails = Array.isArray(doc.emails) ? (doc.emails as Record<string, unknown>[]) : [];
+  if (!emails.some((e) => typeof e?.value === "string" && e.value.trim() !== "")) {
+    throw badRequest("invalidValue", "An email address is required (P5): emails must hold at least one value.");
+  }
+  const name = (doc.name ?? {}) as Record<string, unknown>;
+  for (const part of REQUIRED_NAME_PARTS) if (isBlank(name[part])) throw p6(part);
+}
+
+/** P8: a suspended user cannot be provisioned. */
+export function refuseSuspendedCreate(doc: ScimDoc): void {
+  if (doc.active === false) {
+    throw badRequest("invalidValue", "A user cannot be provisioned with active=false (P8): suspended users are not created.");
+  }
+}
+
+/** Drops blank values (P7) recursively so that they never reach storage. */
+export function withoutBlanks<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map(withoutBlanks).filter((v) => !isBlank(v) && !isEmptyObject(v)) as T;
+  }
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const clean = withoutBlanks(v);
+      if (!isBlank(clean) && !isEmptyObject(clean)) out[k] = clean;
+    }
+    return out as T;
+  }
+  return value;
+}
+
+const isEmptyObject = (v: unknown) => !!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0;
+
+/**
+ * PUT under P7 and P12: a provided, non-blank value replaces the stored one; an absent or blank
+ * one leaves it as it is (Entra omits attributes whose mapping was removed, and sends blanks for
+ * cleared sources: the product keeps stored values in both cases). Complex single-valued
+ * attributes (name, the extension objects, manager) merge per sub-attribute; multi-valued ones
+ * are replaced as a whole when a non-empty list is given.
+ */
+export function mergeReplace(stored: ScimDoc, incoming: ScimDoc): ScimDoc {
+  const clean = withoutBlanks(incoming);
+  return mergeObjects(stored, clean);
+}
+
+function mergeObjects(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = isPlainObject(prev) && isPlainObject(v) ? mergeObjects(prev, v) : v;
+  }
+  return out;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);

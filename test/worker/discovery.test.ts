@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { newClient } from "./helpers";
+
+describe("discovery", () => {
+  it("ServiceProviderConfig says what is supported and what is not", async () => {
+    const c = await newClient();
+    const res = await c.get("/ServiceProviderConfig");
+    expect(res.status).toBe(200);
+    const spc = await res.json<any>();
+    expect(spc).toMatchObject({
+      patch: { supported: true },
+      bulk: { supported: false },
+      filter: { supported: true },
+      sort: { supported: true },
+      etag: { supported: true },
+      changePassword: { supported: false },
+    });
+    expect(spc.authenticationSchemes[0].type).toBe("oauthbearertoken");
+  });
+
+  it("ResourceTypes lists Users first with the enterprise extension", async () => {
+    const c = await newClient();
+    const rt = await (await c.get("/ResourceTypes")).json<any>();
+    expect(rt.Resources[0]).toMatchObject({
+      name: "User",
+      endpoint: "/Users",
+      schemaExtensions: [{ schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", required: false }],
+    });
+    expect((await c.get("/ResourceTypes/User")).status).toBe(200);
+  });
+
+  it("Schemas describes the User attributes with their case rules", async () => {
+    const c = await newClient();
+    const schemas = await (await c.get("/Schemas")).json<any>();
+    const user = schemas.Resources.find((s: any) => s.id === "urn:ietf:params:scim:schemas:core:2.0:User");
+    const userName = user.attributes.find((a: any) => a.name === "userName");
+    expect(userName).toMatchObject({ caseExact: false, uniqueness: "server", required: true });
+    const one = await c.get("/Schemas/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
+    expect((await one.json<any>()).attributes.map((a: any) => a.name)).toContain("department");
+  });
+});

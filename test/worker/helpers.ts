@@ -1,0 +1,94 @@
+import { SELF, env } from "cloudflare:test";
+import { type TokenScope, mintToken, sha256Hex, tokenKvKey } from "../../src/tenants/tokens";
+
+export const ORIGIN = "https://scim.test";
+type TestEnv = { TOKENS: KVNamespace } & Record<string, unknown>;
+const e = env as unknown as TestEnv;
+
+export const tenantDb = (tenant: string) => e[`TENANT_${tenant.toUpperCase()}`] as D1Database;
+
+/** Onboards a token the way the tenant CLI does: hash in the tenant's D1 and in KV. */
+export async function issueToken(tenant: string, scope: TokenScope = "scim"): Promise<{ token: string; id: string }> {
+  const token = mintToken(scope);
+  const hash = await sha256Hex(token);
+  const id = crypto.randomUUID();
+  await tenantDb(tenant)
+    .prepare("INSERT INTO tokens (id, scope, hash, created) VALUES (?1, ?2, ?3, ?4)")
+    .bind(id, scope, hash, new Date().toISOString())
+    .run();
+  await e.TOKENS.put(tokenKvKey(hash), JSON.stringify({ tenant, tokenId: id, scope }));
+  return { token, id };
+}
+
+export interface Client {
+  base: string;
+  fetch(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  get(path: string): Promise<Response>;
+  post(path: string, body: unknown): Promise<Response>;
+  put(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  patch(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  del(path: string): Promise<Response>;
+}
+
+/** A SCIM client for one tenant, talking to the Worker through its real fetch handler. */
+export function scimClient(tenant: string, token: string): Client {
+  const base = `${ORIGIN}/t/${tenant}/scim/v2`;
+  const f = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    SELF.fetch(base + path, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { "Content-Type": "application/scim+json" } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+  return {
+    base,
+    fetch: f,
+    get: (p) => f("GET", p),
+    post: (p, b) => f("POST", p, b),
+    put: (p, b, h) => f("PUT", p, b, h),
+    patch: (p, b, h) => f("PATCH", p, b, h),
+    del: (p) => f("DELETE", p),
+  };
+}
+
+export async function newClient(tenant = "acme"): Promise<Client> {
+  const { token } = await issueToken(tenant);
+  return scimClient(tenant, token);
+}
+
+let seq = 0;
+/** A valid Entra-shaped user with a unique userName. */
+export function entraUser(over: Record<string, unknown> = {}): Record<string, unknown> {
+  const n = `${Date.now().toString(36)}${(seq++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+    externalId: `ext-${n}`,
+    userName: `user-${n}@contoso.com`,
+    active: true,
+    displayName: `User ${n}`,
+    emails: [{ primary: true, type: "work", value: `user-${n}@contoso.com` }],
+    name: { formatted: `Given ${n} Family`, familyName: "Family", givenName: `Given${n}` },
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "Sales" },
+    ...over,
+  };
+}
+
+export async function createUser(c: Client, over: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const res = await c.post("/Users", entraUser(over));
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export const patchOp = (...ops: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+
+/** Asserts the SCIM error shape of RFC 7644 3.12 and returns the body. */
+export async function scimError(res: Response): Promise<{ status: string; scimType?: string; detail: string; schemas: string[] }> {
+  const body = (await res.json()) as any;
+  if (!res.headers.get("Content-Type")?.startsWith("application/scim+json")) throw new Error("error without scim+json content type");
+  if (body.schemas?.[0] !== "urn:ietf:params:scim:api:messages:2.0:Error") throw new Error(`not a SCIM error: ${JSON.stringify(body)}`);
+  if (body.status !== String(res.status)) throw new Error(`status mismatch ${body.status} vs ${res.status}`);
+  return body;
+}
