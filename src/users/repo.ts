@@ -35,6 +35,7 @@ export function insertUserStatement(db: D1Database, row: { id: string; doc: Scim
 /**
  * Optimistic concurrency: the update applies only if the row is still at the version the
  * change was computed from; otherwise the caller re-reads and re-applies (no lost update).
+ * RETURNING tells the two apart: `meta.changes` also counts the rows the email triggers touch.
  */
 export function updateUserStatement(db: D1Database, row: { id: string; doc: ScimDoc; version: number; source: UserSource; now: string }) {
   const c = userColumns(row.doc);
@@ -42,7 +43,7 @@ export function updateUserStatement(db: D1Database, row: { id: string; doc: Scim
     .prepare(
       `UPDATE users SET user_name = ?2, external_id = ?3, display_name = ?4, active = ?5, source = ?6, doc = ?7,
          version = version + 1, last_modified = ?8
-       WHERE id = ?1 AND version = ?9`,
+       WHERE id = ?1 AND version = ?9 RETURNING version`,
     )
     .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now, row.version);
 }

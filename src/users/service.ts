@@ -15,7 +15,7 @@ import {
 } from "./rules";
 
 /** How often a write computed from a row that changed underneath is recomputed before giving up. */
-const MAX_WRITE_ATTEMPTS = 5;
+const MAX_WRITE_ATTEMPTS = 10;
 
 export interface UserWrite {
   row: UserRow;
@@ -83,7 +83,7 @@ async function updateUser(db: D1Database, id: string, ifMatch: string | undefine
     if (JSON.stringify(doc) === JSON.stringify(stored)) return row;
     const now = new Date().toISOString();
     const [res] = await runWrites(db, [updateUserStatement(db, { id, doc, version: row.version, source: row.source, now })]);
-    if (res.meta.changes === 1) return rowOf(id, doc, row.source, row.version + 1, row.created, now);
+    if (res.results.length === 1) return rowOf(id, doc, row.source, row.version + 1, row.created, now);
   }
   throw new ScimError(409, "The user is being changed by other requests at this moment; retry the request.");
 }

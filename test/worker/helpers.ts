@@ -92,3 +92,15 @@ export async function scimError(res: Response): Promise<{ status: string; scimTy
   if (body.status !== String(res.status)) throw new Error(`status mismatch ${body.status} vs ${res.status}`);
   return body;
 }
+
+export async function createGroup(c: Client, over: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const res = await c.post("/Groups", {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+    displayName: `Group ${crypto.randomUUID()}`,
+    externalId: crypto.randomUUID(),
+    ...over,
+  });
+  if (res.status !== 201) throw new Error(`group create failed: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
