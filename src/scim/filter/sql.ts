@@ -1,0 +1,274 @@
+import { badRequest, type ScimType } from "../errors";
+import { formatRef, leaf, type ResolvedAttr, resolveOrThrow, resolveSub } from "../resolve";
+import type { AttrDef } from "../schema/types";
+import type { Filter } from "./ast";
+import { compareScalar, type Operand, type PositiveOp, toOperand } from "./compare";
+import { valueSub } from "./evaluate";
+import { parseAttrPath } from "./parser";
+import type { SideTable, SqlTarget } from "./sql-target";
+
+export { GROUPS_TARGET, type SideTable, type SqlTarget, USERS_TARGET } from "./sql-target";
+
+/** https://developers.cloudflare.com/d1/platform/limits/ : "Maximum bound parameters per query: 100". */
+export const D1_MAX_BOUND_PARAMS = 100;
+/** Left for the caller's LIMIT/OFFSET and scoping parameters. */
+const PARAMS_RESERVED_FOR_PAGING = 10;
+export const MAX_FILTER_PARAMS = D1_MAX_BOUND_PARAMS - PARAMS_RESERVED_FOR_PAGING;
+/** Each and/or term nests the SQL one level deeper; SQLite's default SQLITE_MAX_EXPR_DEPTH is 1000. */
+export const MAX_FILTER_TERMS = 100;
+
+export type SqlParam = string | number | null;
+
+export interface CompiledFilter {
+  /** A WHERE-clause fragment with numbered parameters ?firstParam .. ?(firstParam + params.length - 1). */
+  sql: string;
+  params: SqlParam[];
+}
+
+type Leaf = Extract<Filter, { kind: "compare" | "present" }>;
+/** Where a single value lives: an SQL expression, or a value every resource of the type has. */
+type Source = { sql: string; present?: string } | { constant: string };
+/** Inside a value filter names resolve against `parent`, and `source` says where each sub-attribute is read. */
+interface ElementScope {
+  parent: ResolvedAttr;
+  source: (r: ResolvedAttr) => Source;
+}
+
+const SQL_OP: Record<Exclude<PositiveOp, "co" | "sw" | "ew">, string> = { eq: "=", gt: ">", ge: ">=", lt: "<", le: "<=" };
+/** Document keys come from schema definitions, never from the request; checked so they can sit inside '...'. */
+const SAFE_JSON_KEY = /^[A-Za-z0-9$:._-]+$/;
+
+/**
+ * Compiles a filter into an SQLite WHERE fragment for D1 (RFC 7644 section 3.4.2.2). Every
+ * literal is a bound parameter; a value used twice is bound once.
+ */
+export function compileFilter(filter: Filter, target: SqlTarget, firstParam = 1): CompiledFilter {
+  const c = new Compiler(target, firstParam, "invalidFilter");
+  const sql = c.node(filter);
+  if (c.terms > MAX_FILTER_TERMS || c.params.length > MAX_FILTER_PARAMS) {
+    throw badRequest(
+      "invalidFilter",
+      `Filter too complex: at most ${MAX_FILTER_TERMS} comparisons and ${MAX_FILTER_PARAMS} distinct values.`,
+    );
+  }
+  return { sql, params: c.params };
+}
+
+/**
+ * The ORDER BY expression for `sortBy` (RFC 7644 section 3.4.2.3), with the attribute's
+ * collation. A multi-valued attribute sorts by its primary value, else its first.
+ */
+export function compileSortBy(sortBy: string, target: SqlTarget): string {
+  const c = new Compiler(target, 1, "invalidValue");
+  const r = resolveOrThrow(target.resource, parseAttrPath(sortBy, "invalidValue"), "invalidValue");
+  const def = r.top.multiValued && !r.sub ? valueSub(r) : leaf(r);
+  if (!def || def.type === "complex") {
+    throw badRequest("invalidValue", `Cannot sort by "${r.key}": name one of its sub-attributes.`);
+  }
+  const collate = isText(def) ? ` COLLATE ${def.caseExact ? "BINARY" : "NOCASE"}` : "";
+  if (r.top.multiValued) return `${c.firstValue(parentOf(r), def)}${collate}`;
+  const src = c.source(r);
+  // Every resource has the same value: nothing to sort by.
+  return "constant" in src ? "NULL" : `${src.sql}${collate}`;
+}
+
+const isText = (def: AttrDef) => def.type === "string" || def.type === "reference" || def.type === "binary";
+const negate = (sql: string) => `NOT COALESCE(${sql}, 0)`;
+
+function jsonPath(keys: string[]): string {
+  for (const k of keys) if (!SAFE_JSON_KEY.test(k)) throw new Error(`Unexpected document key ${JSON.stringify(k)}.`);
+  return "$" + keys.map((k) => `."${k}"`).join("");
+}
+
+/** `emails.value` -> `emails`. */
+function parentOf(r: ResolvedAttr): ResolvedAttr {
+  if (!r.sub) return r;
+  return { ...r, sub: undefined, docPath: r.docPath.slice(0, -1), key: r.key.slice(0, r.key.lastIndexOf(".")) };
+}
+
+class Compiler {
+  readonly params: SqlParam[] = [];
+  terms = 0;
+
+  constructor(
+    private readonly target: SqlTarget,
+    private readonly firstParam: number,
+    private readonly scimType: ScimType,
+  ) {}
+
+  private invalid(detail: string) {
+    return badRequest(this.scimType, detail);
+  }
+
+  private bind(v: string | number): string {
+    let k = this.params.indexOf(v);
+    if (k < 0) k = this.params.push(v) - 1;
+    return `?${this.firstParam + k}`;
+  }
+
+  node(f: Filter, scope?: ElementScope): string {
+    switch (f.kind) {
+      case "and":
+      case "or":
+        return `(${this.node(f.left, scope)} ${f.kind.toUpperCase()} ${this.node(f.right, scope)})`;
+      case "not":
+        // RFC 7644: `not (x eq y)` matches when x is absent; COALESCE keeps SQL NULL from dropping those rows.
+        return negate(this.node(f.filter, scope));
+      case "valuePath":
+        if (scope) throw this.invalid(`Value filters cannot be nested: "${formatRef(f.attr)}" inside "${scope.parent.key}".`);
+        return this.valuePath(f);
+      default:
+        return scope ? this.elementLeaf(f, scope) : this.resourceLeaf(f);
+    }
+  }
+
+  private valuePath(f: Extract<Filter, { kind: "valuePath" }>): string {
+    const r = resolveOrThrow(this.target.resource, f.attr, this.scimType);
+    if (r.sub || r.top.type !== "complex") {
+      throw this.invalid(`"${formatRef(f.attr)}" is not a complex attribute: it takes no value filter.`);
+    }
+    if (r.top.multiValued) return this.elements(r, f.filter);
+    // Single-valued: `name[givenName eq "x"]` is `name.givenName eq "x"`.
+    return this.node(f.filter, { parent: r, source: (sub) => this.source(sub) });
+  }
+
+  private resourceLeaf(f: Leaf): string {
+    const r = resolveOrThrow(this.target.resource, f.attr, this.scimType);
+    if (!r.top.multiValued) return this.scalar(f, this.source(r), leaf(r), r.key);
+    const parent = parentOf(r);
+    if (!r.sub && f.kind === "present") return this.elements(parent);
+    // `emails co "x"` means `emails.value co "x"`.
+    const sub = r.sub ?? valueSub(r);
+    if (!sub) throw this.invalid(`"${r.key}" is complex: name one of its sub-attributes.`);
+    const inner = { ...f, attr: { names: [sub.name] } };
+    // Absence and `ne` apply to the attribute as a whole: `emails.value ne "x"` = no email is "x".
+    if (inner.kind === "compare" && inner.value === null) {
+      if (inner.op !== "eq" && inner.op !== "ne") throw this.invalid(`"${r.key}": null can only be compared with eq or ne.`);
+      const any = this.elements(parent, { kind: "present", attr: inner.attr });
+      return inner.op === "ne" ? any : negate(any);
+    }
+    if (inner.kind === "compare" && inner.op === "ne") return negate(this.elements(parent, { ...inner, op: "eq" }));
+    return this.elements(parent, inner);
+  }
+
+  private elementLeaf(f: Leaf, scope: ElementScope): string {
+    const r = resolveSub(scope.parent, f.attr);
+    if (!r?.sub) throw this.invalid(`Unknown attribute "${formatRef(f.attr)}" in the value filter of "${scope.parent.key}".`);
+    return this.scalar(f, scope.source(r), r.sub, r.key);
+  }
+
+  /** Resources with an element of a multi-valued attribute matching `inner` (or any element). */
+  private elements(parent: ResolvedAttr, inner?: Filter): string {
+    const side = this.sideTable(parent, inner);
+    if (side) {
+      const where = inner ? ` WHERE ${this.node(inner, { parent, source: (r) => ({ sql: `s.${sideColumn(side, r)}` }) })}` : "";
+      // `id IN (SELECT owner ...)` lets SQLite drive the lookup from the side table's value index.
+      return `${this.target.idColumn} IN (SELECT s.${side.owner} FROM ${side.table} s${where})`;
+    }
+    const doc = this.doc(parent);
+    const source = (r: ResolvedAttr): Source => ({ sql: `json_extract(j.value, '${jsonPath([(r.sub as AttrDef).name])}')` });
+    const where = inner ? ` WHERE ${this.node(inner, { parent, source })}` : "";
+    return `EXISTS (SELECT 1 FROM json_each(${doc}, '${jsonPath(parent.docPath)}') j${where})`;
+  }
+
+  /** The side table, if it has a column for every sub-attribute `inner` names. */
+  private sideTable(parent: ResolvedAttr, inner?: Filter): SideTable | undefined {
+    const side = parent.extension ? undefined : this.target.sideTables?.[parent.key];
+    if (!side) return undefined;
+    const covered = (f: Filter): boolean => {
+      switch (f.kind) {
+        case "and":
+        case "or":
+          return covered(f.left) && covered(f.right);
+        case "not":
+          return covered(f.filter);
+        case "valuePath":
+          return true; // rejected when compiled
+        default: {
+          const r = resolveSub(parent, f.attr);
+          return !r?.sub || sideColumn(side, r) !== undefined;
+        }
+      }
+    };
+    return !inner || covered(inner) ? side : undefined;
+  }
+
+  /** Where a single-valued attribute is read: a constant, a column, or the document. */
+  source(r: ResolvedAttr): Source {
+    if (!r.extension) {
+      const constant = this.target.constants?.[r.key];
+      if (constant !== undefined) return { constant };
+      const column = this.target.columns[r.key];
+      if (column) return { sql: column };
+    }
+    // Common attributes (id, externalId, meta) are kept in columns only, never in the document.
+    if (!r.schema) throw this.invalid(`"${r.key}" cannot be used here.`);
+    const doc = this.doc(r);
+    const path = jsonPath(r.docPath);
+    const sql = `json_extract(${doc}, '${path}')`;
+    if (leaf(r).type !== "complex") return { sql };
+    return { sql, present: `EXISTS (SELECT 1 FROM json_each(${doc}, '${path}') j WHERE COALESCE(j.value, '') <> '')` };
+  }
+
+  /** The value of a multi-valued attribute's primary element, else its first (RFC 7644 section 3.4.2.3). */
+  firstValue(parent: ResolvedAttr, sub: AttrDef): string {
+    const hasPrimary = parent.top.subAttributes?.some((s) => s.name === "primary");
+    const side = parent.extension ? undefined : this.target.sideTables?.[parent.key];
+    const column = side?.columns[sub.name.toLowerCase()];
+    if (side && column) {
+      const primary = side.columns.primary;
+      const order = primary && hasPrimary ? `s.${primary} DESC, s.rowid` : "s.rowid";
+      return `(SELECT s.${column} FROM ${side.table} s WHERE s.${side.owner} = ${this.target.idColumn} ORDER BY ${order} LIMIT 1)`;
+    }
+    const order = hasPrimary ? `json_extract(j.value, '$."primary"') DESC, j.key` : "j.key";
+    return `(SELECT json_extract(j.value, '${jsonPath([sub.name])}') FROM json_each(${this.doc(parent)}, '${jsonPath(parent.docPath)}') j ORDER BY ${order} LIMIT 1)`;
+  }
+
+  private doc(r: ResolvedAttr): string {
+    if (!this.target.doc) throw this.invalid(`"${r.key}" cannot be used here.`);
+    return this.target.doc;
+  }
+
+  private scalar(f: Leaf, src: Source, def: AttrDef, name: string): string {
+    this.terms++;
+    const present = () =>
+      "constant" in src ? (src.constant !== "" ? "1" : "0") : (src.present ?? `COALESCE(${src.sql}, '') <> ''`);
+    if (f.kind === "present") return present();
+    if (f.value === null) {
+      // RFC 7643 section 2.5: null is the same as absent.
+      if (f.op === "eq") return negate(present());
+      if (f.op === "ne") return present();
+      throw this.invalid(`"${name}": null can only be compared with eq or ne.`);
+    }
+    if (f.op === "ne") return negate(this.scalar({ ...f, op: "eq" }, src, def, name));
+    const operand = toOperand(def, f.op, f.value, name);
+    if ("constant" in src) return compareScalar(operand, f.op, src.constant) ? "1" : "0";
+    return this.comparison(src.sql, f.op, operand);
+  }
+
+  private comparison(x: string, op: PositiveOp, operand: Operand): string {
+    switch (operand.type) {
+      case "boolean":
+        return `${x} = ${this.bind(operand.value ? 1 : 0)}`;
+      case "number":
+      case "instant":
+        // Instants are stored as Date.toISOString() text, which sorts in time order.
+        return `${x} ${SQL_OP[op as keyof typeof SQL_OP]} ${this.bind(operand.value)}`;
+      case "string": {
+        const p = this.bind(operand.value);
+        const collate = operand.caseExact ? "BINARY" : "NOCASE";
+        // No LIKE: D1 rejects LIKE patterns over 50 bytes. lower() folds ASCII only, like NOCASE.
+        const [hay, needle] = operand.caseExact ? [x, p] : [`lower(${x})`, `lower(${p})`];
+        if (op === "co") return `instr(${hay}, ${needle}) > 0`;
+        if (op === "sw") return `instr(${hay}, ${needle}) = 1`;
+        if (op === "ew") return `substr(${x}, length(${x}) - length(${p}) + 1) = ${p} COLLATE ${collate}`;
+        // `column = ? COLLATE NOCASE` on a NOCASE column is what lets SQLite use its index.
+        return `${x} ${SQL_OP[op]} ${p} COLLATE ${collate}`;
+      }
+    }
+  }
+}
+
+function sideColumn(side: SideTable, r: ResolvedAttr): string | undefined {
+  return r.sub ? side.columns[r.sub.name.toLowerCase()] : undefined;
+}
