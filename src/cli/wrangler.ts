@@ -146,3 +146,28 @@ export function startWranglerDev(options: DevOptions): ChildProcess {
     detached: options.detached ?? false,
   });
 }
+
+/** Path the Worker answers 200 on once it serves requests. */
+export const HEALTH_PATH = "/healthz";
+const HEALTH_POLL_MS = 250;
+
+/**
+ * Resolves once `GET <baseUrl>/healthz` answers 200; rejects if the dev process exits first or
+ * the time runs out. `describe` adds context (e.g. the process output) to the error.
+ */
+export async function waitUntilHealthy(baseUrl: string, dev: ChildProcess, timeoutMs: number, describe: () => string = () => ""): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (dev.exitCode !== null || dev.signalCode !== null) {
+      throw new Error(`wrangler dev exited (${dev.exitCode ?? dev.signalCode}) before ${HEALTH_PATH} answered\n${describe()}`);
+    }
+    try {
+      const response = await fetch(baseUrl + HEALTH_PATH, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_MS));
+  }
+  throw new Error(`${HEALTH_PATH} did not answer 200 within ${timeoutMs} ms\n${describe()}`);
+}

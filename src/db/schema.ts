@@ -23,9 +23,14 @@ export const users = sqliteTable(
     version: integer("version").notNull(),
     created: text("created").notNull(),
     lastModified: text("last_modified").notNull(),
+    /** P21: derived on create and when its source changes; unique in the tenant. */
+    managedAppleId: nocaseText("managed_apple_id"),
+    /** P25: `{"custAttr1": "..."}` as imported from LDAP; never changed by SCIM afterwards. */
+    ldapAttributes: text("ldap_attributes"),
   },
   (t) => [
     uniqueIndex("users_user_name").on(t.userName),
+    uniqueIndex("users_managed_apple_id").on(t.managedAppleId),
     index("users_external_id").on(t.externalId),
     index("users_created").on(t.created),
   ],
@@ -79,4 +84,75 @@ export const tokens = sqliteTable("tokens", {
   hash: text("hash").notNull(),
   created: text("created").notNull(),
   revoked: text("revoked"),
+});
+
+/**
+ * Transactional outbox (DESIGN.md, Events): written in the SAME batch as the change it
+ * describes, then sent to the Queue. `delivered` is set by the consumer; the cron sweep re-sends
+ * rows still undelivered after a grace period.
+ */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: text("id").primaryKey(),
+    /** audit | invite */
+    kind: text("kind").notNull(),
+    payload: text("payload").notNull(),
+    created: text("created").notNull(),
+    delivered: text("delivered"),
+    attempts: integer("attempts").notNull().default(0),
+  },
+  (t) => [index("outbox_undelivered").on(t.delivered, t.created)],
+);
+
+/** P23: what admins read. Keyed by the outbox event id, so a redelivered event is written once. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    at: text("at").notNull(),
+    /** scim | admin */
+    actor: text("actor").notNull(),
+    /** create | update | disable | delete | membership | takeover | refused | import | settings | token | ... */
+    action: text("action").notNull(),
+    resourceType: text("resource_type").notNull(),
+    resourceId: text("resource_id"),
+    detail: text("detail").notNull(),
+  },
+  (t) => [
+    index("audit_at").on(t.at),
+    index("audit_resource_at").on(t.resourceType, t.at),
+    index("audit_action_at").on(t.action, t.at),
+  ],
+);
+
+/** Invitation mails (P20), one row per invitation event; the outbox mailer's store. */
+export const mailOutbox = sqliteTable(
+  "mail_outbox",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    /** queued | sent | failed */
+    status: text("status").notNull(),
+    created: text("created").notNull(),
+    sent: text("sent"),
+    error: text("error"),
+  },
+  (t) => [index("mail_created").on(t.created), uniqueIndex("mail_user").on(t.userId)],
+);
+
+/** Tenant settings (P20-P22) as JSON values under fixed keys. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+/** P18: custom attributes defined by the admin (or by an LDAP takeover, P25). Type is always IdP. */
+export const customAttributes = sqliteTable("custom_attributes", {
+  name: nocaseText("name").primaryKey(),
+  type: text("type").notNull().default("IdP"),
+  created: text("created").notNull(),
 });

@@ -1,3 +1,5 @@
+import { outboxStatement } from "../events/outbox";
+import { type AuditEvent, type OutboxEvent, audit } from "../events/types";
 import { ScimError, badRequest, notFound } from "../scim/errors";
 import type { GroupPatchPlan } from "../scim/group-patch";
 import { checkIfMatch } from "../scim/meta";
@@ -26,7 +28,11 @@ export type GroupChange =
  * transaction), so a refused request leaves the group exactly as it was. Must run inside the
  * group's sequencer: the membership delta read here is only valid until the next writer.
  */
-export async function applyGroupChange(db: D1Database, groupId: string, change: GroupChange): Promise<GroupRow | null> {
+export async function applyGroupChange(
+  db: D1Database,
+  groupId: string,
+  change: GroupChange,
+): Promise<{ row: GroupRow | null; events: OutboxEvent[] }> {
   const row = await findGroup(db, groupId);
   if (!row) throw notFound(`Group ${groupId} not found.`);
   if (row.source === "builtin") {
@@ -34,8 +40,9 @@ export async function applyGroupChange(db: D1Database, groupId: string, change: 
   }
   checkIfMatch(change.ifMatch, row.version);
   if (change.kind === "delete") {
-    await deleteGroup(db, groupId);
-    return null;
+    const event = audit("scim", "delete", "Group", groupId, { displayName: row.display_name });
+    await deleteGroup(db, groupId, event);
+    return { row: null, events: [event] };
   }
   const stored = JSON.parse(row.doc) as ScimDoc;
   const { doc, members } = change.kind === "patch" ? patched(stored, change.plan) : replaced(stored, change.body);
@@ -45,7 +52,7 @@ export async function applyGroupChange(db: D1Database, groupId: string, change: 
   await assertMembersAllowed(db, members.keepOnly ?? members.add);
   const delta = await membershipDelta(db, groupId, members);
   const docChanged = JSON.stringify(doc) !== JSON.stringify(stored);
-  if (!docChanged && delta.added === 0 && delta.removed === 0) return row;
+  if (!docChanged && delta.added === 0 && delta.removed === 0) return { row, events: [] };
   const now = new Date().toISOString();
   const writes: D1PreparedStatement[] = [];
   if (members.keepOnly) writes.push(keepOnlyMembersStatement(db, groupId, members.keepOnly));
@@ -54,9 +61,26 @@ export async function applyGroupChange(db: D1Database, groupId: string, change: 
   if (toAdd.length) writes.push(addMembersStatement(db, groupId, toAdd));
   // The version moves with every membership change too (meta.version / ETag).
   writes.push(updateGroupStatement(db, { id: groupId, doc, now }));
+  const events = [
+    ...(docChanged ? [audit("scim", "update", "Group", groupId, { displayName: doc.displayName, changed: changedKeys(stored, doc) })] : []),
+    ...(delta.added || delta.removed
+      ? [audit("scim", "membership", "Group", groupId, { displayName: doc.displayName, added: delta.added, removed: delta.removed, ...sample(members) })]
+      : []),
+  ];
+  writes.push(outboxStatement(db, events));
   await runWrites(db, writes);
-  return { ...row, display_name: String(doc.displayName), external_id: (doc.externalId as string) ?? null, doc: JSON.stringify(doc), version: row.version + 1, last_modified: now };
+  return { events, row: { ...row, display_name: String(doc.displayName), external_id: (doc.externalId as string) ?? null, doc: JSON.stringify(doc), version: row.version + 1, last_modified: now } };
 }
+
+const changedKeys = (a: ScimDoc, b: ScimDoc) =>
+  [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+
+/** Enough ids for an admin to follow a change; a 10,000-member PATCH is summarised by its counts. */
+const AUDIT_SAMPLE = 100;
+const sample = (m: MemberChange) => ({
+  addedIds: (m.keepOnly ?? m.add).slice(0, AUDIT_SAMPLE),
+  ...(m.remove.length ? { removedIds: m.remove.slice(0, AUDIT_SAMPLE) } : {}),
+});
 
 interface MemberChange {
   add: string[];
@@ -92,7 +116,7 @@ export function memberIds(members: unknown): string[] {
  * nor in "All Users". Writing All Users' rows here without its sequencer is safe because SCIM
  * never changes that group and INSERT OR IGNORE is idempotent.
  */
-async function deleteGroup(db: D1Database, groupId: string): Promise<void> {
+async function deleteGroup(db: D1Database, groupId: string, event: AuditEvent): Promise<void> {
   const now = new Date().toISOString();
   await runWrites(db, [
     db
@@ -109,5 +133,6 @@ async function deleteGroup(db: D1Database, groupId: string): Promise<void> {
       .bind(ALL_USERS_GROUP_ID, now),
     db.prepare("DELETE FROM group_members WHERE group_id = ?1").bind(groupId),
     db.prepare("DELETE FROM groups WHERE id = ?1").bind(groupId),
+    outboxStatement(db, [event]),
   ]);
 }

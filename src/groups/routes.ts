@@ -35,17 +35,17 @@ async function search(db: D1Database, baseUrl: string, q: ListQuery) {
   return scimJson(listResponse(await rendered(db, rows, baseUrl, q), total, q.startIndex));
 }
 
-const sequencer = (c: { env: AppBindings["Bindings"]; var: AppBindings["Variables"] }) => durableSequencer(c.env.GROUPS, c.var.tenant);
+const sequencer = (c: { env: AppBindings["Bindings"]; var: AppBindings["Variables"] }) => durableSequencer(c.env.GROUPS, c.var.t);
 
-groupRoutes.get("/", (c) => search(c.var.db, c.var.baseUrl, parseListQuery(c.req.query())));
-groupRoutes.post("/.search", async (c) => search(c.var.db, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));
-groupRoutes.get("/:id", async (c) => one(c.var.db, await getGroup(c.var.db, c.req.param("id")), c.var.baseUrl, c.req.query()));
+groupRoutes.get("/", (c) => search(c.var.t.db, c.var.baseUrl, parseListQuery(c.req.query())));
+groupRoutes.post("/.search", async (c) => search(c.var.t.db, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));
+groupRoutes.get("/:id", async (c) => one(c.var.t.db, await getGroup(c.var.t.db, c.req.param("id")), c.var.baseUrl, c.req.query()));
 
-groupRoutes.post("/", async (c) => one(c.var.db, await createGroup(c.var.db, await readJsonBody(c)), c.var.baseUrl, c.req.query(), 201));
+groupRoutes.post("/", async (c) => one(c.var.t.db, await createGroup(c.var.t, await readJsonBody(c)), c.var.baseUrl, c.req.query(), 201));
 
 groupRoutes.put("/:id", async (c) => {
   const row = await replaceGroup(sequencer(c), c.req.param("id"), await readJsonBody(c), c.req.header("If-Match"));
-  return one(c.var.db, row, c.var.baseUrl, c.req.query());
+  return one(c.var.t.db, row, c.var.baseUrl, c.req.query());
 });
 
 /** 204 like Users (see there), 200 with the group when a representation is asked for. */
@@ -53,7 +53,7 @@ groupRoutes.patch("/:id", async (c) => {
   const ops = parsePatchBody(await readJsonBody(c));
   const row = await patchGroup(sequencer(c), c.req.param("id"), ops, c.req.header("If-Match"));
   const q = c.req.query();
-  if (q.attributes || q.excludedAttributes) return one(c.var.db, row, c.var.baseUrl, q);
+  if (q.attributes || q.excludedAttributes) return one(c.var.t.db, row, c.var.baseUrl, q);
   return new Response(null, { status: 204, headers: { ETag: etagOf(row.version) } });
 });
 

@@ -1,4 +1,7 @@
+import { outboxStatement } from "../events/outbox";
+import { audit } from "../events/types";
 import type { GroupSequencer } from "../membership/sequencer";
+import type { TenantContext } from "../tenants/context";
 import { badRequest, notFound } from "../scim/errors";
 import { planGroupPatch } from "../scim/group-patch";
 import { normalizeResource } from "../scim/normalize";
@@ -13,7 +16,8 @@ import type { GroupRow } from "./row";
  * A new group's id is unknown to anyone until this request answers, so its first members are
  * written here directly, in the same batch as the group, without going through a sequencer.
  */
-export async function createGroup(db: D1Database, body: unknown): Promise<GroupRow> {
+export async function createGroup(t: TenantContext, body: unknown): Promise<GroupRow> {
+  const db = t.db;
   const { doc } = normalizeResource(body, GROUP_RESOURCE);
   const { members, ...rest } = doc;
   if (typeof rest.displayName !== "string" || rest.displayName.trim() === "") {
@@ -23,7 +27,13 @@ export async function createGroup(db: D1Database, body: unknown): Promise<GroupR
   await assertMembersAllowed(db, ids);
   const id = crypto.randomUUID();
   const now = new Date().toISOString();
-  await runWrites(db, [insertGroupStatement(db, { id, doc: rest, now }), ...(ids.length ? [addMembersStatement(db, id, ids)] : [])]);
+  const event = audit("scim", "create", "Group", id, { displayName: rest.displayName, members: ids.length, addedIds: ids.slice(0, 100) });
+  await runWrites(db, [
+    insertGroupStatement(db, { id, doc: rest, now }),
+    ...(ids.length ? [addMembersStatement(db, id, ids)] : []),
+    outboxStatement(db, [event]),
+  ]);
+  t.committed.push(event);
   return { id, display_name: rest.displayName, external_id: (rest.externalId as string) ?? null, source: "scim", doc: JSON.stringify(rest), version: 1, created: now, last_modified: now };
 }
 

@@ -1,13 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { applyGroupChange, type GroupChange } from "../groups/changes";
 import type { GroupRow } from "../groups/row";
+import type { OutboxEvent } from "../events/types";
 import type { Env } from "../platform/env";
 import { ScimError } from "../scim/errors";
 import { tenantDatabase } from "../tenants/resolve";
 
 /** Error properties do not survive RPC, so expected failures travel as values (DESIGN.md). */
 export type ChangeResult =
-  | { ok: true; row: GroupRow | null }
+  | { ok: true; row: GroupRow | null; events: OutboxEvent[] }
   | { ok: false; error: { status: number; detail: string; scimType?: ScimError["scimType"] } };
 
 /**
@@ -26,7 +27,7 @@ export class GroupMembership extends DurableObject<Env> {
       const db = tenantDatabase(this.env, tenant);
       if (!db) return { ok: false, error: { status: 404, detail: `No tenant "${tenant}".` } };
       try {
-        return { ok: true, row: await applyGroupChange(db, groupId, change) };
+        return { ok: true, ...(await applyGroupChange(db, groupId, change)) };
       } catch (e) {
         if (e instanceof ScimError) return { ok: false, error: { status: e.status, detail: e.detail, scimType: e.scimType } };
         throw e;

@@ -1,18 +1,21 @@
 import type { GroupChange } from "../groups/changes";
 import type { GroupRow } from "../groups/row";
 import { ScimError } from "../scim/errors";
-import type { GroupMembership } from "./durable-object";
+import type { TenantContext } from "../tenants/context";
+import type { ChangeResult, GroupMembership } from "./durable-object";
 
 /** The port the group service uses; the Durable Object is its only production adapter. */
 export interface GroupSequencer {
   change(groupId: string, change: GroupChange): Promise<GroupRow | null>;
 }
 
-export function durableSequencer(ns: DurableObjectNamespace<GroupMembership>, tenant: string): GroupSequencer {
+/** Events the object committed come back with the result and join the request's (events/outbox.ts). */
+export function durableSequencer(ns: DurableObjectNamespace<GroupMembership>, t: TenantContext): GroupSequencer {
   return {
     async change(groupId, change) {
-      const result = await ns.getByName(`${tenant}:${groupId}`).change(tenant, groupId, change);
+      const result = (await ns.getByName(`${t.slug}:${groupId}`).change(t.slug, groupId, change)) as ChangeResult;
       if (!result.ok) throw new ScimError(result.error.status, result.error.detail, result.error.scimType);
+      t.committed.push(...result.events);
       return result.row;
     },
   };

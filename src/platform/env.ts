@@ -1,14 +1,24 @@
-/**
- * The Worker's bindings. Only adapters under src/platform and src/tenants read these; the rest
- * of the code receives small interfaces.
- */
+import type { EventMessage } from "../events/types";
 import type { GroupMembership } from "../membership/durable-object";
+import type { TenantContext } from "../tenants/context";
 
+/**
+ * The Worker's bindings. Only adapters (platform/, tenants/, events/ entry points) read these;
+ * the rest of the code receives small interfaces.
+ */
 export interface Env {
   /** token:<sha256hex> -> TokenRecord (see docs/storage.md). */
   TOKENS: KVNamespace;
   /** One GroupMembership per `<tenant>:<groupId>`, serialising membership writes. */
   GROUPS: DurableObjectNamespace<GroupMembership>;
+  /** Audit events and invitations after commit (transactional outbox). */
+  EVENTS: Queue<EventMessage>;
+  /** "outbox" (default: invitations stay as rows an admin reads) or "email" (Cloudflare Email Service). */
+  MAILER?: string;
+  /** Sender address for MAILER=email. */
+  MAIL_FROM?: string;
+  /** Cloudflare Email Service binding, used when MAILER=email. */
+  MAIL?: SendEmail;
   /** Set to "1" only by the benchmark when it starts `wrangler dev`; enables /bench routes. */
   BENCH?: string;
   /** TENANT_<SLUG>: one D1 database per tenant. */
@@ -17,5 +27,5 @@ export interface Env {
 
 export interface AppBindings {
   Bindings: Env;
-  Variables: { tenant: string; db: D1Database; baseUrl: string };
+  Variables: { t: TenantContext; baseUrl: string };
 }

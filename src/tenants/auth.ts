@@ -1,20 +1,22 @@
 import { ScimError } from "../scim/errors";
+import { type TenantContext, tenantContext, tenantStateStatements } from "./context";
 import { type TokenRecord, type TokenScope, TOKEN_PATTERN, sha256Hex, tokenKvKey } from "./tokens";
 
 /** Why a token was refused; never sent to the client (401 says nothing more), useful in tests. */
 export type AuthFailure = "missing" | "malformed" | "unknown" | "other-tenant" | "wrong-scope" | "revoked";
-export type AuthResult = { ok: true; tokenId: string } | { ok: false; reason: AuthFailure };
+export type AuthResult = { ok: true; tokenId: string; tenant: TenantContext } | { ok: false; reason: AuthFailure };
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
 /**
  * Verifies a bearer token for one tenant and scope. KV maps the hash to its tenant; the
  * tenant's D1 `tokens` table is the truth for revocation because KV is eventually consistent
- * (a rotated token may still be in KV for 60 s or more elsewhere, P2).
+ * (a rotated token may still be in KV for 60 s or more elsewhere, P2). The tenant's settings
+ * and custom attributes ride in the same D1 batch as the token check.
  */
 export async function verifyBearer(
   header: string | undefined,
-  tenant: string,
+  slug: string,
   scope: TokenScope,
   kv: KVNamespace,
   db: D1Database,
@@ -25,14 +27,19 @@ export async function verifyBearer(
   const hash = await sha256Hex(token);
   const record = await kv.get<TokenRecord>(tokenKvKey(hash), "json");
   if (!record) return { ok: false, reason: "unknown" };
-  if (record.tenant !== tenant) return { ok: false, reason: "other-tenant" };
+  if (record.tenant !== slug) return { ok: false, reason: "other-tenant" };
   if (record.scope !== scope) return { ok: false, reason: "wrong-scope" };
-  const row = await db
-    .prepare("SELECT hash FROM tokens WHERE id = ?1 AND scope = ?2 AND revoked IS NULL")
-    .bind(record.tokenId, scope)
-    .first<{ hash: string }>();
+  const [tok, settings, attrs] = await db.batch([
+    db.prepare("SELECT hash FROM tokens WHERE id = ?1 AND scope = ?2 AND revoked IS NULL").bind(record.tokenId, scope),
+    ...tenantStateStatements(db),
+  ]);
+  const row = tok.results[0] as { hash: string } | undefined;
   if (!row || !timingSafeEqualText(row.hash, hash)) return { ok: false, reason: "revoked" };
-  return { ok: true, tokenId: record.tokenId };
+  return {
+    ok: true,
+    tokenId: record.tokenId,
+    tenant: tenantContext(slug, db, settings.results as { key: string; value: string }[], attrs.results as { name: string }[]),
+  };
 }
 
 /** Constant-time comparison of two hex digests, so timing reveals nothing of the stored hash. */

@@ -3,10 +3,15 @@ import type { SqlPage } from "../scim/page";
 import type { ScimDoc } from "../scim/normalize";
 import { type UserRow, type UserSource, userColumns } from "./row";
 
-const USER_COLUMNS = "u.id, u.user_name, u.external_id, u.display_name, u.active, u.source, u.doc, u.version, u.created, u.last_modified";
+const USER_COLUMNS =
+  "u.id, u.user_name, u.external_id, u.display_name, u.active, u.source, u.doc, u.version, u.created, u.last_modified, u.managed_apple_id, u.ldap_attributes";
 
 export async function findUser(db: D1Database, id: string): Promise<UserRow | null> {
   return db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?1`).bind(id).first<UserRow>();
+}
+
+export async function findUserByName(db: D1Database, userName: string): Promise<UserRow | null> {
+  return db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.user_name = ?1 COLLATE NOCASE`).bind(userName).first<UserRow>();
 }
 
 /** Count and page in one D1 round trip: a batch runs its statements in one transaction. */
@@ -22,14 +27,22 @@ export async function listUsers(db: D1Database, page: SqlPage): Promise<{ total:
   return { total: (count.results[0] as { n: number }).n, rows: rows.results as UserRow[] };
 }
 
-export function insertUserStatement(db: D1Database, row: { id: string; doc: ScimDoc; source: UserSource; now: string }) {
+export interface UserWriteRow {
+  id: string;
+  doc: ScimDoc;
+  source: UserSource;
+  managedAppleId: string | null;
+  now: string;
+}
+
+export function insertUserStatement(db: D1Database, row: UserWriteRow & { ldapAttributes?: string | null }) {
   const c = userColumns(row.doc);
   return db
     .prepare(
-      `INSERT INTO users (id, user_name, external_id, display_name, active, source, doc, version, created, last_modified)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)`,
+      `INSERT INTO users (id, user_name, external_id, display_name, active, source, doc, version, created, last_modified, managed_apple_id, ldap_attributes)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10)`,
     )
-    .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now);
+    .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now, row.managedAppleId, row.ldapAttributes ?? null);
 }
 
 /**
@@ -37,15 +50,15 @@ export function insertUserStatement(db: D1Database, row: { id: string; doc: Scim
  * change was computed from; otherwise the caller re-reads and re-applies (no lost update).
  * RETURNING tells the two apart: `meta.changes` also counts the rows the email triggers touch.
  */
-export function updateUserStatement(db: D1Database, row: { id: string; doc: ScimDoc; version: number; source: UserSource; now: string }) {
+export function updateUserStatement(db: D1Database, row: UserWriteRow & { version: number }) {
   const c = userColumns(row.doc);
   return db
     .prepare(
       `UPDATE users SET user_name = ?2, external_id = ?3, display_name = ?4, active = ?5, source = ?6, doc = ?7,
-         version = version + 1, last_modified = ?8
+         version = version + 1, last_modified = ?8, managed_apple_id = ?10
        WHERE id = ?1 AND version = ?9 RETURNING version`,
     )
-    .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now, row.version);
+    .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now, row.version, row.managedAppleId);
 }
 
 /** Runs write statements as one transaction and maps constraint violations to SCIM errors. */
@@ -60,6 +73,11 @@ export async function runWrites(db: D1Database, statements: D1PreparedStatement[
 function mapConstraint(e: unknown): unknown {
   const msg = String((e as Error)?.message ?? e);
   if (msg.includes("UNIQUE constraint failed: users.user_name")) return conflict("A user with this userName already exists.");
-  if (msg.includes("UNIQUE constraint failed: groups.display_name")) return conflict("A group with this displayName already exists.");
+  if (msg.includes("UNIQUE constraint failed: users.managed_apple_id")) {
+    return conflict("The managed Apple ID this user would get is already another user's (P21).");
+  }
+  if (msg.includes("UNIQUE constraint failed: groups.display_name")) {
+    return conflict("A group with this displayName already exists in the tenant, from any source (P15).");
+  }
   return e;
 }

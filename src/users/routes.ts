@@ -8,7 +8,7 @@ import { sqlPage } from "../scim/page";
 import { parsePatchBody } from "../scim/patch-body";
 import { USERS_TARGET } from "../scim/filter/sql";
 import { project } from "../scim/projection";
-import { USER_RESOURCE } from "../scim/schema/resources";
+import type { TenantContext } from "../tenants/context";
 import { listUsers } from "./repo";
 import { renderUser } from "./render";
 import type { UserRow } from "./row";
@@ -18,33 +18,34 @@ type Projection = { attributes?: string; excludedAttributes?: string };
 
 export const userRoutes = new Hono<AppBindings>();
 
-const withProjection = (row: UserRow, baseUrl: string, p: Projection) => project(renderUser(row, baseUrl), USER_RESOURCE, p);
+const withProjection = (t: TenantContext, row: UserRow, baseUrl: string, p: Projection) =>
+  project(renderUser(row, baseUrl, t.userResource), t.userResource, p);
 
-const one = (row: UserRow, baseUrl: string, p: Projection, status = 200) => {
+const one = (t: TenantContext, row: UserRow, baseUrl: string, p: Projection, status = 200) => {
   const headers: Record<string, string> = { ETag: etagOf(row.version) };
   if (status === 201) headers.Location = `${baseUrl}/Users/${row.id}`;
-  return scimJson(withProjection(row, baseUrl, p), status, headers);
+  return scimJson(withProjection(t, row, baseUrl, p), status, headers);
 };
 
-async function search(db: D1Database, baseUrl: string, q: ListQuery) {
-  const { total, rows } = await listUsers(db, sqlPage(q, USERS_TARGET, "u.created"));
-  return scimJson(listResponse(rows.map((r) => withProjection(r, baseUrl, q)), total, q.startIndex));
+async function search(t: TenantContext, baseUrl: string, q: ListQuery) {
+  const { total, rows } = await listUsers(t.db, sqlPage(q, { ...USERS_TARGET, resource: t.userResource }, "u.created"));
+  return scimJson(listResponse(rows.map((r) => withProjection(t, r, baseUrl, q)), total, q.startIndex));
 }
 
-userRoutes.get("/", (c) => search(c.var.db, c.var.baseUrl, parseListQuery(c.req.query())));
+userRoutes.get("/", (c) => search(c.var.t, c.var.baseUrl, parseListQuery(c.req.query())));
 
-userRoutes.post("/.search", async (c) => search(c.var.db, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));
+userRoutes.post("/.search", async (c) => search(c.var.t, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));
 
-userRoutes.get("/:id", async (c) => one(await getUser(c.var.db, c.req.param("id")), c.var.baseUrl, c.req.query()));
+userRoutes.get("/:id", async (c) => one(c.var.t, await getUser(c.var.t.db, c.req.param("id")), c.var.baseUrl, c.req.query()));
 
 userRoutes.post("/", async (c) => {
-  const { row } = await createUser(c.var.db, await readJsonBody(c));
-  return one(row, c.var.baseUrl, c.req.query(), 201);
+  const { row } = await createUser(c.var.t, await readJsonBody(c));
+  return one(c.var.t, row, c.var.baseUrl, c.req.query(), 201);
 });
 
 userRoutes.put("/:id", async (c) => {
-  const { row } = await replaceUser(c.var.db, c.req.param("id"), await readJsonBody(c), c.req.header("If-Match"));
-  return one(row, c.var.baseUrl, c.req.query());
+  const { row } = await replaceUser(c.var.t, c.req.param("id"), await readJsonBody(c), c.req.header("If-Match"));
+  return one(c.var.t, row, c.var.baseUrl, c.req.query());
 });
 
 /**
@@ -54,14 +55,14 @@ userRoutes.put("/:id", async (c) => {
  */
 userRoutes.patch("/:id", async (c) => {
   const ops = parsePatchBody(await readJsonBody(c));
-  const { row } = await patchUser(c.var.db, c.req.param("id"), ops, c.req.header("If-Match"));
+  const { row } = await patchUser(c.var.t, c.req.param("id"), ops, c.req.header("If-Match"));
   const q = c.req.query();
-  if (q.attributes || q.excludedAttributes) return one(row, c.var.baseUrl, q);
+  if (q.attributes || q.excludedAttributes) return one(c.var.t, row, c.var.baseUrl, q);
   return new Response(null, { status: 204, headers: { ETag: etagOf(row.version) } });
 });
 
 userRoutes.delete("/:id", async (c) => {
-  await softDeleteUser(c.var.db, c.req.param("id"), c.req.header("If-Match"));
+  await softDeleteUser(c.var.t, c.req.param("id"), c.req.header("If-Match"));
   return new Response(null, { status: 204 });
 });
 

@@ -14,6 +14,10 @@ export interface UserRow {
   version: number;
   created: string;
   last_modified: string;
+  /** P21 */
+  managed_apple_id: string | null;
+  /** P25: JSON object of the LDAP custom attributes, as imported. */
+  ldap_attributes: string | null;
 }
 
 /** The indexed columns are derived from the document, so they can never disagree with it. */

@@ -1,9 +1,12 @@
+import { outboxStatement, inviteStatement } from "../events/outbox";
+import { type AuditEvent, type OutboxEvent, audit, invite } from "../events/types";
 import { ScimError, notFound } from "../scim/errors";
 import { checkIfMatch } from "../scim/meta";
 import { type ScimDoc, normalizeResource } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
-import { USER_RESOURCE } from "../scim/schema/resources";
-import { findUser, insertUserStatement, runWrites, updateUserStatement } from "./repo";
+import type { TenantContext } from "../tenants/context";
+import { deriveManagedAppleId, nextManagedAppleId } from "./managed-apple-id";
+import { findUser, findUserByName, insertUserStatement, runWrites, updateUserStatement } from "./repo";
 import { type UserRow, userColumns } from "./row";
 import {
   mergeReplace,
@@ -13,53 +16,74 @@ import {
   validateUser,
   withoutBlanks,
 } from "./rules";
+import { takeOver } from "./takeover";
 
 /** How often a write computed from a row that changed underneath is recomputed before giving up. */
 const MAX_WRITE_ATTEMPTS = 10;
 
 export interface UserWrite {
   row: UserRow;
-  /** Attributes the request carried that this tenant does not define (audited, P18). */
-  ignored: string[];
+  /** 201 for a new user and for a takeover (P11), which answers with the existing id. */
+  created: boolean;
 }
 
-export async function createUser(db: D1Database, body: unknown): Promise<UserWrite> {
-  const { doc: raw, ignored } = normalizeResource(body, USER_RESOURCE);
+/** The checks every create applies (P5, P6, P8), shared with the takeover and the import. */
+export function prepareNewUser(t: TenantContext, body: unknown, resource = t.userResource): { doc: ScimDoc; ignored: string[] } {
+  const { doc: raw, ignored } = normalizeResource(body, resource);
   refuseBlankNamePartsIn(raw);
   const doc = withoutBlanks(raw);
   validateUser(doc);
   refuseSuspendedCreate(doc);
   doc.active = true;
-  const now = new Date().toISOString();
-  const id = crypto.randomUUID();
-  await runWrites(db, [insertUserStatement(db, { id, doc, source: "scim", now })]);
-  return { row: rowOf(id, doc, "scim", 1, now, now), ignored };
+  return { doc, ignored };
 }
 
-export async function replaceUser(db: D1Database, id: string, body: unknown, ifMatch?: string): Promise<UserWrite> {
-  const { doc: incoming, ignored } = normalizeResource(body, USER_RESOURCE);
+export async function createUser(t: TenantContext, body: unknown): Promise<UserWrite> {
+  const { doc, ignored } = prepareNewUser(t, body);
+  const managedAppleId = deriveManagedAppleId(t.settings.managedAppleId, doc);
+  const now = new Date().toISOString();
+  const id = crypto.randomUUID();
+  const events = [audit("scim", "create", "User", id, detailOf(doc, ignored)), invite(id)] as const;
+  try {
+    await runWrites(t.db, [
+      insertUserStatement(t.db, { id, doc, source: "scim", managedAppleId, now }),
+      outboxStatement(t.db, [events[0]]),
+      inviteStatement(t.db, events[1]),
+    ]);
+  } catch (e) {
+    if (!(e instanceof ScimError && e.scimType === "uniqueness" && /userName/.test(e.detail))) throw e;
+    // P11: the userName exists. From another source it is taken over; from SCIM it is a 409.
+    const existing = await findUserByName(t.db, String(doc.userName));
+    if (!existing || existing.source === "scim") throw e;
+    return { row: await takeOver(t, existing, body), created: true };
+  }
+  commit(t, events[0], t.settings.autoInvite ? events[1] : undefined);
+  return { row: rowOf(id, doc, "scim", 1, now, now, managedAppleId, null), created: true };
+}
+
+export async function replaceUser(t: TenantContext, id: string, body: unknown, ifMatch?: string): Promise<UserWrite> {
+  const { doc: incoming, ignored } = normalizeResource(body, t.userResource);
   refuseBlankNamePartsIn(incoming);
   // RFC 7644 3.5.1: PUT carries the required attributes; only optional ones fall under P7/P12.
   if (typeof incoming.userName !== "string" || incoming.userName.trim() === "") {
     throw new ScimError(400, "userName is required in a PUT request.", "invalidValue");
   }
-  const row = await updateUser(db, id, ifMatch, (stored) => mergeReplace(stored, incoming));
-  return { row, ignored };
+  return { row: await updateUser(t, id, ifMatch, ignored, (stored) => mergeReplace(stored, incoming)), created: false };
 }
 
-export async function patchUser(db: D1Database, id: string, ops: unknown, ifMatch?: string): Promise<UserWrite> {
+export async function patchUser(t: TenantContext, id: string, ops: unknown, ifMatch?: string): Promise<UserWrite> {
   let ignored: string[] = [];
-  const row = await updateUser(db, id, ifMatch, (stored) => {
-    const result = applyPatch(stored, ops, USER_RESOURCE, { onBlank: refuseBlankNamePart });
+  const row = await updateUser(t, id, ifMatch, [], (stored) => {
+    const result = applyPatch(stored, ops, t.userResource, { onBlank: refuseBlankNamePart });
     ignored = result.ignored;
     return result.doc;
-  });
-  return { row, ignored };
+  }, () => ignored);
+  return { row, created: false };
 }
 
 /** P9: DELETE from Entra suspends the user; only an admin removes a user for good. */
-export async function softDeleteUser(db: D1Database, id: string, ifMatch?: string): Promise<UserRow> {
-  return updateUser(db, id, ifMatch, (stored) => ({ ...stored, active: false }));
+export async function softDeleteUser(t: TenantContext, id: string, ifMatch?: string): Promise<UserRow> {
+  return updateUser(t, id, ifMatch, [], (stored) => ({ ...stored, active: false }));
 }
 
 export async function getUser(db: D1Database, id: string): Promise<UserRow> {
@@ -73,21 +97,76 @@ export async function getUser(db: D1Database, id: string): Promise<UserRow> {
  * so two concurrent PATCHes of one user both take effect (no accepted write is lost). A change
  * that leaves the document as it was is not written and keeps the version.
  */
-async function updateUser(db: D1Database, id: string, ifMatch: string | undefined, change: (doc: ScimDoc) => ScimDoc): Promise<UserRow> {
+async function updateUser(
+  t: TenantContext,
+  id: string,
+  ifMatch: string | undefined,
+  ignoredUpFront: string[],
+  change: (doc: ScimDoc) => ScimDoc,
+  ignoredLater: () => string[] = () => [],
+): Promise<UserRow> {
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    const row = await getUser(db, id);
+    const row = await getUser(t.db, id);
     checkIfMatch(ifMatch, row.version);
     const stored = { ...(JSON.parse(row.doc) as ScimDoc), active: row.active === 1 };
     const doc = change(stored);
     validateUser(doc);
     if (JSON.stringify(doc) === JSON.stringify(stored)) return row;
+    const managedAppleId = nextManagedAppleId(t.settings.managedAppleId, stored, doc, row.managed_apple_id);
     const now = new Date().toISOString();
-    const [res] = await runWrites(db, [updateUserStatement(db, { id, doc, version: row.version, source: row.source, now })]);
-    if (res.results.length === 1) return rowOf(id, doc, row.source, row.version + 1, row.created, now);
+    const action = stored.active !== false && doc.active === false ? "disable" : "update";
+    const event = audit("scim", action, "User", id, {
+      userName: doc.userName,
+      changed: changedAttributes(stored, doc),
+      ...ignoredDetail([...ignoredUpFront, ...ignoredLater()]),
+    });
+    const [res] = await runWrites(t.db, [
+      updateUserStatement(t.db, { id, doc, version: row.version, source: row.source, managedAppleId, now }),
+      outboxStatement(t.db, [event], { ifPreviousChanged: true }),
+    ]);
+    if (res.results.length === 1) {
+      commit(t, event);
+      return rowOf(id, doc, row.source, row.version + 1, row.created, now, managedAppleId, row.ldap_attributes);
+    }
   }
   throw new ScimError(409, "The user is being changed by other requests at this moment; retry the request.");
 }
 
-function rowOf(id: string, doc: ScimDoc, source: UserRow["source"], version: number, created: string, lastModified: string): UserRow {
-  return { id, ...userColumns(doc), source, doc: JSON.stringify(doc), version, created, last_modified: lastModified };
+export function commit(t: TenantContext, ...events: (OutboxEvent | undefined)[]) {
+  for (const e of events) if (e) t.committed.push(e);
 }
+
+export const detailOf = (doc: ScimDoc, ignored: string[]) => ({ userName: doc.userName, ...ignoredDetail(ignored) });
+
+/** P18: values for attributes the tenant has not defined are dropped, and the audit says which. */
+const ignoredDetail = (ignored: string[]) => (ignored.length ? { ignoredAttributes: ignored } : {});
+
+function changedAttributes(a: ScimDoc, b: ScimDoc): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+}
+
+export function rowOf(
+  id: string,
+  doc: ScimDoc,
+  source: UserRow["source"],
+  version: number,
+  created: string,
+  lastModified: string,
+  managedAppleId: string | null,
+  ldapAttributes: string | null,
+): UserRow {
+  return {
+    id,
+    ...userColumns(doc),
+    source,
+    doc: JSON.stringify(doc),
+    version,
+    created,
+    last_modified: lastModified,
+    managed_apple_id: managedAppleId,
+    ldap_attributes: ldapAttributes,
+  };
+}
+
+export type { AuditEvent };

@@ -1,0 +1,93 @@
+import type { Env } from "../platform/env";
+import { tenantDatabase } from "../tenants/resolve";
+import { loadTenantContext } from "../tenants/context";
+import { findUser } from "../users/repo";
+import { primaryEmail } from "../users/managed-apple-id";
+import { type Mailer, mailerFor } from "./mailer";
+import { renderTemplate, variablesOf } from "./template";
+import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "./types";
+
+/**
+ * Queue consumer: writes the audit log and sends invitations, then marks the outbox rows
+ * delivered. Queues deliver at least once, so every effect is keyed by the event id
+ * (INSERT OR IGNORE), and a mail is sent only while its row is still `queued`. A message that
+ * throws is retried by the Queue; after max_retries it lands in the dead letter queue and the
+ * outbox row, still undelivered, is re-sent by the sweep.
+ */
+export async function consume(batch: MessageBatch<EventMessage>, env: Env, mailer: Mailer = mailerFor(env)): Promise<void> {
+  for (const msg of batch.messages) {
+    try {
+      await deliver(env, msg.body, mailer);
+      msg.ack();
+    } catch (e) {
+      console.warn(JSON.stringify({ msg: "event delivery failed; will retry", id: msg.id, attempts: msg.attempts, error: String(e) }));
+      msg.retry({ delaySeconds: Math.min(60, 2 ** msg.attempts) });
+    }
+  }
+}
+
+export async function deliver(env: Env, message: EventMessage, mailer: Mailer): Promise<void> {
+  if (message?.v !== 1 || !Array.isArray(message.ids)) return; // not ours; acking drops it
+  const db = tenantDatabase(env, message.tenant);
+  if (!db) return; // tenant removed: nothing left to deliver to
+  const { results } = await db
+    .prepare("SELECT payload FROM outbox WHERE id IN (SELECT value FROM json_each(?1)) AND delivered IS NULL")
+    .bind(JSON.stringify(message.ids))
+    .all<{ payload: string }>();
+  if (results.length === 0) return;
+  const events = results.map((r) => JSON.parse(r.payload) as OutboxEvent);
+  const audits = events.filter((e): e is AuditEvent => e.kind === "audit");
+  if (audits.length) await db.batch([auditStatement(db, audits)]);
+  for (const inv of events.filter((e): e is InviteEvent => e.kind === "invite")) {
+    await sendInvitation(db, message.tenant, inv, mailer);
+  }
+  await db
+    .prepare("UPDATE outbox SET delivered = ?2 WHERE id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(events.map((e) => e.id)), new Date().toISOString())
+    .run();
+}
+
+function auditStatement(db: D1Database, events: AuditEvent[]) {
+  const rows = events.map((e) => ({ ...e, detail: JSON.stringify(e.detail) }));
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO audit_log (id, at, actor, action, resource_type, resource_id, detail)
+       SELECT json_extract(value, '$.id'), json_extract(value, '$.at'), json_extract(value, '$.actor'), json_extract(value, '$.action'),
+              json_extract(value, '$.resourceType'), json_extract(value, '$.resourceId'), json_extract(value, '$.detail')
+       FROM json_each(?1)`,
+    )
+    .bind(JSON.stringify(rows));
+}
+
+/**
+ * P20: one invitation per user, ever. The row is created once (unique per user and per event),
+ * rendered from the templates as they are now (P19), and sent only while still `queued`, so a
+ * redelivered event or an Entra retry never mails twice. A crash between the mail service
+ * accepting the mail and the row turning `sent` can repeat that one mail: the email service
+ * has no idempotency key, the trade-off accepted here.
+ */
+async function sendInvitation(db: D1Database, tenant: string, inv: InviteEvent, mailer: Mailer): Promise<void> {
+  const user = await findUser(db, inv.userId);
+  const to = user ? primaryEmail(JSON.parse(user.doc)) : undefined;
+  if (!user || !to) return;
+  const t = await loadTenantContext(tenant, db);
+  const vars = variablesOf(user);
+  await db
+    .prepare(
+      `INSERT OR IGNORE INTO mail_outbox (id, user_id, to_address, subject, body, status, created) VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)`,
+    )
+    .bind(inv.id, user.id, to, renderTemplate(t.settings.inviteSubject, vars), renderTemplate(t.settings.inviteBody, vars), new Date().toISOString())
+    .run();
+  const mail = await db
+    .prepare("SELECT id, to_address AS \"to\", subject, body FROM mail_outbox WHERE id = ?1 AND status = 'queued'")
+    .bind(inv.id)
+    .first<{ id: string; to: string; subject: string; body: string }>();
+  if (!mail) return;
+  try {
+    const status = await mailer.send(mail);
+    await db.prepare("UPDATE mail_outbox SET status = ?2, sent = ?3 WHERE id = ?1").bind(mail.id, status, new Date().toISOString()).run();
+  } catch (e) {
+    await db.prepare("UPDATE mail_outbox SET error = ?2 WHERE id = ?1").bind(mail.id, String(e).slice(0, 500)).run();
+    throw e;
+  }
+}

@@ -1,0 +1,37 @@
+import type { Env } from "../platform/env";
+
+export interface Mail {
+  id: string;
+  to: string;
+  subject: string;
+  body: string;
+}
+
+/** What became of a mail: kept in the outbox for admins, or handed to the email service. */
+export type MailStatus = "stored" | "sent";
+
+/** The port the consumer sends invitations through; chosen by the MAILER variable. */
+export interface Mailer {
+  send(mail: Mail): Promise<MailStatus>;
+}
+
+/** Local default: the mail_outbox row IS the mail; nothing leaves the machine. */
+export const outboxMailer: Mailer = { send: async () => "stored" };
+
+/** Production: Cloudflare Email Service through a `send_email` binding. */
+export function emailServiceMailer(binding: SendEmail, from: string): Mailer {
+  return {
+    async send(mail) {
+      await binding.send({ from, to: mail.to, subject: mail.subject, text: mail.body, headers: { "X-Event-Id": mail.id } });
+      return "sent";
+    },
+  };
+}
+
+export function mailerFor(env: Env): Mailer {
+  if (env.MAILER === "email") {
+    if (!env.MAIL || !env.MAIL_FROM) throw new Error("MAILER=email needs a send_email binding MAIL and a MAIL_FROM variable");
+    return emailServiceMailer(env.MAIL, env.MAIL_FROM);
+  }
+  return outboxMailer;
+}

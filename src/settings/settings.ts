@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+/** P21: where a user's managed Apple ID comes from. */
+export const managedAppleIdSchema = z.discriminatedUnion("mode", [
+  z.object({ mode: z.literal("off") }),
+  /** The user's email as it is. */
+  z.object({ mode: z.literal("email") }),
+  /** The email with an `appleid` subdomain: a@example.com -> a@appleid.example.com. */
+  z.object({ mode: z.literal("email-appleid") }),
+  /** A custom attribute (P18) whose value must be an email address unique in the tenant. */
+  z.object({ mode: z.literal("attribute"), attribute: z.string().min(1).max(64) }),
+]);
+
+export const settingsSchema = z.object({
+  /** P20 */
+  autoInvite: z.boolean(),
+  /** P21 */
+  managedAppleId: managedAppleIdSchema,
+  /** P19: `${attribute}` variables, custom attributes included. */
+  inviteSubject: z.string().min(1).max(200),
+  inviteBody: z.string().min(1).max(10_000),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type ManagedAppleIdSetting = z.infer<typeof managedAppleIdSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  autoInvite: false,
+  managedAppleId: { mode: "off" },
+  inviteSubject: "Enroll your device, ${givenName}",
+  inviteBody:
+    "Hello ${displayName},\n\nYour organisation manages your devices. Enroll with your user ID ${userName}.\n",
+};
+
+/** Settings rows are `key -> JSON value`; absent keys take their defaults. */
+export function settingsFromRows(rows: { key: string; value: string }[]): Settings {
+  const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const r of rows) {
+    if (!(r.key in DEFAULT_SETTINGS)) continue;
+    try {
+      out[r.key] = JSON.parse(r.value);
+    } catch {
+      // A row we cannot read keeps its default rather than breaking every request of the tenant.
+    }
+  }
+  const parsed = settingsSchema.safeParse(out);
+  return parsed.success ? parsed.data : DEFAULT_SETTINGS;
+}
+
+export const settingsRowsStatement = (db: D1Database) => db.prepare("SELECT key, value FROM settings");
+
+export const putSettingStatement = (db: D1Database, key: keyof Settings, value: unknown) =>
+  db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value").bind(key, JSON.stringify(value));

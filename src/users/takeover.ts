@@ -1,0 +1,74 @@
+import { inviteStatement, outboxStatement } from "../events/outbox";
+import { audit, invite } from "../events/types";
+import { badRequest } from "../scim/errors";
+import type { ScimDoc } from "../scim/normalize";
+import { CUSTOM_SCHEMA, userResourceFor } from "../scim/schema/custom";
+import type { TenantContext } from "../tenants/context";
+import { deriveManagedAppleId } from "./managed-apple-id";
+import { runWrites, updateUserStatement } from "./repo";
+import type { UserRow } from "./row";
+import { commit, prepareNewUser, rowOf } from "./service";
+
+/** Settings key set by the first takeover from the older Entra ID user source (P24). */
+export const ENTRA_SOURCE_MIGRATED = "entraUserSourceMigrated";
+
+/**
+ * P11: a SCIM create whose userName matches a user from another source takes that user over:
+ * the same row and id, its source becomes SCIM, and the SCIM document becomes its attributes.
+ * P25: an LDAP user's custom attributes become IdP custom attributes of the same name (defined
+ * here if missing) with their values, unless Entra sends its own; the LDAP values stay stored
+ * and are never updated again. A managed Apple ID already set is kept when the setting is on.
+ * P24: the first takeover from the Entra ID user source makes that source read-only.
+ */
+export async function takeOver(t: TenantContext, existing: UserRow, body: unknown): Promise<UserRow> {
+  const ldap = parseLdap(existing.ldap_attributes);
+  const names = [...new Set([...t.customAttributes, ...Object.keys(ldap)])].sort();
+  const { doc, ignored } = prepareNewUser(t, body, userResourceFor(names));
+  if (Object.keys(ldap).length) {
+    const ext = { ...((doc[CUSTOM_SCHEMA] as ScimDoc | undefined) ?? {}) };
+    for (const [k, v] of Object.entries(ldap)) if (ext[k] === undefined && v !== "") ext[k] = v;
+    doc[CUSTOM_SCHEMA] = ext;
+  }
+  const setting = t.settings.managedAppleId;
+  const managedAppleId =
+    setting.mode !== "off" && existing.managed_apple_id ? existing.managed_apple_id : deriveManagedAppleId(setting, doc);
+  const now = new Date().toISOString();
+  const takeover = audit("scim", "takeover", "User", existing.id, {
+    userName: doc.userName,
+    fromSource: existing.source,
+    ...(Object.keys(ldap).length ? { ldapAttributesCarriedOver: Object.keys(ldap) } : {}),
+    ...(ignored.length ? { ignoredAttributes: ignored } : {}),
+  });
+  const inv = invite(existing.id);
+  const defineAttrs = Object.keys(ldap).length
+    ? [
+        t.db
+          .prepare("INSERT OR IGNORE INTO custom_attributes (name, type, created) SELECT value, 'IdP', ?2 FROM json_each(?1)")
+          .bind(JSON.stringify(Object.keys(ldap)), now),
+      ]
+    : [];
+  const markSource =
+    existing.source === "entra-user-source"
+      ? [t.db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, 'true')").bind(ENTRA_SOURCE_MIGRATED)]
+      : [];
+  const [res] = await runWrites(t.db, [
+    updateUserStatement(t.db, { id: existing.id, doc, version: existing.version, source: "scim", managedAppleId, now }),
+    outboxStatement(t.db, [takeover], { ifPreviousChanged: true }),
+    inviteStatement(t.db, inv, { ifPreviousChanged: true }),
+    ...defineAttrs,
+    ...markSource,
+  ]);
+  if (res.results.length !== 1) throw badRequest("invalidValue", "The existing user changed during the takeover; retry the request.");
+  commit(t, takeover, t.settings.autoInvite ? inv : undefined);
+  return rowOf(existing.id, doc, "scim", existing.version + 1, existing.created, now, managedAppleId, existing.ldap_attributes);
+}
+
+function parseLdap(json: string | null): Record<string, string> {
+  if (!json) return {};
+  try {
+    const v = JSON.parse(json) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === "string")) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
