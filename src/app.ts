@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { benchRoutes } from "./bench/routes";
 import { tenantAuth } from "./http/tenant";
 import { onError, renderScimError } from "./http/respond";
 import type { AppBindings } from "./platform/env";
@@ -10,6 +11,9 @@ export const SCIM_PREFIX = "/scim/v2";
 export const app = new Hono<AppBindings>({ strict: false });
 
 app.get("/healthz", (c) => c.text("ok"));
+
+app.use("/bench/*", async (c, next) => (c.env.BENCH === "1" ? next() : c.notFound()));
+app.route("/bench", benchRoutes);
 
 app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantAuth("scim", SCIM_PREFIX));
 app.route(`/t/:tenant${SCIM_PREFIX}`, scimRoutes);
