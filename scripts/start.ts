@@ -1,0 +1,101 @@
+/**
+ * `npm start [-- --port N]`: the service on workerd via `wrangler dev`, with local D1/KV state in
+ * .wrangler/state and a `demo` tenant ready to use (DESIGN.md "Tenants").
+ *
+ * The first start onboards `demo` (which adds its binding to wrangler.toml). Its tokens are kept
+ * in .wrangler/demo-tokens.json, a gitignored local-only convenience, so every later start can
+ * print them again; when that file is missing or stale, fresh demo tokens are minted.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { adminApiUrl, databaseName, tenantUrl } from "../src/cli/names.ts";
+import { addTenant, currentTokens, findTenant, issueTokens } from "../src/cli/tenants.ts";
+import { sha256Hex } from "../src/cli/tokens.ts";
+import { d1MigrationsApply, startWranglerDev, waitUntilHealthy, type WranglerTarget } from "../src/cli/wrangler.ts";
+
+const DEMO_TENANT = "demo";
+const CONFIG = "wrangler.toml";
+const STATE_DIR = ".wrangler/state";
+const DEMO_TOKENS_FILE = ".wrangler/demo-tokens.json";
+const IP = "127.0.0.1";
+const DEFAULT_PORT = 8787;
+const READY_TIMEOUT_MS = 120_000;
+
+interface DemoTokens {
+  tenant: string;
+  scimToken: string;
+  adminToken: string;
+}
+
+const target: WranglerTarget = { configPath: CONFIG, remote: false, persistTo: STATE_DIR };
+
+function readSavedTokens(): DemoTokens | undefined {
+  if (!existsSync(DEMO_TOKENS_FILE)) return undefined;
+  try {
+    return JSON.parse(readFileSync(DEMO_TOKENS_FILE, "utf8")) as DemoTokens;
+  } catch {
+    return undefined;
+  }
+}
+
+function saveTokens(tokens: DemoTokens): DemoTokens {
+  mkdirSync(path.dirname(DEMO_TOKENS_FILE), { recursive: true });
+  writeFileSync(DEMO_TOKENS_FILE, JSON.stringify(tokens, null, 2) + "\n", { mode: 0o600 });
+  chmodSync(DEMO_TOKENS_FILE, 0o600);
+  return tokens;
+}
+
+/** The demo tenant's working tokens, onboarding it or minting new tokens when needed. */
+async function ensureDemoTenant(): Promise<DemoTokens> {
+  if (!findTenant(target, DEMO_TENANT)) {
+    console.log(`First start: onboarding tenant "${DEMO_TENANT}" (adds its binding to ${CONFIG})...`);
+    const { scim, admin } = await addTenant(target, DEMO_TENANT);
+    return saveTokens({ tenant: DEMO_TENANT, scimToken: scim.token, adminToken: admin.token });
+  }
+  // The binding may come from a clone whose local state is new: migrations create the database.
+  await d1MigrationsApply(target, databaseName(DEMO_TENANT));
+  const current = new Set((await currentTokens(target, DEMO_TENANT)).map((t) => `${t.scope}:${t.hash}`));
+  const saved = readSavedTokens();
+  if (saved && current.has(`scim:${sha256Hex(saved.scimToken)}`) && current.has(`admin:${sha256Hex(saved.adminToken)}`)) return saved;
+  console.log(`The demo tokens in ${DEMO_TOKENS_FILE} are missing or no longer current: minting new ones...`);
+  const [scim, admin] = await issueTokens(target, DEMO_TENANT, ["scim", "admin"]);
+  return saveTokens({ tenant: DEMO_TENANT, scimToken: scim.token, adminToken: admin.token });
+}
+
+function printDemo(baseUrl: string, tokens: DemoTokens): void {
+  const url = tenantUrl(baseUrl, DEMO_TENANT);
+  console.log(`
+Demo tenant "${DEMO_TENANT}" is served at ${baseUrl}
+  Tenant URL    ${url}
+  Secret Token  ${tokens.scimToken}
+  Admin token   ${tokens.adminToken}
+  Admin API     ${adminApiUrl(baseUrl, DEMO_TENANT)}
+Try it:
+  curl -H "Authorization: Bearer ${tokens.scimToken}" "${url}/Users?filter=userName+eq+%22nobody%22"
+(The tokens are kept in ${DEMO_TOKENS_FILE} for local use only. Stop with Ctrl+C.)
+`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: "string" }, help: { type: "boolean" } } });
+  if (values.help) {
+    console.log("Usage: npm start [-- --port N]   (default port 8787)");
+    return;
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid --port "${values.port}"`);
+
+  const tokens = await ensureDemoTenant();
+  const baseUrl = `http://${IP}:${port}`;
+  const dev = startWranglerDev({ configPath: CONFIG, port, ip: IP, persistTo: STATE_DIR });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
+  dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  await waitUntilHealthy(baseUrl, dev, READY_TIMEOUT_MS);
+  printDemo(baseUrl, tokens);
+}
+
+main().catch((error: Error) => {
+  console.error(`npm start: ${error.message}`);
+  process.exit(1);
+});
