@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { benchRoutes } from "./bench/routes";
 import { tenantAuth } from "./http/tenant";
 import { onError, renderScimError } from "./http/respond";
@@ -17,6 +18,8 @@ app.route("/bench", benchRoutes);
 
 app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantAuth("scim", SCIM_PREFIX));
 app.route(`/t/:tenant${SCIM_PREFIX}`, scimRoutes);
+
+app.route(`/t/:tenant${ADMIN_PREFIX}`, adminRoutes);
 
 app.onError(onError);
 app.notFound((c) => renderScimError(new ScimError(404, `No resource at ${new URL(c.req.url).pathname}.`)));

@@ -1,4 +1,5 @@
 import { app } from "./app";
+import { canonicalScimRequest } from "./http/canonical-path";
 import { consume } from "./events/consumer";
 import { queueBus } from "./events/outbox";
 import { sweep } from "./events/sweep";
@@ -8,7 +9,7 @@ import type { Env } from "./platform/env";
 export { GroupMembership } from "./membership/durable-object";
 
 export default {
-  fetch: app.fetch,
+  fetch: (req, env, ctx) => app.fetch(canonicalScimRequest(req), env, ctx),
   queue: (batch, env) => consume(batch as MessageBatch<EventMessage>, env),
   scheduled: async (_controller, env, ctx) => {
     ctx.waitUntil(sweep(env, queueBus(env.EVENTS)).then(() => undefined));

@@ -21,7 +21,9 @@ import { ALL_USERS_GROUP_ID, type GroupRow } from "./row";
 export type GroupChange =
   | { kind: "patch"; plan: GroupPatchPlan; ifMatch?: string }
   | { kind: "replace"; body: unknown; ifMatch?: string }
-  | { kind: "delete"; ifMatch?: string };
+  | { kind: "delete"; ifMatch?: string }
+  /** An admin's hard delete of a user (P9) takes it out of every group, All Users included. */
+  | { kind: "remove-user"; userId: string };
 
 /**
  * Applies one change: read, validate everything, then write it all as one D1 batch (a
@@ -35,6 +37,7 @@ export async function applyGroupChange(
 ): Promise<{ row: GroupRow | null; events: OutboxEvent[] }> {
   const row = await findGroup(db, groupId);
   if (!row) throw notFound(`Group ${groupId} not found.`);
+  if (change.kind === "remove-user") return removeUser(db, row, change.userId);
   if (row.source === "builtin") {
     throw new ScimError(403, `"${row.display_name}" is the built-in group of every tenant; SCIM cannot change or delete it (P16).`);
   }
@@ -81,6 +84,17 @@ const sample = (m: MemberChange) => ({
   addedIds: (m.keepOnly ?? m.add).slice(0, AUDIT_SAMPLE),
   ...(m.remove.length ? { removedIds: m.remove.slice(0, AUDIT_SAMPLE) } : {}),
 });
+
+async function removeUser(db: D1Database, row: GroupRow, userId: string): Promise<{ row: GroupRow; events: OutboxEvent[] }> {
+  const now = new Date().toISOString();
+  const event = audit("admin", "membership", "Group", row.id, { displayName: row.display_name, removed: 1, removedIds: [userId], reason: "user deleted" });
+  const [res] = await runWrites(db, [
+    removeMembersStatement(db, row.id, [userId]),
+    db.prepare("UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1 AND changes() > 0").bind(row.id, now),
+    outboxStatement(db, [event], { ifPreviousChanged: true }),
+  ]);
+  return res.meta.changes > 0 ? { row: { ...row, version: row.version + 1, last_modified: now }, events: [event] } : { row, events: [] };
+}
 
 interface MemberChange {
   add: string[];

@@ -1,6 +1,6 @@
 import type { SqlPage } from "../scim/page";
 import type { ScimDoc } from "../scim/normalize";
-import { type GroupRow, type MemberRow, groupColumns } from "./row";
+import { type GroupRow, type GroupSource, type MemberRow, groupColumns } from "./row";
 
 const GROUP_COLUMNS = "g.id, g.display_name, g.external_id, g.source, g.doc, g.version, g.created, g.last_modified";
 
@@ -38,14 +38,14 @@ export async function membersOf(db: D1Database, groupIds: string[]): Promise<Mem
   return results;
 }
 
-export function insertGroupStatement(db: D1Database, g: { id: string; doc: ScimDoc; now: string }) {
+export function insertGroupStatement(db: D1Database, g: { id: string; doc: ScimDoc; now: string }, source: GroupSource = "scim") {
   const c = groupColumns(g.doc);
   return db
     .prepare(
       `INSERT INTO groups (id, display_name, external_id, source, doc, version, created, last_modified)
-       VALUES (?1, ?2, ?3, 'scim', ?4, 1, ?5, ?5)`,
+       VALUES (?1, ?2, ?3, ?6, ?4, 1, ?5, ?5)`,
     )
-    .bind(g.id, c.display_name, c.external_id, JSON.stringify(g.doc), g.now);
+    .bind(g.id, c.display_name, c.external_id, JSON.stringify(g.doc), g.now, source);
 }
 
 export function updateGroupStatement(db: D1Database, g: { id: string; doc: ScimDoc; now: string }) {

@@ -5,10 +5,12 @@ import { groupRoutes } from "../groups/routes";
 import { userRoutes } from "../users/routes";
 import { resourceTypeList, resourceTypeOf, schemaList, schemaOf, serviceProviderConfig } from "./discovery";
 import { notFound } from "./errors";
-import { USER_RESOURCE, GROUP_RESOURCE } from "./schema/resources";
+import type { TenantContext } from "../tenants/context";
+import { GROUP_RESOURCE } from "./schema/resources";
 
-const RESOURCES = [USER_RESOURCE, GROUP_RESOURCE];
-const SCHEMAS = RESOURCES.flatMap((r) => [r.core, ...r.extensions]);
+/** Discovery is per tenant: its User type carries its own custom attribute extension (P18). */
+const resourcesOf = (t: TenantContext) => [t.userResource, GROUP_RESOURCE];
+const schemasOf = (t: TenantContext) => resourcesOf(t).flatMap((r) => [r.core, ...r.extensions]);
 
 /** The SCIM API of one tenant, mounted under /t/:tenant/scim/v2 after authentication. */
 export const scimRoutes = new Hono<AppBindings>();
@@ -19,15 +21,15 @@ scimRoutes.route("/Groups", groupRoutes);
 scimRoutes.get("/ServiceProviderConfig", (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
 // Microsoft's reference Postman collection asks for this older name.
 scimRoutes.get("/serviceConfiguration", (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
-scimRoutes.get("/ResourceTypes", (c) => scimJson(resourceTypeList(RESOURCES, c.var.baseUrl)));
+scimRoutes.get("/ResourceTypes", (c) => scimJson(resourceTypeList(resourcesOf(c.var.t), c.var.baseUrl)));
 scimRoutes.get("/ResourceTypes/:name", (c) => {
-  const rs = RESOURCES.find((r) => r.name.toLowerCase() === c.req.param("name").toLowerCase());
+  const rs = resourcesOf(c.var.t).find((r) => r.name.toLowerCase() === c.req.param("name").toLowerCase());
   if (!rs) throw notFound(`No resource type "${c.req.param("name")}".`);
   return scimJson(resourceTypeOf(rs, c.var.baseUrl));
 });
-scimRoutes.get("/Schemas", (c) => scimJson(schemaList(SCHEMAS, c.var.baseUrl)));
+scimRoutes.get("/Schemas", (c) => scimJson(schemaList(schemasOf(c.var.t), c.var.baseUrl)));
 scimRoutes.get("/Schemas/:id", (c) => {
-  const s = SCHEMAS.find((x) => x.id.toLowerCase() === c.req.param("id").toLowerCase());
+  const s = schemasOf(c.var.t).find((x) => x.id.toLowerCase() === c.req.param("id").toLowerCase());
   if (!s) throw notFound(`No schema "${c.req.param("id")}".`);
   return scimJson(schemaOf(s, c.var.baseUrl));
 });

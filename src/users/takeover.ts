@@ -60,6 +60,9 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
   ]);
   if (res.results.length !== 1) throw badRequest("invalidValue", "The existing user changed during the takeover; retry the request.");
   commit(t, takeover, t.settings.autoInvite ? inv : undefined);
+  // The answer to this request already shows the attributes the takeover defined (P25).
+  t.customAttributes = names;
+  t.userResource = userResourceFor(names);
   return rowOf(existing.id, doc, "scim", existing.version + 1, existing.created, now, managedAppleId, existing.ldap_attributes);
 }
 

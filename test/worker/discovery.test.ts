@@ -24,7 +24,10 @@ describe("discovery", () => {
     expect(rt.Resources[0]).toMatchObject({
       name: "User",
       endpoint: "/Users",
-      schemaExtensions: [{ schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", required: false }],
+      schemaExtensions: [
+        { schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", required: false },
+        { schema: "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User", required: false },
+      ],
     });
     expect((await c.get("/ResourceTypes/User")).status).toBe(200);
   });
@@ -37,5 +40,15 @@ describe("discovery", () => {
     expect(userName).toMatchObject({ caseExact: false, uniqueness: "server", required: true });
     const one = await c.get("/Schemas/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
     expect((await one.json<any>()).attributes.map((a: any) => a.name)).toContain("department");
+  });
+});
+
+describe("endpoint names", () => {
+  it("are matched case-insensitively, ids are not", async () => {
+    const c = await newClient();
+    for (const p of ["/users", "/USERS?count=1", "/groups", "/schemas", "/resourcetypes", "/serviceproviderconfig"]) {
+      expect((await c.get(p)).status, p).toBe(200);
+    }
+    expect((await c.post("/users/.SEARCH", { count: 1 })).status).toBe(200);
   });
 });

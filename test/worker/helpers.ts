@@ -104,3 +104,41 @@ export async function createGroup(c: Client, over: Record<string, unknown> = {})
   return res.json();
 }
 
+
+/** The tenant's admin API, with a fresh admin token. */
+export async function adminClient(tenant = "acme") {
+  const { token } = await issueToken(tenant, "admin");
+  const base = `${ORIGIN}/t/${tenant}/admin/api`;
+  const f = (method: string, path: string, body?: unknown) =>
+    SELF.fetch(base + path, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+  return {
+    base,
+    get: (p: string) => f("GET", p),
+    post: (p: string, b?: unknown) => f("POST", p, b ?? {}),
+    put: (p: string, b: unknown) => f("PUT", p, b),
+    del: (p: string) => f("DELETE", p),
+  };
+}
+
+/** Polls until `check` returns a value (real Queue delivery is asynchronous). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 8000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error("condition not reached in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function auditRows(tenant: string, resourceId: string) {
+  const { results } = await tenantDb(tenant)
+    .prepare("SELECT action, actor, detail FROM audit_log WHERE resource_id = ?1 ORDER BY at")
+    .bind(resourceId)
+    .all<{ action: string; actor: string; detail: string }>();
+  return results.map((r) => ({ ...r, detail: JSON.parse(r.detail) }));
+}

@@ -1,0 +1,28 @@
+import { Hono } from "hono";
+import { tenantAuth } from "../http/tenant";
+import type { AppBindings } from "../platform/env";
+import { attributeRoutes } from "./attributes";
+import { auditRoutes } from "./audit";
+import { onAdminError } from "./errors";
+import { adminGroupRoutes } from "./groups";
+import { importRoutes } from "./import";
+import { mailRoutes } from "./mail";
+import { settingsRoutes } from "./settings";
+import { tokenRoutes } from "./tokens";
+import { adminUserRoutes } from "./users";
+
+export const ADMIN_PREFIX = "/admin/api";
+
+/** The tenant's admin API, authorised by the tenant's admin token; JSON in, JSON out. */
+export const adminRoutes = new Hono<AppBindings>();
+
+adminRoutes.use("*", tenantAuth("admin", ADMIN_PREFIX));
+adminRoutes.route("/settings", settingsRoutes);
+adminRoutes.route("/token", tokenRoutes);
+adminRoutes.route("/custom-attributes", attributeRoutes);
+adminRoutes.route("/users", adminUserRoutes);
+adminRoutes.route("/groups", adminGroupRoutes);
+adminRoutes.route("/audit", auditRoutes);
+adminRoutes.route("/mail", mailRoutes);
+adminRoutes.route("/import", importRoutes);
+adminRoutes.onError(onAdminError);
