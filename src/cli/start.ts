@@ -2,20 +2,24 @@
  * `npm start [-- --port N]`: the service on workerd via `wrangler dev`, with local D1/KV state in
  * .wrangler/state and a `demo` tenant ready to use (DESIGN.md "Tenants").
  *
- * The first start onboards `demo` (which adds its binding to wrangler.toml). Its tokens are kept
- * in .wrangler/demo-tokens.json, a gitignored local-only convenience, so every later start can
- * print them again; when that file is missing or stale, fresh demo tokens are minted.
+ * The demo tenant never touches wrangler.toml (a committed placeholder binding would break a real
+ * deploy): each start writes wrangler.local.toml (gitignored) = wrangler.toml, with the tenants an
+ * operator onboarded, plus the demo binding. Its tokens are kept in .wrangler/demo-tokens.json, a
+ * gitignored local-only convenience, so every later start can print them again; when that file
+ * is missing or stale, fresh demo tokens are minted.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { adminApiUrl, databaseName, tenantUrl } from "../src/cli/names.ts";
-import { addTenant, currentTokens, findTenant, issueTokens } from "../src/cli/tenants.ts";
-import { sha256Hex } from "../src/cli/tokens.ts";
-import { d1MigrationsApply, startWranglerDev, waitUntilHealthy, type WranglerTarget } from "../src/cli/wrangler.ts";
+import { addTenantBlock, findTenantBinding } from "./config-file.ts";
+import { adminApiUrl, databaseName, localDatabaseId, tenantUrl } from "./names.ts";
+import { currentTokens, issueTokens } from "./tenants.ts";
+import { sha256Hex } from "./tokens.ts";
+import { d1MigrationsApply, startWranglerDev, waitUntilHealthy, type WranglerTarget } from "./wrangler.ts";
 
 const DEMO_TENANT = "demo";
-const CONFIG = "wrangler.toml";
+const BASE_CONFIG = "wrangler.toml";
+const CONFIG = "wrangler.local.toml";
 const STATE_DIR = ".wrangler/state";
 const DEMO_TOKENS_FILE = ".wrangler/demo-tokens.json";
 const IP = "127.0.0.1";
@@ -46,14 +50,16 @@ function saveTokens(tokens: DemoTokens): DemoTokens {
   return tokens;
 }
 
+function writeLocalConfig(): void {
+  const base = readFileSync(BASE_CONFIG, "utf8");
+  const text = findTenantBinding(base, DEMO_TENANT) ? base : addTenantBlock(base, DEMO_TENANT, localDatabaseId(DEMO_TENANT));
+  writeFileSync(CONFIG, text);
+}
+
 /** The demo tenant's working tokens, onboarding it or minting new tokens when needed. */
 async function ensureDemoTenant(): Promise<DemoTokens> {
-  if (!findTenant(target, DEMO_TENANT)) {
-    console.log(`First start: onboarding tenant "${DEMO_TENANT}" (adds its binding to ${CONFIG})...`);
-    const { scim, admin } = await addTenant(target, DEMO_TENANT);
-    return saveTokens({ tenant: DEMO_TENANT, scimToken: scim.token, adminToken: admin.token });
-  }
-  // The binding may come from a clone whose local state is new: migrations create the database.
+  writeLocalConfig();
+  // Idempotent: creates the local database on a first start, migrates it after a pull.
   await d1MigrationsApply(target, databaseName(DEMO_TENANT));
   const current = new Set((await currentTokens(target, DEMO_TENANT)).map((t) => `${t.scope}:${t.hash}`));
   const saved = readSavedTokens();
