@@ -4,12 +4,12 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { scimFetch, startBlackbox, type Blackbox } from "./harness.ts";
+import { suiteFile } from "./suites.ts";
 import { runRunscopeTest, type RunscopeTest } from "./okta-runner.ts";
 
-const SUITE = path.resolve(import.meta.dirname, "../../../shared/peers/suites/okta-scim20-spec-test/Okta-SCIM-20-SPEC-Test.json");
+const SUITE = suiteFile("okta-scim20-spec-test/Okta-SCIM-20-SPEC-Test.json");
 
 let box: Blackbox;
 

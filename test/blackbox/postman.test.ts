@@ -8,12 +8,12 @@
  * unexpected pass show up (then update the list).
  */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import newman, { type NewmanExecution, type NewmanRunSummary } from "newman";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { suiteFile } from "./suites.ts";
 import { startBlackbox, type Blackbox } from "./harness.ts";
 
-const COLLECTION = path.resolve(import.meta.dirname, "../../../shared/peers/suites/ms-scimreferencecode-postman/PostmanCollection.json");
+const COLLECTION = suiteFile("ms-scimreferencecode-postman/PostmanCollection.json");
 /** Calls `GET {{Api}}/Token`, the reference server's test token issuer: we pass the token instead. */
 const SKIPPED_FOLDER = "Get Token";
 const REQUEST_TIMEOUT_MS = 10_000;
