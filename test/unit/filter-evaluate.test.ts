@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ScimError } from "../../src/scim/errors";
 import { matchesItem, matchesResource } from "../../src/scim/filter/evaluate";
 import { parseFilter, parsePatchPath } from "../../src/scim/filter/parser";
 import { type ResolvedAttr, resolveAttr } from "../../src/scim/resolve";
 import { attr } from "../../src/scim/schema/define";
 import { GROUP_RESOURCE, USER_RESOURCE } from "../../src/scim/schema/resources";
+import { scimError } from "./helpers";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
@@ -28,15 +28,6 @@ const SCORES: ResolvedAttr = {
 
 const item = (filter: string, value: unknown, parent = EMAILS) => matchesItem(parseFilter(filter), value, parent);
 
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScimError");
-}
 
 describe("matchesItem: strings", () => {
   const work = { value: "Alice@Contoso.com", type: "Work", primary: true };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ScimError } from "../../src/scim/errors";
 import type { AttrRef, CompareOp, Filter, Literal } from "../../src/scim/filter/ast";
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter, parsePatchPath } from "../../src/scim/filter/parser";
+import { scimError } from "./helpers";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
@@ -18,15 +18,6 @@ const or = (left: Filter, right: Filter): Filter => ({ kind: "or", left, right }
 const not = (filter: Filter): Filter => ({ kind: "not", filter });
 const vp = (path: string, filter: Filter): Filter => ({ kind: "valuePath", attr: ref(path), filter });
 
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScimError");
-}
 
 describe("parseFilter: operators", () => {
   it.each(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"] as CompareOp[])("%s", (op) => {

@@ -1,6 +1,5 @@
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ScimError } from "../../src/scim/errors";
 import { matchesResource } from "../../src/scim/filter/evaluate";
 import { parseFilter } from "../../src/scim/filter/parser";
 import {
@@ -14,6 +13,7 @@ import {
   USERS_TARGET,
 } from "../../src/scim/filter/sql";
 import { USER_RESOURCE } from "../../src/scim/schema/resources";
+import { scimError } from "./helpers";
 
 const db = (env as unknown as { TENANT_ACME: D1Database }).TENANT_ACME;
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -146,15 +146,6 @@ function memoryIds(filter: string): string[] {
   ).map((u) => u.id);
 }
 
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScimError");
-}
 
 const ALL = ["flt-1", "flt-2", "flt-3", "flt-4"];
 const n = (...xs: number[]) => xs.map((x) => `flt-${x}`);

@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ScimError } from "../../src/scim/errors";
 import { planGroupPatch } from "../../src/scim/group-patch";
+import { scimError } from "./helpers";
 
 const plan = (...ops: unknown[]) => planGroupPatch(ops);
 const empty = { add: [], remove: [], removeAllMembers: false, other: [] };
 
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScimError");
-}
 
 describe("planGroupPatch: the forms Entra sends", () => {
   it("legacy Add of members with $ref null and display", () => {

@@ -1,21 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ScimError } from "../../src/scim/errors";
 import { normalizeResource } from "../../src/scim/normalize";
 import { GROUP_RESOURCE, USER_RESOURCE } from "../../src/scim/schema/resources";
+import { scimError } from "./helpers";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 const norm = (body: unknown) => normalizeResource(body, USER_RESOURCE);
 
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScimError");
-}
 
 describe("normalizeResource", () => {
   it("maps attribute names case-insensitively to canonical ones (RFC 7643 2.1)", () => {

@@ -4,6 +4,7 @@ import type { ScimDoc } from "../../src/scim/normalize";
 import { applyPatch } from "../../src/scim/patch";
 import type { ResolvedAttr } from "../../src/scim/resolve";
 import { GROUP_RESOURCE, USER_RESOURCE } from "../../src/scim/schema/resources";
+import { scimError } from "./helpers";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
@@ -20,15 +21,6 @@ const user = (): ScimDoc => ({
 
 const patch = (doc: ScimDoc, ...ops: unknown[]) => applyPatch(doc, ops, USER_RESOURCE).doc;
 
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error("expected a ScimError");
-}
 
 describe("applyPatch: RFC 7644 3.5.2.1 add", () => {
   it("adds to a multi-valued attribute and sets a single-valued one, without a path", () => {
