@@ -6,11 +6,10 @@ import { checkIfMatch } from "../scim/meta";
 import { type ScimDoc, normalizeResource } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
-import { runWrites } from "../users/repo";
-import { assertMembersAllowed, membershipDelta } from "./members";
+import { runWrites } from "../db/writes";
+import { type MemberChange, assertMembersAllowed, readGroupState } from "./members";
 import {
   addMembersStatement,
-  findGroup,
   keepOnlyMembersStatement,
   removeMembersStatement,
   updateGroupStatement,
@@ -35,7 +34,10 @@ export async function applyGroupChange(
   groupId: string,
   change: GroupChange,
 ): Promise<{ row: GroupRow | null; events: OutboxEvent[] }> {
-  const row = await findGroup(db, groupId);
+  // Everything the change needs to know is read in one round trip, before anything is decided.
+  const members = memberChangeOf(change);
+  const state = await readGroupState(db, groupId, members);
+  const row = state.row;
   if (!row) throw notFound(`Group ${groupId} not found.`);
   if (change.kind === "remove-user") return removeUser(db, row, change.userId);
   if (row.source === "builtin") {
@@ -48,12 +50,12 @@ export async function applyGroupChange(
     return { row: null, events: [event] };
   }
   const stored = JSON.parse(row.doc) as ScimDoc;
-  const { doc, members } = change.kind === "patch" ? patched(stored, change.plan) : replaced(stored, change.body);
+  const doc = change.kind === "patch" ? patchedDoc(stored, change.plan) : replacedDoc(stored, change.body);
   if (typeof doc.displayName !== "string" || doc.displayName.trim() === "") {
     throw badRequest("invalidValue", "displayName is required and must not be blank.");
   }
-  await assertMembersAllowed(db, members.keepOnly ?? members.add);
-  const delta = await membershipDelta(db, groupId, members);
+  assertMembersAllowed(state);
+  const delta = { added: state.added, removed: state.removed };
   const docChanged = JSON.stringify(doc) !== JSON.stringify(stored);
   if (!docChanged && delta.added === 0 && delta.removed === 0) return { row, events: [] };
   const now = new Date().toISOString();
@@ -96,25 +98,32 @@ async function removeUser(db: D1Database, row: GroupRow, userId: string): Promis
   return res.meta.changes > 0 ? { row: { ...row, version: row.version + 1, last_modified: now }, events: [event] } : { row, events: [] };
 }
 
-interface MemberChange {
-  add: string[];
-  remove: string[];
-  keepOnly?: string[];
+/** The membership part of a change: known from the request alone, before any read. */
+function memberChangeOf(change: GroupChange): MemberChange {
+  switch (change.kind) {
+    case "patch": {
+      const plan = change.plan;
+      const keepOnly = plan.replaceMembers ?? (plan.removeAllMembers ? plan.add : undefined);
+      return { add: plan.add, remove: keepOnly ? [] : plan.remove, keepOnly };
+    }
+    case "replace": {
+      // PUT: members replaced when given, kept when omitted (P12).
+      const members = normalizeResource(change.body, GROUP_RESOURCE).doc.members;
+      return members === undefined ? { add: [], remove: [] } : { add: [], remove: [], keepOnly: memberIds(members) };
+    }
+    case "remove-user":
+      return { add: [], remove: [change.userId] };
+    case "delete":
+      return { add: [], remove: [] };
+  }
 }
 
-function patched(stored: ScimDoc, plan: GroupPatchPlan): { doc: ScimDoc; members: MemberChange } {
-  const doc = plan.other.length ? applyPatch(stored, plan.other, GROUP_RESOURCE).doc : stored;
-  const keepOnly = plan.replaceMembers ?? (plan.removeAllMembers ? plan.add : undefined);
-  return { doc, members: { add: plan.add, remove: keepOnly ? [] : plan.remove, keepOnly } };
-}
+const patchedDoc = (stored: ScimDoc, plan: GroupPatchPlan): ScimDoc => (plan.other.length ? applyPatch(stored, plan.other, GROUP_RESOURCE).doc : stored);
 
-/** PUT: displayName and externalId from the body; members replaced when given, kept when omitted (P12). */
-function replaced(stored: ScimDoc, body: unknown): { doc: ScimDoc; members: MemberChange } {
-  const { doc: incoming } = normalizeResource(body, GROUP_RESOURCE);
-  const { members, ...rest } = incoming;
-  const doc = { ...stored, ...rest };
-  if (members === undefined) return { doc, members: { add: [], remove: [] } };
-  return { doc, members: { add: [], remove: [], keepOnly: memberIds(members) } };
+/** PUT: displayName and externalId from the body. */
+function replacedDoc(stored: ScimDoc, body: unknown): ScimDoc {
+  const { members: _members, ...rest } = normalizeResource(body, GROUP_RESOURCE).doc;
+  return { ...stored, ...rest };
 }
 
 export function memberIds(members: unknown): string[] {

@@ -1,66 +1,86 @@
 import { badRequest } from "../scim/errors";
+import { type GroupRow } from "./row";
+import { findGroupStatement } from "./repo";
 
 /** How many offending ids an error names; the rest are counted. */
 const NAMED_IN_ERROR = 20;
 
+export interface MemberChange {
+  add: string[];
+  remove: string[];
+  /** Set by PUT and `replace members`: the membership becomes exactly this list. */
+  keepOnly?: string[];
+}
+
+/** What a change would do and whether it may, read in ONE D1 round trip with the group row. */
+export interface GroupState {
+  row: GroupRow | null;
+  notUsers: { id: string; is_group: number }[];
+  noEmail: { id: string }[];
+  added: number;
+  removed: number;
+}
+
 /**
- * P14 and P5 for members: every id must be a user of this tenant (a group id or an unknown id
- * is refused) and that user must have an email address. Refuses the whole request, naming the
- * offending values, so that nothing of it is applied.
+ * Reads the group, checks the ids it would gain (P14: users of this tenant only, a group id or
+ * an unknown id is named; P5: members need an email) and measures the membership delta, so a
+ * no-op keeps the version. Id lists travel as one JSON parameter (json_each), whatever their
+ * length. Valid only inside the group's sequencer: the next writer may change the answer.
  */
-export async function assertMembersAllowed(db: D1Database, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  const json = JSON.stringify(ids);
-  const [notUsers, noEmail] = await db.batch<{ id: string; is_group?: number }>([
+export async function readGroupState(db: D1Database, groupId: string, change: MemberChange): Promise<GroupState> {
+  const incoming = JSON.stringify(change.keepOnly ?? change.add);
+  const [row, notUsers, noEmail, added, removed, dropped] = await db.batch([
+    findGroupStatement(db, groupId),
     db
       .prepare(
         `SELECT j.value AS id, EXISTS (SELECT 1 FROM groups g WHERE g.id = j.value) AS is_group
          FROM json_each(?1) j WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = j.value) LIMIT ?2`,
       )
-      .bind(json, NAMED_IN_ERROR + 1),
+      .bind(incoming, NAMED_IN_ERROR + 1),
     db
       .prepare(
         `SELECT j.value AS id FROM json_each(?1) j JOIN users u ON u.id = j.value
          WHERE NOT EXISTS (SELECT 1 FROM user_emails e WHERE e.user_id = j.value) LIMIT ?2`,
       )
-      .bind(json, NAMED_IN_ERROR + 1),
-  ]);
-  if (notUsers.results.length > 0) {
-    const named = notUsers.results.slice(0, NAMED_IN_ERROR).map((r) => `"${r.id}"${r.is_group ? " (a group)" : ""}`);
-    throw badRequest(
-      "invalidValue",
-      `Only users of this tenant can be members; nested groups are not supported (P14). Not users: ${named.join(", ")}${more(notUsers.results.length)}.`,
-    );
-  }
-  if (noEmail.results.length > 0) {
-    const named = noEmail.results.slice(0, NAMED_IN_ERROR).map((r) => `"${r.id}"`);
-    throw badRequest("invalidValue", `Members need an email address (P5). Without one: ${named.join(", ")}${more(noEmail.results.length)}.`);
-  }
-}
-
-const more = (n: number) => (n > NAMED_IN_ERROR ? " and more" : "");
-
-/** What a membership change would do, measured before writing so that a no-op keeps the version. */
-export async function membershipDelta(
-  db: D1Database,
-  groupId: string,
-  change: { add: string[]; remove: string[]; keepOnly?: string[] },
-): Promise<{ added: number; removed: number }> {
-  const [added, removed, dropped] = await db.batch<{ n: number }>([
+      .bind(incoming, NAMED_IN_ERROR + 1),
     db
       .prepare(
         `SELECT count(*) AS n FROM (SELECT DISTINCT value FROM json_each(?1)) j
          WHERE NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = ?2 AND m.member_id = j.value)`,
       )
-      .bind(JSON.stringify(change.add), groupId),
+      .bind(incoming, groupId),
     db
       .prepare(`SELECT count(*) AS n FROM group_members m WHERE m.group_id = ?2 AND m.member_id IN (SELECT value FROM json_each(?1))`)
       .bind(JSON.stringify(change.remove), groupId),
     change.keepOnly
       ? db
           .prepare(`SELECT count(*) AS n FROM group_members m WHERE m.group_id = ?2 AND m.member_id NOT IN (SELECT value FROM json_each(?1))`)
-          .bind(JSON.stringify(change.keepOnly), groupId)
+          .bind(incoming, groupId)
       : db.prepare("SELECT 0 AS n"),
   ]);
-  return { added: added.results[0].n, removed: removed.results[0].n + dropped.results[0].n };
+  const n = (r: D1Result) => (r.results[0] as { n: number }).n;
+  return {
+    row: (row.results[0] as GroupRow | undefined) ?? null,
+    notUsers: notUsers.results as GroupState["notUsers"],
+    noEmail: noEmail.results as GroupState["noEmail"],
+    added: n(added),
+    removed: n(removed) + n(dropped),
+  };
 }
+
+/** P14 and P5 for members: refuses the whole request, naming the offending values. */
+export function assertMembersAllowed(state: Pick<GroupState, "notUsers" | "noEmail">): void {
+  if (state.notUsers.length > 0) {
+    const named = state.notUsers.slice(0, NAMED_IN_ERROR).map((r) => `"${r.id}"${r.is_group ? " (a group)" : ""}`);
+    throw badRequest(
+      "invalidValue",
+      `Only users of this tenant can be members; nested groups are not supported (P14). Not users: ${named.join(", ")}${more(state.notUsers.length)}.`,
+    );
+  }
+  if (state.noEmail.length > 0) {
+    const named = state.noEmail.slice(0, NAMED_IN_ERROR).map((r) => `"${r.id}"`);
+    throw badRequest("invalidValue", `Members need an email address (P5). Without one: ${named.join(", ")}${more(state.noEmail.length)}.`);
+  }
+}
+
+const more = (n: number) => (n > NAMED_IN_ERROR ? " and more" : "");

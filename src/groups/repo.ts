@@ -4,8 +4,10 @@ import { type GroupRow, type GroupSource, type MemberRow, groupColumns } from ".
 
 const GROUP_COLUMNS = "g.id, g.display_name, g.external_id, g.source, g.doc, g.version, g.created, g.last_modified";
 
+export const findGroupStatement = (db: D1Database, id: string) => db.prepare(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id = ?1`).bind(id);
+
 export async function findGroup(db: D1Database, id: string): Promise<GroupRow | null> {
-  return db.prepare(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id = ?1`).bind(id).first<GroupRow>();
+  return findGroupStatement(db, id).first<GroupRow>();
 }
 
 export async function listGroups(db: D1Database, page: SqlPage): Promise<{ total: number; rows: GroupRow[] }> {

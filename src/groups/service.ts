@@ -6,9 +6,9 @@ import { badRequest, notFound } from "../scim/errors";
 import { planGroupPatch } from "../scim/group-patch";
 import { normalizeResource } from "../scim/normalize";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
-import { runWrites } from "../users/repo";
+import { runWrites } from "../db/writes";
 import { memberIds } from "./changes";
-import { assertMembersAllowed } from "./members";
+import { assertMembersAllowed, readGroupState } from "./members";
 import { addMembersStatement, findGroup, insertGroupStatement } from "./repo";
 import type { GroupRow } from "./row";
 
@@ -24,8 +24,8 @@ export async function createGroup(t: TenantContext, body: unknown): Promise<Grou
     throw badRequest("invalidValue", "displayName is required and must not be blank.");
   }
   const ids = memberIds(members);
-  await assertMembersAllowed(db, ids);
   const id = crypto.randomUUID();
+  assertMembersAllowed(await readGroupState(db, id, { add: ids, remove: [] }));
   const now = new Date().toISOString();
   const event = audit("scim", "create", "Group", id, { displayName: rest.displayName, members: ids.length, addedIds: ids.slice(0, 100) });
   await runWrites(db, [

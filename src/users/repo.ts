@@ -1,4 +1,3 @@
-import { conflict } from "../scim/errors";
 import type { SqlPage } from "../scim/page";
 import type { ScimDoc } from "../scim/normalize";
 import { type UserRow, type UserSource, userColumns } from "./row";
@@ -59,25 +58,4 @@ export function updateUserStatement(db: D1Database, row: UserWriteRow & { versio
        WHERE id = ?1 AND version = ?9 RETURNING version`,
     )
     .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now, row.version, row.managedAppleId);
-}
-
-/** Runs write statements as one transaction and maps constraint violations to SCIM errors. */
-export async function runWrites(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
-  try {
-    return await db.batch(statements);
-  } catch (e) {
-    throw mapConstraint(e);
-  }
-}
-
-function mapConstraint(e: unknown): unknown {
-  const msg = String((e as Error)?.message ?? e);
-  if (msg.includes("UNIQUE constraint failed: users.user_name")) return conflict("A user with this userName already exists.");
-  if (msg.includes("UNIQUE constraint failed: users.managed_apple_id")) {
-    return conflict("The managed Apple ID this user would get is already another user's (P21).");
-  }
-  if (msg.includes("UNIQUE constraint failed: groups.display_name")) {
-    return conflict("A group with this displayName already exists in the tenant, from any source (P15).");
-  }
-  return e;
 }

@@ -6,7 +6,8 @@ import { type ScimDoc, normalizeResource } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
 import type { TenantContext } from "../tenants/context";
 import { deriveManagedAppleId, nextManagedAppleId } from "./managed-apple-id";
-import { findUser, findUserByName, insertUserStatement, runWrites, updateUserStatement } from "./repo";
+import { runWrites } from "../db/writes";
+import { findUser, findUserByName, insertUserStatement, updateUserStatement } from "./repo";
 import { type UserRow, userColumns } from "./row";
 import {
   mergeReplace,

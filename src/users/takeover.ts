@@ -5,7 +5,8 @@ import type { ScimDoc } from "../scim/normalize";
 import { CUSTOM_SCHEMA, userResourceFor } from "../scim/schema/custom";
 import type { TenantContext } from "../tenants/context";
 import { deriveManagedAppleId } from "./managed-apple-id";
-import { runWrites, updateUserStatement } from "./repo";
+import { runWrites } from "../db/writes";
+import { updateUserStatement } from "./repo";
 import type { UserRow } from "./row";
 import { commit, prepareNewUser, rowOf } from "./service";
 
