@@ -49,6 +49,16 @@ describe("provisioning rules", () => {
     expect((await c.post("/Users", entraUser({ userName: local.userName }))).status).toBe(409);
   });
 
+  it("P15 P11 a group from another source with the same name is refused, not taken over", async () => {
+    const admin = await adminClient();
+    const name = `LDAP Group ${crypto.randomUUID()}`;
+    expect((await admin.post("/import", { groups: [{ displayName: name, source: "ldap" }] })).status).toBe(201);
+    const c = await newClient();
+    const res = await c.post("/Groups", { displayName: name.toUpperCase() });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as any).detail).toMatch(/P15/);
+  });
+
   it("P24 after a takeover from the Entra ID user source, that source is read-only", async () => {
     const admin = await adminClient("globex");
     const old = entraUser();
