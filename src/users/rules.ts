@@ -1,10 +1,7 @@
 import { badRequest } from "../scim/errors";
-import type { ScimDoc } from "../scim/normalize";
+import { type ScimDoc, isBlank, isPlainObject } from "../scim/normalize";
 import type { ResolvedAttr } from "../scim/resolve";
 
-/** Blank in the sense of P7: null, empty, or only whitespace. */
-export const isBlank = (v: unknown): boolean =>
-  v === null || v === undefined || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
 
 /** P6: these name parts may never be blank on create, migration or update. */
 const REQUIRED_NAME_PARTS = ["givenName", "familyName"] as const;
@@ -86,5 +83,3 @@ function mergeObjects(a: Record<string, unknown>, b: Record<string, unknown>): R
   }
   return out;
 }
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
