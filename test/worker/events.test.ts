@@ -32,14 +32,21 @@ describe("events: outbox, Queue, consumer, sweep", () => {
   it("a consumer that throws is retried and produces exactly one audit row", async () => {
     const event = await seedEvent("acme");
     const message: EventMessage = { v: 1, tenant: "acme", ids: [event.id] };
-    const broken = { ...e, TENANT_ACME: new Proxy(tenantDb("acme"), {
+    // The consumer crashes right after its D1 batch committed, before the message is acked.
+    const db = tenantDb("acme");
+    const crashing = new Proxy(db, {
       get(target, prop) {
-        // The audit row is written, then marking the outbox row delivered fails: a crash mid-way.
-        if (prop === "prepare") return (sql: string) => (sql.startsWith("UPDATE outbox") ? { bind: () => ({ run: () => Promise.reject(new Error("boom")) }) } : target.prepare(sql));
+        if (prop === "batch") {
+          return async (statements: D1PreparedStatement[]) => {
+            await target.batch(statements);
+            throw new Error("crash after commit");
+          };
+        }
         const v = Reflect.get(target, prop);
         return typeof v === "function" ? v.bind(target) : v;
       },
-    }) } as Env;
+    });
+    const broken = { ...e, TENANT_ACME: crashing } as Env;
     const first = createMessageBatch<EventMessage>("scim-events", [{ id: "m1", timestamp: new Date(), attempts: 1, body: message }]);
     const ctx1 = createExecutionContext();
     await consume(first, broken);
