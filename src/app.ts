@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { benchRoutes } from "./bench/routes";
-import { tenantAuth } from "./http/tenant";
+import { tenantGate } from "./http/tenant";
 import { onError, renderScimError } from "./http/respond";
 import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
@@ -16,7 +16,7 @@ app.get("/healthz", (c) => c.text("ok"));
 app.use("/bench/*", async (c, next) => (c.env.BENCH === "1" ? next() : c.notFound()));
 app.route("/bench", benchRoutes);
 
-app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantAuth("scim", SCIM_PREFIX));
+app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantGate("scim", SCIM_PREFIX, renderScimError));
 app.route(`/t/:tenant${SCIM_PREFIX}`, scimRoutes);
 
 app.route(`/t/:tenant${ADMIN_PREFIX}`, adminRoutes);

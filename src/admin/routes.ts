@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { tenantAuth } from "../http/tenant";
+import { authorizeFirst, tenantGate } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
 import { attributeRoutes } from "./attributes";
 import { auditRoutes } from "./audit";
-import { onAdminError } from "./errors";
+import { adminErrorResponse, onAdminError } from "./errors";
 import { adminGroupRoutes } from "./groups";
 import { importRoutes } from "./import";
 import { mailRoutes } from "./mail";
@@ -16,7 +16,7 @@ export const ADMIN_PREFIX = "/admin/api";
 /** The tenant's admin API, authorised by the tenant's admin token; JSON in, JSON out. */
 export const adminRoutes = new Hono<AppBindings>();
 
-adminRoutes.use("*", tenantAuth("admin", ADMIN_PREFIX));
+adminRoutes.use("*", tenantGate("admin", ADMIN_PREFIX, adminErrorResponse), authorizeFirst);
 adminRoutes.route("/settings", settingsRoutes);
 adminRoutes.route("/token", tokenRoutes);
 adminRoutes.route("/custom-attributes", attributeRoutes);

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { readJsonBody } from "../http/body";
 import { methodNotAllowed, scimJson } from "../http/respond";
+import { authorizeFirst } from "../http/tenant";
 import { durableSequencer } from "../membership/sequencer";
 import type { AppBindings } from "../platform/env";
 import { GROUPS_TARGET } from "../scim/filter/sql";
@@ -18,6 +19,8 @@ import { createGroup, deleteGroup, getGroup, patchGroup, replaceGroup } from "./
 type Projection = { attributes?: string; excludedAttributes?: string };
 
 export const groupRoutes = new Hono<AppBindings>();
+
+groupRoutes.use("*", authorizeFirst);
 
 async function rendered(db: D1Database, rows: GroupRow[], baseUrl: string, p: Projection) {
   const members = wantsMembers(p) ? await membersOf(db, rows.map((r) => r.id)) : undefined;

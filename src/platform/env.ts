@@ -1,5 +1,6 @@
 import type { EventMessage } from "../events/types";
 import type { GroupMembership } from "../membership/durable-object";
+import type { TenantGate } from "../http/tenant";
 import type { TenantContext } from "../tenants/context";
 
 /**
@@ -27,5 +28,5 @@ export interface Env {
 
 export interface AppBindings {
   Bindings: Env;
-  Variables: { t: TenantContext; baseUrl: string };
+  Variables: { gate: TenantGate; t: TenantContext; baseUrl: string };
 }

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { scimJson } from "../http/respond";
+import { authorizeFirst } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
 import { groupRoutes } from "../groups/routes";
 import { userRoutes } from "../users/routes";
@@ -18,17 +19,17 @@ export const scimRoutes = new Hono<AppBindings>();
 scimRoutes.route("/Users", userRoutes);
 scimRoutes.route("/Groups", groupRoutes);
 
-scimRoutes.get("/ServiceProviderConfig", (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
+scimRoutes.get("/ServiceProviderConfig", authorizeFirst, (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
 // Microsoft's reference Postman collection asks for this older name.
-scimRoutes.get("/serviceConfiguration", (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
-scimRoutes.get("/ResourceTypes", (c) => scimJson(resourceTypeList(resourcesOf(c.var.t), c.var.baseUrl)));
-scimRoutes.get("/ResourceTypes/:name", (c) => {
+scimRoutes.get("/serviceConfiguration", authorizeFirst, (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
+scimRoutes.get("/ResourceTypes", authorizeFirst, (c) => scimJson(resourceTypeList(resourcesOf(c.var.t), c.var.baseUrl)));
+scimRoutes.get("/ResourceTypes/:name", authorizeFirst, (c) => {
   const rs = resourcesOf(c.var.t).find((r) => r.name.toLowerCase() === c.req.param("name").toLowerCase());
   if (!rs) throw notFound(`No resource type "${c.req.param("name")}".`);
   return scimJson(resourceTypeOf(rs, c.var.baseUrl));
 });
-scimRoutes.get("/Schemas", (c) => scimJson(schemaList(schemasOf(c.var.t), c.var.baseUrl)));
-scimRoutes.get("/Schemas/:id", (c) => {
+scimRoutes.get("/Schemas", authorizeFirst, (c) => scimJson(schemaList(schemasOf(c.var.t), c.var.baseUrl)));
+scimRoutes.get("/Schemas/:id", authorizeFirst, (c) => {
   const s = schemasOf(c.var.t).find((x) => x.id.toLowerCase() === c.req.param("id").toLowerCase());
   if (!s) throw notFound(`No schema "${c.req.param("id")}".`);
   return scimJson(schemaOf(s, c.var.baseUrl));

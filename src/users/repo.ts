@@ -5,26 +5,32 @@ import { type UserRow, type UserSource, userColumns } from "./row";
 const USER_COLUMNS =
   "u.id, u.user_name, u.external_id, u.display_name, u.active, u.source, u.doc, u.version, u.created, u.last_modified, u.managed_apple_id, u.ldap_attributes";
 
+export const findUserStatement = (db: D1Database, id: string) => db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?1`).bind(id);
+
 export async function findUser(db: D1Database, id: string): Promise<UserRow | null> {
-  return db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?1`).bind(id).first<UserRow>();
+  return findUserStatement(db, id).first<UserRow>();
 }
 
 export async function findUserByName(db: D1Database, userName: string): Promise<UserRow | null> {
   return db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.user_name = ?1 COLLATE NOCASE`).bind(userName).first<UserRow>();
 }
 
-/** Count and page in one D1 round trip: a batch runs its statements in one transaction. */
-export async function listUsers(db: D1Database, page: SqlPage): Promise<{ total: number; rows: UserRow[] }> {
+/** Count and page, two statements for one D1 batch (one round trip, one transaction). */
+export function listUsersStatements(db: D1Database, page: SqlPage): D1PreparedStatement[] {
   const { sql, params } = page.where;
   const n = params.length;
-  const [count, rows] = await db.batch([
+  return [
     db.prepare(`SELECT count(*) AS n FROM users u WHERE ${sql}`).bind(...params),
     db
       .prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE ${sql} ORDER BY ${page.orderBy} LIMIT ?${n + 1} OFFSET ?${n + 2}`)
       .bind(...params, page.limit, page.offset),
-  ]);
-  return { total: (count.results[0] as { n: number }).n, rows: rows.results as UserRow[] };
+  ];
 }
+
+export const listUsersResult = ([count, rows]: D1Result[]) => ({
+  total: (count.results[0] as { n: number }).n,
+  rows: rows.results as UserRow[],
+});
 
 export interface UserWriteRow {
   id: string;

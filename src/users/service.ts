@@ -62,33 +62,37 @@ export async function createUser(t: TenantContext, body: unknown): Promise<UserW
   return { row: rowOf(id, doc, "scim", 1, now, now, managedAppleId, null), created: true };
 }
 
-export async function replaceUser(t: TenantContext, id: string, body: unknown, ifMatch?: string): Promise<UserWrite> {
+export async function replaceUser(t: TenantContext, id: string, body: unknown, ifMatch?: string, current?: UserRow | null): Promise<UserWrite> {
   const { doc: incoming, ignored } = normalizeResource(body, t.userResource);
   refuseBlankNamePartsIn(incoming);
   // RFC 7644 3.5.1: PUT carries the required attributes; only optional ones fall under P7/P12.
   if (typeof incoming.userName !== "string" || incoming.userName.trim() === "") {
     throw new ScimError(400, "userName is required in a PUT request.", "invalidValue");
   }
-  return { row: await updateUser(t, id, ifMatch, ignored, (stored) => mergeReplace(stored, incoming)), created: false };
+  return { row: await updateUser(t, id, ifMatch, ignored, (stored) => mergeReplace(stored, incoming), () => [], current), created: false };
 }
 
-export async function patchUser(t: TenantContext, id: string, ops: unknown, ifMatch?: string): Promise<UserWrite> {
+export async function patchUser(t: TenantContext, id: string, ops: unknown, ifMatch?: string, current?: UserRow | null): Promise<UserWrite> {
   let ignored: string[] = [];
-  const row = await updateUser(t, id, ifMatch, [], (stored) => {
+  const change = (stored: ScimDoc) => {
     const result = applyPatch(stored, ops, t.userResource, { onBlank: refuseBlankNamePart });
     ignored = result.ignored;
     return result.doc;
-  }, () => ignored);
+  };
+  const row = await updateUser(t, id, ifMatch, [], change, () => ignored, current);
   return { row, created: false };
 }
 
 /** P9: DELETE from Entra suspends the user; only an admin removes a user for good. */
-export async function softDeleteUser(t: TenantContext, id: string, ifMatch?: string): Promise<UserRow> {
-  return updateUser(t, id, ifMatch, [], (stored) => ({ ...stored, active: false }));
+export async function softDeleteUser(t: TenantContext, id: string, ifMatch?: string, current?: UserRow | null): Promise<UserRow> {
+  return updateUser(t, id, ifMatch, [], (stored) => ({ ...stored, active: false }), () => [], current);
 }
 
 export async function getUser(db: D1Database, id: string): Promise<UserRow> {
-  const row = await findUser(db, id);
+  return orNotFound(await findUser(db, id), id);
+}
+
+export function orNotFound(row: UserRow | null, id: string): UserRow {
   if (!row) throw notFound(`User ${id} not found.`);
   return row;
 }
@@ -104,10 +108,12 @@ async function updateUser(
   ifMatch: string | undefined,
   ignoredUpFront: string[],
   change: (doc: ScimDoc) => ScimDoc,
-  ignoredLater: () => string[] = () => [],
+  ignoredLater: () => string[],
+  /** The row as read with the token check (users/routes.ts), saving the first read. */
+  current?: UserRow | null,
 ): Promise<UserRow> {
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    const row = await getUser(t.db, id);
+    const row = attempt === 0 && current !== undefined ? orNotFound(current, id) : await getUser(t.db, id);
     checkIfMatch(ifMatch, row.version);
     const stored = { ...(JSON.parse(row.doc) as ScimDoc), active: row.active === 1 };
     const doc = change(stored);

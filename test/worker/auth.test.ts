@@ -54,6 +54,20 @@ describe("authentication (P1, P2)", () => {
     await expect401(await client.get("/Users"));
   });
 
+  it("answers nothing but 401 to a bad token: no 400, 404 or 405 detail, no data", async () => {
+    const fake = scimClient("acme", `scim_${"B".repeat(43)}`);
+    const requests = [
+      fake.get("/Widgets"),
+      fake.fetch("DELETE", "/Users"),
+      fake.post("/Users", "{not json"),
+      fake.get("/Users?filter=userName%20eq"),
+      fake.get("/Users/does-not-exist"),
+      fake.get("/ServiceProviderConfig"),
+      fake.patch("/Groups/nope", { Operations: [] }),
+    ];
+    for (const res of await Promise.all(requests)) await expect401(res);
+  });
+
   it("answers 404 for a tenant this Worker does not serve", async () => {
     const { token } = await issueToken("acme");
     const res = await scimClient("nope", token).get("/Users");
