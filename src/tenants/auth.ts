@@ -1,6 +1,7 @@
 import { ScimError } from "../scim/errors";
 import { type TenantContext, tenantContext, tenantStateStatements } from "./context";
-import { type TokenRecord, type TokenScope, TOKEN_PATTERN, sha256Hex, tokenKvKey } from "./tokens";
+import { lookupToken } from "./token-index";
+import { type TokenScope, TOKEN_PATTERN, sha256Hex } from "./tokens";
 
 /** Why a token was refused; never sent to the client (401 says nothing more), useful in tests. */
 export type AuthFailure = "missing" | "malformed" | "unknown" | "other-tenant" | "wrong-scope" | "revoked";
@@ -16,7 +17,7 @@ export type AuthResult =
  * tenant's D1 `tokens` table is the truth for revocation because KV is eventually consistent
  * (a rotated token may still be in KV for 60 s or more elsewhere, P2). Both must agree.
  *
- * Cost: the KV read and ONE D1 batch run in parallel. The batch carries the token check, the
+ * Cost: the KV read (remembered per isolate, see token-index.ts) and ONE D1 batch, in parallel. The batch carries the token check, the
  * tenant's settings and custom attributes, and the caller's first reads (`prefetch`), whose
  * results are handed out only when the token is good (reads have no effects, so running them
  * before the verdict leaks nothing and saves a round trip on Entra's hot path).
@@ -34,7 +35,7 @@ export async function verifyBearer(
   if (!token || !TOKEN_PATTERN.test(token)) return { ok: false, reason: "malformed" };
   const hash = await sha256Hex(token);
   const [record, [tok, settings, attrs, ...prefetched]] = await Promise.all([
-    kv.get<TokenRecord>(tokenKvKey(hash), "json"),
+    lookupToken(kv, hash),
     db.batch([
       db.prepare("SELECT id, hash FROM tokens WHERE hash = ?1 AND scope = ?2 AND revoked IS NULL").bind(hash, scope),
       ...tenantStateStatements(db),
