@@ -8,6 +8,8 @@ const BY_LOWER = new Map(ENDPOINTS.map((e) => [e.toLowerCase(), e]));
 const SCIM_BASE = /^(\/t\/[^/]+\/scim\/v2\/)([^/?]+)(\/\.search)?/i;
 
 export function canonicalScimRequest(req: Request): Request {
+  // Cheap test first: almost every request already uses the canonical names.
+  if (!/\/scim\/v2\/(?!(Users|Groups|Schemas|ResourceTypes|ServiceProviderConfig)(\/|\?|$))/.test(req.url)) return req;
   const url = new URL(req.url);
   const m = SCIM_BASE.exec(url.pathname);
   if (!m) return req;

@@ -47,7 +47,6 @@ export function settingsFromRows(rows: { key: string; value: string }[]): Settin
   return parsed.success ? parsed.data : DEFAULT_SETTINGS;
 }
 
-export const settingsRowsStatement = (db: D1Database) => db.prepare("SELECT key, value FROM settings");
 
 export const putSettingStatement = (db: D1Database, key: keyof Settings, value: unknown) =>
   db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value").bind(key, JSON.stringify(value));

@@ -1,5 +1,5 @@
 import { ScimError } from "../scim/errors";
-import { type TenantContext, tenantContext, tenantStateStatements } from "./context";
+import { type TenantContext, type TenantStateRow, tenantContext, tenantStateStatement } from "./context";
 import { lookupToken } from "./token-index";
 import { type TokenScope, TOKEN_PATTERN, sha256Hex } from "./tokens";
 
@@ -34,11 +34,11 @@ export async function verifyBearer(
   const token = BEARER.exec(header)?.[1];
   if (!token || !TOKEN_PATTERN.test(token)) return { ok: false, reason: "malformed" };
   const hash = await sha256Hex(token);
-  const [record, [tok, settings, attrs, ...prefetched]] = await Promise.all([
+  const [record, [tok, state, ...prefetched]] = await Promise.all([
     lookupToken(kv, hash),
     db.batch([
       db.prepare("SELECT id, hash FROM tokens WHERE hash = ?1 AND scope = ?2 AND revoked IS NULL").bind(hash, scope),
-      ...tenantStateStatements(db),
+      tenantStateStatement(db),
       ...prefetch,
     ]),
   ]);
@@ -50,7 +50,7 @@ export async function verifyBearer(
   return {
     ok: true,
     tokenId: record.tokenId,
-    tenant: tenantContext(slug, db, settings.results as { key: string; value: string }[], attrs.results as { name: string }[]),
+    tenant: tenantContext(slug, db, state.results as TenantStateRow[]),
     prefetched,
   };
 }

@@ -1,7 +1,7 @@
 import type { OutboxEvent } from "../events/types";
 import { userResourceFor } from "../scim/schema/custom";
 import type { ResourceSchema } from "../scim/schema/types";
-import { type Settings, settingsFromRows, settingsRowsStatement } from "../settings/settings";
+import { type Settings, settingsFromRows } from "../settings/settings";
 
 /**
  * Everything a request of one tenant works with. Settings and custom attributes are loaded in
@@ -19,13 +19,15 @@ export interface TenantContext {
   committed: OutboxEvent[];
 }
 
-export const tenantStateStatements = (db: D1Database) => [
-  settingsRowsStatement(db),
-  db.prepare("SELECT name FROM custom_attributes ORDER BY name"),
-];
+/** Settings rows and custom attribute names in one statement (kind 's' or 'a'). */
+export const tenantStateStatement = (db: D1Database) =>
+  db.prepare("SELECT 's' AS kind, key, value FROM settings UNION ALL SELECT 'a', name, NULL FROM custom_attributes ORDER BY 1, 2");
 
-export function tenantContext(slug: string, db: D1Database, settingsRows: { key: string; value: string }[], attrRows: { name: string }[]): TenantContext {
-  const customAttributes = attrRows.map((r) => r.name);
+export type TenantStateRow = { kind: "s" | "a"; key: string; value: string | null };
+
+export function tenantContext(slug: string, db: D1Database, rows: TenantStateRow[]): TenantContext {
+  const customAttributes = rows.filter((r) => r.kind === "a").map((r) => r.key);
+  const settingsRows = rows.filter((r) => r.kind === "s") as { key: string; value: string }[];
   return {
     slug,
     db,
@@ -38,6 +40,6 @@ export function tenantContext(slug: string, db: D1Database, settingsRows: { key:
 
 /** Loads the context outside a request (queue consumer, admin import): one batch. */
 export async function loadTenantContext(slug: string, db: D1Database): Promise<TenantContext> {
-  const [s, a] = await db.batch(tenantStateStatements(db));
-  return tenantContext(slug, db, s.results as { key: string; value: string }[], a.results as { name: string }[]);
+  const { results } = await tenantStateStatement(db).all<TenantStateRow>();
+  return tenantContext(slug, db, results);
 }
