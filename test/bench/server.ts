@@ -1,0 +1,427 @@
+/**
+ * The Worker under `wrangler dev` for the bench: a thin wrapper around the black-box harness's
+ * pieces (config copy in the project root, private persist dir, tenants onboarded with the CLI,
+ * free port, /healthz wait) that also
+ * - starts wrangler with `--var BENCH:1` (the baseline routes of src/bench/routes.ts) and
+ *   `--log-level warn`,
+ * - lets the caller seed tenant databases in bulk (`wrangler d1 execute --local --file`) BEFORE
+ *   workerd runs, and
+ * - finds the workerd processes wrangler starts, to sample their memory from /proc.
+ * The harness's startBlackbox takes no extra wrangler flags and starts at once, hence this file.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { databaseName, tenantUrl } from "../../src/cli/names.ts";
+import { addTenant } from "../../src/cli/tenants.ts";
+import { runWrangler, WRANGLER_ENV, waitUntilHealthy, type WranglerTarget } from "../../src/cli/wrangler.ts";
+import { freePort, LOOPBACK, PROJECT_ROOT } from "../blackbox/harness.ts";
+
+const READY_TIMEOUT_MS = 120_000;
+const STOP_GRACE_MS = 5_000;
+const OUTPUT_TAIL_CHARS = 8_000;
+const BUILD_ATTEMPTS = 12;
+const BUILD_RETRY_MS = 10_000;
+
+export interface BenchTenant {
+  slug: string;
+  scimToken: string;
+  /** `<baseUrl>/t/<slug>/scim/v2` once the server runs; the path part before. */
+  scimPath: string;
+}
+
+/** Config copy + local state with onboarded tenants; the Worker is not running yet. */
+export interface BenchState {
+  configPath: string;
+  persistTo: string;
+  /** The Worker bundled once at the start (see snapshotBundle). */
+  script: string;
+  target: WranglerTarget;
+  tenants: Map<string, BenchTenant>;
+  cleanup(): void;
+}
+
+export interface BenchServer {
+  baseUrl: string;
+  port: number;
+  /** wrangler's inspector proxy (Chrome DevTools protocol) for the Worker's isolate. */
+  inspectorPort: number;
+  /** pid of the wrangler (node) process; its process group holds workerd too. */
+  wranglerPid: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Onboards each slug with the tenant CLI into a private config copy and state dir. */
+/** What to bundle: the working tree (default), a git revision, or another copy of src/ (e.g. a patched one). */
+export interface CodeChoice {
+  rev?: string;
+  srcDir?: string;
+}
+
+export async function prepareState(slugs: string[], tag: string, code: CodeChoice = {}): Promise<BenchState> {
+  const configPath = path.join(PROJECT_ROOT, `wrangler.bench.${tag}.toml`);
+  const persistTo = mkdtempSync(path.join(tmpdir(), "scim-bench-"));
+  const buildDir = mkdtempSync(path.join(tmpdir(), "scim-bench-build-"));
+  const cleanup = () => {
+    rmSync(configPath, { force: true });
+    rmSync(persistTo, { recursive: true, force: true });
+    rmSync(buildDir, { recursive: true, force: true });
+  };
+  process.once("exit", cleanup);
+  copyFileSync(path.join(PROJECT_ROOT, "wrangler.toml"), configPath);
+  const target: WranglerTarget = { configPath, remote: false, persistTo, cwd: PROJECT_ROOT };
+  const tenants = new Map<string, BenchTenant>();
+  let script: string;
+  try {
+    script = await snapshotBundle(configPath, buildDir, code);
+    // Sequential: every onboarding rewrites the same config file.
+    for (const slug of slugs) {
+      const { scim } = await addTenant(target, slug);
+      tenants.set(slug, { slug, scimToken: scim.token, scimPath: `/t/${slug}/scim/v2` });
+    }
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+  return { configPath, persistTo, script, target, tenants, cleanup };
+}
+
+/**
+ * Bundles the Worker once (`wrangler deploy --dry-run --outdir`) and serves that file with
+ * `--no-bundle`: `wrangler dev` on src/ would rebuild and restart workerd whenever anyone saves a
+ * source file during the run (stalls, and a mix of code versions in one set of figures).
+ * With `rev`, the sources are that commit's (`git archive`), built against this node_modules.
+ * The working tree may be mid-edit, so a failed build is retried for a while.
+ */
+async function snapshotBundle(configPath: string, buildDir: string, { rev, srcDir }: CodeChoice): Promise<string> {
+  let entry = path.join(srcDir ? path.resolve(srcDir) : path.join(PROJECT_ROOT, "src"), "index.ts");
+  let srcCopy: string | undefined;
+  if (rev) {
+    srcCopy = path.join(PROJECT_ROOT, ".tmp", `bench-src-${path.basename(buildDir)}`);
+    mkdirSync(srcCopy, { recursive: true });
+    execFileSync("sh", ["-c", `git archive "$0" src | tar -x -C "$1"`, rev, srcCopy], { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    entry = path.join(srcCopy, "src/index.ts");
+  }
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await runWrangler(["deploy", entry, "--dry-run", "--outdir", buildDir, "--config", configPath], PROJECT_ROOT);
+        break;
+      } catch (e) {
+        if (rev || srcDir || attempt >= BUILD_ATTEMPTS) throw e;
+        console.warn(`[bench] the Worker does not build right now (someone mid-edit?); retrying in ${BUILD_RETRY_MS / 1000} s\n${String(e).split("\n").slice(0, 8).join("\n")}`);
+        await new Promise((r) => setTimeout(r, BUILD_RETRY_MS));
+      }
+    }
+  } finally {
+    if (srcCopy) rmSync(srcCopy, { recursive: true, force: true });
+  }
+  const script = path.join(buildDir, "index.js");
+  if (!existsSync(script)) throw new Error(`wrangler deploy --dry-run wrote no ${script}`);
+  return script;
+}
+
+/** What was measured: a commit, or the working tree on top of one (with its modified files under src/). */
+export function codeVersion({ rev, srcDir }: CodeChoice): string {
+  const git = (...a: string[]) => execFileSync("git", a, { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();
+  if (srcDir) return `sources in ${srcDir}`;
+  try {
+    if (rev) return `git ${rev} (${git("rev-parse", "--short", rev)})`;
+    const head = git("rev-parse", "--short", "HEAD");
+    const dirty = git("status", "--porcelain", "--", "src").split("\n").filter(Boolean).length;
+    return `working tree at ${head}${dirty ? ` + ${dirty} uncommitted change(s) under src/` : ""}`;
+  } catch {
+    return "unknown (no git)";
+  }
+}
+
+/** Runs an SQL file against a tenant's local D1 (the Worker must not be running on this state). */
+export async function executeSqlFile(state: BenchState, slug: string, file: string): Promise<void> {
+  await runWrangler(
+    ["d1", "execute", databaseName(slug), "--file", file, "--yes", "--local", "--persist-to", state.persistTo, "--config", state.configPath],
+    PROJECT_ROOT,
+  );
+}
+
+function wranglerEntry(): string {
+  const packageJson = createRequire(import.meta.url).resolve("wrangler/package.json");
+  return path.join(path.dirname(packageJson), "bin", "wrangler.js");
+}
+
+/** `wrangler dev --var BENCH:1 --log-level warn` on a free loopback port, own process group. */
+export async function startServer(state: BenchState): Promise<BenchServer> {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const baseUrl = `http://${LOOPBACK}:${port}`;
+  const args = [
+    wranglerEntry(),
+    "dev",
+    state.script,
+    "--no-bundle",
+    "--config", state.configPath,
+    "--port", String(port),
+    "--ip", LOOPBACK,
+    "--persist-to", state.persistTo,
+    "--inspector-port", String(inspectorPort),
+    "--log-level", "warn",
+    "--var", "BENCH:1",
+  ];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...WRANGLER_ENV },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const killOnExit = () => child.pid && killGroup(child.pid, "SIGKILL");
+  process.once("exit", killOnExit);
+  try {
+    await waitUntilHealthy(baseUrl, child, READY_TIMEOUT_MS, () => output);
+  } catch (e) {
+    await stopChild(child);
+    throw e;
+  }
+  return {
+    baseUrl,
+    port,
+    inspectorPort,
+    wranglerPid: child.pid as number,
+    output: () => output,
+    async stop() {
+      await stopChild(child);
+      process.removeListener("exit", killOnExit);
+    },
+  };
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
+    const pid = child.pid;
+    const timer = setTimeout(() => killGroup(pid, "SIGKILL"), STOP_GRACE_MS);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      // workerd may outlive wrangler for a moment; make sure the group is gone.
+      setTimeout(() => {
+        killGroup(pid, "SIGKILL");
+        resolve();
+      }, 200);
+    });
+    killGroup(pid, "SIGTERM");
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory of the workerd processes, from /proc.
+
+interface ProcInfo {
+  pid: number;
+  ppid: number;
+  comm: string;
+}
+
+function readProcs(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // pid (comm) state ppid ...; comm may contain spaces and parentheses.
+      const close = stat.lastIndexOf(")");
+      const comm = stat.slice(stat.indexOf("(") + 1, close);
+      const rest = stat.slice(close + 2).split(" ");
+      out.push({ pid: Number(name), ppid: Number(rest[1]), comm });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** workerd processes descending from the wrangler process. */
+export function workerdPids(wranglerPid: number): number[] {
+  const procs = readProcs();
+  const children = new Map<number, ProcInfo[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const found: number[] = [];
+  const stack = [wranglerPid];
+  while (stack.length) {
+    const pid = stack.pop() as number;
+    for (const c of children.get(pid) ?? []) {
+      if (c.comm.startsWith("workerd")) found.push(c.pid);
+      stack.push(c.pid);
+    }
+  }
+  return found;
+}
+
+/** VmRSS and VmHWM (peak RSS the kernel saw) in bytes. */
+export function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
+    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  } catch {
+    return undefined;
+  }
+}
+
+export type WorkerdRole = "worker" | "proxy";
+
+/**
+ * wrangler dev runs two workerd processes: one runs the Worker with the local simulators of D1,
+ * KV, Durable Objects and Queues (it has the inspector); the other is wrangler's proxy in front.
+ */
+export function roleOf(pid: number): WorkerdRole {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--inspector-addr") ? "worker" : "proxy";
+  } catch {
+    return "proxy";
+  }
+}
+
+export interface MemoryResult {
+  /** Peak RSS of the workerd running the Worker (sampled). */
+  workerPeakBytes: number;
+  /** Peak RSS of wrangler's proxy workerd (sampled). */
+  proxyPeakBytes: number;
+  /** Peak of the two summed (sampled). */
+  sumPeakBytes: number;
+  /** The kernel's VmHWM of the Worker's workerd (covers spikes between samples). */
+  workerHighWaterMarkBytes: number;
+  everyMs: number;
+}
+
+/** Samples the RSS of the workerd processes every `everyMs`; `mark()` starts a new section. */
+export class MemorySampler {
+  private timer?: NodeJS.Timeout;
+  private pids: { pid: number; role: WorkerdRole }[] = [];
+  private samples = 0;
+  private readonly peak = { worker: 0, proxy: 0, sum: 0 };
+  private sectionPeak = 0;
+  private readonly wranglerPid: number;
+  private readonly everyMs: number;
+
+  constructor(wranglerPid: number, everyMs = 250) {
+    this.wranglerPid = wranglerPid;
+    this.everyMs = everyMs;
+  }
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.everyMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    if (this.pids.length === 0 || this.samples % 40 === 0) {
+      this.pids = workerdPids(this.wranglerPid).map((pid) => ({ pid, role: roleOf(pid) }));
+    }
+    this.samples++;
+    let sum = 0;
+    for (const { pid, role } of this.pids) {
+      const rss = memoryOf(pid)?.rss ?? 0;
+      sum += rss;
+      this.peak[role] = Math.max(this.peak[role], rss);
+      if (role === "worker") this.sectionPeak = Math.max(this.sectionPeak, rss);
+    }
+    this.peak.sum = Math.max(this.peak.sum, sum);
+  }
+
+  /** Peak RSS of the Worker's workerd since the last mark. */
+  mark(): number {
+    this.sample();
+    const p = this.sectionPeak;
+    this.sectionPeak = 0;
+    return p;
+  }
+
+  result(): MemoryResult {
+    this.sample();
+    const worker = this.pids.find((p) => p.role === "worker");
+    return {
+      workerPeakBytes: this.peak.worker,
+      proxyPeakBytes: this.peak.proxy,
+      sumPeakBytes: this.peak.sum,
+      workerHighWaterMarkBytes: worker ? (memoryOf(worker.pid)?.hwm ?? 0) : 0,
+      everyMs: this.everyMs,
+    };
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+export const scimUrl = (server: BenchServer, tenant: BenchTenant) => tenantUrl(server.baseUrl, tenant.slug);
+
+// ---------------------------------------------------------------------------------------------
+// CPU used by processes outside the bench (other engineers' test runs on the same 2 cores).
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+function busyTicks(): number {
+  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal ...: everything but idle and iowait
+  return cpu.reduce((a, b, i) => (i === 3 || i === 4 ? a : a + b), 0);
+}
+
+function treeTicks(rootPids: number[]): number {
+  const procs = readProcs();
+  const children = new Map<number, number[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  let ticks = 0;
+  const seen = new Set<number>();
+  const stack = [...rootPids];
+  while (stack.length) {
+    const pid = stack.pop() as number;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields 14-17 of stat (utime stime cutime cstime) are rest[11..14]
+      ticks += Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
+    } catch {
+      // exited
+    }
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return ticks;
+}
+
+/**
+ * Measures, over an interval, how many cores the bench used (this process and its children:
+ * wrangler, workerd) and how many everything else on the machine used.
+ */
+export class CpuMeter {
+  private start = { at: 0, busy: 0, mine: 0 };
+  begin(): void {
+    this.start = { at: performance.now(), busy: busyTicks(), mine: treeTicks([process.pid]) };
+  }
+  end(): { benchCores: number; otherCores: number } {
+    const seconds = (performance.now() - this.start.at) / 1000;
+    const busy = (busyTicks() - this.start.busy) / CLOCK_TICKS;
+    const mine = (treeTicks([process.pid]) - this.start.mine) / CLOCK_TICKS;
+    return { benchCores: mine / seconds, otherCores: Math.max(0, busy - mine) / seconds };
+  }
+}
