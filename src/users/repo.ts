@@ -15,22 +15,31 @@ export async function findUserByName(db: D1Database, userName: string): Promise<
   return db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.user_name = ?1 COLLATE NOCASE`).bind(userName).first<UserRow>();
 }
 
-/** Count and page, two statements for one D1 batch (one round trip, one transaction). */
-export function listUsersStatements(db: D1Database, page: SqlPage): D1PreparedStatement[] {
+/**
+ * Count and page in ONE statement: the count rides as a scalar subquery on every row of the
+ * page (the filter's numbered parameters serve both). A page with no rows carries no count; at
+ * startIndex 1 with count > 0 that means none match, Entra's usual answer to a lookup before a
+ * create.
+ */
+export function listUsersStatement(db: D1Database, page: SqlPage): D1PreparedStatement {
   const { sql, params } = page.where;
   const n = params.length;
-  return [
-    db.prepare(`SELECT count(*) AS n FROM users u WHERE ${sql}`).bind(...params),
-    db
-      .prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE ${sql} ORDER BY ${page.orderBy} LIMIT ?${n + 1} OFFSET ?${n + 2}`)
-      .bind(...params, page.limit, page.offset),
-  ];
+  return db
+    .prepare(
+      `SELECT (SELECT count(*) FROM users u WHERE ${sql}) AS total, ${USER_COLUMNS}
+       FROM users u WHERE ${sql} ORDER BY ${page.orderBy} LIMIT ?${n + 1} OFFSET ?${n + 2}`,
+    )
+    .bind(...params, page.limit, page.offset);
 }
 
-export const listUsersResult = ([count, rows]: D1Result[]) => ({
-  total: (count.results[0] as { n: number }).n,
-  rows: rows.results as UserRow[],
-});
+/** Rows and total; only a page past the end or of size 0 costs a second read. */
+export async function listUsersResult(db: D1Database, page: SqlPage, result: D1Result): Promise<{ total: number; rows: UserRow[] }> {
+  const rows = result.results as (UserRow & { total: number })[];
+  if (rows.length > 0) return { total: rows[0].total, rows };
+  if (page.offset === 0 && page.limit > 0) return { total: 0, rows: [] };
+  const count = await db.prepare(`SELECT count(*) AS n FROM users u WHERE ${page.where.sql}`).bind(...page.where.params).first<{ n: number }>();
+  return { total: count?.n ?? 0, rows: [] };
+}
 
 export interface UserWriteRow {
   id: string;

@@ -11,7 +11,7 @@ import { project } from "../scim/projection";
 import { CUSTOM_SCHEMA } from "../scim/schema/custom";
 import { USER_RESOURCE } from "../scim/schema/resources";
 import type { TenantContext } from "../tenants/context";
-import { findUserStatement, listUsersResult, listUsersStatements } from "./repo";
+import { findUserStatement, listUsersResult, listUsersStatement } from "./repo";
 import { renderUser } from "./render";
 import type { UserRow } from "./row";
 import { createUser, orNotFound, patchUser, replaceUser, softDeleteUser } from "./service";
@@ -45,15 +45,16 @@ const needsTenantSchema = (q: ListQuery) =>
 async function search(c: C, q: ListQuery) {
   const { gate, baseUrl } = c.var;
   let t: TenantContext;
-  let result: ReturnType<typeof listUsersResult>;
+  let result: Awaited<ReturnType<typeof listUsersResult>>;
   if (needsTenantSchema(q)) {
     t = (await gate.authorize()).t;
-    result = listUsersResult(await t.db.batch(listUsersStatements(t.db, sqlPage(q, { ...USERS_TARGET, resource: t.userResource }, "u.created"))));
+    const page = sqlPage(q, { ...USERS_TARGET, resource: t.userResource }, "u.created");
+    result = await listUsersResult(t.db, page, await listUsersStatement(t.db, page).all());
   } else {
     const page = sqlPage(q, { ...USERS_TARGET, resource: USER_RESOURCE }, "u.created");
-    const auth = await gate.authorize((db) => listUsersStatements(db, page));
+    const auth = await gate.authorize((db) => [listUsersStatement(db, page)]);
     t = auth.t;
-    result = listUsersResult(auth.prefetched);
+    result = await listUsersResult(t.db, page, auth.prefetched[0]);
   }
   return scimJson(listResponse(result.rows.map((r) => withProjection(t, r, baseUrl, q)), result.total, q.startIndex));
 }

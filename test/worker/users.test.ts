@@ -72,6 +72,10 @@ describe("Users resource", () => {
     expect(p2.Resources.map((r: any) => r.displayName)).toEqual([`a-${dept}`]);
     const none = await (await c.get(`/Users?filter=${f}&count=0`)).json<any>();
     expect(none).toMatchObject({ totalResults: 3, itemsPerPage: 0, Resources: [] });
+    const past = await (await c.get(`/Users?filter=${f}&startIndex=10&count=2`)).json<any>();
+    expect(past).toMatchObject({ totalResults: 3, itemsPerPage: 0, startIndex: 10, Resources: [] });
+    const nothing = await (await c.get(`/Users?filter=${encodeURIComponent(`userName eq "nobody-${dept}"`)}`)).json<any>();
+    expect(nothing).toMatchObject({ totalResults: 0, itemsPerPage: 0, Resources: [] });
   });
 
   it("projects attributes and excludedAttributes", async () => {
