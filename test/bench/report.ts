@@ -89,6 +89,8 @@ export function toMarkdown(r: Results): string {
   const b = r.baselines;
   out.push(`### Baselines (closed loop, ${b.concurrency} in flight, ${b.seconds} s each, run before and after the cycle)`);
   out.push("");
+  out.push(`req/s used: the mean of before and after, or the quieter of the two when other processes loaded one of them by more than 0.2 cores.`);
+  out.push("");
   const byOp = <T extends OpSummary>(list: T[], op: string) => list.find((s) => s.op === op) as T;
   out.push(
     table(
@@ -107,7 +109,7 @@ export function toMarkdown(r: Results): string {
   out.push("");
   out.push(
     `req/s: the operation's requests over its phase's duration. × health: over the health route's req/s measured right beside it ` +
-      `(1 s probes before, between and after the phase's slices), so a change of background load moves both. ` +
+      `(1 s probes before, between and after the phase's slices; after write slices only once /healthz is back to 93% of its baseline, i.e. the queue consumer is done, or after 6 s), so a change of background load moves both. ` +
       `× D1 read / write: over the baselines (mean of before and after). Other load: cores used by processes outside the bench meanwhile.`,
   );
   out.push("");

@@ -46,7 +46,7 @@ import {
 import { isolateHeap, Profiler, summarise } from "./profile.ts";
 import { makeUsers, seedUsers } from "./seed.ts";
 import { type BenchServer, codeVersion, CpuMeter, MemorySampler, prepareState, startServer } from "./server.ts";
-import { addMembersPatch, ENTERPRISE, groupBody, storedUserDoc, USER_SCHEMA } from "./shapes.ts";
+import { addMembersPatch, ENTERPRISE, eqFilter, groupBody, storedUserDoc, USER_SCHEMA } from "./shapes.ts";
 
 const HELP = `npm run bench -- [options]
   --users N            users in the bench tenant (default 10000)
@@ -128,6 +128,11 @@ const BIG_PATCH = 10_000;
 const PHASE_SLICES = 8;
 const PHASE_SLICE_MIN = 200;
 const PROBE_SECONDS = 1;
+/** After a write slice, wait (up to SETTLE_MAX_MS) until /healthz is back to this share of its baseline. */
+const SETTLED_SHARE = 0.93;
+const SETTLE_MAX_MS = 6_000;
+/** Other processes' load (cores) that makes one baseline run count as disturbed. */
+const NOISY_CORES = 0.2;
 const BIG_GROUP = Math.min(50_000, SCALE_USERS);
 
 const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -220,8 +225,8 @@ async function main(): Promise<void> {
       "D1 read (1 row)": () => ({ op: "D1 read (1 row)", method: "GET", path: `/bench/${slug}/read`, expect: [200] }),
       "D1 write (1 row)": () => ({ op: "D1 write (1 row)", method: "POST", path: `/bench/${slug}/write`, body: "{}", expect: [200] }),
     };
-    const runBaselines = async (label: string): Promise<OpSummary[]> => {
-      const out: OpSummary[] = [];
+    const runBaselines = async (label: string): Promise<(OpSummary & { otherCores?: number })[]> => {
+      const out: (OpSummary & { otherCores?: number })[] = [];
       for (const [op, make] of Object.entries(baselineCalls)) {
         const r = new Recorder();
         const cpu = new CpuMeter();
@@ -246,8 +251,22 @@ async function main(): Promise<void> {
       const secs = await forDuration(client, r, healthCall, CONCURRENCY, PROBE_SECONDS);
       into.push(r.stats("GET /healthz").samples.length / secs);
     };
+    /** Short health bursts until the route is back to (nearly) its baseline rate, or SETTLE_MAX_MS passed. */
+    const settle = async () => {
+      const target = SETTLED_SHARE * (before.find((b) => b.op === "GET /healthz")?.rps ?? 0);
+      const deadline = performance.now() + SETTLE_MAX_MS;
+      while (performance.now() < deadline) {
+        const r = new Recorder();
+        const secs = await forDuration(client, r, healthCall, CONCURRENCY, 0.3);
+        if (r.stats("GET /healthz").samples.length / secs >= target) return;
+      }
+    };
     const runPhase = async (op: string, tasks: Task[]) => {
       log(`closed loop: ${op} (${n(tasks.length)} requests, ${CONCURRENCY} in flight)...`);
+      // After writes the queue consumer still works off their events: let it finish, so that
+      // the probe measures the health route and not that tail of the writes' own work.
+      const first = tasks[0]?.[0];
+      const writes = !!first && typeof first !== "function" && first.method !== "GET";
       const r = new Recorder();
       const probes: number[] = [];
       const slices = chunks(tasks, Math.max(PHASE_SLICE_MIN, Math.ceil(tasks.length / PHASE_SLICES)));
@@ -270,6 +289,7 @@ async function main(): Promise<void> {
           const profiled = await profiler.stop();
           profile = summarise(profiled.profile, profiled.source, 12);
         }
+        if (writes) await settle();
         await probe(probes);
       }
       const sum = r.stats(op).summary(seconds);
@@ -314,16 +334,32 @@ async function main(): Promise<void> {
     const groups = makeGroups("c", GROUPS, allUsers);
     await runPhase(OPS.groupLookup, groupLookupTasks(main, groups));
     await runPhase(OPS.groupCreate, groupCreateTasks(main, groups));
+    // The lookups above all miss (nothing exists yet); make sure the same queries do find.
+    await timed(client, rec, lookupUserCall(main, httpUsers[0].key, "check: user found by its userName lookup", true));
+    await timed(client, rec, {
+      op: "check: group found by its displayName lookup",
+      method: "GET",
+      path: `${main.scim}/Groups?excludedAttributes=members&${eqFilter("displayName", groups[0].name)}`,
+      token: main.token,
+      expect: [200],
+      then: (_s, body) => {
+        const r = JSON.parse(body) as { totalResults: number; Resources: { id: string; members?: unknown }[] };
+        if (r.totalResults !== 1 || r.Resources[0].id !== groups[0].id || r.Resources[0].members !== undefined) throw new Error(body.slice(0, 200));
+      },
+    });
     await runPhase(OPS.addMembers, addMemberTasks(main, groups, MEMBER_BATCH));
     await runPhase(OPS.userUpdate, updateTasks(main, allUsers));
     await runPhase(OPS.userDisable, disableTasks(main, allUsers));
     await runPhase(OPS.removeMembers, removalTasks(main, allUsers, groups, MEMBER_BATCH));
     const after = await runBaselines("after");
 
+    /** Mean of the two baseline runs; if other processes loaded one of them noticeably more, the quieter one. */
     const avg = (op: string) => {
-      const a = before.find((s) => s.op === op)?.rps ?? NaN;
-      const b = after.find((s) => s.op === op)?.rps ?? NaN;
-      return (a + b) / 2;
+      const a = before.find((s) => s.op === op) as OpSummary & { otherCores?: number };
+      const b = after.find((s) => s.op === op) as OpSummary & { otherCores?: number };
+      const [la, lb] = [a?.otherCores ?? 0, b?.otherCores ?? 0];
+      if (Math.abs(la - lb) > NOISY_CORES) return (la < lb ? a.rps : b.rps) ?? NaN;
+      return ((a?.rps ?? NaN) + (b?.rps ?? NaN)) / 2;
     };
     const baseRps = { health: avg("GET /healthz"), read: avg("D1 read (1 row)"), write: avg("D1 write (1 row)") };
     for (const o of closedOps) {
@@ -481,8 +517,8 @@ async function main(): Promise<void> {
     }
     const lookup = closedOps.find((s) => s.op === OPS.userLookup);
     const create = closedOps.find((s) => s.op === OPS.userCreate);
-    if (lookup) goals.push({ goal: `closed loop: user lookups >= 50% of the health route's req/s`, figure: `${(lookup.vsHealth * 100).toFixed(0)}% (${lookup.rps?.toFixed(0)} vs ${lookup.healthAlongside.toFixed(0)} req/s beside it)`, met: lookup.vsHealth >= 0.5 });
-    if (create) goals.push({ goal: `closed loop: user creates >= 25% of the health route's req/s`, figure: `${(create.vsHealth * 100).toFixed(0)}% (${create.rps?.toFixed(0)} vs ${create.healthAlongside.toFixed(0)} req/s beside it)`, met: create.vsHealth >= 0.25 });
+    if (lookup) goals.push({ goal: `closed loop: user lookups >= 50% of the health route's req/s`, figure: `${(lookup.vsHealth * 100).toFixed(1)}% (${lookup.rps?.toFixed(0)} vs ${lookup.healthAlongside.toFixed(0)} req/s beside it; ${((100 * (lookup.rps ?? NaN)) / baseRps.health).toFixed(1)}% of the baseline's ${baseRps.health.toFixed(0)})`, met: lookup.vsHealth >= 0.5 });
+    if (create) goals.push({ goal: `closed loop: user creates >= 25% of the health route's req/s`, figure: `${(create.vsHealth * 100).toFixed(1)}% (${create.rps?.toFixed(0)} vs ${create.healthAlongside.toFixed(0)} req/s beside it; ${((100 * (create.rps ?? NaN)) / baseRps.health).toFixed(1)}% of the baseline's ${baseRps.health.toFixed(0)})`, met: create.vsHealth >= 0.25 });
     if (scale) {
       goals.push({ goal: `lookup at ${n(SCALE_USERS)} users within 1.5× of ${n(SCALE_SMALL)} users (p50)`, figure: `×${scale.lookupRatioP50.toFixed(2)}`, met: scale.lookupRatioP50 <= 1.5 });
       const worst = Math.max(...scale.addMembers10k.map((a) => a.ms));
