@@ -1,7 +1,7 @@
 /** The bench's figures as one JSON document and the same figures as a markdown report. */
 import type { ErrorSample, OpSummary } from "./driver.ts";
 import type { ProfileSummary } from "./profile.ts";
-import type { MemoryResult } from "./server.ts";
+import type { MemoryResult } from "./meters.ts";
 
 export interface Ratios {
   vsHealth: number;
