@@ -25,7 +25,8 @@ export async function createGroup(t: TenantContext, body: unknown): Promise<Grou
   }
   const ids = memberIds(members);
   const id = crypto.randomUUID();
-  assertMembersAllowed(await readGroupState(db, id, { add: ids, remove: [] }));
+  // Entra creates groups empty and adds members by PATCH: no read at all in that case.
+  if (ids.length) assertMembersAllowed(await readGroupState(db, id, { add: ids, remove: [] }));
   const now = new Date().toISOString();
   const event = audit("scim", "create", "Group", id, { displayName: rest.displayName, members: ids.length, addedIds: ids.slice(0, 100) });
   await runWrites(db, [
