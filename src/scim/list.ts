@@ -1,7 +1,6 @@
 import { badRequest } from "./errors";
 
 export const LIST_RESPONSE_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
-export const SEARCH_REQUEST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 /** Page size when the client gives none, and the most we return in one page (ServiceProviderConfig filter.maxResults). */
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;

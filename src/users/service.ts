@@ -1,5 +1,5 @@
 import { outboxStatement, inviteStatement } from "../events/outbox";
-import { type AuditEvent, type OutboxEvent, audit, invite } from "../events/types";
+import { type OutboxEvent, audit, invite } from "../events/types";
 import { ScimError, notFound } from "../scim/errors";
 import { checkIfMatch } from "../scim/meta";
 import { type ScimDoc, normalizeResource } from "../scim/normalize";
@@ -143,7 +143,7 @@ export function commit(t: TenantContext, ...events: (OutboxEvent | undefined)[])
   for (const e of events) if (e) t.committed.push(e);
 }
 
-export const detailOf = (doc: ScimDoc, ignored: string[]) => ({ userName: doc.userName, ...ignoredDetail(ignored) });
+const detailOf = (doc: ScimDoc, ignored: string[]) => ({ userName: doc.userName, ...ignoredDetail(ignored) });
 
 /** P18: values for attributes the tenant has not defined are dropped, and the audit says which. */
 const ignoredDetail = (ignored: string[]) => (ignored.length ? { ignoredAttributes: ignored } : {});
@@ -176,4 +176,3 @@ export function rowOf(
   };
 }
 
-export type { AuditEvent };
