@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { benchRoutes } from "./bench/routes";
 import { tenantGate } from "./http/tenant";
-import { onError, renderScimError } from "./http/respond";
+import { type ErrorRenderer, cappedBody, errorBoundary, renderAdminError, renderScimError } from "./http/respond";
 import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
 import { scimRoutes } from "./scim/routes";
@@ -16,10 +16,15 @@ app.get("/healthz", (c) => c.text("ok"));
 app.use("/bench/*", async (c, next) => (c.env.BENCH === "1" ? next() : c.notFound()));
 app.route("/bench", benchRoutes);
 
-app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantGate("scim", SCIM_PREFIX, renderScimError));
+// The cap sits inside the gate, so a body refused as too large is still answered 401 for a bad token.
+app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantGate("scim", SCIM_PREFIX, renderScimError), cappedBody());
 app.route(`/t/:tenant${SCIM_PREFIX}`, scimRoutes);
 
 app.route(`/t/:tenant${ADMIN_PREFIX}`, adminRoutes);
 
-app.onError(onError);
-app.notFound((c) => renderScimError(new ScimError(404, `No resource at ${new URL(c.req.url).pathname}.`)));
+const ADMIN_PATH = new RegExp(`^/t/[^/]+${ADMIN_PREFIX}(/|$)`);
+/** The admin API answers in its own JSON format, everything else in SCIM's. */
+const rendererFor = (path: string): ErrorRenderer => (ADMIN_PATH.test(path) ? renderAdminError : renderScimError);
+
+app.onError(errorBoundary(rendererFor));
+app.notFound((c) => rendererFor(c.req.path)(new ScimError(404, `No resource at ${c.req.path.slice(0, 200)}.`)));

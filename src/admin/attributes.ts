@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
 import { outboxStatement } from "../events/outbox";
 import { audit } from "../events/types";
@@ -47,3 +48,6 @@ attributeRoutes.delete("/:name", async (c) => {
   t.committed.push(event);
   return c.body(null, 204);
 });
+
+attributeRoutes.all("/", methodNotAllowed("GET, POST"));
+attributeRoutes.all("/:name", methodNotAllowed("DELETE"));

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
 import type { AppBindings } from "../platform/env";
 import { valid } from "./validate";
@@ -47,3 +48,5 @@ auditRoutes.get("/", valid("query", query), async (c) => {
   const last = entries.at(-1);
   return c.json({ entries, next: entries.length === q.limit && last ? `${last.at}|${last.id}` : null });
 });
+
+auditRoutes.all("/", methodNotAllowed("GET"));

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { methodNotAllowed } from "../http/respond";
 import type { AppBindings } from "../platform/env";
 import { adminError } from "./errors";
 
@@ -30,3 +31,6 @@ adminGroupRoutes.get("/:id", async (c) => {
   if (!g.results[0]) throw adminError(404, `No group ${c.req.param("id")}.`);
   return c.json({ ...(g.results[0] as object), members: m.results });
 });
+
+adminGroupRoutes.all("/", methodNotAllowed("GET"));
+adminGroupRoutes.all("/:id", methodNotAllowed("GET"));

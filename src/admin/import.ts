@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
 import { outboxStatement } from "../events/outbox";
 import { audit } from "../events/types";
@@ -93,3 +94,5 @@ importRoutes.post("/", valid("json", body), async (c) => {
   t.committed.push(event);
   return c.json({ imported: { users: users.length, groups: groups.length }, ids: Object.fromEntries(ids) }, 201);
 });
+
+importRoutes.all("/", methodNotAllowed("POST"));

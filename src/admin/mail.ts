@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
 import type { AppBindings } from "../platform/env";
 import { valid } from "./validate";
@@ -24,3 +25,5 @@ mailRoutes.get("/", valid("query", query), async (c) => {
     .all();
   return c.json({ mail: results });
 });
+
+mailRoutes.all("/", methodNotAllowed("GET"));

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
+import { cappedBody, renderAdminError } from "../http/respond";
 import { authorizeFirst, tenantGate } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
 import { attributeRoutes } from "./attributes";
 import { auditRoutes } from "./audit";
-import { adminErrorResponse, onAdminError } from "./errors";
+import { adminError } from "./errors";
 import { adminGroupRoutes } from "./groups";
 import { importRoutes } from "./import";
 import { mailRoutes } from "./mail";
@@ -13,10 +14,14 @@ import { adminUserRoutes } from "./users";
 
 export const ADMIN_PREFIX = "/admin/api";
 
-/** The tenant's admin API, authorised by the tenant's admin token; JSON in, JSON out. */
+/**
+ * The tenant's admin API, authorised by the tenant's admin token; JSON in, JSON out. Errors are
+ * rendered in the admin format by the app's one error boundary (app.ts). The body is capped
+ * like SCIM's, after the token check.
+ */
 export const adminRoutes = new Hono<AppBindings>();
 
-adminRoutes.use("*", tenantGate("admin", ADMIN_PREFIX, adminErrorResponse), authorizeFirst);
+adminRoutes.use("*", tenantGate("admin", ADMIN_PREFIX, renderAdminError), authorizeFirst, cappedBody());
 adminRoutes.route("/settings", settingsRoutes);
 adminRoutes.route("/token", tokenRoutes);
 adminRoutes.route("/custom-attributes", attributeRoutes);
@@ -25,4 +30,7 @@ adminRoutes.route("/groups", adminGroupRoutes);
 adminRoutes.route("/audit", auditRoutes);
 adminRoutes.route("/mail", mailRoutes);
 adminRoutes.route("/import", importRoutes);
-adminRoutes.onError(onAdminError);
+// Last: a path none of the routes above serves (each answers 405 for its other methods).
+adminRoutes.all("*", (c) => {
+  throw adminError(404, `No admin API resource at ${c.req.path.slice(0, 200)}.`);
+});

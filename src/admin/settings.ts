@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { methodNotAllowed } from "../http/respond";
 import { outboxStatement } from "../events/outbox";
 import { audit } from "../events/types";
 import { unknownVariables } from "../events/template";
@@ -34,3 +35,4 @@ settingsRoutes.put("/", valid("json", settingsPatch), async (c) => {
   return c.json({ ...next, customAttributes: t.customAttributes });
 });
 
+settingsRoutes.all("/", methodNotAllowed("GET, PUT"));

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { methodNotAllowed } from "../http/respond";
 import { outboxStatement } from "../events/outbox";
 import { audit } from "../events/types";
 import type { AppBindings } from "../platform/env";
@@ -30,3 +31,5 @@ tokenRoutes.post("/", async (c) => {
   const tenantUrl = `${new URL(c.req.url).origin}/t/${t.slug}/scim/v2`;
   return c.json({ token, tenantUrl, note: "Shown once. Paste it into Entra as the Secret Token; the previous token no longer works." }, 201);
 });
+
+tokenRoutes.all("/", methodNotAllowed("POST"));

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
 import { outboxStatement } from "../events/outbox";
 import { audit } from "../events/types";
@@ -97,3 +98,6 @@ adminUserRoutes.delete("/:id", async (c) => {
   t.committed.push(event);
   return c.body(null, 204);
 });
+
+adminUserRoutes.all("/", methodNotAllowed("GET"));
+adminUserRoutes.all("/:id", methodNotAllowed("GET, DELETE"));

@@ -1,14 +1,34 @@
 import { zValidator } from "@hono/zod-validator";
-import type { ValidationTargets } from "hono";
+import type { Context, ValidationTargets } from "hono";
 import type { z } from "zod";
-import { adminErrorResponse } from "./errors";
+import { renderAdminError } from "../http/respond";
 import { ScimError } from "../scim/errors";
 
+/** RFC 6839: application/json and any `+json` type (a charset parameter is fine). */
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json$/;
+
+/**
+ * A body of the wrong or no Content-Type would reach Hono's json validator as `{}` and pass as
+ * an empty request: it is refused with 415 instead, before anything is read.
+ */
+function requireJson(c: Context): void {
+  const type = c.req.header("Content-Type")?.split(";")[0].trim().toLowerCase() ?? "";
+  if (!JSON_TYPE.test(type)) {
+    throw new ScimError(415, `${type ? `Content-Type "${type.slice(0, 100)}" is not supported` : "The Content-Type header is missing"}; send application/json.`);
+  }
+}
+
 /** zod validation with the admin API's error shape: 400 naming each offending field. */
-export const valid = <T extends z.ZodType, K extends keyof ValidationTargets>(target: K, schema: T) =>
-  zValidator(target, schema, (result) => {
+export const valid = <T extends z.ZodType, K extends keyof ValidationTargets>(target: K, schema: T) => {
+  const validator = zValidator(target, schema, (result) => {
     if (!result.success) {
       const issues = result.error.issues.map((i) => `${i.path.join(".") || target}: ${i.message}`).join("; ");
-      return adminErrorResponse(new ScimError(400, `Invalid ${target}: ${issues}`));
+      return renderAdminError(new ScimError(400, `Invalid ${target}: ${issues.slice(0, 1000)}`));
     }
   });
+  if (target !== "json") return validator;
+  return (async (c, next) => {
+    requireJson(c);
+    return validator(c, next);
+  }) as typeof validator;
+};

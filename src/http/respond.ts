@@ -1,5 +1,8 @@
 import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
 import { ScimError } from "../scim/errors";
+import { MAX_BODY_BYTES } from "../scim/limits";
 
 export const SCIM_CONTENT_TYPE = "application/scim+json";
 
@@ -11,27 +14,58 @@ export function scimJson(body: unknown, status = 200, headers: Record<string, st
   });
 }
 
-export function renderScimError(err: ScimError): Response {
-  const headers: Record<string, string> = {};
-  if (err.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="scim"';
-  return scimJson(err.toJSON(), err.status, headers);
+/** One wire format of errors: SCIM (RFC 7644 3.12) or the admin API's plain JSON. */
+export type ErrorRenderer = (err: ScimError) => Response;
+
+/** A known path asked with a method it does not serve: 405 with `Allow` (RFC 9110 15.5.6). */
+export class MethodNotAllowed extends ScimError {
+  constructor(readonly allow: string) {
+    super(405, `Method not allowed here; allowed: ${allow}.`);
+  }
 }
 
+function withStatusHeaders(err: ScimError, res: Response, realm: string): Response {
+  if (err.status === 401) res.headers.set("WWW-Authenticate", `Bearer realm="${realm}"`);
+  if (err instanceof MethodNotAllowed) res.headers.set("Allow", err.allow);
+  return res;
+}
+
+export const renderScimError: ErrorRenderer = (err) => withStatusHeaders(err, scimJson(err.toJSON(), err.status), "scim");
+
+/** The admin API speaks plain JSON, not SCIM: `{ "error": { "status", "message" } }`. */
+export const renderAdminError: ErrorRenderer = (err) =>
+  withStatusHeaders(err, Response.json({ error: { status: err.status, message: err.detail } }, { status: err.status }), "admin");
+
 /**
- * The one error boundary. Anything that is not a ScimError is a bug: logged (without request
- * headers, so no token reaches a log) and answered with a generic 500 that leaks nothing.
+ * The one error boundary, for every route: `rendererFor` picks the wire format from the path.
+ * A ScimError (or a 4xx of Hono's own middleware) is the client's; anything else is a bug:
+ * logged (without request headers, so no token reaches a log) and answered with a generic 500.
  */
-export function onError(err: Error, c: Context): Response {
-  if (err instanceof ScimError) return renderScimError(err);
-  console.error(JSON.stringify({ msg: "unhandled error", path: new URL(c.req.url).pathname, error: String(err?.stack ?? err) }));
-  return renderScimError(new ScimError(500, "The service could not complete the request."));
+export function errorBoundary(rendererFor: (path: string) => ErrorRenderer) {
+  return (err: Error, c: Context): Response => {
+    const render = rendererFor(c.req.path);
+    if (err instanceof ScimError) return render(err);
+    if (err instanceof HTTPException && err.status < 500) return render(new ScimError(err.status, err.message));
+    console.error(JSON.stringify({ msg: "unhandled error", path: c.req.path, error: String(err?.stack ?? err) }));
+    return render(new ScimError(500, "The service could not complete the request."));
+  };
 }
 
 /** Registered after a path's real methods: any other method on a known path is 405, not 404. */
-export function methodNotAllowed(allowed: string): () => Response {
+export function methodNotAllowed(allowed: string): () => never {
   return () => {
-    const res = renderScimError(new ScimError(405, `Method not allowed here; allowed: ${allowed}.`));
-    res.headers.set("Allow", allowed);
-    return res;
+    throw new MethodNotAllowed(allowed);
   };
 }
+
+/**
+ * Hono's body limit: a declared Content-Length over the cap is refused unread, and a chunked
+ * body is cut at the cap instead of being buffered whole.
+ */
+export const cappedBody = (maxBytes = MAX_BODY_BYTES) =>
+  bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new ScimError(413, `The request body exceeds ${maxBytes} bytes (the limit).`);
+    },
+  });

@@ -1,4 +1,4 @@
-import { MAX_BODY_BYTES } from "../http/body";
+import { MAX_BODY_BYTES } from "./limits";
 import { listResponse, MAX_PAGE_SIZE } from "./list";
 import type { ResourceSchema, SchemaDef } from "./schema/types";
 
