@@ -3,6 +3,7 @@ import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
 import { outboxStatement } from "../events/outbox";
 import { audit } from "../events/types";
+import { MAX_CUSTOM_ATTRIBUTES } from "../scim/limits";
 import type { AppBindings } from "../platform/env";
 import { adminError } from "./errors";
 import { valid } from "./validate";
@@ -20,13 +21,22 @@ attributeRoutes.get("/", async (c) => {
 attributeRoutes.post("/", valid("json", z.object({ name: z.string().regex(ATTRIBUTE_NAME, "letters, digits and _; starting with a letter; at most 64") }).strict()), async (c) => {
   const t = c.var.t;
   const { name } = c.req.valid("json");
+  if (t.customAttributes.length >= MAX_CUSTOM_ATTRIBUTES && !t.customAttributes.includes(name)) {
+    throw adminError(400, `The tenant has ${t.customAttributes.length} custom attributes; the limit is ${MAX_CUSTOM_ATTRIBUTES}.`);
+  }
   const now = new Date().toISOString();
   const event = audit("admin", "custom-attribute", "Tenant", null, { defined: name });
+  // The count guard holds the limit against concurrent definitions too (a batch is a transaction).
   const [res] = await t.db.batch([
-    t.db.prepare("INSERT OR IGNORE INTO custom_attributes (name, type, created) VALUES (?1, 'IdP', ?2)").bind(name, now),
+    t.db
+      .prepare(
+        `INSERT OR IGNORE INTO custom_attributes (name, type, created)
+         SELECT ?1, 'IdP', ?2 WHERE (SELECT count(*) FROM custom_attributes) < ?3`,
+      )
+      .bind(name, now, MAX_CUSTOM_ATTRIBUTES),
     outboxStatement(t.db, [event], { ifPreviousChanged: true }),
   ]);
-  if (res.meta.changes === 0) throw adminError(409, `Custom attribute "${name}" already exists.`);
+  if (res.meta.changes === 0) throw adminError(409, `Custom attribute "${name}" already exists (or the limit of ${MAX_CUSTOM_ATTRIBUTES} was just reached).`);
   t.committed.push(event);
   return c.json({ name, type: "IdP", created: now }, 201);
 });

@@ -7,6 +7,7 @@ import { addMembersStatement, insertGroupStatement } from "../groups/repo";
 import type { AppBindings } from "../platform/env";
 import { ScimError } from "../scim/errors";
 import { runWrites } from "../db/writes";
+import { MAX_IMPORT_ROW_ATTRIBUTES, MAX_STRING_CHARS } from "../scim/limits";
 import { insertUserStatement } from "../users/repo";
 import { prepareNewUser } from "../users/service";
 import { ENTRA_SOURCE_MIGRATED } from "../users/takeover";
@@ -16,20 +17,30 @@ import { valid } from "./validate";
 /** One request seeds at most this many rows: D1 batches are transactions and should stay short. */
 const MAX_IMPORT = 1000;
 
+const atMost = (n: number, what: string) => [(o: object) => Object.keys(o).length <= n, `at most ${n} ${what} (the limit)`] as const;
+
 const importedUser = z
   .object({
     source: z.enum(["local", "ldap", "entra-user-source"]),
     /** P25: `{"custAttr1": "..."}` for LDAP users (`ldap.custAttr1` in the older product). */
-    ldapAttributes: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/), z.string()).optional(),
-    managedAppleId: z.email().optional(),
+    ldapAttributes: z
+      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/), z.string().max(MAX_STRING_CHARS))
+      .refine(...atMost(MAX_IMPORT_ROW_ATTRIBUTES, "LDAP attributes per user"))
+      .optional(),
+    managedAppleId: z.email().max(MAX_STRING_CHARS).optional(),
   })
-  .catchall(z.unknown());
+  .catchall(z.unknown())
+  .refine(...atMost(MAX_IMPORT_ROW_ATTRIBUTES, "attributes per user"));
 
 const body = z
   .object({
     users: z.array(importedUser).max(MAX_IMPORT).default([]),
     groups: z
-      .array(z.object({ displayName: z.string().trim().min(1).max(256), source: z.enum(["local", "ldap"]), members: z.array(z.string()).default([]) }).strict())
+      .array(
+        z
+          .object({ displayName: z.string().trim().min(1).max(256), source: z.enum(["local", "ldap"]), members: z.array(z.string().max(MAX_STRING_CHARS)).default([]) })
+          .strict(),
+      )
       .max(MAX_IMPORT)
       .default([]),
   })

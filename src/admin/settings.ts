@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
 import { outboxStatement } from "../events/outbox";
 import { audit } from "../events/types";
-import { unknownVariables } from "../events/template";
+import { templateSyntaxError, unknownVariables } from "../events/template";
 import type { AppBindings } from "../platform/env";
 import { type Settings, managedAppleIdSchema, putSettingStatement, settingsSchema } from "../settings/settings";
 import { adminError } from "./errors";
@@ -21,6 +21,8 @@ settingsRoutes.put("/", valid("json", settingsPatch), async (c) => {
   const next: Settings = { ...t.settings, ...patch };
   // P19: a template may only use variables that exist, custom attributes included.
   for (const field of ["inviteSubject", "inviteBody"] as const) {
+    const syntax = patch[field] === undefined ? undefined : templateSyntaxError(next[field], field === "inviteSubject" ? "subject" : "body");
+    if (syntax) throw adminError(400, `${field}: ${syntax}.`);
     const unknown = unknownVariables(next[field], t.customAttributes);
     if (unknown.length) throw adminError(400, `${field} uses unknown variables: ${unknown.map((v) => "${" + v + "}").join(", ")}.`);
   }

@@ -4,7 +4,7 @@ import { loadTenantContext } from "../tenants/context";
 import { findUser } from "../users/repo";
 import { primaryEmail } from "../users/managed-apple-id";
 import { type Mailer, mailerFor } from "./mailer";
-import { renderTemplate, variablesOf } from "./template";
+import { renderSubject, renderTemplate, variablesOf } from "./template";
 import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "./types";
 
 /**
@@ -90,7 +90,7 @@ async function sendInvitation(db: D1Database, tenant: string, inv: InviteEvent, 
     .prepare(
       `INSERT OR IGNORE INTO mail_outbox (id, user_id, to_address, subject, body, status, created) VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)`,
     )
-    .bind(inv.id, user.id, to, renderTemplate(t.settings.inviteSubject, vars), renderTemplate(t.settings.inviteBody, vars), new Date().toISOString())
+    .bind(inv.id, user.id, to, renderSubject(t.settings.inviteSubject, vars), renderTemplate(t.settings.inviteBody, vars), new Date().toISOString())
     .run();
   const mail = await db
     .prepare("SELECT id, to_address AS \"to\", subject, body FROM mail_outbox WHERE id = ?1 AND status = 'queued'")

@@ -18,7 +18,11 @@ export interface Mailer {
 /** Local default: the mail_outbox row IS the mail; nothing leaves the machine. */
 export const outboxMailer: Mailer = { send: async () => "stored" };
 
-/** Production: Cloudflare Email Service through a `send_email` binding. */
+/**
+ * Production: Cloudflare Email Service through a `send_email` binding. Invitations are text/plain
+ * only: templates are plain text written by admins (no markup to offer), and values from Entra
+ * or LDAP (a `<script>` display name) then stay characters in every mail client, never markup.
+ */
 export function emailServiceMailer(binding: SendEmail, from: string): Mailer {
   return {
     async send(mail) {

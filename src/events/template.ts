@@ -48,6 +48,34 @@ export function variablesOf(row: UserRow): Record<string, string> {
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k.toLowerCase(), typeof v === "string" ? v : v == null ? "" : String(v)]));
 }
 
-/** Substitutes variables case-insensitively; a variable without a value becomes empty. */
+/** A `${` that does not open a well-formed `${name}`: unclosed, empty, or nested (`${${x}}`). */
+const BAD_OPENING = /\$\{(?![A-Za-z0-9_.-]+\})/;
+/** Control characters, CR and LF included, and the Unicode line and paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/g;
+/** What a body may hold besides text: line breaks and tabs. */
+const CONTROL_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * Why a template cannot be stored, or undefined. `${` only ever opens a variable (there is no
+ * escape for a literal `${`), and a subject is one line: a CR or LF in it would start a new mail
+ * header (`"Hi\r\nBcc: victim@example.com"`).
+ */
+export function templateSyntaxError(template: string, kind: "subject" | "body"): string | undefined {
+  const bad = BAD_OPENING.exec(template);
+  if (bad) return `"\${" at character ${bad.index + 1} does not open a variable \${name} (unclosed, empty or nested)`;
+  if (kind === "subject" && new RegExp(CONTROL.source).test(template)) return "a subject is one line: no CR, LF or other control characters";
+  if (kind === "body" && CONTROL_EXCEPT_LAYOUT.test(template)) return "control characters other than line breaks and tabs are not allowed";
+  return undefined;
+}
+
+/**
+ * Substitutes variables case-insensitively; a variable without a value becomes empty. Mails are
+ * sent as text/plain only (events/mailer.ts), so a value needs no HTML escaping: `<script>` is
+ * shown as those characters. What a value must not do in plain text is change the layout or the
+ * headers: its control characters (CR/LF included) become spaces.
+ */
 export const renderTemplate = (template: string, vars: Record<string, string>) =>
-  template.replace(VARIABLE, (_, name: string) => vars[name.toLowerCase()] ?? "");
+  template.replace(VARIABLE, (_, name: string) => (vars[name.toLowerCase()] ?? "").replace(CONTROL, " "));
+
+/** A subject is one header line, also for a template stored before line breaks were refused. */
+export const renderSubject = (template: string, vars: Record<string, string>) => renderTemplate(template, vars).replace(CONTROL, " ");

@@ -1,3 +1,5 @@
+import { MAX_AUDIT_DETAIL_CHARS, quote } from "../scim/limits";
+
 /** Events written to the outbox with the change they describe (see docs/storage.md). */
 export type Actor = "scim" | "admin";
 
@@ -55,7 +57,32 @@ export function audit(
   resourceId: string | null,
   detail: Record<string, unknown> = {},
 ): AuditEvent {
-  return { kind: "audit", id: crypto.randomUUID(), at: new Date().toISOString(), actor, action, resourceType, resourceId, detail };
+  return { kind: "audit", id: crypto.randomUUID(), at: new Date().toISOString(), actor, action, resourceType, resourceId, detail: bounded(detail) };
+}
+
+/** Items of a list kept in an oversized detail (AUDIT_SAMPLE-like: enough to follow a change). */
+const KEPT_ITEMS = 20;
+
+/**
+ * P23 with a size: an entry's detail is at most MAX_AUDIT_DETAIL_CHARS of JSON, whatever the
+ * client sent (a refusal quoting a 60 KB value, 10,000 ignored attribute names). Strings and
+ * lists are shortened first; what is still too large is kept as an excerpt.
+ */
+function bounded(detail: Record<string, unknown>): Record<string, unknown> {
+  if (JSON.stringify(detail).length <= MAX_AUDIT_DETAIL_CHARS) return detail;
+  const short = { ...(shorten(detail) as Record<string, unknown>), truncated: true };
+  const json = JSON.stringify(short);
+  return json.length <= MAX_AUDIT_DETAIL_CHARS ? short : { truncated: true, excerpt: json.slice(0, MAX_AUDIT_DETAIL_CHARS - 100) };
+}
+
+function shorten(v: unknown): unknown {
+  if (typeof v === "string") return quote(v);
+  if (Array.isArray(v)) {
+    const kept = v.slice(0, KEPT_ITEMS).map(shorten);
+    return v.length > KEPT_ITEMS ? [...kept, `… ${v.length - KEPT_ITEMS} more`] : kept;
+  }
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [quote(k), shorten(x)]));
+  return v;
 }
 
 export const invite = (userId: string): InviteEvent => ({ kind: "invite", id: crypto.randomUUID(), at: new Date().toISOString(), userId });

@@ -1,10 +1,11 @@
 import { outboxStatement } from "../events/outbox";
 import { type AuditEvent, type OutboxEvent, audit } from "../events/types";
 import { ScimError, badRequest, notFound } from "../scim/errors";
-import type { GroupPatchPlan } from "../scim/group-patch";
+import { type GroupPatchPlan, memberIds } from "../scim/group-patch";
 import { checkIfMatch } from "../scim/meta";
 import { type ScimDoc, normalizeResource } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
+import { checkSizes } from "../scim/sizes";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
 import { runWrites } from "../db/writes";
 import { type MemberChange, assertMembersAllowed, readGroupState } from "./members";
@@ -54,6 +55,7 @@ export async function applyGroupChange(
   if (typeof doc.displayName !== "string" || doc.displayName.trim() === "") {
     throw badRequest("invalidValue", "displayName is required and must not be blank.");
   }
+  checkSizes(doc);
   assertMembersAllowed(state);
   const delta = { added: state.added, removed: state.removed };
   const docChanged = JSON.stringify(doc) !== JSON.stringify(stored);
@@ -124,13 +126,6 @@ const patchedDoc = (stored: ScimDoc, plan: GroupPatchPlan): ScimDoc => (plan.oth
 function replacedDoc(stored: ScimDoc, body: unknown): ScimDoc {
   const { members: _members, ...rest } = normalizeResource(body, GROUP_RESOURCE).doc;
   return { ...stored, ...rest };
-}
-
-export function memberIds(members: unknown): string[] {
-  if (!Array.isArray(members)) return [];
-  const ids = members.map((m) => (typeof m === "string" ? m : (m as { value?: unknown })?.value));
-  if (ids.some((v) => typeof v !== "string" || v === "")) throw badRequest("invalidValue", "Each member needs a string value (a user id).");
-  return [...new Set(ids as string[])];
 }
 
 /**

@@ -4,10 +4,12 @@ import type { GroupSequencer } from "../membership/sequencer";
 import type { TenantContext } from "../tenants/context";
 import { badRequest, notFound } from "../scim/errors";
 import { planGroupPatch } from "../scim/group-patch";
-import { normalizeResource } from "../scim/normalize";
+import { isPlainObject, normalizeResource } from "../scim/normalize";
+import { checkResourceSchemas } from "../scim/schemas-attr";
+import { checkSizes } from "../scim/sizes";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
 import { runWrites } from "../db/writes";
-import { memberIds } from "./changes";
+import { memberIds } from "../scim/group-patch";
 import { assertMembersAllowed, readGroupState } from "./members";
 import { addMembersStatement, findGroup, insertGroupStatement } from "./repo";
 import type { GroupRow } from "./row";
@@ -18,11 +20,13 @@ import type { GroupRow } from "./row";
  */
 export async function createGroup(t: TenantContext, body: unknown): Promise<GroupRow> {
   const db = t.db;
+  checkGroupBody(body);
   const { doc } = normalizeResource(body, GROUP_RESOURCE);
   const { members, ...rest } = doc;
   if (typeof rest.displayName !== "string" || rest.displayName.trim() === "") {
     throw badRequest("invalidValue", "displayName is required and must not be blank.");
   }
+  checkSizes(rest);
   const ids = memberIds(members);
   const id = crypto.randomUUID();
   // Entra creates groups empty and adds members by PATCH: no read at all in that case.
@@ -47,7 +51,23 @@ export async function getGroup(db: D1Database, id: string): Promise<GroupRow> {
 export const patchGroup = (seq: GroupSequencer, id: string, ops: unknown, ifMatch?: string) =>
   seq.change(id, { kind: "patch", plan: planGroupPatch(ops), ifMatch }) as Promise<GroupRow>;
 
-export const replaceGroup = (seq: GroupSequencer, id: string, body: unknown, ifMatch?: string) =>
-  seq.change(id, { kind: "replace", body, ifMatch }) as Promise<GroupRow>;
+export function replaceGroup(seq: GroupSequencer, id: string, body: unknown, ifMatch?: string): Promise<GroupRow> {
+  checkGroupBody(body);
+  return seq.change(id, { kind: "replace", body, ifMatch }) as Promise<GroupRow>;
+}
+
+/**
+ * A POST/PUT body's envelope, before any read: its `schemas` (RFC 7643 3), and `members` as a
+ * list (RFC 7643 2.4). A PATCH value may be one member (RFC 7644 3.5.2.1); a resource may not.
+ */
+function checkGroupBody(body: unknown): void {
+  checkResourceSchemas(body, GROUP_RESOURCE);
+  if (!isPlainObject(body)) return;
+  const key = Object.keys(body).find((k) => k.toLowerCase() === "members");
+  const members = key === undefined ? undefined : body[key];
+  if (members !== undefined && members !== null && !Array.isArray(members)) {
+    throw badRequest("invalidValue", `"members" must be an array of members (users only, P14); got ${typeof members}.`);
+  }
+}
 
 export const deleteGroup = (seq: GroupSequencer, id: string, ifMatch?: string) => seq.change(id, { kind: "delete", ifMatch });

@@ -8,7 +8,8 @@ export function serviceProviderConfig(baseUrl: string) {
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
     documentationUri: "https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    // Bulk is not supported; maxPayloadSize is RFC 7643's one place for the body limit every request has.
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: MAX_BODY_BYTES },
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },
     changePassword: { supported: false },
     sort: { supported: true },

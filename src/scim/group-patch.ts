@@ -149,8 +149,9 @@ function idsOf(filter: Filter, text: string): string[] {
 /**
  * Member values in every form clients send: `[{"value":"id","display":"x","$ref":null}]`, one
  * object, or bare ids (`"id"`, `["id1","id2"]`; Microsoft's Postman collection sends a string).
+ * Also the members of a POST/PUT body, so both refuse a `type: "Group"` member the same way (P14).
  */
-function memberIds(value: unknown): string[] {
+export function memberIds(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const items = Array.isArray(value) ? value : [value];
   const ids = items.map((item, i) => {

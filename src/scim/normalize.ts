@@ -1,4 +1,5 @@
 import { badRequest } from "./errors";
+import { quote } from "./limits";
 import { type ResolvedAttr, findSchema, leaf, resolveAttr, resolveSub, splitUrn } from "./resolve";
 import type { AttrType, ResourceSchema } from "./schema/types";
 
@@ -43,7 +44,7 @@ export function pathOf(r: ResolvedAttr): string {
   return (r.extension ? `${r.extension}:` : "") + names.join(".");
 }
 
-const describe = (v: unknown) => (Array.isArray(v) ? "an array" : v === null ? "null" : `${typeof v} ${JSON.stringify(v)}`);
+const describe = (v: unknown) => (Array.isArray(v) ? "an array" : v === null ? "null" : `${typeof v} ${quote(JSON.stringify(v) ?? "")}`);
 
 const typeError = (r: ResolvedAttr, expected: string, got: unknown) =>
   badRequest("invalidValue", `Attribute "${pathOf(r)}" must be ${expected}; got ${describe(got)}.`);

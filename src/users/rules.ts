@@ -1,6 +1,7 @@
 import { badRequest } from "../scim/errors";
 import { type ScimDoc, isBlank, isPlainObject } from "../scim/normalize";
 import type { ResolvedAttr } from "../scim/resolve";
+import { checkSizes } from "../scim/sizes";
 
 
 /** P6: these name parts may never be blank on create, migration or update. */
@@ -27,6 +28,7 @@ export function refuseBlankNamePartsIn(body: ScimDoc): void {
 
 /** Invariants every stored user satisfies; checked after each create and update. */
 export function validateUser(doc: ScimDoc): void {
+  checkSizes(doc);
   if (typeof doc.userName !== "string" || doc.userName.trim() === "") {
     throw badRequest("invalidValue", "userName is required and must not be blank.");
   }

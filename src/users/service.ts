@@ -4,6 +4,7 @@ import { ScimError, notFound } from "../scim/errors";
 import { checkIfMatch } from "../scim/meta";
 import { type ScimDoc, normalizeResource } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
+import { checkResourceSchemas } from "../scim/schemas-attr";
 import type { TenantContext } from "../tenants/context";
 import { deriveManagedAppleId, nextManagedAppleId } from "./managed-apple-id";
 import { runWrites } from "../db/writes";
@@ -40,6 +41,7 @@ export function prepareNewUser(t: TenantContext, body: unknown, resource = t.use
 }
 
 export async function createUser(t: TenantContext, body: unknown): Promise<UserWrite> {
+  checkResourceSchemas(body, t.userResource);
   const { doc, ignored } = prepareNewUser(t, body);
   const managedAppleId = deriveManagedAppleId(t.settings.managedAppleId, doc);
   const now = new Date().toISOString();
@@ -63,6 +65,7 @@ export async function createUser(t: TenantContext, body: unknown): Promise<UserW
 }
 
 export async function replaceUser(t: TenantContext, id: string, body: unknown, ifMatch?: string, current?: UserRow | null): Promise<UserWrite> {
+  checkResourceSchemas(body, t.userResource);
   const { doc: incoming, ignored } = normalizeResource(body, t.userResource);
   refuseBlankNamePartsIn(incoming);
   // RFC 7644 3.5.1: PUT carries the required attributes; only optional ones fall under P7/P12.

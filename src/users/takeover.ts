@@ -1,6 +1,7 @@
 import { inviteStatement, outboxStatement } from "../events/outbox";
 import { audit, invite } from "../events/types";
 import { badRequest } from "../scim/errors";
+import { MAX_CUSTOM_ATTRIBUTES } from "../scim/limits";
 import type { ScimDoc } from "../scim/normalize";
 import { CUSTOM_SCHEMA, userResourceFor } from "../scim/schema/custom";
 import type { TenantContext } from "../tenants/context";
@@ -22,7 +23,13 @@ export const ENTRA_SOURCE_MIGRATED = "entraUserSourceMigrated";
  * P24: the first takeover from the Entra ID user source makes that source read-only.
  */
 export async function takeOver(t: TenantContext, existing: UserRow, body: unknown): Promise<UserRow> {
-  const ldap = parseLdap(existing.ldap_attributes);
+  const stored = parseLdap(existing.ldap_attributes);
+  // MAX_CUSTOM_ATTRIBUTES holds here too: LDAP attributes beyond it stay LDAP-only (audited), and
+  // the user is still taken over, because refusing would fail Entra's provisioning of the user.
+  const fresh = Object.keys(stored).filter((k) => !t.customAttributes.includes(k));
+  const room = Math.max(0, MAX_CUSTOM_ATTRIBUTES - t.customAttributes.length);
+  const notDefined = fresh.slice(room);
+  const ldap = Object.fromEntries(Object.entries(stored).filter(([k]) => !notDefined.includes(k)));
   const names = [...new Set([...t.customAttributes, ...Object.keys(ldap)])].sort();
   const { doc, ignored } = prepareNewUser(t, body, userResourceFor(names));
   if (Object.keys(ldap).length) {
@@ -38,14 +45,18 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
     userName: doc.userName,
     fromSource: existing.source,
     ...(Object.keys(ldap).length ? { ldapAttributesCarriedOver: Object.keys(ldap) } : {}),
+    ...(notDefined.length ? { ldapAttributesNotCarriedOver: notDefined, reason: `custom attribute limit ${MAX_CUSTOM_ATTRIBUTES}` } : {}),
     ...(ignored.length ? { ignoredAttributes: ignored } : {}),
   });
   const inv = invite(existing.id);
   const defineAttrs = Object.keys(ldap).length
     ? [
         t.db
-          .prepare("INSERT OR IGNORE INTO custom_attributes (name, type, created) SELECT value, 'IdP', ?2 FROM json_each(?1)")
-          .bind(JSON.stringify(Object.keys(ldap)), now),
+          .prepare(
+            `INSERT OR IGNORE INTO custom_attributes (name, type, created)
+             SELECT value, 'IdP', ?2 FROM json_each(?1) LIMIT max(0, ?3 - (SELECT count(*) FROM custom_attributes))`,
+          )
+          .bind(JSON.stringify(Object.keys(ldap).filter((k) => !t.customAttributes.includes(k))), now, MAX_CUSTOM_ATTRIBUTES),
       ]
     : [];
   const markSource =
