@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { normalizeResource, type ScimDoc } from "../../src/scim/normalize";
 import { applyPatch } from "../../src/scim/patch";
+import { parsePatchBody } from "../../src/scim/patch-body";
+import { checkResourceSchemas } from "../../src/scim/schemas-attr";
 import { GROUP_RESOURCE, USER_RESOURCE } from "../../src/scim/schema/resources";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -27,14 +29,15 @@ const stored = (): ScimDoc =>
     USER_RESOURCE,
   ).doc;
 
-/** Applies the Operations of a whole PatchOp body. */
-const send = (doc: ScimDoc, body: { schemas?: string[]; Operations: unknown[] }) => applyPatch(doc, body.Operations, USER_RESOURCE);
+/** Applies a whole PatchOp body: its envelope (schemas, RFC 7644 3.5.2) is checked as the routes check it. */
+const send = (doc: ScimDoc, body: { schemas?: string[]; Operations: unknown[] }) => applyPatch(doc, parsePatchBody(body), USER_RESOURCE);
 const ops = (...operations: unknown[]) => ({ schemas: [PATCH_OP], Operations: operations });
 
 type Item = Record<string, unknown>;
 
 describe("Entra: the tutorial's user requests", () => {
   it("Create User body normalizes (meta and schemas dropped, nothing ignored)", () => {
+    expect(() => checkResourceSchemas({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENT] }, USER_RESOURCE)).not.toThrow();
     const doc = stored();
     expect(doc).not.toHaveProperty("meta");
     expect(doc).not.toHaveProperty("schemas");
@@ -241,15 +244,14 @@ describe("Entra: group attributes (not membership)", () => {
   });
 
   it("Create Group body: Microsoft's extra schema URN and meta are dropped", () => {
-    const { doc, ignored } = normalizeResource(
-      {
-        schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group", "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
-        externalId: "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
-        displayName: "displayName",
-        meta: { resourceType: "Group" },
-      },
-      GROUP_RESOURCE,
-    );
+    const body = {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group", "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
+      externalId: "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
+      displayName: "displayName",
+      meta: { resourceType: "Group" },
+    };
+    expect(() => checkResourceSchemas(body, GROUP_RESOURCE)).not.toThrow();
+    const { doc, ignored } = normalizeResource(body, GROUP_RESOURCE);
     expect(doc).toEqual({ externalId: "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159", displayName: "displayName" });
     expect(ignored).toEqual([]);
   });

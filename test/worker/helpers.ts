@@ -41,7 +41,7 @@ export function scimClient(tenant: string, token: string): Client {
         ...(body !== undefined ? { "Content-Type": "application/scim+json" } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === "string" || body instanceof ReadableStream ? body : JSON.stringify(body),
     });
   return {
     base,

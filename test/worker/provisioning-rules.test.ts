@@ -147,6 +147,23 @@ describe("provisioning rules", () => {
     expect(all.mail.some((x: any) => x.userId === v.id)).toBe(false);
   });
 
+  it("P19 values from Entra are inserted as text: a <script> display name stays characters, CR/LF never reach the subject", async () => {
+    const admin = await adminClient();
+    const put = await admin.put("/settings", { autoInvite: true, inviteSubject: "Welcome ${givenName}", inviteBody: "Hello ${displayName}!\nBye" });
+    expect(put.status).toBe(200);
+    const c = await newClient();
+    const u = await createUser(c, { displayName: "<script>alert(1)</script>", name: { givenName: "Ann\r\nBcc: victim@example.com", familyName: "Lee" } });
+    const mail = await eventually(async () => {
+      const m = await (await admin.get("/mail")).json<any>();
+      return m.mail.find((x: any) => x.userId === u.id) ?? null;
+    });
+    // text/plain: no escaping to do, and none done (an HTML-escaped body would show "&lt;script&gt;").
+    expect(mail.body).toBe("Hello <script>alert(1)</script>!\nBye");
+    expect(mail.subject).toBe("Welcome Ann  Bcc: victim@example.com");
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    await admin.put("/settings", { autoInvite: false });
+  });
+
   it("P8 P5 P6 hold for migration too: the import refuses and changes nothing", async () => {
     const admin = await adminClient();
     const ok = entraUser();
