@@ -12,6 +12,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { addTenantBlock, findTenantBinding } from "./config-file.ts";
+import { cronsOf, startLocalCron } from "./cron.ts";
 import { adminApiUrl, databaseName, localDatabaseId, tenantUrl } from "./names.ts";
 import { currentTokens, issueTokens } from "./tenants.ts";
 import { sha256Hex } from "./tokens.ts";
@@ -98,7 +99,13 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
   dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   await waitUntilHealthy(baseUrl, dev, READY_TIMEOUT_MS);
+  // wrangler dev never fires cron triggers: without this the outbox sweep would not run locally.
+  const crons = cronsOf(readFileSync(CONFIG, "utf8"));
+  startLocalCron(baseUrl, crons, (cron, outcome) => {
+    if (outcome !== "ok") console.error(`npm start: cron "${cron}" did not run cleanly: ${outcome}`);
+  });
   printDemo(baseUrl, tokens);
+  if (crons.length) console.log(`Cron triggers fired locally at their minute (UTC), as in production: ${crons.map((c) => `"${c}"`).join(", ")}`);
 }
 
 main().catch((error: Error) => {

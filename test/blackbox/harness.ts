@@ -8,7 +8,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -47,6 +47,10 @@ export interface BlackboxOptions {
   /** Tenant slug to onboard (default: a random `bb-xxxxxxxx`). */
   slug?: string;
   logLevel?: "debug" | "info" | "log" | "warn" | "error" | "none";
+  /** Edits the config copy's text before the tenant is onboarded (bindings, vars). */
+  configure?: (toml: string) => string;
+  /** Every chunk of wrangler dev's output, for suites that read what it logs (e.g. sent mail). */
+  onOutput?: (chunk: string) => void;
 }
 
 export function freePort(): Promise<number> {
@@ -95,6 +99,7 @@ export async function startBlackbox(options: BlackboxOptions = {}): Promise<Blac
   const killOnExit = () => child?.pid && safeKill(-child.pid);
   try {
     copyFileSync(path.join(PROJECT_ROOT, "wrangler.toml"), configPath);
+    if (options.configure) writeFileSync(configPath, options.configure(readFileSync(configPath, "utf8")));
     const target: WranglerTarget = { configPath, remote: false, persistTo, cwd: PROJECT_ROOT };
     const { scim, admin } = await addTenant(target, slug);
 
@@ -112,7 +117,10 @@ export async function startBlackbox(options: BlackboxOptions = {}): Promise<Blac
       detached: true,
     });
     let output = "";
-    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS));
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+      options.onOutput?.(chunk.toString());
+    };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
     process.once("exit", killOnExit);
