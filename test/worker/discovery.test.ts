@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { MAX_PAGE_SIZE } from "../../src/scim/list";
+import { MAX_BODY_BYTES } from "../../src/scim/limits";
 import { newClient } from "./helpers";
 
 describe("discovery", () => {
@@ -16,6 +18,12 @@ describe("discovery", () => {
       changePassword: { supported: false },
     });
     expect(spc.authenticationSchemes[0].type).toBe("oauthbearertoken");
+  });
+
+  it("ServiceProviderConfig publishes the limits RFC 7643 has a place for (body size, results per page)", async () => {
+    const spc = await (await (await newClient()).get("/ServiceProviderConfig")).json<any>();
+    expect(spc.bulk.maxPayloadSize).toBe(MAX_BODY_BYTES);
+    expect(spc.filter.maxResults).toBe(MAX_PAGE_SIZE);
   });
 
   it("ResourceTypes lists Users first with the enterprise extension", async () => {
