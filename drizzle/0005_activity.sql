@@ -26,6 +26,7 @@ CREATE INDEX `activity_failures` ON `activity` (`at`,`reason`) WHERE status >= 4
 CREATE INDEX `activity_resource` ON `activity` (`resource_id`,`at`);--> statement-breakpoint
 CREATE INDEX `activity_user_name` ON `activity` (`user_name`,`at`);--> statement-breakpoint
 CREATE INDEX `activity_external_id` ON `activity` (`external_id`,`at`);--> statement-breakpoint
+CREATE INDEX `activity_display_name` ON `activity` (`display_name`,`at`);--> statement-breakpoint
 CREATE INDEX `activity_token` ON `activity` (`token_id`,`at`);--> statement-breakpoint
 CREATE TABLE `activity_noise` (
 	`id` text PRIMARY KEY NOT NULL,

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { authorizeFirst, tenantGate } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
+import { activityRoutes } from "./activity";
 import { attributeRoutes } from "./attributes";
 import { auditRoutes } from "./audit";
 import { adminErrorResponse, onAdminError } from "./errors";
@@ -25,4 +26,5 @@ adminRoutes.route("/groups", adminGroupRoutes);
 adminRoutes.route("/audit", auditRoutes);
 adminRoutes.route("/mail", mailRoutes);
 adminRoutes.route("/import", importRoutes);
+adminRoutes.route("/", activityRoutes);
 adminRoutes.onError(onAdminError);

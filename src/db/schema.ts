@@ -198,6 +198,7 @@ export const activity = sqliteTable(
     index("activity_resource").on(t.resourceId, t.at),
     index("activity_user_name").on(t.userName, t.at),
     index("activity_external_id").on(t.externalId, t.at),
+    index("activity_display_name").on(t.displayName, t.at),
     index("activity_token").on(t.tokenId, t.at),
   ],
 );
