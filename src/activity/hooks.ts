@@ -30,7 +30,7 @@ export function afterScimRequest(c: Context<AppBindings>, slug: string, started:
     durationMs,
     method: c.req.method,
     url: c.req.url,
-    basePath: new URL(c.var.baseUrl).pathname,
+    baseUrl: c.var.baseUrl,
     status: res.status,
     location: res.headers.get("Location"),
     tokenId,
@@ -39,12 +39,16 @@ export function afterScimRequest(c: Context<AppBindings>, slug: string, started:
   };
   const declared = Number(c.req.header("Content-Length") ?? "") || null;
   return (async () => {
+    // A macrotask later: the response has been handed to the runtime before any of this runs.
+    await new Promise((r) => setTimeout(r, 0));
     let activity;
     try {
       const buf = cached ? await cached : undefined;
       const answer = errorAnswer ? await errorAnswer.json<{ scimType?: string; detail?: string }>().catch(() => undefined) : undefined;
+      const { baseUrl, ...rest } = facts;
       activity = buildRecord({
-        ...facts,
+        ...rest,
+        basePath: new URL(baseUrl).pathname,
         scimType: err?.scimType ?? answer?.scimType ?? null,
         detail: err?.detail ?? answer?.detail ?? null,
         body: buf ? new TextDecoder().decode(buf) : null,

@@ -41,6 +41,17 @@ const LIST_COLUMNS = `id, at, method, path, query, status, scim_type AS scimType
 
 /** Newest first, filtered over indexed columns, paged by cursor. */
 export async function listActivity(db: D1Database, f: ActivityFilters) {
+  const { sql, params } = listQuery(f);
+  const { results } = await db
+    .prepare(sql)
+    .bind(...params)
+    .all<Row>();
+  const entries = results.map(entryOf);
+  const last = entries.at(-1);
+  return { entries, next: entries.length === f.limit && last ? `${last.at}|${last.id}` : null };
+}
+
+export function listQuery(f: ActivityFilters): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => (params.push(v), `?${params.length}`);
@@ -62,13 +73,8 @@ export async function listActivity(db: D1Database, f: ActivityFilters) {
     const [at, id] = f.before.split("|");
     where.push(`(at < ${p(at)} OR (at = ${p(at)} AND id < ${p(id ?? "")}))`);
   }
-  const { results } = await db
-    .prepare(`SELECT ${LIST_COLUMNS} FROM activity WHERE ${where.join(" AND ") || "1"} ORDER BY at DESC, id DESC LIMIT ${p(f.limit)}`)
-    .bind(...params)
-    .all<Row>();
-  const entries = results.map(entryOf);
-  const last = entries.at(-1);
-  return { entries, next: entries.length === f.limit && last ? `${last.at}|${last.id}` : null };
+  const sql = `SELECT ${LIST_COLUMNS} FROM activity WHERE ${where.join(" AND ") || "1"} ORDER BY at DESC, id DESC LIMIT ${p(f.limit)}`;
+  return { sql, params };
 }
 
 /** Each branch of the union is served by its own index (resource_id, user_name, display_name, external_id). */

@@ -26,25 +26,39 @@ const windowOf = (r: { requests: number; failures: number } | undefined): Window
   return { requests, failures, failureRatio: requests ? Math.round((failures / requests) * 1000) / 1000 : 0 };
 };
 
+/** The statements of the views, exported so that a test can check each one's query plan. */
+export const VIEW_SQL = {
+  last: "SELECT max(at) AS at FROM activity",
+  counts: "SELECT count(*) AS requests, coalesce(sum(status >= 400), 0) AS failures FROM activity WHERE at >= ?1",
+  // SQLite returns the bare columns (detail, status) of the row holding max(at): the latest example.
+  reasons: `SELECT reason, count(*) AS count, max(at) AS last, status, detail FROM activity
+    WHERE at >= ?1 AND status >= 400 GROUP BY reason ORDER BY count DESC, last DESC LIMIT ?2`,
+  tokens: `SELECT id, created, revoked, (SELECT max(at) FROM activity WHERE token_id = tokens.id) AS lastUsed
+    FROM tokens WHERE scope = 'scim' ORDER BY created DESC LIMIT 10`,
+  noise: "SELECT reason, sum(count) AS count FROM activity_noise WHERE at >= ?1 GROUP BY reason ORDER BY count DESC",
+  cycles: `WITH r AS (
+      SELECT at, op, status,
+             CASE WHEN (julianday(at) - julianday(lag(at) OVER (ORDER BY at))) * 1440 > ?3 THEN 1 ELSE 0 END AS starts
+      FROM activity WHERE at >= ?1 AND at <= ?2
+    ), c AS (SELECT *, sum(starts) OVER (ORDER BY at ROWS UNBOUNDED PRECEDING) AS cycle FROM r)
+    SELECT min(at) AS start, max(at) AS end, count(*) AS requests,
+           sum(op = 'read') AS reads,
+           sum(op = 'create' AND status < 400) AS creates,
+           sum(op = 'update' AND status < 400) AS updates,
+           sum(op = 'delete' AND status < 400) AS deletes,
+           sum(status >= 400) AS failures
+    FROM c GROUP BY cycle ORDER BY start DESC LIMIT ?4`,
+};
+
 export async function health(db: D1Database, now = Date.now()) {
   const day = iso(now - 24 * HOUR_MS);
-  const counts = "SELECT count(*) AS requests, coalesce(sum(status >= 400), 0) AS failures FROM activity WHERE at >= ?1";
   const [last, hour, today, reasons, tokens, noise] = await db.batch([
-    db.prepare("SELECT max(at) AS at FROM activity"),
-    db.prepare(counts).bind(iso(now - HOUR_MS)),
-    db.prepare(counts).bind(day),
-    // SQLite returns the bare columns (detail, status) of the row holding max(at): the latest example.
-    db
-      .prepare(
-        `SELECT reason, count(*) AS count, max(at) AS last, status, detail FROM activity
-         WHERE at >= ?1 AND status >= 400 GROUP BY reason ORDER BY count DESC, last DESC LIMIT ?2`,
-      )
-      .bind(day, TOP_REASONS),
-    db.prepare(
-      `SELECT id, created, revoked, (SELECT max(at) FROM activity WHERE token_id = tokens.id) AS lastUsed
-       FROM tokens WHERE scope = 'scim' ORDER BY created DESC LIMIT 10`,
-    ),
-    db.prepare("SELECT reason, sum(count) AS count FROM activity_noise WHERE at >= ?1 GROUP BY reason ORDER BY count DESC").bind(day),
+    db.prepare(VIEW_SQL.last),
+    db.prepare(VIEW_SQL.counts).bind(iso(now - HOUR_MS)),
+    db.prepare(VIEW_SQL.counts).bind(day),
+    db.prepare(VIEW_SQL.reasons).bind(day, TOP_REASONS),
+    db.prepare(VIEW_SQL.tokens),
+    db.prepare(VIEW_SQL.noise).bind(day),
   ]);
   const lastHour = windowOf(hour.results[0] as { requests: number; failures: number });
   const last24h = windowOf(today.results[0] as { requests: number; failures: number });
@@ -86,20 +100,7 @@ function stateOf(last: string | null, now: number, hour: Window, day: Window): "
  */
 export async function cycles(db: D1Database, opts: { from: string; to: string; gapMinutes: number; limit: number }) {
   const { results } = await db
-    .prepare(
-      `WITH r AS (
-         SELECT at, op, status,
-                CASE WHEN (julianday(at) - julianday(lag(at) OVER (ORDER BY at))) * 1440 > ?3 THEN 1 ELSE 0 END AS starts
-         FROM activity WHERE at >= ?1 AND at <= ?2
-       ), c AS (SELECT *, sum(starts) OVER (ORDER BY at ROWS UNBOUNDED PRECEDING) AS cycle FROM r)
-       SELECT min(at) AS start, max(at) AS end, count(*) AS requests,
-              sum(op = 'read') AS reads,
-              sum(op = 'create' AND status < 400) AS creates,
-              sum(op = 'update' AND status < 400) AS updates,
-              sum(op = 'delete' AND status < 400) AS deletes,
-              sum(status >= 400) AS failures
-       FROM c GROUP BY cycle ORDER BY start DESC LIMIT ?4`,
-    )
+    .prepare(VIEW_SQL.cycles)
     .bind(opts.from, opts.to, opts.gapMinutes, opts.limit)
     .all<{ start: string; end: string; requests: number; reads: number; creates: number; updates: number; deletes: number; failures: number }>();
   return results.map((r) => ({ ...r, durationMs: Date.parse(r.end) - Date.parse(r.start) }));

@@ -1,5 +1,7 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { listQuery } from "../../src/activity/list";
+import { VIEW_SQL } from "../../src/activity/views";
 import worker from "../../src/index";
 import type { Env } from "../../src/platform/env";
 import { ORIGIN, adminClient, entraUser, eventually, issueToken, patchOp, scimClient, tenantDb } from "./helpers";
@@ -152,6 +154,9 @@ describe("provisioning activity", () => {
     expect(JSON.parse(big.request).Operations[0].value).toContain("… 1980 more");
     const lookup = rows.find((r) => r.method === "GET")!;
     expect(lookup.query).toContain("access_token=[redacted]");
+    // The group's timeline: its create and the refused PATCH.
+    const timeline = await (await (await adminClient("globex")).get(`/activity?group=${gid}`)).json<any>();
+    expect(timeline.entries.map((x: any) => `${x.op} ${x.status}`)).toEqual(["update 400", "create 201"]);
   });
 
   it("unauthenticated requests are counted, not stored", async () => {
@@ -261,3 +266,36 @@ async function SELF_fetch(url: string, token: string) {
   const { SELF } = await import("cloudflare:test");
   return SELF.fetch(url, { headers: { Authorization: `Bearer ${token}` } });
 }
+
+describe("activity views use their indexes", () => {
+  const plan = async (sql: string, params: unknown[] = []) => {
+    const { results } = await tenantDb("acme")
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    return results.map((r) => r.detail).join("\n");
+  };
+  const t = new Date().toISOString();
+
+  it.each([
+    ["counts", VIEW_SQL.counts, [t], /COVERING INDEX activity_at/],
+    ["failure reasons", VIEW_SQL.reasons, [t, 10], /INDEX activity_failures/],
+    ["last request", VIEW_SQL.last, [], /COVERING INDEX activity_at/],
+    ["token last used", VIEW_SQL.tokens, [], /COVERING INDEX activity_token/],
+    ["cycles", VIEW_SQL.cycles, [t, t, 10, 20], /INDEX activity_at/],
+  ])("%s", async (_name, sql, params, index) => {
+    const p = await plan(sql, params);
+    expect(p).toMatch(index);
+    expect(p).not.toMatch(/SCAN activity(?! USING)/);
+  });
+
+  it("list filters and timelines", async () => {
+    const failed = listQuery({ status: "4xx", limit: 50 });
+    expect(await plan(failed.sql, failed.params)).toMatch(/activity_failures/);
+    const timeline = listQuery({ user: { id: "u", userName: "a@b.c", externalId: "e" }, limit: 50 });
+    const p = await plan(timeline.sql, timeline.params);
+    for (const index of ["activity_resource", "activity_user_name", "activity_external_id"]) expect(p).toContain(index);
+    const byName = listQuery({ userName: "a@b.c", limit: 50 });
+    expect(await plan(byName.sql, byName.params)).toMatch(/INDEX activity_user_name/);
+  });
+});
