@@ -29,9 +29,10 @@ export async function consume(batch: MessageBatch<EventMessage>, env: Env, maile
   }
   for (const [tenant, msgs] of byTenant) {
     try {
-      await recordActivity(env, tenant, msgs.map((m) => m.body));
       const ids = msgs.flatMap((m) => m.body.ids);
       if (ids.length) await deliver(env, { v: 1, tenant, ids }, mailer);
+      // After the events: a database not yet migrated for activity must not hold back the audit log.
+      await recordActivity(env, tenant, msgs.map((m) => m.body));
       for (const m of msgs) m.ack();
     } catch (e) {
       console.warn(JSON.stringify({ msg: "event delivery failed; will retry", tenant, messages: msgs.length, error: String(e) }));
