@@ -1,7 +1,10 @@
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { listQuery } from "../../src/activity/list";
 import { VIEW_SQL } from "../../src/activity/views";
+import { consume } from "../../src/events/consumer";
+import type { EventMessage } from "../../src/events/types";
+import type { ActivityRecord } from "../../src/activity/types";
 import worker from "../../src/index";
 import type { Env } from "../../src/platform/env";
 import { ORIGIN, adminClient, entraUser, eventually, issueToken, patchOp, scimClient, tenantDb } from "./helpers";
@@ -239,6 +242,23 @@ describe("provisioning activity", () => {
     expect(second.entries).toHaveLength(2);
     expect(second.next).toBeNull();
     expect((await (await admin.get("/activity?status=2xx")).json<any>()).entries).toEqual([]);
+  });
+
+  it("a redelivered message writes its records once", async () => {
+    await clearActivity("globex");
+    const c = scimClient("globex", (await issueToken("globex")).token);
+    expect((await c.get("/ResourceTypes")).status).toBe(200);
+    const [row] = await recordsOf("globex", 1);
+    await clearActivity("globex");
+    const camel = (k: string) => k.replace(/_(\w)/g, (_m, x: string) => x.toUpperCase());
+    const record = Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v])) as unknown as ActivityRecord;
+    const message: EventMessage = { v: 1, tenant: "globex", ids: [], activity: [record], noise: [{ id: "f1:unknown", at: row.at, reason: "unknown", count: 2 }] };
+    for (let i = 0; i < 2; i++) {
+      await consume(createMessageBatch<EventMessage>("scim-events", [{ id: `m${i}`, timestamp: new Date(), attempts: i + 1, body: message }]), e);
+    }
+    const { results } = await tenantDb("globex").prepare("SELECT * FROM activity").all<Record<string, any>>();
+    expect(results).toEqual([row]);
+    expect((await tenantDb("globex").prepare("SELECT sum(count) AS n FROM activity_noise").first<{ n: number }>())?.n).toBe(2);
   });
 
   it("with ACTIVITY=off nothing is recorded and the events still reach the audit log", async () => {
