@@ -6,9 +6,13 @@ import { FAILURE_REASONS } from "./reasons";
  * reasons, `activity_token` each token's last use.
  */
 const HOUR_MS = 3_600_000;
-/** Entra quarantines a provisioning job when more than 40% of its requests fail (learn.microsoft.com, "Application provisioning in quarantine status"). */
+/**
+ * Entra quarantines a provisioning job when more than 40% of its requests fail (Graph's
+ * quarantine reason `EncounteredEscrowProportionThreshold`); the figures are the ones issue 10
+ * works to, Entra does not publish its exact window.
+ */
 export const ENTRA_QUARANTINE_RATIO = 0.4;
-/** ... and only once that many requests failed. */
+/** ... and only once that many requests failed (`EncounteredTotalEscrowThreshold`). */
 export const ENTRA_QUARANTINE_MIN_FAILURES = 5_000;
 const TOP_REASONS = 10;
 
