@@ -62,7 +62,8 @@ export function buildRecord(f: RequestFacts): ActivityRecord {
   const body = parseJson(f.body);
   const doc = f.note?.after ?? f.note?.before ?? body ?? {};
   const groupEvent = f.events.find((e) => e.kind === "audit" && e.resourceType === "Group");
-  const filter = EQ_FILTER.exec(url.searchParams.get("filter") ?? "");
+  // POST /.search carries its filter in the body.
+  const filter = EQ_FILTER.exec(url.searchParams.get("filter") ?? (typeof body?.filter === "string" ? body.filter : ""));
   const byFilter = (attr: string) => (filter && filter[1].toLowerCase() === attr.toLowerCase() ? filter[2].replace(/\\(.)/g, "$1") : null);
   const displayName =
     capped(doc.displayName) ?? capped(groupEvent?.kind === "audit" ? groupEvent.detail.displayName : null) ?? capped(byFilter("displayName"));

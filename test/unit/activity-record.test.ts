@@ -57,6 +57,11 @@ describe("activity: the record", () => {
     expect(r).toMatchObject({ op: "read", resourceType: "User", userName: "ann@contoso.com", path: "/Users", durationMs: 12, reason: null });
   });
 
+  it("a search names the user its body's filter looked for", () => {
+    const r = buildRecord(facts({ method: "POST", url: "https://x.test/t/acme/scim/v2/Users/.search", body: JSON.stringify({ filter: 'externalId eq "e-7"' }) }));
+    expect(r).toMatchObject({ op: "read", resourceType: "User", resourceId: null, externalId: "e-7" });
+  });
+
   it("a create takes its id from Location and its names from the body", () => {
     const r = buildRecord(
       facts({ method: "POST", status: 201, location: "https://x.test/t/acme/scim/v2/Users/u-9", body: JSON.stringify({ userName: "bo", externalId: "e1" }) }),
