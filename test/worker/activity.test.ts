@@ -261,6 +261,25 @@ describe("provisioning activity", () => {
     expect((await tenantDb("globex").prepare("SELECT sum(count) AS n FROM activity_noise").first<{ n: number }>())?.n).toBe(2);
   });
 
+  it("a request never waits for its record: the answer leaves while the Queue send still hangs", async () => {
+    const { token } = await issueToken("globex");
+    const sends: string[] = [];
+    const hanging = { send: () => (sends.push("send"), new Promise(() => {})), sendBatch: () => (sends.push("batch"), new Promise(() => {})) };
+    const ctx = createExecutionContext();
+    const res = await worker.fetch!(
+      new Request(`${ORIGIN}/t/globex/scim/v2/Users${eq("userName", "nobody@contoso.com")}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      }) as Request<unknown, IncomingRequestCfProperties>,
+      { ...e, EVENTS: hanging as unknown as Queue },
+      ctx,
+    );
+    expect(res.status).toBe(200);
+    expect((await res.json<any>()).totalResults).toBe(0);
+    // The record was built and handed to the (hanging) Queue after the answer.
+    await eventually(async () => sends.length > 0);
+    expect(sends).toEqual(["batch"]);
+  });
+
   it("with ACTIVITY=off nothing is recorded and the events still reach the audit log", async () => {
     await clearActivity("globex");
     const { token } = await issueToken("globex");
