@@ -1,3 +1,4 @@
+import { pruneActivity } from "./activity/retention";
 import { app } from "./app";
 import { canonicalScimRequest } from "./http/canonical-path";
 import { consume } from "./events/consumer";
@@ -13,5 +14,6 @@ export default {
   queue: (batch, env) => consume(batch as MessageBatch<EventMessage>, env),
   scheduled: async (_controller, env, ctx) => {
     ctx.waitUntil(sweep(env, queueBus(env.EVENTS)).then(() => undefined));
+    ctx.waitUntil(pruneActivity(env).then(() => undefined));
   },
 } satisfies ExportedHandler<Env, EventMessage>;

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { cappedBody, renderAdminError } from "../http/respond";
 import { authorizeFirst, tenantGate } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
+import { activityRoutes } from "./activity";
 import { attributeRoutes } from "./attributes";
 import { auditRoutes } from "./audit";
 import { adminError } from "./errors";
@@ -30,6 +31,7 @@ adminRoutes.route("/groups", adminGroupRoutes);
 adminRoutes.route("/audit", auditRoutes);
 adminRoutes.route("/mail", mailRoutes);
 adminRoutes.route("/import", importRoutes);
+adminRoutes.route("/", activityRoutes);
 // Last: a path none of the routes above serves (each answers 405 for its other methods).
 adminRoutes.all("*", (c) => {
   throw adminError(404, `No admin API resource at ${c.req.path.slice(0, 200)}.`);

@@ -54,10 +54,15 @@ export function queueBus(queue: Queue<EventMessage>): EventBus {
  * Sending after commit may fail; that loses nothing (the rows are in the outbox and the sweep
  * re-sends them), so the failure is logged and swallowed rather than failing a committed write.
  */
-export async function publishQuietly(bus: EventBus, tenant: string, events: OutboxEvent[]): Promise<void> {
-  if (events.length === 0) return;
+export async function publishQuietly(
+  bus: EventBus,
+  tenant: string,
+  events: OutboxEvent[],
+  extra: Pick<EventMessage, "activity" | "noise"> = {},
+): Promise<void> {
+  if (events.length === 0 && !extra.activity?.length && !extra.noise?.length) return;
   try {
-    await bus.publish({ v: 1, tenant, ids: events.map((e) => e.id) });
+    await bus.publish({ v: 1, tenant, ids: events.map((e) => e.id), ...extra });
   } catch (e) {
     console.warn(JSON.stringify({ msg: "queue send failed; the outbox sweep will re-send", tenant, error: String(e) }));
   }

@@ -1,3 +1,4 @@
+import type { ActivityRecord, NoiseCount } from "../activity/types";
 import { MAX_AUDIT_DETAIL_CHARS, quote } from "../scim/limits";
 
 /** Events written to the outbox with the change they describe (see docs/storage.md). */
@@ -43,11 +44,17 @@ export interface InviteEvent {
 
 export type OutboxEvent = AuditEvent | InviteEvent;
 
-/** Queue message, version 1: one per committed change, naming its outbox rows. */
+/**
+ * Queue message, version 1: names outbox rows of committed changes (possibly none) and carries
+ * the activity records and unauthenticated-request counts of the requests it was sent for
+ * (src/activity/; both optional, so older messages and the sweep's stay valid).
+ */
 export interface EventMessage {
   v: 1;
   tenant: string;
   ids: string[];
+  activity?: ActivityRecord[];
+  noise?: NoiseCount[];
 }
 
 export function audit(

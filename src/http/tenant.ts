@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { afterRefusedRequest, afterScimRequest } from "../activity/hooks";
 import { publishQuietly, queueBus } from "../events/outbox";
 import { recordRefusal, refusedEvent } from "../events/refusals";
 import type { AppBindings } from "../platform/env";
@@ -30,13 +31,20 @@ export function tenantGate(scope: TokenScope, prefix: string, render401: (err: S
     const slug = c.req.param("tenant") ?? "";
     const db = tenantDatabase(c.env, slug);
     if (!db) throw new ScimError(404, `No tenant "${slug.slice(0, 40)}" is served here.`);
+    const started = Date.now();
     let t: TenantContext | undefined;
+    let tokenId: string | null = null;
+    let refusal = "missing";
     c.set("gate", {
       async authorize(prefetch) {
         if (t) return { t, prefetched: prefetch ? await db.batch(prefetch(db)) : [] };
         const result = await verifyBearer(c.req.header("Authorization"), slug, scope, c.env.TOKENS, db, prefetch?.(db));
-        if (!result.ok) throw unauthorized();
+        if (!result.ok) {
+          refusal = result.reason;
+          throw unauthorized();
+        }
         t = result.tenant;
+        tokenId = result.tokenId;
         c.set("t", t);
         return { t, prefetched: result.prefetched };
       },
@@ -49,6 +57,7 @@ export function tenantGate(scope: TokenScope, prefix: string, render401: (err: S
         await c.var.gate.authorize();
       } catch {
         c.res = render401(unauthorized());
+        if (scope === "scim") background(c, afterRefusedRequest(c.env, slug, refusal));
         return;
       }
     }
@@ -57,7 +66,8 @@ export function tenantGate(scope: TokenScope, prefix: string, render401: (err: S
       const event = refusedEvent(scope === "scim" ? "scim" : "admin", c.req.method, new URL(c.req.url).pathname, c.error);
       if (await recordRefusal(db, event)) t.committed.push(event);
     }
-    background(c, publishQuietly(queueBus(c.env.EVENTS), slug, t.committed));
+    if (scope === "scim") background(c, afterScimRequest(c, slug, started, tokenId, t.committed));
+    else background(c, publishQuietly(queueBus(c.env.EVENTS), slug, t.committed));
   };
 }
 

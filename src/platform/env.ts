@@ -20,6 +20,8 @@ export interface Env {
   MAIL_FROM?: string;
   /** Cloudflare Email Service binding, used when MAILER=email. */
   MAIL?: SendEmail;
+  /** "off" turns the provisioning activity record off (src/activity/; the bench compares both). */
+  ACTIVITY?: string;
   /** Set to "1" only by the benchmark when it starts `wrangler dev`; enables /bench routes. */
   BENCH?: string;
   /** TENANT_<SLUG>: one D1 database per tenant. */

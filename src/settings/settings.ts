@@ -19,6 +19,8 @@ export const settingsSchema = z.object({
   /** P19: `${attribute}` variables, custom attributes included. */
   inviteSubject: z.string().min(1).max(200),
   inviteBody: z.string().min(1).max(10_000),
+  /** Days the provisioning activity is kept (src/activity/retention.ts). */
+  activityRetentionDays: z.number().int().min(1).max(365),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: Settings = {
   inviteSubject: "Enroll your device, ${givenName}",
   inviteBody:
     "Hello ${displayName},\n\nYour organisation manages your devices. Enroll with your user ID ${userName}.\n",
+  activityRetentionDays: 30,
 };
 
 /** Settings rows are `key -> JSON value`; absent keys take their defaults. */

@@ -1,3 +1,4 @@
+import { noteUserChange, noteUserRead } from "../activity/note";
 import { outboxStatement, inviteStatement } from "../events/outbox";
 import { type OutboxEvent, audit, invite } from "../events/types";
 import { ScimError, notFound } from "../scim/errors";
@@ -43,6 +44,7 @@ export function prepareNewUser(t: TenantContext, body: unknown, resource = t.use
 export async function createUser(t: TenantContext, body: unknown): Promise<UserWrite> {
   checkResourceSchemas(body, t.userResource);
   const { doc, ignored } = prepareNewUser(t, body);
+  noteUserChange(t, null, doc);
   const managedAppleId = deriveManagedAppleId(t.settings.managedAppleId, doc);
   const now = new Date().toISOString();
   const id = crypto.randomUUID();
@@ -119,9 +121,11 @@ async function updateUser(
     const row = attempt === 0 && current !== undefined ? orNotFound(current, id) : await getUser(t.db, id);
     checkIfMatch(ifMatch, row.version);
     const stored = { ...(JSON.parse(row.doc) as ScimDoc), active: row.active === 1 };
+    noteUserRead(t, stored);
     const doc = change(stored);
     validateUser(doc);
     if (JSON.stringify(doc) === JSON.stringify(stored)) return row;
+    noteUserChange(t, stored, doc);
     const managedAppleId = nextManagedAppleId(t.settings.managedAppleId, stored, doc, row.managed_apple_id);
     const now = new Date().toISOString();
     const action = stored.active !== false && doc.active === false ? "disable" : "update";

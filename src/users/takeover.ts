@@ -1,3 +1,4 @@
+import { noteUserChange } from "../activity/note";
 import { inviteStatement, outboxStatement } from "../events/outbox";
 import { audit, invite } from "../events/types";
 import { badRequest } from "../scim/errors";
@@ -37,6 +38,7 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
     for (const [k, v] of Object.entries(ldap)) if (ext[k] === undefined && v !== "") ext[k] = v;
     doc[CUSTOM_SCHEMA] = ext;
   }
+  noteUserChange(t, JSON.parse(existing.doc) as ScimDoc, doc);
   const setting = t.settings.managedAppleId;
   const managedAppleId =
     setting.mode !== "off" && existing.managed_apple_id ? existing.managed_apple_id : deriveManagedAppleId(setting, doc);

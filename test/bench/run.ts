@@ -65,6 +65,8 @@ const HELP = `npm run bench -- [options]
                        some overhead; figures then read "with profiler")
   --no-scale           skip the scale measurements
   --no-open            skip the open-loop cycle
+  --no-activity        run with the provisioning activity record off (ACTIVITY=off), to compare
+                       lookups and creates with and without recording
   --rev REV            bench the sources of a git commit (default: the working tree,
                        bundled once at the start)
   --src DIR            bench another copy of src/ (e.g. a patched one), built with this
@@ -86,6 +88,7 @@ const { values: args } = parseArgs({
     "baseline-seconds": { type: "string", default: "8" },
     "no-scale": { type: "boolean", default: false },
     "no-open": { type: "boolean", default: false },
+    "no-activity": { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
     out: { type: "string", default: "test/bench/results" },
     rev: { type: "string" },
@@ -120,6 +123,7 @@ const SCALE_SMALL = int("scale-small", 10);
 const BASELINE_SECONDS = int("baseline-seconds");
 const SCALE = !args["no-scale"];
 const OPEN = !args["no-open"];
+const ACTIVITY = !args["no-activity"];
 const PROFILE = args.profile === true;
 const OUT_DIR = path.resolve(PROJECT_ROOT, args.out as string);
 /** Members added per PATCH in the scale measurement, and the big group's size. */
@@ -199,8 +203,8 @@ async function main(): Promise<void> {
     }
 
     // ---- the Worker ----
-    log("starting wrangler dev (BENCH=1, --log-level warn)...");
-    server = await startServer(state);
+    log(`starting wrangler dev (BENCH=1${ACTIVITY ? "" : ", ACTIVITY=off"}, --log-level warn)...`);
+    server = await startServer(state, ACTIVITY ? {} : { ACTIVITY: "off" });
     const mem = new MemorySampler(server.wranglerPid);
     mem.start();
     const client = new Client(server.baseUrl, Math.max(CONCURRENCY, 64));
@@ -469,6 +473,7 @@ async function main(): Promise<void> {
         scaleSmall: SCALE ? SCALE_SMALL : 0,
         baselineSeconds: BASELINE_SECONDS,
         profile: PROFILE,
+        activity: ACTIVITY ? "on" : "off",
       },
       notes: [
         `Code: ${code}, bundled once before the run (wrangler dev --no-bundle), so edits during the run do not reload workerd.`,

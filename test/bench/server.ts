@@ -153,7 +153,7 @@ function wranglerEntry(): string {
 }
 
 /** `wrangler dev --var BENCH:1 --log-level warn` on a free loopback port, own process group. */
-export async function startServer(state: BenchState): Promise<BenchServer> {
+export async function startServer(state: BenchState, vars: Record<string, string> = {}): Promise<BenchServer> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const baseUrl = `http://${LOOPBACK}:${port}`;
   const args = [
@@ -168,6 +168,7 @@ export async function startServer(state: BenchState): Promise<BenchServer> {
     "--inspector-port", String(inspectorPort),
     "--log-level", "warn",
     "--var", "BENCH:1",
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
