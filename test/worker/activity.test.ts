@@ -127,7 +127,7 @@ describe("provisioning activity", () => {
     const { token } = await issueToken("globex");
     const c = scimClient("globex", token);
     const apiKey = "sk9f8a7d6s5f4g3h2j1k0l9z8x7c6v5b4n3m2";
-    const user = entraUser({ password: "Secr3t-Passw0rd!", nickName: apiKey, title: "x".repeat(5000) });
+    const user = entraUser({ password: "Secr3t-Passw0rd!", nickName: apiKey, title: "x".repeat(2000) });
     const res = await c.post("/Users", user);
     expect(res.status).toBe(201);
     const { id } = await res.json<any>();
