@@ -180,3 +180,72 @@ describe("nothing runs for a bad token but fixed, small reads", () => {
     expect(good.bodyRead).toBe(true);
   });
 });
+
+/**
+ * Issue 12: refusals slow down. The limits are wrangler.toml's (20 per address, 100 per tenant
+ * slug, per 60 s window); the local limiter's windows are aligned to the wall clock, so each
+ * test starts well inside one. A good token never counts and is never limited.
+ */
+describe("rate limit of refused credentials", () => {
+  const PER_ADDRESS = 20;
+  const PER_TENANT = 100;
+  const WINDOW_MS = 60_000;
+  const randomIp = () => `198.51.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+  const unknownSlug = () => `probe-${crypto.randomUUID().slice(0, 8)}`;
+  const fake = `Bearer scim_${"E".repeat(43)}`;
+  const get = (tenant: string, ip: string, auth = fake) =>
+    SELF.fetch(`${ORIGIN}/t/${tenant}/scim/v2/Users?filter=userName+eq+%22a%22`, { headers: { Authorization: auth, "CF-Connecting-IP": ip } });
+
+  /** Waits for the next window when less than `needMs` of this one is left. */
+  async function freshWindow(needMs = 15_000) {
+    const left = WINDOW_MS - (Date.now() % WINDOW_MS);
+    if (left < needMs) await new Promise((r) => setTimeout(r, left + 250));
+  }
+
+  async function expect429(res: Response) {
+    expect(res.status).toBe(429);
+    expect(res.headers.get("Retry-After")).toBe("60");
+    const body = await scimError(res);
+    expect(body.detail).toMatch(/retry after 60 seconds/);
+  }
+
+  it("after 20 refusals from one address the next is 429 with Retry-After; a good token from it still gets 200", async () => {
+    const { token } = await issueToken("acme");
+    const ip = randomIp();
+    await freshWindow();
+    // Failures on any tenant, served or not, count against the address.
+    for (let i = 0; i < PER_ADDRESS; i++) await expect401(await get(i % 2 ? "acme" : unknownSlug(), ip));
+    await expect429(await get("acme", ip));
+    await expect429(await get(unknownSlug(), ip));
+    for (let i = 0; i < 30; i++) expect((await get("acme", ip, `Bearer ${token}`)).status).toBe(200);
+    // Another address is not affected.
+    await expect401(await get("acme", randomIp()));
+  }, 40_000);
+
+  it("an IPv6 client counts as its /64", async () => {
+    await freshWindow();
+    const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:1`;
+    for (let i = 0; i < PER_ADDRESS; i++) await expect401(await get(unknownSlug(), `${prefix}::${(i + 1).toString(16)}`));
+    await expect429(await get(unknownSlug(), `${prefix}:0:0:0:ffff`));
+  }, 40_000);
+
+  it("after 100 refusals for one tenant slug, from any addresses, the next is 429; its good token still gets 200", async () => {
+    // An unknown slug stands in for the tenant: it is counted exactly like one (and filling a
+    // served tenant's window would turn the other test files' 401s into 429s).
+    const slug = unknownSlug();
+    await freshWindow(25_000);
+    for (let i = 0; i < PER_TENANT; i++) await expect401(await get(slug, randomIp()));
+    await expect429(await get(slug, randomIp()));
+    const { token } = await issueToken("acme");
+    expect((await get("acme", randomIp(), `Bearer ${token}`)).status).toBe(200);
+  }, 60_000);
+
+  it("a good token is never counted: many good requests leave the address's refusals untouched", async () => {
+    const { token } = await issueToken("acme");
+    const ip = randomIp();
+    await freshWindow();
+    for (let i = 0; i < 3 * PER_ADDRESS; i++) expect((await get("acme", ip, `Bearer ${token}`)).status).toBe(200);
+    for (let i = 0; i < PER_ADDRESS; i++) await expect401(await get(unknownSlug(), ip));
+    await expect429(await get(unknownSlug(), ip));
+  }, 40_000);
+});

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { type Client, createUser, newClient, patchOp, scimError } from "./helpers";
+import { type Client, auditRows, createUser, entraUser, eventually, newClient, patchOp, scimError } from "./helpers";
 
 /**
  * Each malformed request gets its SCIM error (status, scimType) and changes nothing:
@@ -38,6 +38,13 @@ const CASES: Case[] = [
   ["method not allowed on the collection", (c) => c.fetch("DELETE", "/Users"), 405],
   ["unknown user id", (c) => c.get("/Users/does-not-exist"), 404],
   ["unknown endpoint", (c) => c.get("/Widgets"), 404],
+  // Issue 12: an id that is not valid percent-encoding is an unknown id, never a 500.
+  ["PUT of an id with bad percent-encoding", (c) => c.put("/Users/%ZZ", entraUser()), 404],
+  ["PATCH of an id with an overlong UTF-8 encoding", (c) => c.patch("/Users/%C0%AF", patchOp({ op: "replace", path: "title", value: "x" })), 404],
+  ["DELETE of an id with bad percent-encoding", (c) => c.del("/Users/%ZZ"), 404],
+  ["GET of an id with bad percent-encoding", (c) => c.get("/Users/%E0%A4%A"), 404],
+  ["PATCH of a group id with bad percent-encoding", (c) => c.patch("/Groups/%ZZ", patchOp({ op: "replace", path: "displayName", value: "x" })), 404],
+  ["DELETE of a group id with an overlong UTF-8 encoding", (c) => c.del("/Groups/%C0%AF"), 404],
 ];
 
 describe("malformed requests get a SCIM error and change nothing", () => {
@@ -72,5 +79,23 @@ describe("malformed requests get a SCIM error and change nothing", () => {
       const res = await SELF.fetch(`${c.base}/Users?${q}`, { headers: { Authorization: "Bearer x" } });
       expect(res.status).toBeLessThan(500);
     }
+    // Without a good token the answer is the bare 401, whatever the id's encoding.
+    for (const [m, p] of [["PUT", "/Users/%ZZ"], ["PATCH", "/Users/%C0%AF"], ["DELETE", "/Groups/%ZZ"]]) {
+      const res = await SELF.fetch(`${c.base}${p}`, { method: m, headers: { Authorization: "Bearer x" }, body: m === "DELETE" ? undefined : "{}" });
+      expect(res.status, `${m} ${p}`).toBe(401);
+    }
+  });
+
+  it("audits the refusal of a write whose id is bad percent-encoding (P23), as sent", async () => {
+    const c = await newClient();
+    const id = `%ZZ${crypto.randomUUID()}`;
+    const res = await c.del(`/Users/${id}`);
+    expect(res.status).toBe(404);
+    await scimError(res);
+    const rows = await eventually(async () => {
+      const r = await auditRows("acme", id);
+      return r.length > 0 && r;
+    });
+    expect(rows).toEqual([expect.objectContaining({ action: "refused", detail: expect.objectContaining({ method: "DELETE", status: 404 }) })]);
   });
 });
