@@ -8,7 +8,8 @@ import type { Env } from "../../src/platform/env";
  */
 export async function fetchWorker(req: Request, overrides: Record<string, unknown> = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(req, { ...(env as unknown as Env), ...overrides } as Env, ctx);
+  const incoming = req as Request<unknown, IncomingRequestCfProperties>;
+  const res = await worker.fetch(incoming, { ...(env as unknown as Env), ...overrides } as Env, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
