@@ -40,15 +40,26 @@ export function tenantGate(scope: TokenScope, prefix: string, render: (err: Scim
     // body, headers, rate limit), so slugs cannot be enumerated.
     if (!db) return refusal(c, slug, render);
     let t: TenantContext | undefined;
-    /** Set once the token was refused: later `authorize` calls fail without verifying again. */
-    let refused = false;
+    /**
+     * Set once the token was refused, or could not be checked (KV or D1 failed): later
+     * `authorize` calls fail at once instead of verifying again.
+     */
+    let verdict: "refused" | "unchecked" | undefined;
     c.set("gate", {
       async authorize(prefetch) {
         if (t) return { t, prefetched: prefetch ? await db.batch(prefetch(db)) : [] };
-        if (refused) throw unauthorized();
-        const result = await verifyBearer(c.req.header("Authorization"), slug, scope, c.env.TOKENS, db, prefetch?.(db));
+        if (verdict === "refused") throw unauthorized();
+        if (verdict === "unchecked") throw uncheckable();
+        let result: Awaited<ReturnType<typeof verifyBearer>>;
+        try {
+          result = await verifyBearer(c.req.header("Authorization"), slug, scope, c.env.TOKENS, db, prefetch?.(db));
+        } catch (e) {
+          verdict = "unchecked";
+          console.error(JSON.stringify({ msg: "token check failed", tenant: slug, error: String(e) }));
+          throw uncheckable();
+        }
         if (!result.ok) {
-          refused = true;
+          verdict = "refused";
           throw unauthorized();
         }
         t = result.tenant;
@@ -59,14 +70,15 @@ export function tenantGate(scope: TokenScope, prefix: string, render: (err: Scim
     c.set("baseUrl", `${publicBase(c.env, c.req.url)}/t/${slug}${prefix}`);
     await next();
     // A handler that needed no data (discovery of a 404, a 405) still answers only a good token.
-    if (!t && !refused) await c.var.gate.authorize().catch(() => undefined);
-    if (!t) {
-      c.res = await refusal(c, slug, render);
-      return;
-    }
-    await afterGoodToken(c, scope, t);
+    if (!t && !verdict) await c.var.gate.authorize().catch(() => undefined);
+    if (t) return afterGoodToken(c, scope, t);
+    // A token that could not be checked is not a refusal: 503 (Entra retries it), never counted
+    // by the rate limit, so an outage cannot turn a good token into 401s and then 429s.
+    c.res = verdict === "refused" ? await refusal(c, slug, render) : render(uncheckable());
   };
 }
+
+const uncheckable = () => new ScimError(503, "The token could not be checked right now; retry later.");
 
 /**
  * The answer to a request without a good token: 401, or 429 + Retry-After once this address

@@ -248,4 +248,25 @@ describe("rate limit of refused credentials", () => {
     for (let i = 0; i < PER_ADDRESS; i++) await expect401(await get(unknownSlug(), ip));
     await expect429(await get(unknownSlug(), ip));
   }, 40_000);
+
+  it("a token that cannot be checked (D1 failing) answers 503 and is never counted as a refusal", async () => {
+    const { token } = await issueToken("acme");
+    const ip = randomIp();
+    const failing = new Proxy(tenantDb("acme"), {
+      get(target, prop) {
+        if (prop === "batch") return () => Promise.reject(new Error("D1_ERROR: simulated outage"));
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    await freshWindow();
+    for (let i = 0; i < PER_ADDRESS + 5; i++) {
+      const req = new Request(`${ORIGIN}/t/acme/scim/v2/Users/some-id`, { headers: { Authorization: `Bearer ${token}`, "CF-Connecting-IP": ip } });
+      const res = await fetchWorker(req, { TENANT_ACME: failing });
+      expect(res.status).toBe(503);
+      await scimError(res);
+    }
+    // None of those counted against the address: a real refusal from it is still a 401.
+    await expect401(await get("acme", ip));
+  }, 40_000);
 });
