@@ -141,6 +141,9 @@ describe("nothing runs for a bad token but fixed, small reads", () => {
     const byName = await traced(BAD, "GET", `/scim/v2/Users?filter=${encodeURIComponent('userName eq "ann@contoso.com"')}`);
     expect(byName.res.status).toBe(401);
     expect(byName.ran).toEqual(["token", "tenant state", "user by userName"]);
+    // Entra's own spelling: `+` for spaces.
+    const entra = await traced(BAD, "GET", "/scim/v2/Users?filter=userName+eq+%22ann%40contoso.com%22");
+    expect(entra.ran).toEqual(["token", "tenant state", "user by userName"]);
     for (const method of ["GET", "DELETE"]) {
       const byId = await traced(BAD, method, "/scim/v2/Users/some-id");
       expect(byId.res.status).toBe(401);
