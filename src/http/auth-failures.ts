@@ -47,7 +47,8 @@ export function addressKey(ip: string): string {
   if (halves.length > 2) return text.slice(0, 45);
   const left = halves[0] ? halves[0].split(":") : [];
   const right = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const groups = halves.length === 2 ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
+  const zeros = halves.length === 2 ? Array(Math.max(0, 8 - left.length - right.length)).fill("0") : [];
+  const groups = [...left, ...zeros, ...right];
   const prefix = groups.slice(0, 4).map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16).toString(16) : null));
   if (prefix.length < 4 || prefix.includes(null)) return text.slice(0, 45);
   return `${prefix.join(":")}::/64`;

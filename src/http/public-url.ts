@@ -25,7 +25,8 @@ function parseBase(value: string): string | undefined {
   } catch {
     return undefined;
   }
-  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.search || url.hash || url.username || url.password) return undefined;
+  const web = url.protocol === "https:" || url.protocol === "http:";
+  if (!web || url.search || url.hash || url.username || url.password) return undefined;
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
@@ -33,5 +34,6 @@ let warned = false;
 function warnOnce(value: string) {
   if (warned) return;
   warned = true;
-  console.error(JSON.stringify({ msg: "PUBLIC_BASE_URL is not an absolute http(s) URL; using the request's origin", value: value.slice(0, 200) }));
+  const msg = "PUBLIC_BASE_URL is not an absolute http(s) URL; using the request's origin";
+  console.error(JSON.stringify({ msg, value: value.slice(0, 200) }));
 }

@@ -86,7 +86,8 @@ const uncheckable = () => new ScimError(503, "The token could not be checked rig
  */
 async function refusal(c: Context<AppBindings>, slug: string, render: (err: ScimError) => Response): Promise<Response> {
   if (!(await countFailure(c.env, c.req.raw.headers, slug))) return render(unauthorized());
-  const res = render(new ScimError(429, `Too many failed authentication attempts; retry after ${FAILURE_PERIOD_SECONDS} seconds.`));
+  const detail = `Too many failed authentication attempts; retry after ${FAILURE_PERIOD_SECONDS} seconds.`;
+  const res = render(new ScimError(429, detail));
   res.headers.set("Retry-After", String(FAILURE_PERIOD_SECONDS));
   return res;
 }
