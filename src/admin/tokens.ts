@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
 import { outboxStatement } from "../events/outbox";
 import { audit } from "../events/types";
+import { publicBase } from "../http/public-url";
 import type { AppBindings } from "../platform/env";
 import { type TokenScope, mintToken, sha256Hex, tokenKvKey } from "../tenants/tokens";
 
@@ -28,7 +29,7 @@ tokenRoutes.post("/", async (c) => {
   await c.env.TOKENS.put(tokenKvKey(hash), JSON.stringify({ tenant: t.slug, tokenId: id, scope }));
   await Promise.all((old.results as { hash: string }[]).map((r) => c.env.TOKENS.delete(tokenKvKey(r.hash))));
   t.committed.push(event);
-  const tenantUrl = `${new URL(c.req.url).origin}/t/${t.slug}/scim/v2`;
+  const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${t.slug}/scim/v2`;
   return c.json({ token, tenantUrl, note: "Shown once. Paste it into Entra as the Secret Token; the previous token no longer works." }, 201);
 });
 

@@ -8,8 +8,20 @@ const RESOURCE_PATH = /\/(Users|Groups)(?:\/([^/]+))?$/;
 export function refusedEvent(actor: Actor, method: string, path: string, err: ScimError): AuditEvent {
   const m = RESOURCE_PATH.exec(path);
   const type = m?.[1] === "Groups" ? "Group" : m?.[1] === "Users" ? "User" : "Tenant";
-  const id = m?.[2] && m[2] !== ".search" ? decodeURIComponent(m[2]).slice(0, 200) : null;
+  const id = m?.[2] && m[2] !== ".search" ? decodedSegment(m[2]).slice(0, 200) : null;
   return audit(actor, "refused", type, id, { method, status: err.status, scimType: err.scimType ?? null, reason: err.detail });
+}
+
+/**
+ * The id as the client meant it; a segment that is not valid percent-encoding (`%ZZ`, the
+ * overlong `%C0%AF`) is kept as sent, since this runs after the handler and must not throw.
+ */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** Best effort: failing to audit a refusal must not turn the client's 4xx into a 500. */

@@ -1,10 +1,12 @@
 import type { Context } from "hono";
 import { ScimError, badRequest } from "../scim/errors";
+import { cappedBody } from "./respond";
 
 const ACCEPTED_TYPES = ["application/scim+json", "application/json"];
 
 /**
- * Reads a JSON request body, whose size `cappedBody` (http/respond.ts) has already bounded.
+ * Reads a JSON request body, cut at the body limit (`cappedBody`, Hono's body limit, run here
+ * rather than as a middleware: callers read bodies only after the token is good, issue 12).
  * Entra sends application/scim+json, many other clients application/json; both are accepted
  * (RFC 7644 section 3.8 allows either). A missing Content-Type is tolerated because some
  * clients omit it on JSON bodies.
@@ -14,6 +16,7 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   if (type && !ACCEPTED_TYPES.includes(type)) {
     throw new ScimError(415, `Unsupported Content-Type "${type.slice(0, 100)}"; send application/scim+json or application/json.`, "invalidSyntax");
   }
+  await cappedBody()(c, async () => {});
   const buf = await c.req.arrayBuffer();
   if (buf.byteLength === 0) throw badRequest("invalidSyntax", "The request body is empty; a JSON object is required.");
   let text: string;

@@ -8,12 +8,18 @@ import { unauthorized, verifyBearer } from "../tenants/auth";
 import type { TenantContext } from "../tenants/context";
 import { tenantDatabase } from "../tenants/resolve";
 import type { TokenScope } from "../tenants/tokens";
+import { FAILURE_PERIOD_SECONDS, countFailure } from "./auth-failures";
+import { publicBase } from "./public-url";
 
 /**
  * A request's way to its tenant. The database handle exists only behind `authorize`, and the
  * token is checked at the latest after the handler, its answer replaced by 401 when the token
  * is not good (see tenantGate): no handler can read or write a tenant's data, or answer
  * anything, without a good token.
+ *
+ * Before the verdict only reads of fixed, small cost may run (issue 12): `prefetch` is for the
+ * single-row indexed lookups of Entra's hot path, and handlers read request bodies only after
+ * `authorize` returned.
  */
 export interface TenantGate {
   /** Verifies the token (once per request); `prefetch` reads ride in the same D1 batch. */
@@ -21,26 +27,45 @@ export interface TenantGate {
 }
 
 /**
- * Resolves `/t/:tenant/...` to the tenant's database (unknown tenant: 404) and installs the
- * gate for `scope`. Every token problem is the same bare 401, revealing nothing about other
- * tenants or token states. After the handler, the events the request committed go to the
- * Queue off the response path, and a refused write is audited (P23).
+ * Resolves `/t/:tenant/...` to the tenant's database and installs the gate for `scope`. Every
+ * token problem, and an unknown tenant, is the same bare 401 (429 once refusals repeat, see
+ * auth-failures.ts), revealing nothing about tenants or token states. After the handler, the
+ * events the request committed go to the Queue off the response path, and a refused write is
+ * audited (P23).
  */
-export function tenantGate(scope: TokenScope, prefix: string, render401: (err: ScimError) => Response): MiddlewareHandler<AppBindings> {
+export function tenantGate(scope: TokenScope, prefix: string, render: (err: ScimError) => Response): MiddlewareHandler<AppBindings> {
   return async (c, next) => {
     const slug = c.req.param("tenant") ?? "";
     const db = tenantDatabase(c.env, slug);
-    if (!db) throw new ScimError(404, `No tenant "${slug.slice(0, 40)}" is served here.`);
+    // Issue 12: an unknown slug answers exactly like a known tenant refusing a token (status,
+    // body, headers, rate limit), so slugs cannot be enumerated.
+    if (!db) return refusal(c, slug, render);
     const started = Date.now();
     let t: TenantContext | undefined;
     let tokenId: string | null = null;
-    let refusal = "missing";
+    /** Why the token was refused, for the activity's unauthenticated counts (never sent). */
+    let refusedFor = "missing";
+    /**
+     * Set once the token was refused, or could not be checked (KV or D1 failed): later
+     * `authorize` calls fail at once instead of verifying again.
+     */
+    let verdict: "refused" | "unchecked" | undefined;
     c.set("gate", {
       async authorize(prefetch) {
         if (t) return { t, prefetched: prefetch ? await db.batch(prefetch(db)) : [] };
-        const result = await verifyBearer(c.req.header("Authorization"), slug, scope, c.env.TOKENS, db, prefetch?.(db));
+        if (verdict === "refused") throw unauthorized();
+        if (verdict === "unchecked") throw uncheckable();
+        let result: Awaited<ReturnType<typeof verifyBearer>>;
+        try {
+          result = await verifyBearer(c.req.header("Authorization"), slug, scope, c.env.TOKENS, db, prefetch?.(db));
+        } catch (e) {
+          verdict = "unchecked";
+          console.error(JSON.stringify({ msg: "token check failed", tenant: slug, error: String(e) }));
+          throw uncheckable();
+        }
         if (!result.ok) {
-          refusal = result.reason;
+          verdict = "refused";
+          refusedFor = result.reason;
           throw unauthorized();
         }
         t = result.tenant;
@@ -49,26 +74,54 @@ export function tenantGate(scope: TokenScope, prefix: string, render401: (err: S
         return { t, prefetched: result.prefetched };
       },
     });
-    c.set("baseUrl", `${new URL(c.req.url).origin}/t/${slug}${prefix}`);
+    c.set("baseUrl", `${publicBase(c.env, c.req.url)}/t/${slug}${prefix}`);
     await next();
     // A handler that needed no data (discovery of a 404, a 405) still answers only a good token.
-    if (!t) {
-      try {
-        await c.var.gate.authorize();
-      } catch {
-        c.res = render401(unauthorized());
-        if (scope === "scim") background(c, afterRefusedRequest(c.env, slug, refusal));
-        return;
-      }
-    }
-    if (!t) return;
+    if (!t && !verdict) await c.var.gate.authorize().catch(() => undefined);
+    if (t) return afterGoodToken(c, scope, t, started, tokenId);
+    // A token that could not be checked is not a refusal: 503 (Entra retries it), never counted
+    // by the rate limit, so an outage cannot turn a good token into 401s and then 429s.
+    c.res = verdict === "refused" ? await refusal(c, slug, render) : render(uncheckable());
+    if (verdict === "refused" && scope === "scim") background(c, afterRefusedRequest(c.env, slug, refusedFor));
+  };
+}
+
+const uncheckable = () => new ScimError(503, "The token could not be checked right now; retry later.");
+
+/**
+ * The answer to a request without a good token: 401, or 429 + Retry-After once this address
+ * or this tenant slug has had too many refusals (auth-failures.ts). Never throws.
+ */
+async function refusal(c: Context<AppBindings>, slug: string, render: (err: ScimError) => Response): Promise<Response> {
+  if (!(await countFailure(c.env, c.req.raw.headers, slug))) return render(unauthorized());
+  const detail = `Too many failed authentication attempts; retry after ${FAILURE_PERIOD_SECONDS} seconds.`;
+  const res = render(new ScimError(429, detail));
+  res.headers.set("Retry-After", String(FAILURE_PERIOD_SECONDS));
+  return res;
+}
+
+/**
+ * Work after the handler of a request with a good token. The client's answer is already
+ * decided, so nothing here may throw (issue 12: a refusal audit that threw turned a 404 into
+ * a 500): each step catches and logs its own failure.
+ */
+async function afterGoodToken(
+  c: Context<AppBindings>,
+  scope: TokenScope,
+  t: TenantContext,
+  started: number,
+  tokenId: string | null,
+): Promise<void> {
+  try {
     if (c.error instanceof ScimError && c.req.method !== "GET" && c.error.status >= 400 && c.error.status < 500) {
       const event = refusedEvent(scope === "scim" ? "scim" : "admin", c.req.method, new URL(c.req.url).pathname, c.error);
-      if (await recordRefusal(db, event)) t.committed.push(event);
+      if (await recordRefusal(t.db, event)) t.committed.push(event);
     }
-    if (scope === "scim") background(c, afterScimRequest(c, slug, started, tokenId, t.committed));
-    else background(c, publishQuietly(queueBus(c.env.EVENTS), slug, t.committed));
-  };
+  } catch (e) {
+    console.warn(JSON.stringify({ msg: "could not audit a refused request", error: String(e) }));
+  }
+  if (scope === "scim") background(c, afterScimRequest(c, t.slug, started, tokenId, t.committed));
+  else background(c, publishQuietly(queueBus(c.env.EVENTS), t.slug, t.committed));
 }
 
 /** For routes without reads worth prefetching: authorize before the handler runs. */

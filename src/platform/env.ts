@@ -22,6 +22,11 @@ export interface Env {
   MAIL?: SendEmail;
   /** "off" turns the provisioning activity record off (src/activity/; the bench compares both). */
   ACTIVITY?: string;
+  /** Where clients reach this Worker (Location, meta.location); empty: the request's origin. See http/public-url.ts. */
+  PUBLIC_BASE_URL?: string;
+  /** Refused credentials per client address and per tenant slug (http/auth-failures.ts, wrangler.toml). */
+  AUTH_FAILURES_BY_ADDRESS?: RateLimit;
+  AUTH_FAILURES_BY_TENANT?: RateLimit;
   /** Set to "1" only by the benchmark when it starts `wrangler dev`; enables /bench routes. */
   BENCH?: string;
   /** TENANT_<SLUG>: one D1 database per tenant. */

@@ -19,8 +19,9 @@ export type AuthResult =
  *
  * Cost: the KV read (remembered per isolate, see token-index.ts) and ONE D1 batch, in parallel. The batch carries the token check, the
  * tenant's settings and custom attributes, and the caller's first reads (`prefetch`), whose
- * results are handed out only when the token is good (reads have no effects, so running them
- * before the verdict leaks nothing and saves a round trip on Entra's hot path).
+ * results are handed out only when the token is good. They run before the verdict, so they must
+ * be single-row indexed reads of fixed, small cost (issue 12; see http/tenant.ts): then they
+ * leak nothing and save a round trip on Entra's hot path.
  */
 export async function verifyBearer(
   header: string | undefined,

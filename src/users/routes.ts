@@ -8,7 +8,6 @@ import { etagOf } from "../scim/meta";
 import { sqlPage } from "../scim/page";
 import { parsePatchBody } from "../scim/patch-body";
 import { project } from "../scim/projection";
-import { CUSTOM_SCHEMA } from "../scim/schema/custom";
 import { USER_RESOURCE } from "../scim/schema/resources";
 import type { TenantContext } from "../tenants/context";
 import { findUserStatement, listUsersResult, listUsersStatement } from "./repo";
@@ -17,9 +16,9 @@ import type { UserRow } from "./row";
 import { createUser, orNotFound, patchUser, replaceUser, softDeleteUser } from "./service";
 
 /**
- * The routes of Entra's hot path. Each one's first read rides in the D1 batch of the token check
- * (tenant gate, `prefetch`): a userName lookup, a GET, a PATCH cost one KV read and one D1
- * round trip before their write, not two.
+ * The routes of Entra's hot path. Each one's first read, a single-row indexed lookup, rides in the
+ * D1 batch of the token check (tenant gate, `prefetch`): a userName lookup, a GET, a PATCH cost
+ * one KV read and one D1 round trip before their write, not two.
  */
 type Projection = { attributes?: string; excludedAttributes?: string };
 type C = Context<AppBindings>;
@@ -36,25 +35,33 @@ const one = (t: TenantContext, row: UserRow, baseUrl: string, p: Projection, sta
 };
 
 /**
- * A query naming the custom attribute extension needs the tenant's own definitions (P18) to
- * compile, known only after the token check; every other query compiles before it.
+ * Issue 12: before the token is known good only reads of fixed, small cost may run. Entra's
+ * lookup before a create (`userName eq "..."` or `externalId eq "..."`, no sortBy) is one: an
+ * indexed lookup of one row (userName is unique; an externalId is one source object's), so it
+ * rides in the token check's D1 batch and saves a round trip on the hot path. The shape is told
+ * by a bounded, linear regular expression, not by the filter parser: an unauthenticated caller
+ * gets nothing else parsed, compiled or run. Every other query waits for the token.
  */
-const needsTenantSchema = (q: ListQuery) =>
-  [q.filter, q.sortBy].some((s) => s?.toLowerCase().includes(CUSTOM_SCHEMA.toLowerCase()));
+const HOT_LOOKUP_MAX_CHARS = 512;
+const HOT_LOOKUP = /^\s*(?:userName|externalId)\s+eq\s+"(?:[^"\\]|\\.)*"\s*$/i;
+
+const isHotLookup = (q: ListQuery) =>
+  !q.sortBy && q.filter !== undefined && q.filter.length <= HOT_LOOKUP_MAX_CHARS && HOT_LOOKUP.test(q.filter);
 
 async function search(c: C, q: ListQuery) {
   const { gate, baseUrl } = c.var;
   let t: TenantContext;
   let result: Awaited<ReturnType<typeof listUsersResult>>;
-  if (needsTenantSchema(q)) {
-    t = (await gate.authorize()).t;
-    const page = sqlPage(q, { ...USERS_TARGET, resource: t.userResource }, "u.created");
-    result = await listUsersResult(t.db, page, await listUsersStatement(t.db, page).all());
-  } else {
+  if (isHotLookup(q)) {
     const page = sqlPage(q, { ...USERS_TARGET, resource: USER_RESOURCE }, "u.created");
     const auth = await gate.authorize((db) => [listUsersStatement(db, page)]);
     t = auth.t;
     result = await listUsersResult(t.db, page, auth.prefetched[0]);
+  } else {
+    // After the token: the tenant's own attributes (P18) are known, so any filter compiles.
+    t = (await gate.authorize()).t;
+    const page = sqlPage(q, { ...USERS_TARGET, resource: t.userResource }, "u.created");
+    result = await listUsersResult(t.db, page, await listUsersStatement(t.db, page).all());
   }
   return scimJson(listResponse(result.rows.map((r) => withProjection(t, r, baseUrl, q)), result.total, q.startIndex));
 }
@@ -68,7 +75,11 @@ async function withUser(c: C) {
 
 userRoutes.get("/", (c) => search(c, parseListQuery(c.req.query())));
 
-userRoutes.post("/.search", async (c) => search(c, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));
+// Bodies are read only after the token is good (issue 12), in every handler below.
+userRoutes.post("/.search", async (c) => {
+  await c.var.gate.authorize();
+  return search(c, parseListQuery((await readJsonBody(c)) as Record<string, unknown>));
+});
 
 userRoutes.get("/:id", async (c) => {
   const { t, id, current } = await withUser(c);
@@ -76,15 +87,15 @@ userRoutes.get("/:id", async (c) => {
 });
 
 userRoutes.post("/", async (c) => {
-  const body = await readJsonBody(c);
   const { t } = await c.var.gate.authorize();
+  const body = await readJsonBody(c);
   const { row } = await createUser(t, body);
   return one(t, row, c.var.baseUrl, c.req.query(), 201);
 });
 
 userRoutes.put("/:id", async (c) => {
-  const body = await readJsonBody(c);
   const { t, id, current } = await withUser(c);
+  const body = await readJsonBody(c);
   const { row } = await replaceUser(t, id, body, c.req.header("If-Match"), current);
   return one(t, row, c.var.baseUrl, c.req.query());
 });
@@ -95,8 +106,8 @@ userRoutes.put("/:id", async (c) => {
  * for a representation with `attributes` or `excludedAttributes`.
  */
 userRoutes.patch("/:id", async (c) => {
-  const ops = parsePatchBody(await readJsonBody(c));
   const { t, id, current } = await withUser(c);
+  const ops = parsePatchBody(await readJsonBody(c));
   const { row } = await patchUser(t, id, ops, c.req.header("If-Match"), current);
   const q = c.req.query();
   if (q.attributes || q.excludedAttributes) return one(t, row, c.var.baseUrl, q);

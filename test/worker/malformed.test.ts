@@ -1,7 +1,21 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES, MAX_CUSTOM_ATTRIBUTES, MAX_STRING_CHARS, MAX_VALUES_PER_ATTRIBUTE } from "../../src/scim/limits";
-import { type Client, ORIGIN, adminClient, createGroup, createUser, entraUser, issueToken, newClient, patchOp, scimError, tenantDb } from "./helpers";
+import {
+  type Client,
+  ORIGIN,
+  adminClient,
+  auditRows,
+  createGroup,
+  createUser,
+  entraUser,
+  eventually,
+  issueToken,
+  newClient,
+  patchOp,
+  scimError,
+  tenantDb,
+} from "./helpers";
 
 /**
  * Each malformed request gets its SCIM error (status, scimType) and changes nothing: after
@@ -76,6 +90,13 @@ const CASES: Case[] = [
   ["POST /Groups with a displayName over the string limit", (c) => c.post("/Groups", { schemas: [GROUP], displayName: long() }), 400, "invalidValue"],
   ["PATCH /Groups renaming beyond the string limit", (c, _id, g) => c.patch(`/Groups/${g}`, patchOp({ op: "replace", path: "displayName", value: long() })), 400, "invalidValue"],
   ["chunked body over the size limit", (c) => c.fetch("POST", "/Users", chunked(MAX_BODY_BYTES + 1), { "Content-Type": "application/scim+json" }), 413],
+  // Issue 12: an id that is not valid percent-encoding is an unknown id, never a 500.
+  ["PUT of an id with bad percent-encoding", (c) => c.put("/Users/%ZZ", entraUser()), 404],
+  ["PATCH of an id with an overlong UTF-8 encoding", (c) => c.patch("/Users/%C0%AF", patchOp({ op: "replace", path: "title", value: "x" })), 404],
+  ["DELETE of an id with bad percent-encoding", (c) => c.del("/Users/%ZZ"), 404],
+  ["GET of an id with bad percent-encoding", (c) => c.get("/Users/%E0%A4%A"), 404],
+  ["PATCH of a group id with bad percent-encoding", (c) => c.patch("/Groups/%ZZ", patchOp({ op: "replace", path: "displayName", value: "x" })), 404],
+  ["DELETE of a group id with an overlong UTF-8 encoding", (c) => c.del("/Groups/%C0%AF"), 404],
 ];
 
 /** A body without Content-Length (Transfer-Encoding: chunked): cut at the limit, not buffered whole. */
@@ -136,6 +157,24 @@ describe("malformed requests get a SCIM error and change nothing", () => {
       const res = await SELF.fetch(`${c.base}/Users?${q}`, { headers: { Authorization: "Bearer x" } });
       expect(res.status).toBeLessThan(500);
     }
+    // Without a good token the answer is the bare 401, whatever the id's encoding.
+    for (const [m, p] of [["PUT", "/Users/%ZZ"], ["PATCH", "/Users/%C0%AF"], ["DELETE", "/Groups/%ZZ"]]) {
+      const res = await SELF.fetch(`${c.base}${p}`, { method: m, headers: { Authorization: "Bearer x" }, body: m === "DELETE" ? undefined : "{}" });
+      expect(res.status, `${m} ${p}`).toBe(401);
+    }
+  });
+
+  it("audits the refusal of a write whose id is bad percent-encoding (P23), as sent", async () => {
+    const c = await newClient();
+    const id = `%ZZ${crypto.randomUUID()}`;
+    const res = await c.del(`/Users/${id}`);
+    expect(res.status).toBe(404);
+    await scimError(res);
+    const rows = await eventually(async () => {
+      const r = await auditRows("acme", id);
+      return r.length > 0 && r;
+    });
+    expect(rows).toEqual([expect.objectContaining({ action: "refused", detail: expect.objectContaining({ method: "DELETE", status: 404 }) })]);
   });
 });
 
@@ -265,7 +304,6 @@ describe("size limits that hold across requests (issue 12 item 7)", () => {
     expect(res.status).toBe(400);
     const unknownKeys = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`unknownAttribute${i}`, "v"]));
     expect((await c.put(`/Users/${u.id}`, { ...entraUser({ userName: u.userName }), ...unknownKeys })).status).toBe(200);
-    const { eventually } = await import("./helpers");
     const rows = await eventually(async () => {
       const { results } = await tenantDb("acme")
         .prepare("SELECT action, detail FROM audit_log WHERE resource_id = ?1 AND action IN ('refused', 'update')")
