@@ -7,6 +7,7 @@ import { addMembersStatement, insertGroupStatement } from "../groups/repo";
 import type { AppBindings } from "../platform/env";
 import { ScimError } from "../scim/errors";
 import { runWrites } from "../db/writes";
+import { readSettingValue } from "../settings/settings";
 import { MAX_IMPORT_ROW_ATTRIBUTES, MAX_STRING_CHARS } from "../scim/limits";
 import { insertUserStatement } from "../users/repo";
 import { prepareNewUser } from "../users/service";
@@ -57,8 +58,7 @@ importRoutes.post("/", valid("json", body), async (c) => {
   const t = c.var.t;
   const { users, groups } = c.req.valid("json");
   if (users.some((u) => u.source === "entra-user-source")) {
-    const migrated = await t.db.prepare("SELECT value FROM settings WHERE key = ?1").bind(ENTRA_SOURCE_MIGRATED).first();
-    if (migrated) {
+    if (await readSettingValue(t.db, ENTRA_SOURCE_MIGRATED)) {
       throw adminError(409, "The Entra ID user source is read-only: migration to SCIM has started (P24). Provision these users from Entra instead.");
     }
   }

@@ -74,3 +74,74 @@ export const keepOnlyMembersStatement = (db: D1Database, groupId: string, keep: 
   db
     .prepare("DELETE FROM group_members WHERE group_id = ?1 AND member_id NOT IN (SELECT value FROM json_each(?2))")
     .bind(groupId, JSON.stringify(keep));
+
+export interface GroupSummaryRow {
+  id: string;
+  display_name: string;
+  external_id: string | null;
+  source: GroupSource;
+  created: string;
+  last_modified: string;
+  members: number;
+}
+
+/** P13: every group with its member count (each count is a range of the primary key). */
+export async function listGroupsWithCounts(db: D1Database): Promise<GroupSummaryRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT g.id, g.display_name, g.external_id, g.source, g.created, g.last_modified,
+              (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) AS members
+       FROM groups g ORDER BY g.source = 'builtin' DESC, g.display_name`,
+    )
+    .all<GroupSummaryRow>();
+  return results;
+}
+
+export interface MemberSummaryRow {
+  id: string;
+  user_name: string;
+  display_name: string | null;
+  source: string;
+  active: number;
+}
+
+/**
+ * One page of a group's members with the group and its member count, in one round trip: a
+ * 50,000-member group is never read whole (the console and the admin API page through it).
+ */
+export async function groupMembersPage(
+  db: D1Database,
+  groupId: string,
+  limit: number,
+  offset: number,
+): Promise<{ row: GroupRow | null; total: number; members: MemberSummaryRow[] }> {
+  const [g, count, page] = await db.batch([
+    findGroupStatement(db, groupId),
+    db.prepare("SELECT count(*) AS n FROM group_members WHERE group_id = ?1").bind(groupId),
+    db
+      .prepare(
+        `SELECT u.id, u.user_name, u.display_name, u.source, u.active
+         FROM group_members m JOIN users u ON u.id = m.member_id
+         WHERE m.group_id = ?1 ORDER BY u.user_name LIMIT ?2 OFFSET ?3`,
+      )
+      .bind(groupId, limit, offset),
+  ]);
+  return {
+    row: (g.results[0] as GroupRow | undefined) ?? null,
+    total: (count.results[0] as { n: number }).n,
+    members: page.results as MemberSummaryRow[],
+  };
+}
+
+/** The groups a user is in, by name. */
+export async function groupsOfMember(db: D1Database, userId: string): Promise<{ id: string; display_name: string; source: GroupSource }[]> {
+  const { results } = await db
+    .prepare(
+      "SELECT g.id, g.display_name, g.source FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = ?1 ORDER BY g.display_name",
+    )
+    .bind(userId)
+    .all<{ id: string; display_name: string; source: GroupSource }>();
+  return results;
+}
+
+export const countGroupsStatement = (db: D1Database) => db.prepare("SELECT count(*) AS n FROM groups");

@@ -53,3 +53,9 @@ export function settingsFromRows(rows: { key: string; value: string }[]): Settin
 
 export const putSettingStatement = (db: D1Database, key: keyof Settings, value: unknown) =>
   db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value").bind(key, JSON.stringify(value));
+
+/** One stored setting's raw JSON value, or null when absent. */
+export async function readSettingValue(db: D1Database, key: string): Promise<string | null> {
+  const row = await db.prepare("SELECT value FROM settings WHERE key = ?1").bind(key).first<{ value: string }>();
+  return row?.value ?? null;
+}

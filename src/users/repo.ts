@@ -74,3 +74,10 @@ export function updateUserStatement(db: D1Database, row: UserWriteRow & { versio
     )
     .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now, row.version, row.managedAppleId);
 }
+
+/** P9: the row goes; its `user_emails` rows go with it (trigger of migration 0001). */
+export const deleteUserStatement = (db: D1Database, id: string) => db.prepare("DELETE FROM users WHERE id = ?1").bind(id);
+
+/** Users counted by source and status, for the console's overview. */
+export const countUsersStatement = (db: D1Database) =>
+  db.prepare("SELECT source, active, count(*) AS n FROM users GROUP BY source, active");

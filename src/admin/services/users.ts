@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { outboxStatement } from "../../events/outbox";
+import { audit } from "../../events/types";
+import { groupsOfMember } from "../../groups/repo";
+import type { GroupSequencer } from "../../membership/sequencer";
+import { CUSTOM_SCHEMA } from "../../scim/schema/custom";
+import { ENTERPRISE_SCHEMA } from "../../scim/schema/user";
+import type { TenantContext } from "../../tenants/context";
+import { primaryEmail } from "../../users/managed-apple-id";
+import { deleteUserStatement, findUser, listUsersResult, listUsersStatement } from "../../users/repo";
+import type { UserRow } from "../../users/row";
+import { USER_SORT_COLUMNS, userSearchPage } from "../../users/search";
+import { adminError } from "../errors";
+
+/** P4: the admin's user list query, shared by the JSON API and the console. */
+export const userListQuery = z.object({
+  q: z.string().trim().max(256).optional(),
+  userName: z.string().max(256).optional(),
+  email: z.string().max(256).optional(),
+  source: z.enum(["scim", "local", "ldap", "entra-user-source"]).optional(),
+  status: z.enum(["active", "suspended"]).optional(),
+  sort: z.enum(Object.keys(USER_SORT_COLUMNS) as [keyof typeof USER_SORT_COLUMNS]).default("userName"),
+  order: z.enum(["asc", "desc"]).default("asc"),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type UserListQuery = z.infer<typeof userListQuery>;
+
+export type UserSummary = ReturnType<typeof userSummary>;
+
+export const userSummary = (r: UserRow) => ({
+  id: r.id,
+  userName: r.user_name,
+  displayName: r.display_name,
+  email: primaryEmail(JSON.parse(r.doc)) ?? null,
+  source: r.source,
+  status: r.active ? ("active" as const) : ("suspended" as const),
+  managedAppleId: r.managed_apple_id,
+  created: r.created,
+  lastModified: r.last_modified,
+});
+
+export async function listUsers(db: D1Database, q: UserListQuery): Promise<{ total: number; users: UserSummary[] }> {
+  const page = userSearchPage(q);
+  const { total, rows } = await listUsersResult(db, page, await listUsersStatement(db, page).all());
+  return { total, users: rows.map(userSummary) };
+}
+
+/** One user with every attribute: core, enterprise (P17), custom (P18), LDAP (P25), groups. */
+export async function userProfile(db: D1Database, id: string) {
+  const row = await findUser(db, id);
+  if (!row) throw adminError(404, `No user ${id}.`);
+  const { [ENTERPRISE_SCHEMA]: enterprise, [CUSTOM_SCHEMA]: custom, ...core } = JSON.parse(row.doc);
+  const groups = await groupsOfMember(db, row.id);
+  return {
+    ...userSummary(row),
+    attributes: core as Record<string, unknown>,
+    enterprise: (enterprise ?? {}) as Record<string, unknown>,
+    custom: (custom ?? {}) as Record<string, unknown>,
+    ldap: (row.ldap_attributes ? JSON.parse(row.ldap_attributes) : {}) as Record<string, unknown>,
+    groups: groups.map((g) => ({ id: g.id, displayName: g.display_name, source: g.source })),
+  };
+}
+export type UserProfile = Awaited<ReturnType<typeof userProfile>>;
+
+/** How often the hard delete looks again for memberships a change in flight may have written. */
+const MEMBERSHIP_SWEEPS = 3;
+
+/**
+ * P9: the only way a user is removed for good. The row goes first, so no later membership
+ * change can add the user (P14 requires a user); then each group loses it through its own
+ * Durable Object (docs/storage.md: memberships change only there). A change already running
+ * when the row went may still have written the membership, so the groups are read again after
+ * each sweep until none is left.
+ */
+export async function hardDeleteUser(t: TenantContext, groups: GroupSequencer, id: string): Promise<void> {
+  const row = await findUser(t.db, id);
+  if (!row) throw adminError(404, `No user ${id}.`);
+  let memberOf = await groupsOfMember(t.db, row.id);
+  const event = audit("admin", "hard-delete", "User", row.id, { userName: row.user_name, source: row.source, groups: memberOf.length });
+  const [deleted] = await t.db.batch([deleteUserStatement(t.db, row.id), outboxStatement(t.db, [event], { ifPreviousChanged: true })]);
+  if (deleted.meta.changes === 0) throw adminError(404, `No user ${id}.`);
+  t.committed.push(event);
+  for (let sweep = 0; sweep < MEMBERSHIP_SWEEPS && memberOf.length > 0; sweep++) {
+    for (const g of memberOf) await groups.change(g.id, { kind: "remove-user", userId: row.id });
+    memberOf = await groupsOfMember(t.db, row.id);
+  }
+}
