@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { benchRoutes } from "./bench/routes";
+import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { tenantGate } from "./http/tenant";
 import { type ErrorRenderer, errorBoundary, renderAdminError, renderScimError } from "./http/respond";
 import type { AppBindings } from "./platform/env";
@@ -22,6 +23,7 @@ app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantGate("scim", SCIM_PREFIX, renderScim
 app.route(`/t/:tenant${SCIM_PREFIX}`, scimRoutes);
 
 app.route(`/t/:tenant${ADMIN_PREFIX}`, adminRoutes);
+app.route(`/t/:tenant${CONSOLE_PREFIX}`, consoleRoutes);
 
 const ADMIN_PATH = new RegExp(`^/t/[^/]+${ADMIN_PREFIX}(/|$)`);
 /** The admin API answers in its own JSON format, everything else in SCIM's. */

@@ -216,3 +216,19 @@ export const activityNoise = sqliteTable(
   },
   (t) => [index("activity_noise_at").on(t.at)],
 );
+
+/**
+ * Admin console sessions (issue 9). Only the SHA-256 of the session id (the cookie's value) is
+ * stored; a session is good until `expires` and only while its admin token (`token_id`) is not
+ * revoked, so a rotation of the admin token ends it.
+ */
+export const consoleSessions = sqliteTable(
+  "console_sessions",
+  {
+    hash: text("hash").primaryKey(),
+    tokenId: text("token_id").notNull(),
+    created: text("created").notNull(),
+    expires: text("expires").notNull(),
+  },
+  (t) => [index("console_sessions_expires").on(t.expires)],
+);

@@ -4,7 +4,7 @@ import { publishQuietly, queueBus } from "../events/outbox";
 import { recordRefusal, refusedEvent } from "../events/refusals";
 import type { AppBindings } from "../platform/env";
 import { ScimError } from "../scim/errors";
-import { unauthorized, verifyBearer } from "../tenants/auth";
+import { type AuthResult, unauthorized, verifyBearer } from "../tenants/auth";
 import type { TenantContext } from "../tenants/context";
 import { tenantDatabase } from "../tenants/resolve";
 import type { TokenScope } from "../tenants/tokens";
@@ -33,7 +33,20 @@ export interface TenantGate {
  * events the request committed go to the Queue off the response path, and a refused write is
  * audited (P23).
  */
-export function tenantGate(scope: TokenScope, prefix: string, render: (err: ScimError) => Response): MiddlewareHandler<AppBindings> {
+/** How a request proves it may act for the tenant: a bearer token, or the console's session cookie. */
+export type Credentials = (c: Context<AppBindings>, slug: string, db: D1Database, prefetch?: D1PreparedStatement[]) => Promise<AuthResult>;
+
+const bearer =
+  (scope: TokenScope): Credentials =>
+  (c, slug, db, prefetch) =>
+    verifyBearer(c.req.header("Authorization"), slug, scope, c.env.TOKENS, db, prefetch);
+
+export function tenantGate(
+  scope: TokenScope,
+  prefix: string,
+  render: (err: ScimError) => Response,
+  credentials: Credentials = bearer(scope),
+): MiddlewareHandler<AppBindings> {
   return async (c, next) => {
     const slug = c.req.param("tenant") ?? "";
     const db = tenantDatabase(c.env, slug);
@@ -55,9 +68,9 @@ export function tenantGate(scope: TokenScope, prefix: string, render: (err: Scim
         if (t) return { t, prefetched: prefetch ? await db.batch(prefetch(db)) : [] };
         if (verdict === "refused") throw unauthorized();
         if (verdict === "unchecked") throw uncheckable();
-        let result: Awaited<ReturnType<typeof verifyBearer>>;
+        let result: AuthResult;
         try {
-          result = await verifyBearer(c.req.header("Authorization"), slug, scope, c.env.TOKENS, db, prefetch?.(db));
+          result = await credentials(c, slug, db, prefetch?.(db));
         } catch (e) {
           verdict = "unchecked";
           console.error(JSON.stringify({ msg: "token check failed", tenant: slug, error: String(e) }));

@@ -29,6 +29,8 @@ export interface Env {
   AUTH_FAILURES_BY_TENANT?: RateLimit;
   /** Set to "1" only by the benchmark when it starts `wrangler dev`; enables /bench routes. */
   BENCH?: string;
+  /** The console's static files (wrangler.toml `[assets]`), read to version their URLs by content hash. */
+  ASSETS?: Fetcher;
   /** TENANT_<SLUG>: one D1 database per tenant. */
   [binding: `TENANT_${string}`]: D1Database | undefined;
 }

@@ -1,0 +1,58 @@
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { Credentials } from "../http/tenant";
+import type { AppBindings } from "../platform/env";
+import { type TenantStateRow, tenantContext, tenantStateStatement } from "../tenants/context";
+import { verifyBearer } from "../tenants/auth";
+import { closeSessionStatement, openSession, sessionCheckStatement, sessionCookieName, sessionHash } from "./sessions";
+import { clearFailures, lockedFor, recordFailure } from "./throttle";
+
+/** Every refusal says the same, whatever was wrong with the token. */
+export const SIGN_IN_FAILED = "Sign-in failed. Check the admin token and try again.";
+
+/** The console's credentials: the session cookie, checked in the same D1 batch as the tenant state. */
+export const sessionCredentials: Credentials = async (c, slug, db, prefetch = []) => {
+  const hash = await sessionHash(getCookie(c, sessionCookieName(slug)));
+  if (!hash) return { ok: false, reason: "missing" };
+  const [session, state, ...prefetched] = await db.batch([sessionCheckStatement(db, hash), tenantStateStatement(db), ...prefetch]);
+  const row = session.results[0] as { token_id: string } | undefined;
+  if (!row) return { ok: false, reason: "revoked" };
+  return { ok: true, tokenId: row.token_id, tenant: tenantContext(slug, db, state.results as TenantStateRow[]), prefetched };
+};
+
+const clientOf = (c: Context) => c.req.header("CF-Connecting-IP") ?? "local";
+
+export type SignInResult = { ok: true } | { ok: false; status: 401 | 429; retryAfter?: number };
+
+/**
+ * Checks a pasted admin token like the admin API does (KV index + D1 truth) and opens a session
+ * bound to that token. Failures are slowed (throttle.ts) and never say what was wrong.
+ */
+export async function signIn(c: Context<AppBindings>, slug: string, db: D1Database, token: string): Promise<SignInResult> {
+  const client = clientOf(c);
+  const locked = lockedFor(slug, client);
+  if (locked) return { ok: false, status: 429, retryAfter: locked };
+  const result = await verifyBearer(`Bearer ${token.trim()}`, slug, "admin", c.env.TOKENS, db);
+  if (!result.ok) {
+    const wait = recordFailure(slug, client);
+    if (wait) await new Promise((r) => setTimeout(r, wait));
+    return { ok: false, status: 401 };
+  }
+  clearFailures(slug, client);
+  const session = await openSession(db, result.tokenId);
+  setCookie(c, sessionCookieName(slug), session.id, {
+    path: "/",
+    secure: true,
+    httpOnly: true,
+    sameSite: "Strict",
+    expires: session.expires,
+  });
+  return { ok: true };
+}
+
+export async function signOut(c: Context<AppBindings>, slug: string, db: D1Database): Promise<void> {
+  const name = sessionCookieName(slug);
+  const hash = await sessionHash(getCookie(c, name));
+  if (hash) await closeSessionStatement(db, hash).run();
+  deleteCookie(c, name, { path: "/", secure: true });
+}

@@ -1,0 +1,112 @@
+import { Hono } from "hono";
+import { type AuditQuery, auditCsv, auditQuery, exportAudit, listAudit } from "../../admin/services/audit";
+import type { AuditAction } from "../../events/types";
+import { type ConsoleBindings, type ConsoleContext, render } from "../context";
+import { Empty, Field, Layout, Notice, Pager, href } from "../ui";
+import { AuditDetail } from "./audit-entry";
+
+export const auditPages = new Hono<ConsoleBindings>();
+
+const PAGE = 50;
+const ACTIONS: AuditAction[] = ["create", "update", "disable", "delete", "hard-delete", "membership", "takeover", "refused", "import", "settings", "token", "custom-attribute"];
+
+/** The filters as given (form fields keep what the admin typed), and parsed when valid. */
+function filters(raw: Record<string, string>) {
+  const given = { resourceType: raw.resourceType || undefined, resourceId: raw.resourceId || undefined, action: raw.action || undefined, from: raw.from || undefined, to: raw.to || undefined };
+  const parsed = auditQuery.safeParse({ ...given, before: raw.before || undefined, limit: PAGE });
+  const errors: Record<string, string> = {};
+  if (!parsed.success) for (const i of parsed.error.issues) errors[String(i.path[0])] ??= "Use a date and time, for example 2026-12-01T09:00.";
+  return { given, q: parsed.success ? parsed.data : null, errors };
+}
+
+/** Page 8 (P23): newest first, filters, cursor paging, expandable entries, export. */
+auditPages.get("/", async (c) => {
+  const ui = c.var.ui;
+  const { given, q, errors } = filters(c.req.query());
+  const result = q ? await listAudit(c.var.t.db, q) : { entries: [], next: null };
+  const base = `${ui.base}/audit`;
+  return render(
+    c,
+    <Layout ui={ui} title="Audit log" active="/audit">
+      {!q && <Notice kind="error">The filters were not applied: see the fields marked below.</Notice>}
+      <form method="get" action={base} class="filters" role="search">
+        <Field id="resourceType" label="Resource">
+          <select id="resourceType" name="resourceType">
+            {["", "User", "Group", "Tenant"].map((v) => (
+              <option value={v} selected={(given.resourceType ?? "") === v}>
+                {v || "Any resource"}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="action" label="Action">
+          <select id="action" name="action">
+            <option value="">Any action</option>
+            {ACTIONS.map((a) => (
+              <option value={a} selected={given.action === a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="from" label="From (UTC)" error={errors.from}>
+          <input id="from" name="from" type="datetime-local" value={given.from ?? ""} aria-invalid={errors.from ? "true" : undefined} aria-describedby={errors.from ? "from-error" : undefined} />
+        </Field>
+        <Field id="to" label="To (UTC)" error={errors.to}>
+          <input id="to" name="to" type="datetime-local" value={given.to ?? ""} aria-invalid={errors.to ? "true" : undefined} aria-describedby={errors.to ? "to-error" : undefined} />
+        </Field>
+        {given.resourceId && <input type="hidden" name="resourceId" value={given.resourceId} />}
+        <button type="submit">Apply</button>
+      </form>
+      {q && (
+        <p class="exports">
+          Export these entries: <a href={href(`${base}/export.csv`, given)} download="audit.csv">CSV</a> ·{" "}
+          <a href={href(`${base}/export.json`, given)} download="audit.json">JSON</a>
+        </p>
+      )}
+      {given.resourceId && (
+        <p>
+          Showing one resource only. <a href={href(base, { ...given, resourceId: undefined })}>Show all resources</a>
+        </p>
+      )}
+      {q && result.entries.length === 0 ? (
+        <Empty title="No entries">
+          <p>{Object.values(given).some(Boolean) ? "Nothing matches these filters." : "Changes by Entra ID and by admins are recorded here a moment after they happen."}</p>
+        </Empty>
+      ) : (
+        <ol class="timeline">
+          {result.entries.map((e) => (
+            <li>
+              <AuditDetail entry={e} ui={ui} />
+            </li>
+          ))}
+        </ol>
+      )}
+      {q && (
+        <Pager label="Audit pages" prev={q.before ? href(base, given) : null} next={result.next ? href(base, { ...given, before: result.next }) : null} info={q.before ? "Older entries" : "Newest entries"} />
+      )}
+    </Layout>,
+    q ? 200 : 400,
+  );
+});
+
+async function exported(c: ConsoleContext, q: AuditQuery | null) {
+  if (!q) return null;
+  return exportAudit(c.var.t.db, { ...q, before: undefined });
+}
+
+auditPages.get("/export.csv", async (c) => {
+  const entries = await exported(c, filters(c.req.query()).q);
+  if (!entries) return c.text("Invalid filters.", 400);
+  c.header("Content-Disposition", 'attachment; filename="audit.csv"');
+  c.header("Cache-Control", "no-store");
+  return c.body(auditCsv(entries), 200, { "Content-Type": "text/csv; charset=utf-8" });
+});
+
+auditPages.get("/export.json", async (c) => {
+  const entries = await exported(c, filters(c.req.query()).q);
+  if (!entries) return c.json({ error: { status: 400, message: "Invalid filters." } }, 400);
+  c.header("Content-Disposition", 'attachment; filename="audit.json"');
+  c.header("Cache-Control", "no-store");
+  return c.json({ entries });
+});

@@ -1,0 +1,114 @@
+import { Hono } from "hono";
+import { groupWithMembers, listGroups, memberPageQuery } from "../../admin/services/groups";
+import { type ConsoleBindings, render } from "../context";
+import { Empty, Layout, Pager, SourceBadge, StatusBadge, Time, href } from "../ui";
+
+export const groupPages = new Hono<ConsoleBindings>();
+
+const MEMBERS_PAGE = 50;
+
+/** Page 4 (P13, P16): groups with member counts and source; "All Users" is built in. */
+groupPages.get("/", async (c) => {
+  const ui = c.var.ui;
+  const groups = await listGroups(c.var.t.db);
+  return render(
+    c,
+    <Layout ui={ui} title="Groups" active="/groups">
+      {groups.length <= 1 && (
+        <Empty title="Only the built-in group so far">
+          <p>Groups appear when Entra ID provisions them (assign groups to the enterprise application), or through an import.</p>
+        </Empty>
+      )}
+      <div class="table-wrap">
+        <table>
+          <caption class="sr-only">Groups</caption>
+          <thead>
+            <tr>
+              <th scope="col">Group</th>
+              <th scope="col" class="num">Members</th>
+              <th scope="col">Source</th>
+              <th scope="col" class="hide-narrow">Last modified</th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.map((g) => (
+              <tr>
+                <td>
+                  <a href={`${ui.base}/groups/${g.id}`}>{g.displayName}</a>
+                  {g.builtIn && <span class="sub">Every user of the tenant; SCIM cannot change it (P16).</span>}
+                </td>
+                <td class="num">{g.members.toLocaleString("en")}</td>
+                <td>
+                  <SourceBadge source={g.source} />
+                </td>
+                <td class="hide-narrow">
+                  <Time at={g.lastModified} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Layout>,
+  );
+});
+
+/** One group, its members a page at a time: a 50,000-member group costs one page's read. */
+groupPages.get("/:id", async (c) => {
+  const ui = c.var.ui;
+  const parsed = memberPageQuery.safeParse({ offset: c.req.query("offset") || 0, limit: MEMBERS_PAGE });
+  const page = parsed.success ? parsed.data : { offset: 0, limit: MEMBERS_PAGE };
+  const g = await groupWithMembers(c.var.t.db, c.req.param("id"), page);
+  const base = `${ui.base}/groups/${g.id}`;
+  return render(
+    c,
+    <Layout ui={ui} title={g.displayName} active="/groups">
+      <p class="lead">
+        <SourceBadge source={g.source} /> {g.memberCount.toLocaleString("en")} {g.memberCount === 1 ? "member" : "members"}
+        {g.builtIn && " · built in: every user of the tenant, SCIM cannot change it (P16)"}
+      </p>
+      {g.members.length === 0 ? (
+        <Empty title={g.offset > 0 ? "No members on this page" : "No members"}>
+          <p>{g.offset > 0 ? <a href={base}>First page</a> : "Entra ID adds members when users assigned to this group are provisioned."}</p>
+        </Empty>
+      ) : (
+        <>
+          <div class="table-wrap">
+            <table>
+              <caption class="sr-only">Members of {g.displayName}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Member</th>
+                  <th scope="col">Source</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {g.members.map((m) => (
+                  <tr>
+                    <td>
+                      <a href={`${ui.base}/users/${m.id}`}>{m.userName}</a>
+                      {m.displayName && <span class="sub">{m.displayName}</span>}
+                    </td>
+                    <td>
+                      <SourceBadge source={m.source} />
+                    </td>
+                    <td>
+                      <StatusBadge status={m.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            label="Member pages"
+            prev={g.offset > 0 ? href(base, { offset: Math.max(0, g.offset - MEMBERS_PAGE) || undefined }) : null}
+            next={g.offset + MEMBERS_PAGE < g.memberCount ? href(base, { offset: g.offset + MEMBERS_PAGE }) : null}
+            info={`${(g.offset + 1).toLocaleString("en")}-${(g.offset + g.members.length).toLocaleString("en")} of ${g.memberCount.toLocaleString("en")}`}
+          />
+        </>
+      )}
+    </Layout>,
+  );
+});

@@ -1,0 +1,77 @@
+import { Hono } from "hono";
+import { listMail, mailQuery } from "../../admin/services/mail";
+import { type ConsoleBindings, render } from "../context";
+import { Empty, Field, Layout, Pager, Time, href } from "../ui";
+
+export const mailPages = new Hono<ConsoleBindings>();
+
+const PAGE = 25;
+
+/** Page 9 (P20): the invitation outbox with status. */
+mailPages.get("/", async (c) => {
+  const ui = c.var.ui;
+  const parsed = mailQuery.safeParse({ status: c.req.query("status") || undefined, offset: c.req.query("offset") || 0, limit: PAGE });
+  const q = parsed.success ? parsed.data : { status: undefined, offset: 0, limit: PAGE };
+  const mail = await listMail(c.var.t.db, { ...q, limit: PAGE + 1 });
+  const base = `${ui.base}/mail`;
+  return render(
+    c,
+    <Layout ui={ui} title="Mail" active="/mail">
+      <form method="get" action={base} class="filters">
+        <Field id="status" label="Status">
+          <select id="status" name="status">
+            {[["", "Any status"], ["queued", "Queued"], ["stored", "Stored (outbox mailer)"], ["sent", "Sent"]].map(([v, l]) => (
+              <option value={v} selected={(q.status ?? "") === v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <button type="submit">Apply</button>
+      </form>
+      {mail.length === 0 ? (
+        <Empty title="No invitations">
+          <p>
+            {c.var.t.settings.autoInvite ? (
+              "Auto-invite is on: each user Entra ID creates from now on gets an invitation."
+            ) : (
+              <>
+                Auto-invite is off. Turn it on in <a href={`${ui.base}/settings`}>Settings</a> to invite each new user.
+              </>
+            )}
+          </p>
+        </Empty>
+      ) : (
+        <ol class="timeline">
+          {mail.slice(0, PAGE).map((m) => (
+            <li>
+              <details class="entry">
+                <summary>
+                  <Time at={m.created} /> <span class={`badge mail-${m.status}`}>{m.status}</span> {m.to} · {m.subject}
+                </summary>
+                <div class="entry-body">
+                  <p>
+                    <a href={`${ui.base}/users/${m.userId}`}>Open the user</a>
+                    {m.sent && (
+                      <>
+                        {" "}
+                        · sent <Time at={m.sent} />
+                      </>
+                    )}
+                    {m.error && <span class="error"> · {m.error}</span>}
+                  </p>
+                  <pre class="mail-body">{m.body}</pre>
+                </div>
+              </details>
+            </li>
+          ))}
+        </ol>
+      )}
+      <Pager
+        label="Mail pages"
+        prev={q.offset > 0 ? href(base, { status: q.status, offset: Math.max(0, q.offset - PAGE) || undefined }) : null}
+        next={mail.length > PAGE ? href(base, { status: q.status, offset: q.offset + PAGE }) : null}
+      />
+    </Layout>,
+  );
+});

@@ -1,0 +1,116 @@
+import { Hono } from "hono";
+import { overview } from "../../admin/services/overview";
+import { type ConsoleBindings, render } from "../context";
+import { CopyField, Empty, Layout, Time, sourceLabel } from "../ui";
+
+export const overviewPages = new Hono<ConsoleBindings>();
+
+/** Page 1: what to paste into Entra, whether it has connected, and the tenant at a glance. */
+overviewPages.get("/", async (c) => {
+  const ui = c.var.ui;
+  const o = await overview(c.var.t.db);
+  const tenantUrl = `${new URL(c.req.url).origin}/t/${ui.slug}/scim/v2`;
+  const scimToken = o.tokens.find((t) => t.scope === "scim");
+  const total = o.users.reduce((n, r) => n + r.n, 0);
+  const bySource = new Map<string, { active: number; suspended: number }>();
+  for (const r of o.users) {
+    const s = bySource.get(r.source) ?? { active: 0, suspended: 0 };
+    s[r.status] += r.n;
+    bySource.set(r.source, s);
+  }
+  const connected = !!o.lastScimChange || !!o.lastScimFailure;
+  return render(
+    c,
+    <Layout ui={ui} title="Overview" active="/">
+      <div class="grid two">
+        <section class="card" aria-labelledby="connect">
+          <h2 id="connect">Connect Entra ID</h2>
+          <CopyField id="tenant-url" label="Tenant URL" value={tenantUrl} />
+          <dl class="facts">
+            <dt>Secret Token</dt>
+            <dd>
+              {scimToken ? (
+                <>
+                  Created <Time at={scimToken.created} />. <a href={`${ui.base}/token`}>Generate a new one</a>
+                </>
+              ) : (
+                <>
+                  None yet. <a href={`${ui.base}/token`}>Generate the SCIM token</a>
+                </>
+              )}
+            </dd>
+            <dt>Last SCIM change</dt>
+            <dd>
+              {o.lastScimChange ? (
+                <>
+                  <Time at={o.lastScimChange.at} /> · {o.lastScimChange.action} {o.lastScimChange.resource_type}
+                </>
+              ) : (
+                <span class="muted">none yet</span>
+              )}
+            </dd>
+            <dt>Last refused request</dt>
+            <dd>
+              {o.lastScimFailure ? (
+                <>
+                  <Time at={o.lastScimFailure.at} /> · {String(JSON.parse(o.lastScimFailure.detail).reason ?? "")}{" "}
+                  <a href={`${ui.base}/audit?action=refused`}>See refusals</a>
+                </>
+              ) : (
+                <span class="muted">none</span>
+              )}
+            </dd>
+          </dl>
+          {!connected && (
+            <div class="next-steps">
+              <h3>Nothing has connected yet</h3>
+              <ol>
+                <li>
+                  In the Entra admin center: Enterprise applications → New application → Create your own → Provisioning, mode{" "}
+                  <strong>Automatic</strong>.
+                </li>
+                <li>Paste the Tenant URL above, and the Secret Token from the Token page, then Test Connection.</li>
+                <li>Assign users and groups, and start provisioning. They appear under Users and Groups.</li>
+              </ol>
+            </div>
+          )}
+        </section>
+        <section class="card" aria-labelledby="counts">
+          <h2 id="counts">Directory</h2>
+          <p class="big">
+            <a href={`${ui.base}/users`}>{total.toLocaleString("en")} users</a> ·{" "}
+            <a href={`${ui.base}/groups`}>{o.groups.toLocaleString("en")} groups</a>
+          </p>
+          {total === 0 ? (
+            <Empty title="No users yet">
+              <p>Users arrive when Entra ID provisions them, or when older directories are imported through the admin API.</p>
+            </Empty>
+          ) : (
+            <table class="compact">
+              <caption class="sr-only">Users by source and status</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Source</th>
+                  <th scope="col" class="num">Active</th>
+                  <th scope="col" class="num">Suspended</th>
+                </tr>
+              </thead>
+              <tbody>
+                {[...bySource].map(([source, n]) => (
+                  <tr>
+                    <th scope="row">
+                      <a href={`${ui.base}/users?source=${encodeURIComponent(source)}`}>{sourceLabel(source)}</a>
+                    </th>
+                    <td class="num">{n.active.toLocaleString("en")}</td>
+                    <td class="num">{n.suspended.toLocaleString("en")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+      {/* Issue 10 (provisioning activity: health, cycles) adds its summary card here. */}
+    </Layout>,
+  );
+});

@@ -1,0 +1,204 @@
+import { Hono } from "hono";
+import { listAudit } from "../../admin/services/audit";
+import { hardDeleteUser, listUsers, userListQuery, userProfile } from "../../admin/services/users";
+import { mailOfUserStatement, type MailRow } from "../../events/mail-log";
+import { durableSequencer } from "../../membership/sequencer";
+import { findUser } from "../../users/repo";
+import { type ConsoleBindings, formValues, render } from "../context";
+import { Csrf, Empty, Field, Layout, Notice, Pager, SourceBadge, StatusBadge, href } from "../ui";
+import { UserProfilePage } from "./user-profile";
+
+export const userPages = new Hono<ConsoleBindings>();
+
+const PAGE = 25;
+const SORTS = [
+  ["userName", "userName"],
+  ["displayName", "Display name"],
+  ["created", "Created"],
+  ["lastModified", "Last modified"],
+] as const;
+
+/** Page 2 (P4): search, filter by source and status, sort, page; select users for a hard delete (P9). */
+userPages.get("/", async (c) => {
+  const ui = c.var.ui;
+  const raw = c.req.query();
+  const parsed = userListQuery.safeParse({ ...raw, limit: PAGE, offset: raw.offset || 0 });
+  const q = parsed.success ? parsed.data : userListQuery.parse({ limit: PAGE });
+  const { total, users } = await listUsers(c.var.t.db, q);
+  const query = { q: q.q, source: q.source, status: q.status, sort: q.sort === "userName" ? undefined : q.sort, order: q.order === "asc" ? undefined : q.order };
+  const deleted = Number(raw.deleted) || 0;
+  return render(
+    c,
+    <Layout ui={ui} title="Users" active="/users">
+      {deleted > 0 && <Notice kind="ok">{deleted === 1 ? "1 user was deleted for good." : `${deleted} users were deleted for good.`}</Notice>}
+      {!parsed.success && <Notice kind="error">Some filters were not understood and were ignored.</Notice>}
+      <form method="get" action={`${ui.base}/users`} class="filters" role="search">
+        <Field id="q" label="Search">
+          <input id="q" name="q" type="search" value={q.q ?? ""} placeholder="userName, email or name" />
+        </Field>
+        <Field id="source" label="Source">
+          <select id="source" name="source">
+            {[["", "Any source"], ["scim", "SCIM · Entra ID"], ["local", "Local"], ["ldap", "LDAP"], ["entra-user-source", "Entra ID user source"]].map(([v, l]) => (
+              <option value={v} selected={(q.source ?? "") === v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="status" label="Status">
+          <select id="status" name="status">
+            {[["", "Any status"], ["active", "Active"], ["suspended", "Suspended"]].map(([v, l]) => (
+              <option value={v} selected={(q.status ?? "") === v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="sort" label="Sort by">
+          <select id="sort" name="sort">
+            {SORTS.map(([v, l]) => (
+              <option value={v} selected={q.sort === v}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="order" label="Order">
+          <select id="order" name="order">
+            <option value="asc" selected={q.order === "asc"}>
+              Ascending
+            </option>
+            <option value="desc" selected={q.order === "desc"}>
+              Descending
+            </option>
+          </select>
+        </Field>
+        <button type="submit">Apply</button>
+      </form>
+      {users.length === 0 ? (
+        <Empty title={q.q || q.source || q.status ? "No user matches these filters" : "No users yet"}>
+          <p>{q.q || q.source || q.status ? <a href={`${ui.base}/users`}>Clear the filters</a> : "Users appear here once Entra ID provisions them (see the Overview for the Tenant URL)."}</p>
+        </Empty>
+      ) : (
+        <form method="post" action={`${ui.base}/users/delete`}>
+          <Csrf ui={ui} />
+          <p class="count" aria-live="polite">
+            {total.toLocaleString("en")} {total === 1 ? "user" : "users"}
+            {total > PAGE ? `, ${q.offset + 1}-${q.offset + users.length} shown` : ""}
+          </p>
+          <div class="table-wrap">
+            <table class="users">
+              <caption class="sr-only">Users</caption>
+              <thead>
+                <tr>
+                  <th scope="col" class="check">
+                    <span class="sr-only">Select</span>
+                  </th>
+                  <th scope="col">User</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Source</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((u) => (
+                  <tr>
+                    <td class="check">
+                      <input type="checkbox" name="id" value={u.id} id={`sel-${u.id}`} aria-label={`Select ${u.userName}`} />
+                    </td>
+                    <td>
+                      <a href={`${ui.base}/users/${u.id}`}>{u.userName}</a>
+                      {u.displayName && <span class="sub">{u.displayName}</span>}
+                    </td>
+                    <td class="wrap">{u.email ?? <span class="muted">none</span>}</td>
+                    <td>
+                      <SourceBadge source={u.source} />
+                    </td>
+                    <td>
+                      <StatusBadge status={u.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div class="actions">
+            <button type="submit" class="danger">
+              Delete selected for good…
+            </button>
+            <span class="hint">Asks for confirmation first. Entra's own deletes only suspend a user (P9).</span>
+          </div>
+          <Pager
+            label="User pages"
+            prev={q.offset > 0 ? href(`${ui.base}/users`, { ...query, offset: Math.max(0, q.offset - PAGE) || undefined }) : null}
+            next={q.offset + PAGE < total ? href(`${ui.base}/users`, { ...query, offset: q.offset + PAGE }) : null}
+            info={`Page ${Math.floor(q.offset / PAGE) + 1} of ${Math.max(1, Math.ceil(total / PAGE))}`}
+          />
+        </form>
+      )}
+    </Layout>,
+  );
+});
+
+/** Most users one confirmation deletes; a larger clean-up goes through the admin API. */
+const MAX_DELETE = 100;
+
+/**
+ * P9: step 1 shows the users by name and asks; step 2 (`confirm`) deletes them, each through
+ * the same service the admin API's DELETE uses.
+ */
+userPages.post("/delete", async (c) => {
+  const ui = c.var.ui;
+  const t = c.var.t;
+  const ids = [...new Set(await formValues(c, "id"))].slice(0, MAX_DELETE);
+  const confirmed = (await formValues(c, "confirm"))[0] === "yes";
+  const rows = (await Promise.all(ids.map((id) => findUser(t.db, id)))).filter((r) => r !== null);
+  if (confirmed && rows.length) {
+    const seq = durableSequencer(c.env.GROUPS, t);
+    for (const r of rows) await hardDeleteUser(t, seq, r.id);
+    return c.redirect(`${ui.base}/users?deleted=${rows.length}`, 303);
+  }
+  return render(
+    c,
+    <Layout ui={ui} title="Delete users for good" active="/users">
+      {rows.length === 0 ? (
+        <Notice kind="error">No user was selected. Go back and tick the users to delete.</Notice>
+      ) : (
+        <form method="post" action={`${ui.base}/users/delete`} class="card narrow stack">
+          <Csrf ui={ui} />
+          <p>
+            {rows.length === 1 ? "This user is" : `These ${rows.length} users are`} removed for good, with their group memberships. Entra ID
+            provisioning would create {rows.length === 1 ? "it" : "them"} again as new {rows.length === 1 ? "user" : "users"}.
+          </p>
+          <ul class="names">
+            {rows.map((r) => (
+              <li>
+                <input type="hidden" name="id" value={r.id} />
+                <strong>{r.user_name}</strong> {r.display_name && <span class="muted">({r.display_name})</span>} <SourceBadge source={r.source} />{" "}
+                <StatusBadge status={r.active ? "active" : "suspended"} />
+              </li>
+            ))}
+          </ul>
+          <div class="actions">
+            <button type="submit" name="confirm" value="yes" class="danger">
+              Delete {rows.length === 1 ? rows[0].user_name : `${rows.length} users`} for good
+            </button>
+            <a href={`${ui.base}/users`}>Cancel</a>
+          </div>
+        </form>
+      )}
+    </Layout>,
+    rows.length ? 200 : 400,
+  );
+});
+
+/** Page 3: one user with everything the tenant knows about it. */
+userPages.get("/:id", async (c) => {
+  const t = c.var.t;
+  const profile = await userProfile(t.db, c.req.param("id"));
+  const [audit, mail] = await Promise.all([
+    listAudit(t.db, { resourceType: "User", resourceId: profile.id, limit: 50 }),
+    mailOfUserStatement(t.db, profile.id).first<MailRow>(),
+  ]);
+  return render(c, <UserProfilePage ui={c.var.ui} profile={profile} audit={audit.entries} mail={mail} settings={t.settings} customAttributes={t.customAttributes} />);
+});

@@ -1,0 +1,91 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import { except } from "hono/combine";
+import { getCookie } from "hono/cookie";
+import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
+import { authorizeFirst, tenantGate } from "../http/tenant";
+import { ScimError } from "../scim/errors";
+import { assetUrls } from "./assets";
+import { sessionCredentials } from "./auth";
+import { type ConsoleBindings, formOf } from "./context";
+import { onConsoleError, signInRedirect } from "./errors";
+import { attributePages } from "./pages/attributes";
+import { auditPages } from "./pages/audit";
+import { groupPages } from "./pages/groups";
+import { mailPages } from "./pages/mail";
+import { overviewPages } from "./pages/overview";
+import { settingsPages } from "./pages/settings";
+import { signInPages } from "./pages/sign-in";
+import { tokenPages } from "./pages/token";
+import { userPages } from "./pages/users";
+import { csrfTokenOf, sessionCookieName } from "./sessions";
+
+export const CONSOLE_PREFIX = "/admin";
+
+/** No inline script or style anywhere: everything comes from the console's own assets. */
+const headers = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+  referrerPolicy: "same-origin",
+  crossOriginResourcePolicy: "same-origin",
+});
+
+/** Per request: the console's base path, its asset URLs and (once signed in) the CSRF token. */
+const ui: MiddlewareHandler<ConsoleBindings> = async (c, next) => {
+  const slug = c.req.param("tenant") ?? "";
+  const cookie = getCookie(c, sessionCookieName(slug));
+  c.set("ui", { slug, base: `/t/${slug}${CONSOLE_PREFIX}`, csrf: cookie ? await csrfTokenOf(cookie) : "", assets: await assetUrls(c.env.ASSETS) });
+  await next();
+};
+
+/** Every form carries the session's CSRF token, on top of hono/csrf's same-origin check. */
+const csrfToken: MiddlewareHandler<ConsoleBindings> = async (c, next) => {
+  if (c.req.method === "POST") {
+    const sent = (await formOf(c))._csrf ?? "";
+    const expected = c.var.ui.csrf;
+    const enc = new TextEncoder();
+    const a = enc.encode(sent);
+    const b = enc.encode(expected);
+    if (!expected || a.byteLength !== b.byteLength || !crypto.subtle.timingSafeEqual(a, b)) {
+      throw new ScimError(403, "This form has expired. Reload the page and try again.");
+    }
+  }
+  await next();
+};
+
+const isApi = (c: { req: { path: string } }) => /\/admin\/api(\/|$)/.test(c.req.path);
+
+/**
+ * The admin console at `/t/<tenant>/admin/` (issue 9): server-rendered pages over the same
+ * services as the JSON API at `/t/<tenant>/admin/api`, whose paths these middlewares leave alone.
+ */
+export const consoleRoutes = new Hono<ConsoleBindings>();
+
+consoleRoutes.use("*", except(isApi, headers, ui, csrf()));
+consoleRoutes.route("/", signInPages);
+consoleRoutes.use(
+  "*",
+  except(
+    isApi,
+    (c, next) => tenantGate("admin", CONSOLE_PREFIX, () => signInRedirect(c.var.ui), sessionCredentials)(c as never, next),
+    authorizeFirst as MiddlewareHandler,
+    csrfToken,
+  ),
+);
+consoleRoutes.route("/", overviewPages);
+consoleRoutes.route("/users", userPages);
+consoleRoutes.route("/groups", groupPages);
+consoleRoutes.route("/attributes", attributePages);
+consoleRoutes.route("/settings", settingsPages);
+consoleRoutes.route("/token", tokenPages);
+consoleRoutes.route("/audit", auditPages);
+consoleRoutes.route("/mail", mailPages);
+consoleRoutes.onError(onConsoleError);
