@@ -42,3 +42,7 @@ export function tenantUrl(urlBase: string, slug: string): string {
 export function adminApiUrl(urlBase: string, slug: string): string {
   return `${urlBase.replace(/\/+$/, "")}/t/${slug}/admin/api`;
 }
+
+export function consoleUrl(urlBase: string, slug: string): string {
+  return `${urlBase.replace(/\/+$/, "")}/t/${slug}/admin/`;
+}

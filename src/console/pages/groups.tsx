@@ -74,7 +74,7 @@ groupPages.get("/:id", async (c) => {
       ) : (
         <>
           <div class="table-wrap">
-            <table>
+            <table class="stack-narrow">
               <caption class="sr-only">Members of {g.displayName}</caption>
               <thead>
                 <tr>

@@ -87,7 +87,7 @@ userPages.get("/", async (c) => {
             {total > PAGE ? `, ${q.offset + 1}-${q.offset + users.length} shown` : ""}
           </p>
           <div class="table-wrap">
-            <table class="users">
+            <table class="users stack-narrow">
               <caption class="sr-only">Users</caption>
               <thead>
                 <tr>
