@@ -86,14 +86,14 @@ groupPages.get("/:id", async (c) => {
               <tbody>
                 {g.members.map((m) => (
                   <tr>
-                    <td>
+                    <td class="cell-main">
                       <a href={`${ui.base}/users/${m.id}`}>{m.userName}</a>
                       {m.displayName && <span class="sub">{m.displayName}</span>}
                     </td>
-                    <td>
+                    <td class="cell-badge">
                       <SourceBadge source={m.source} />
                     </td>
-                    <td>
+                    <td class="cell-badge">
                       <StatusBadge status={m.status} />
                     </td>
                   </tr>

@@ -21,7 +21,8 @@ const SORTS = [
 /** Page 2 (P4): search, filter by source and status, sort, page; select users for a hard delete (P9). */
 userPages.get("/", async (c) => {
   const ui = c.var.ui;
-  const raw = c.req.query();
+  // An empty field of the filter form means "any".
+  const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ""));
   const parsed = userListQuery.safeParse({ ...raw, limit: PAGE, offset: raw.offset || 0 });
   const q = parsed.success ? parsed.data : userListQuery.parse({ limit: PAGE });
   const { total, users } = await listUsers(c.var.t.db, q);
@@ -106,15 +107,15 @@ userPages.get("/", async (c) => {
                     <td class="check">
                       <input type="checkbox" name="id" value={u.id} id={`sel-${u.id}`} aria-label={`Select ${u.userName}`} />
                     </td>
-                    <td>
+                    <td class="cell-main">
                       <a href={`${ui.base}/users/${u.id}`}>{u.userName}</a>
                       {u.displayName && <span class="sub">{u.displayName}</span>}
                     </td>
-                    <td class="wrap">{u.email ?? <span class="muted">none</span>}</td>
-                    <td>
+                    <td class="wrap cell-main">{u.email ?? <span class="muted">none</span>}</td>
+                    <td class="cell-badge">
                       <SourceBadge source={u.source} />
                     </td>
-                    <td>
+                    <td class="cell-badge">
                       <StatusBadge status={u.status} />
                     </td>
                   </tr>

@@ -1,0 +1,313 @@
+/**
+ * The admin console in a real Chromium against `wrangler dev` with a fresh tenant (issue 9):
+ * every page at 1280 and 390 px with an axe-core check and a screenshot
+ * (test/blackbox/screenshots/, gitignored), and the admin's flows end to end.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedSampleDirectory } from "../../src/cli/sample-data.ts";
+import { axeViolations, launchChromium } from "./browser.ts";
+import { type Blackbox, scimFetch, startBlackbox } from "./harness.ts";
+
+const SHOTS = path.join(import.meta.dirname, "screenshots");
+const WIDTHS = [1280, 390] as const;
+const LARGE_GROUP = 130;
+
+let box: Blackbox;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let base: string;
+const cspViolations: string[] = [];
+const axeReport: Record<string, number> = {};
+
+const admin = (p: string, init: RequestInit = {}) =>
+  fetch(`${box.adminApiUrl}${p}`, { ...init, headers: { Authorization: `Bearer ${box.adminToken}`, "Content-Type": "application/json", ...init.headers } });
+
+async function signIn(p: Page, token = box.adminToken) {
+  await p.goto(`${base}/sign-in`);
+  await p.getByLabel("Admin token").fill(token);
+  await p.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Renders `url` at both widths: no serious or critical axe violation, a screenshot of each. */
+async function checkPage(name: string, url: string, heading: string | RegExp) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    const res = await page.goto(url);
+    expect(res?.status(), `${name} at ${width}`).toBe(200);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toMatch(heading);
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(scrollWidth, `${name} fits ${width} px without sideways scrolling`).toBeLessThanOrEqual(width);
+    const violations = (await axeViolations(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
+    expect(violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`), `${name} at ${width}`).toEqual([]);
+    axeReport[`${name}@${width}`] = violations.length;
+    await page.screenshot({ path: path.join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+async function scimUser(userName: string, extra: Record<string, unknown> = {}) {
+  const res = await scimFetch(box, "/Users", {
+    method: "POST",
+    body: JSON.stringify({
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName,
+      active: true,
+      displayName: `Test ${userName}`,
+      name: { givenName: "Test", familyName: userName.split("@")[0] },
+      emails: [{ value: userName, type: "work", primary: true }],
+      ...extra,
+    }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string };
+}
+
+const patch = (...ops: unknown[]) => JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  [box, browser] = await Promise.all([startBlackbox(), launchChromium()]);
+  base = `${box.baseUrl}/t/${box.slug}/admin`;
+  await seedSampleDirectory(box);
+  // A group large enough to page through (imported in one request).
+  const users = Array.from({ length: LARGE_GROUP }, (_, i) => ({
+    source: "local",
+    userName: `bulk${String(i).padStart(3, "0")}@contoso.com`,
+    name: { givenName: "Bulk", familyName: `User ${i}` },
+    emails: [{ value: `bulk${String(i).padStart(3, "0")}@contoso.com`, primary: true }],
+  }));
+  const imported = await admin("/import", { method: "POST", body: JSON.stringify({ users, groups: [{ displayName: "Everyone on site", source: "local", members: users.map((u) => u.userName) }] }) });
+  expect(imported.status).toBe(201);
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on("console", (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await box?.stop();
+  console.log(`axe serious/critical violations per page: ${JSON.stringify(axeReport)}`);
+});
+
+describe("admin console in a browser", () => {
+  it("refuses a wrong token with the generic message, then signs in with the admin token", async () => {
+    await signIn(page, `adm_${"x".repeat(43)}`);
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("Sign-in failed. Check the admin token and try again.");
+    expect(page.url()).toBe(`${base}/sign-in`);
+    await signIn(page, box.scimToken);
+    await expect.poll(() => page.getByRole("alert").first().textContent()).toContain("Sign-in failed. Check the admin token and try again.");
+    expect(await page.content()).not.toContain(box.scimToken);
+    await signIn(page);
+    expect(page.url()).toBe(`${base}/`);
+    const cookie = (await context.cookies()).find((c) => c.name === `__Host-console-${box.slug}`);
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/" });
+    expect(cookie?.value).not.toContain(box.adminToken);
+  });
+
+  it("renders every page of the navigation at 1280 and 390 px without serious accessibility violations", async () => {
+    const { users } = (await (await admin("/users?q=ann.lee")).json()) as { users: { id: string }[] };
+    await checkPage("sign-in", `${base}/sign-in`, "Sign in");
+    await checkPage("overview", `${base}/`, "Overview");
+    await checkPage("users", `${base}/users`, "Users");
+    await checkPage("user", `${base}/users/${users[0].id}`, "ann.lee@contoso.com");
+    await checkPage("groups", `${base}/groups`, "Groups");
+    await checkPage("group", `${base}/groups/all-users`, "All Users");
+    await checkPage("attributes", `${base}/attributes`, "Custom attributes");
+    await checkPage("settings", `${base}/settings`, "Settings");
+    await checkPage("token", `${base}/token`, "Token");
+    await checkPage("audit", `${base}/audit`, "Audit log");
+    await checkPage("mail", `${base}/mail`, "Mail");
+    const nav = page.getByRole("navigation", { name: "Console" });
+    for (const label of ["Overview", "Users", "Groups", "Custom attributes", "Settings", "Token", "Audit log", "Mail"]) {
+      await expect.poll(() => nav.getByRole("link", { name: label, exact: true }).count()).toBe(1);
+    }
+    expect(cspViolations).toEqual([]);
+  });
+
+  it("P4 searches and filters users; badges show each source", async () => {
+    await page.goto(`${base}/users`);
+    await page.getByLabel("Search").fill("casey");
+    await page.getByRole("button", { name: "Apply" }).click();
+    const rows = page.locator("table.users tbody tr");
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain("casey.ldap@contoso.com");
+    expect(await rows.first().textContent()).toContain("LDAP");
+    await page.getByLabel("Search").fill("");
+    await page.getByLabel("Source").selectOption("local");
+    await page.getByLabel("Status").selectOption("active");
+    await page.getByRole("button", { name: "Apply" }).click();
+    expect(page.url()).toContain("source=local");
+    const text = await page.locator("table.users tbody").textContent();
+    expect(text).toContain("avery.local@contoso.com");
+    expect(text).not.toContain("ann.lee@contoso.com");
+    await page.getByLabel("Source").selectOption("");
+    await page.getByLabel("Status").selectOption("suspended");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain("fay.gold@contoso.com");
+  });
+
+  it("P18 opens a provisioned user's profile; a custom attribute defined here shows after a SCIM PATCH", async () => {
+    const u = await scimUser("grace.hall@contoso.com", {
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "Finance" },
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+    });
+    const g = await scimFetch(box, "/Groups", {
+      method: "POST",
+      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Finance", members: [{ value: u.id }] }),
+    });
+    expect(g.status).toBe(201);
+    await page.goto(`${base}/attributes`);
+    await page.getByLabel("Name").fill("bad name!");
+    await page.getByRole("button", { name: "Add attribute" }).click();
+    expect(await page.locator("#name-error").textContent()).toContain("letters, digits");
+    expect(await page.getByLabel("Name").inputValue()).toBe("bad name!");
+    await page.getByLabel("Name").fill("badgeNumber");
+    await page.getByRole("button", { name: "Add attribute" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("Added badgeNumber");
+    const res = await scimFetch(box, `/Users/${u.id}`, {
+      method: "PATCH",
+      body: patch({ op: "add", path: "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User:badgeNumber", value: "B-7731" }),
+    });
+    expect(res.status).toBeLessThan(300);
+    await page.goto(`${base}/users?q=grace.hall`);
+    await page.getByRole("link", { name: "grace.hall@contoso.com" }).click();
+    const custom = await page.locator("section", { has: page.getByRole("heading", { name: "Custom (P18)" }) }).textContent();
+    expect(custom).toContain("badgeNumber");
+    expect(custom).toContain("B-7731");
+    expect(await page.locator("section", { has: page.getByRole("heading", { name: "Enterprise" }) }).textContent()).toContain("Finance");
+    expect(await page.locator("section", { has: page.getByRole("heading", { name: "Groups" }) }).textContent()).toContain("Finance");
+  });
+
+  it("P19 P20 refuses an unknown variable beside its field, then turns auto-invite on and shows the rendered invitation", async () => {
+    await page.goto(`${base}/settings`);
+    await page.getByLabel("Subject").fill("Hi ${nickname}");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    expect(await page.locator("#inviteSubject-error").textContent()).toBe("inviteSubject uses unknown variables: ${nickname}.");
+    expect(await page.getByLabel("Subject").inputValue()).toBe("Hi ${nickname}");
+    await page.getByLabel("Subject").fill("Welcome ${givenName}, badge ${badgeNumber}");
+    await page.getByLabel("Render for user (userName)").fill("grace.hall@contoso.com");
+    await page.getByRole("button", { name: "Preview without saving" }).click();
+    await expect.poll(() => page.locator("#preview").textContent()).toContain("Welcome Test, badge B-7731");
+    await page.getByLabel("Invite new users automatically (P20)").check();
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("Settings saved");
+    expect(await page.getByLabel("Invite new users automatically (P20)").isChecked()).toBe(true);
+    await scimUser("henry.ives@contoso.com");
+    await expect
+      .poll(async () => (await page.goto(`${base}/mail`), await page.locator("main").textContent()), { timeout: 20_000, interval: 500 })
+      .toContain("henry.ives@contoso.com · Welcome Test, badge");
+  });
+
+  it("P2 generates a new SCIM token, shown once; the old one is refused over SCIM at once", async () => {
+    const old = box.scimToken;
+    await page.goto(`${base}/token`);
+    await page.getByRole("button", { name: "Generate a new SCIM token" }).click();
+    const token = await page.getByLabel("Secret Token", { exact: true }).inputValue();
+    expect(token).toMatch(/^scim_/);
+    expect(page.url()).not.toContain(token);
+    expect((await scimFetch(box, "/Users?count=1", { headers: { authorization: `Bearer ${old}` } })).status).toBe(401);
+    box.scimToken = token;
+    expect((await scimFetch(box, "/Users?count=1")).status).toBe(200);
+    await page.goto(`${base}/token`);
+    expect(await page.content()).not.toContain(token);
+  });
+
+  it("P9 hard-deletes a suspended user after a confirmation that names it", async () => {
+    const u = await scimUser("ivy.jones@contoso.com");
+    await scimFetch(box, `/Users/${u.id}`, { method: "PATCH", body: patch({ op: "replace", path: "active", value: false }) });
+    await page.goto(`${base}/users?q=ivy.jones&status=suspended`);
+    await page.getByLabel("Select ivy.jones@contoso.com").check();
+    await page.getByRole("button", { name: "Delete selected for good…" }).click();
+    expect(await page.locator("ul.names").textContent()).toContain("ivy.jones@contoso.com");
+    await page.getByRole("button", { name: "Delete ivy.jones@contoso.com for good" }).click();
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("1 user was deleted for good");
+    expect((await scimFetch(box, `/Users/${u.id}`)).status).toBe(404);
+  });
+
+  it("P13 pages through a large group a page at a time", async () => {
+    await page.goto(`${base}/groups`);
+    await page.getByRole("link", { name: "Everyone on site" }).click();
+    expect(await page.locator("main .lead").textContent()).toContain(`${LARGE_GROUP} members`);
+    const rows = page.locator("table tbody tr");
+    await expect.poll(() => rows.count()).toBe(50);
+    expect(await rows.first().textContent()).toContain("bulk000@contoso.com");
+    await page.getByRole("link", { name: "Next →" }).click();
+    expect(await rows.first().textContent()).toContain("bulk050@contoso.com");
+    expect(await page.locator(".pager-info").textContent()).toBe(`51-100 of ${LARGE_GROUP}`);
+    await page.getByRole("link", { name: "Next →" }).click();
+    await expect.poll(() => rows.count()).toBe(LARGE_GROUP - 100);
+  });
+
+  it("P23 filters the audit log, expands an entry, and exports it as CSV and JSON", async () => {
+    await page.goto(`${base}/audit`);
+    await page.getByLabel("Action").selectOption("token");
+    await page.getByRole("button", { name: "Apply" }).click();
+    const entries = page.locator("ol.timeline details");
+    await expect.poll(() => entries.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await entries.first().locator("summary").click();
+    expect(await entries.first().locator("pre").textContent()).toContain('"scope": "scim"');
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "CSV" }).click()]);
+    const csvText = readFileSync((await csv.path())!, "utf8");
+    expect(csvText.split("\r\n")[0]).toBe("at,actor,action,resourceType,resourceId,detail");
+    expect(csvText).toContain('"admin","token","Tenant"');
+    const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "JSON" }).click()]);
+    const body = JSON.parse(readFileSync((await json.path())!, "utf8")) as { entries: { action: string }[] };
+    expect(body.entries.length).toBeGreaterThan(0);
+    expect(body.entries.every((e) => e.action === "token")).toBe(true);
+    await page.getByLabel("From (UTC)").fill("2999-01-01T00:00");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => page.locator("main").textContent()).toContain("Nothing matches these filters");
+  });
+
+  it("refuses a form posted from another origin (CSRF)", async () => {
+    const cookie = (await context.cookies()).find((c) => c.name === `__Host-console-${box.slug}`)!;
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const before = box.scimToken;
+    const forged = await fetch(`${base}/token`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Cookie: `${cookie.name}=${cookie.value}`, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect(forged.status).toBe(403);
+    // Same origin but without the session's CSRF token: refused too.
+    const noToken = await fetch(`${base}/token`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Cookie: `${cookie.name}=${cookie.value}`, Origin: box.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({}),
+    });
+    expect(noToken.status).toBe(403);
+    // A page of another origin submitting a form in the browser: no session cookie goes with it.
+    const evil = await context.newPage();
+    await evil.route("http://evil.test/", (r) =>
+      r.fulfill({
+        contentType: "text/html",
+        body: `<form id="f" method="post" action="${base}/token"><input name="_csrf" value="${csrf}"></form><script>document.getElementById("f").submit()</script>`,
+      }),
+    );
+    await evil.goto("http://evil.test/");
+    await evil.waitForLoadState("load");
+    expect(await evil.locator("h1").textContent()).not.toBe("Token");
+    await evil.close();
+    expect((await scimFetch(box, "/Users?count=1", { headers: { authorization: `Bearer ${before}` } })).status).toBe(200);
+  });
+
+  it("signs out: the old session cookie no longer opens anything", async () => {
+    const cookie = (await context.cookies()).find((c) => c.name === `__Host-console-${box.slug}`)!;
+    await page.goto(`${base}/`);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    expect(page.url()).toBe(`${base}/sign-in`);
+    expect((await context.cookies()).some((c) => c.name === cookie.name)).toBe(false);
+    const res = await fetch(`${base}/users`, { redirect: "manual", headers: { Cookie: `${cookie.name}=${cookie.value}` } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/t/${box.slug}/admin/sign-in`);
+  });
+});
