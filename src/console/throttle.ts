@@ -9,7 +9,7 @@
 export const FREE_FAILURES = 3;
 export const MAX_FAILURES = 10;
 const WINDOW_MS = 15 * 60_000;
-const MAX_DELAY_MS = 4_000;
+const MAX_DELAY_MS = 2_000;
 /** Bounds the map; the oldest entries go first. */
 const MAX_CLIENTS = 10_000;
 

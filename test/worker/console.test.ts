@@ -1,0 +1,163 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/tenants/tokens";
+import { ORIGIN, issueToken, tenantDb } from "./helpers";
+
+const base = (tenant = "acme") => `${ORIGIN}/t/${tenant}/admin`;
+let client = 0;
+/** Each test signs in from its own client address, so the sign-in throttle of one never slows another. */
+const clientIp = () => `198.51.100.${++client}`;
+
+async function signIn(token: string, tenant = "acme", ip = clientIp()) {
+  return SELF.fetch(`${base(tenant)}/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: ORIGIN, "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": ip },
+    body: new URLSearchParams({ token }),
+  });
+}
+
+/** Signs in with a fresh admin token; returns the session cookie and the page's CSRF token. */
+async function session(tenant = "acme") {
+  const admin = await issueToken(tenant, "admin");
+  const res = await signIn(admin.token, tenant);
+  expect(res.status).toBe(303);
+  const cookie = res.headers.get("Set-Cookie")!.split(";")[0];
+  const page = await SELF.fetch(`${base(tenant)}/`, { headers: { Cookie: cookie } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
+  return { cookie, csrf, admin };
+}
+
+const post = (path: string, cookie: string, form: Record<string, string>, origin = ORIGIN) =>
+  SELF.fetch(`${base()}${path}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Cookie: cookie, Origin: origin, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form),
+  });
+
+describe("admin console: sign-in and sessions", () => {
+  it("opens a session whose cookie is __Host-, HttpOnly, Secure, SameSite=Strict and stored only as a hash", async () => {
+    const admin = await issueToken("acme", "admin");
+    const res = await signIn(admin.token);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe("/t/acme/admin/");
+    const setCookie = res.headers.get("Set-Cookie")!;
+    expect(setCookie).toMatch(/^__Host-console-acme=[A-Za-z0-9_-]{43};/);
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("Secure");
+    expect(setCookie).toContain("SameSite=Strict");
+    expect(setCookie).toContain("Path=/");
+    expect(setCookie).not.toContain("Domain");
+    const id = /=([^;]+);/.exec(setCookie)![1];
+    const rows = await tenantDb("acme").prepare("SELECT hash, token_id, expires FROM console_sessions WHERE token_id = ?1").bind(admin.id).all();
+    expect(rows.results).toEqual([expect.objectContaining({ hash: await sha256Hex(id), token_id: admin.id })]);
+    expect(JSON.stringify(rows.results)).not.toContain(id);
+  });
+
+  it("answers every wrong token with the same generic message and never echoes it", async () => {
+    const scim = await issueToken("acme", "scim");
+    const otherTenant = await issueToken("globex", "admin");
+    const bodies = new Set<string>();
+    for (const token of [`adm_${"a".repeat(43)}`, "nonsense", scim.token, otherTenant.token, ""]) {
+      const res = await signIn(token);
+      expect(res.status, token).toBe(401);
+      expect(res.headers.get("Set-Cookie")).toBeNull();
+      const html = await res.text();
+      expect(html).toContain("Sign-in failed. Check the admin token and try again.");
+      if (token) expect(html).not.toContain(token);
+      bodies.add(html);
+    }
+    expect(bodies.size).toBe(1);
+  });
+
+  it("refuses further attempts from a client after repeated failures, even with the right token", async () => {
+    const admin = await issueToken("acme", "admin");
+    const ip = clientIp();
+    for (let i = 0; i < 10; i++) await signIn(`adm_${String(i).padStart(43, "x")}`, "acme", ip);
+    const locked = await signIn(admin.token, "acme", ip);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(await locked.text()).toContain("Sign-in failed. Check the admin token and try again.");
+    expect((await signIn(admin.token, "acme", clientIp())).status).toBe(303);
+  }, 60_000);
+
+  it("sends a request without a session to sign-in, and leaves the JSON API to its bearer token", async () => {
+    const res = await SELF.fetch(`${base()}/users`, { redirect: "manual" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe("/t/acme/admin/sign-in");
+    const forged = await SELF.fetch(`${base()}/users`, { redirect: "manual", headers: { Cookie: `__Host-console-acme=${"A".repeat(43)}` } });
+    expect(forged.status).toBe(303);
+    const api = await SELF.fetch(`${base()}/api/settings`);
+    expect(api.status).toBe(401);
+    expect(await api.json()).toMatchObject({ error: { status: 401 } });
+    expect((await SELF.fetch(`${ORIGIN}/t/nobody/admin/sign-in`)).status).toBe(404);
+  });
+
+  it("ends every session of an admin token when that token is rotated", async () => {
+    const { cookie, admin } = await session();
+    expect((await SELF.fetch(`${base()}/users`, { headers: { Cookie: cookie }, redirect: "manual" })).status).toBe(200);
+    // What `npm run tenant -- rotate-token acme --scope admin` does to the old token's row.
+    await tenantDb("acme").prepare("UPDATE tokens SET revoked = ?2 WHERE id = ?1").bind(admin.id, new Date().toISOString()).run();
+    const res = await SELF.fetch(`${base()}/users`, { headers: { Cookie: cookie }, redirect: "manual" });
+    expect(res.status).toBe(303);
+  });
+
+  it("signs out: the session row goes and the cookie opens nothing", async () => {
+    const { cookie } = await session();
+    const res = await post("/sign-out", cookie, {});
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Set-Cookie")).toMatch(/^__Host-console-acme=;/);
+    expect((await SELF.fetch(`${base()}/`, { headers: { Cookie: cookie }, redirect: "manual" })).status).toBe(303);
+  });
+});
+
+describe("admin console: forms and headers", () => {
+  it("refuses a form from another origin, or without the session's CSRF token, and changes nothing", async () => {
+    const { cookie, csrf } = await session();
+    expect(csrf).toMatch(/^[0-9a-f]{64}$/);
+    const before = await tenantDb("acme").prepare("SELECT count(*) AS n FROM custom_attributes").first<{ n: number }>();
+    expect((await post("/attributes", cookie, { _csrf: csrf, name: "csrfProbe1" }, "https://evil.example")).status).toBe(403);
+    expect((await post("/attributes", cookie, { name: "csrfProbe2" })).status).toBe(403);
+    expect((await post("/attributes", cookie, { _csrf: "0".repeat(64), name: "csrfProbe3" })).status).toBe(403);
+    const after = await tenantDb("acme").prepare("SELECT count(*) AS n FROM custom_attributes").first<{ n: number }>();
+    expect(after).toEqual(before);
+    const ok = await post("/attributes", cookie, { _csrf: csrf, name: `csrfOk${Date.now()}` });
+    expect(ok.status).toBe(303);
+  });
+
+  it("serves pages with a strict Content-Security-Policy, no inline script or style, never cached", async () => {
+    const { cookie } = await session();
+    for (const path of ["/", "/users", "/groups", "/attributes", "/settings", "/token", "/audit", "/mail", "/sign-in"]) {
+      const res = await SELF.fetch(`${base()}${path}`, { headers: { Cookie: cookie } });
+      expect(res.status, path).toBe(200);
+      const csp = res.headers.get("Content-Security-Policy")!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain("unsafe");
+      expect(res.headers.get("Cache-Control")).toBe("no-store");
+      const html = await res.text();
+      expect(html, path).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+      expect(html, path).not.toMatch(/\sstyle=|<style/);
+      expect(html, path).not.toMatch(/\son[a-z]+=/);
+    }
+  });
+
+  it("keeps what was typed and shows the error beside the field when a form is refused", async () => {
+    const { cookie, csrf } = await session();
+    const res = await post("/settings", cookie, {
+      _csrf: csrf,
+      mode: "off",
+      inviteSubject: "Hi ${nickname}",
+      inviteBody: "Body stays",
+      action: "save",
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(/<p class="error" id="inviteSubject-error" role="alert">inviteSubject uses unknown variables: \$\{nickname\}\.<\/p>/);
+    expect(html).toContain('value="Hi ${nickname}"');
+    expect(html).toContain("Body stays</textarea>");
+  });
+});
