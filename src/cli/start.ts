@@ -13,7 +13,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { addTenantBlock, findTenantBinding } from "./config-file.ts";
 import { cronsOf, startLocalCron } from "./cron.ts";
-import { adminApiUrl, databaseName, localDatabaseId, tenantUrl } from "./names.ts";
+import { adminApiUrl, consoleUrl, databaseName, localDatabaseId, tenantUrl } from "./names.ts";
+import { seedSampleDirectory } from "./sample-data.ts";
 import { currentTokens, issueTokens } from "./tenants.ts";
 import { sha256Hex } from "./tokens.ts";
 import { d1MigrationsApply, startWranglerDev, waitUntilHealthy, type WranglerTarget } from "./wrangler.ts";
@@ -23,6 +24,8 @@ const BASE_CONFIG = "wrangler.toml";
 const CONFIG = "wrangler.local.toml";
 const STATE_DIR = ".wrangler/state";
 const DEMO_TOKENS_FILE = ".wrangler/demo-tokens.json";
+/** Written once the sample directory is in, so a later start never seeds again. */
+const DEMO_SEEDED_FILE = ".wrangler/demo-seeded";
 const IP = "127.0.0.1";
 const DEFAULT_PORT = 8787;
 const READY_TIMEOUT_MS = 120_000;
@@ -78,16 +81,30 @@ Demo tenant "${DEMO_TENANT}" is served at ${baseUrl}
   Secret Token  ${tokens.scimToken}
   Admin token   ${tokens.adminToken}
   Admin API     ${adminApiUrl(baseUrl, DEMO_TENANT)}
+  Console       ${consoleUrl(baseUrl, DEMO_TENANT)}   (sign in with the admin token)
 Try it:
   curl -H "Authorization: Bearer ${tokens.scimToken}" "${url}/Users?filter=userName+eq+%22nobody%22"
 (The tokens are kept in ${DEMO_TOKENS_FILE} for local use only. Stop with Ctrl+C.)
 `);
 }
 
+/** First start only, and only into an empty tenant: a few users and groups from every source. */
+async function seedOnce(baseUrl: string, tokens: DemoTokens): Promise<void> {
+  if (existsSync(DEMO_SEEDED_FILE)) return;
+  const api = adminApiUrl(baseUrl, DEMO_TENANT);
+  const res = await fetch(`${api}/users?limit=1`, { headers: { Authorization: `Bearer ${tokens.adminToken}` } });
+  const { total } = (await res.json()) as { total: number };
+  if (total === 0) {
+    const seeded = await seedSampleDirectory({ tenantUrl: tenantUrl(baseUrl, DEMO_TENANT), adminApiUrl: api, scimToken: tokens.scimToken, adminToken: tokens.adminToken });
+    console.log(`Sample directory added to "${DEMO_TENANT}": ${seeded.users} users (SCIM, local, LDAP, Entra ID user source), ${seeded.groups} groups.`);
+  }
+  writeFileSync(DEMO_SEEDED_FILE, new Date().toISOString() + "\n");
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: "string" }, help: { type: "boolean" } } });
+  const { values } = parseArgs({ options: { port: { type: "string" }, empty: { type: "boolean" }, help: { type: "boolean" } } });
   if (values.help) {
-    console.log("Usage: npm start [-- --port N]   (default port 8787)");
+    console.log("Usage: npm start [-- --port N] [-- --empty]   (default port 8787; --empty: no sample users and groups)");
     return;
   }
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
@@ -104,6 +121,7 @@ async function main(): Promise<void> {
   startLocalCron(baseUrl, crons, (cron, outcome) => {
     if (outcome !== "ok") console.error(`npm start: cron "${cron}" did not run cleanly: ${outcome}`);
   });
+  if (!values.empty) await seedOnce(baseUrl, tokens);
   printDemo(baseUrl, tokens);
   if (crons.length) console.log(`Cron triggers fired locally at their minute (UTC), as in production: ${crons.map((c) => `"${c}"`).join(", ")}`);
 }
