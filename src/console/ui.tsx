@@ -171,3 +171,52 @@ export function href(base: string, query: Record<string, string | number | undef
   const s = q.toString();
   return s ? `${base}?${s}` : base;
 }
+
+/** A labelled select; `options` are [value, label] pairs, the one equal to `value` selected. */
+export const Choice: FC<{ id: string; label: string; value: string | undefined; options: readonly (readonly [string, string])[]; hint?: string; error?: string }> = ({
+  id,
+  label,
+  value,
+  options,
+  hint,
+  error,
+}) => (
+  <Field id={id} label={label} hint={hint} error={error}>
+    <select id={id} name={id} aria-describedby={describedBy(id, !!hint, error)} aria-invalid={error ? "true" : undefined}>
+      {options.map(([v, l]) => (
+        <option value={v} selected={(value ?? "") === v}>
+          {l}
+        </option>
+      ))}
+    </select>
+  </Field>
+);
+
+/** The cells every user row shows: name (linked) with display name, source and status badges. */
+export const UserCells: FC<{ ui: Ui; user: { id: string; userName: string; displayName: string | null; source: string; status: string }; email?: Child }> = ({
+  ui,
+  user,
+  email,
+}) => (
+  <>
+    <td class="cell-main">
+      <a href={`${ui.base}/users/${user.id}`}>{user.userName}</a>
+      {user.displayName && <span class="sub">{user.displayName}</span>}
+    </td>
+    {email}
+    <td class="cell-badge">
+      <SourceBadge source={user.source} />
+    </td>
+    <td class="cell-badge">
+      <StatusBadge status={user.status} />
+    </td>
+  </>
+);
+
+export const SOURCE_OPTIONS = [
+  ["", "Any source"],
+  ["scim", "SCIM · Entra ID"],
+  ["local", "Local"],
+  ["ldap", "LDAP"],
+  ["entra-user-source", "Entra ID user source"],
+] as const;

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { type AuditQuery, auditCsv, auditQuery, exportAudit, listAudit } from "../../admin/services/audit";
 import type { AuditAction } from "../../events/types";
 import { type ConsoleBindings, type ConsoleContext, render } from "../context";
-import { Empty, Field, Layout, Notice, Pager, href } from "../ui";
+import { Choice, Empty, Field, Layout, Notice, Pager, href } from "../ui";
 import { AuditDetail } from "./audit-entry";
 
 export const auditPages = new Hono<ConsoleBindings>();
@@ -30,25 +30,8 @@ auditPages.get("/", async (c) => {
     <Layout ui={ui} title="Audit log" active="/audit">
       {!q && <Notice kind="error">The filters were not applied: see the fields marked below.</Notice>}
       <form method="get" action={base} class="filters" role="search">
-        <Field id="resourceType" label="Resource">
-          <select id="resourceType" name="resourceType">
-            {["", "User", "Group", "Tenant"].map((v) => (
-              <option value={v} selected={(given.resourceType ?? "") === v}>
-                {v || "Any resource"}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="action" label="Action">
-          <select id="action" name="action">
-            <option value="">Any action</option>
-            {ACTIONS.map((a) => (
-              <option value={a} selected={given.action === a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <Choice id="resourceType" label="Resource" value={given.resourceType} options={[["", "Any resource"], ["User", "User"], ["Group", "Group"], ["Tenant", "Tenant"]]} />
+        <Choice id="action" label="Action" value={given.action} options={[["", "Any action"], ...ACTIONS.map((a) => [a, a] as const)]} />
         <Field id="from" label="From (UTC)" error={errors.from}>
           <input id="from" name="from" type="datetime-local" value={given.from ?? ""} aria-invalid={errors.from ? "true" : undefined} aria-describedby={errors.from ? "from-error" : undefined} />
         </Field>

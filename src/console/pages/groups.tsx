@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { groupWithMembers, listGroups, memberPageQuery } from "../../admin/services/groups";
 import { type ConsoleBindings, render } from "../context";
-import { Empty, Layout, Pager, SourceBadge, StatusBadge, Time, href } from "../ui";
+import { Empty, Layout, Pager, SourceBadge, Time, UserCells, href } from "../ui";
 
 export const groupPages = new Hono<ConsoleBindings>();
 
@@ -86,16 +86,7 @@ groupPages.get("/:id", async (c) => {
               <tbody>
                 {g.members.map((m) => (
                   <tr>
-                    <td class="cell-main">
-                      <a href={`${ui.base}/users/${m.id}`}>{m.userName}</a>
-                      {m.displayName && <span class="sub">{m.displayName}</span>}
-                    </td>
-                    <td class="cell-badge">
-                      <SourceBadge source={m.source} />
-                    </td>
-                    <td class="cell-badge">
-                      <StatusBadge status={m.status} />
-                    </td>
+                    <UserCells ui={ui} user={m} />
                   </tr>
                 ))}
               </tbody>

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { listMail, mailQuery } from "../../admin/services/mail";
 import { type ConsoleBindings, render } from "../context";
-import { Empty, Field, Layout, Pager, Time, href } from "../ui";
+import { Choice, Empty, Layout, Pager, Time, href } from "../ui";
 
 export const mailPages = new Hono<ConsoleBindings>();
 
@@ -18,15 +18,7 @@ mailPages.get("/", async (c) => {
     c,
     <Layout ui={ui} title="Mail" active="/mail">
       <form method="get" action={base} class="filters">
-        <Field id="status" label="Status">
-          <select id="status" name="status">
-            {[["", "Any status"], ["queued", "Queued"], ["stored", "Stored (outbox mailer)"], ["sent", "Sent"]].map(([v, l]) => (
-              <option value={v} selected={(q.status ?? "") === v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <Choice id="status" label="Status" value={q.status} options={[["", "Any status"], ["queued", "Queued"], ["stored", "Stored (outbox mailer)"], ["sent", "Sent"]]} />
         <button type="submit">Apply</button>
       </form>
       {mail.length === 0 ? (

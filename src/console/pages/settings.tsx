@@ -6,7 +6,7 @@ import { BUILT_IN_VARIABLES } from "../../events/template";
 import type { Settings } from "../../settings/settings";
 import { findUserByName } from "../../users/repo";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
-import { Csrf, Field, Layout, Notice, describedBy } from "../ui";
+import { Choice, Csrf, Field, Layout, Notice, describedBy } from "../ui";
 
 export const settingsPages = new Hono<ConsoleBindings>();
 
@@ -63,15 +63,14 @@ async function page(c: ConsoleContext, f: Form, state: { errors?: Record<string,
                 Each user Entra ID creates gets one invitation, rendered from the templates below.
               </p>
             </div>
-            <Field id="mode" label="Managed Apple ID (P21)" error={errors.managedAppleId} hint="Where each user's managed Apple ID comes from.">
-              <select id="mode" name="mode" aria-describedby={describedBy("mode", true, errors.managedAppleId)}>
-                {[["off", "Off"], ["email", "The user's email"], ["email-appleid", "The email with an appleid subdomain"], ["attribute", "A custom attribute"]].map(([v, l]) => (
-                  <option value={v} selected={f.mode === v}>
-                    {l}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <Choice
+              id="mode"
+              label="Managed Apple ID (P21)"
+              value={f.mode}
+              error={errors.managedAppleId}
+              hint="Where each user's managed Apple ID comes from."
+              options={[["off", "Off"], ["email", "The user's email"], ["email-appleid", "The email with an appleid subdomain"], ["attribute", "A custom attribute"]]}
+            />
             <Field id="attribute" label="Custom attribute for managed Apple IDs" hint="Used when the mode is “A custom attribute”.">
               <select id="attribute" name="attribute" aria-describedby="attribute-hint">
                 <option value="">None</option>

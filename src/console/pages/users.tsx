@@ -5,7 +5,7 @@ import { mailOfUserStatement, type MailRow } from "../../events/mail-log";
 import { durableSequencer } from "../../membership/sequencer";
 import { findUser } from "../../users/repo";
 import { type ConsoleBindings, formValues, render } from "../context";
-import { Csrf, Empty, Field, Layout, Notice, Pager, SourceBadge, StatusBadge, href } from "../ui";
+import { Choice, Csrf, Empty, Field, Layout, Notice, Pager, SOURCE_OPTIONS, SourceBadge, StatusBadge, UserCells, href } from "../ui";
 import { UserProfilePage } from "./user-profile";
 
 export const userPages = new Hono<ConsoleBindings>();
@@ -37,43 +37,10 @@ userPages.get("/", async (c) => {
         <Field id="q" label="Search">
           <input id="q" name="q" type="search" value={q.q ?? ""} placeholder="userName, email or name" />
         </Field>
-        <Field id="source" label="Source">
-          <select id="source" name="source">
-            {[["", "Any source"], ["scim", "SCIM · Entra ID"], ["local", "Local"], ["ldap", "LDAP"], ["entra-user-source", "Entra ID user source"]].map(([v, l]) => (
-              <option value={v} selected={(q.source ?? "") === v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="status" label="Status">
-          <select id="status" name="status">
-            {[["", "Any status"], ["active", "Active"], ["suspended", "Suspended"]].map(([v, l]) => (
-              <option value={v} selected={(q.status ?? "") === v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="sort" label="Sort by">
-          <select id="sort" name="sort">
-            {SORTS.map(([v, l]) => (
-              <option value={v} selected={q.sort === v}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="order" label="Order">
-          <select id="order" name="order">
-            <option value="asc" selected={q.order === "asc"}>
-              Ascending
-            </option>
-            <option value="desc" selected={q.order === "desc"}>
-              Descending
-            </option>
-          </select>
-        </Field>
+        <Choice id="source" label="Source" value={q.source} options={SOURCE_OPTIONS} />
+        <Choice id="status" label="Status" value={q.status} options={[["", "Any status"], ["active", "Active"], ["suspended", "Suspended"]]} />
+        <Choice id="sort" label="Sort by" value={q.sort} options={SORTS} />
+        <Choice id="order" label="Order" value={q.order} options={[["asc", "Ascending"], ["desc", "Descending"]]} />
         <button type="submit">Apply</button>
       </form>
       {users.length === 0 ? (
@@ -107,17 +74,7 @@ userPages.get("/", async (c) => {
                     <td class="check">
                       <input type="checkbox" name="id" value={u.id} id={`sel-${u.id}`} aria-label={`Select ${u.userName}`} />
                     </td>
-                    <td class="cell-main">
-                      <a href={`${ui.base}/users/${u.id}`}>{u.userName}</a>
-                      {u.displayName && <span class="sub">{u.displayName}</span>}
-                    </td>
-                    <td class="wrap cell-main">{u.email ?? <span class="muted">none</span>}</td>
-                    <td class="cell-badge">
-                      <SourceBadge source={u.source} />
-                    </td>
-                    <td class="cell-badge">
-                      <StatusBadge status={u.status} />
-                    </td>
+                    <UserCells ui={ui} user={u} email={<td class="wrap cell-main">{u.email ?? <span class="muted">none</span>}</td>} />
                   </tr>
                 ))}
               </tbody>
