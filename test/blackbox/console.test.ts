@@ -253,7 +253,7 @@ describe("admin console in a browser", () => {
     await page.getByLabel("Action").selectOption("token");
     await page.getByRole("button", { name: "Apply" }).click();
     const entries = page.locator("ol.timeline details");
-    await poll(() => entries.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await poll(() => entries.count()).toBeGreaterThan(0);
     await entries.first().locator("summary").click();
     expect(await entries.first().locator("pre").textContent()).toContain('"scope": "scim"');
     const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "CSV" }).click()]);
