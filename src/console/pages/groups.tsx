@@ -35,7 +35,7 @@ groupPages.get("/", async (c) => {
               <tr>
                 <td>
                   <a href={`${ui.base}/groups/${g.id}`}>{g.displayName}</a>
-                  {g.builtIn && <span class="sub">Every user of the tenant; SCIM cannot change it (P16).</span>}
+                  {g.builtIn && <span class="sub">Built in: former members of deleted groups; SCIM cannot change it (P16).</span>}
                 </td>
                 <td class="num">{g.members.toLocaleString("en")}</td>
                 <td>
@@ -65,11 +65,19 @@ groupPages.get("/:id", async (c) => {
     <Layout ui={ui} title={g.displayName} active="/groups">
       <p class="lead">
         <SourceBadge source={g.source} /> {g.memberCount.toLocaleString("en")} {g.memberCount === 1 ? "member" : "members"}
-        {g.builtIn && " · built in: every user of the tenant, SCIM cannot change it (P16)"}
+        {g.builtIn && " · built in: holds the former members of deleted groups; SCIM cannot change it (P16)"}
       </p>
       {g.members.length === 0 ? (
         <Empty title={g.offset > 0 ? "No members on this page" : "No members"}>
-          <p>{g.offset > 0 ? <a href={base}>First page</a> : "Entra ID adds members when users assigned to this group are provisioned."}</p>
+          <p>
+            {g.offset > 0 ? (
+              <a href={base}>First page</a>
+            ) : g.builtIn ? (
+              "When Entra ID deletes a group, its former members are disabled and appear here."
+            ) : (
+              "Entra ID adds members when users assigned to this group are provisioned."
+            )}
+          </p>
         </Empty>
       ) : (
         <>
