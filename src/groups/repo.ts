@@ -106,8 +106,18 @@ export interface MemberSummaryRow {
 }
 
 /**
- * One page of a group's members with the group and its member count, in one round trip: a
- * 50,000-member group is never read whole (the console and the admin API page through it).
+ * A group is "dense" when at least this share of the tenant's users are members: its page is
+ * then found by walking the userName index and stopping after one page of members, instead of
+ * sorting every member (measured: ~0.6 s for 50,000 members sorted on the dev machine).
+ */
+const DENSE_GROUP_SHARE = 1 / 20;
+
+const MEMBER_COLUMNS = "u.id, u.user_name, u.display_name, u.source, u.active";
+
+/**
+ * One page of a group's members, by userName, with the group and its member count: a 50,000
+ * member group is never read whole (the console and the admin API page through it). Two round
+ * trips: the counts decide which of two plans finds the page without sorting every member.
  */
 export async function groupMembersPage(
   db: D1Database,
@@ -115,22 +125,23 @@ export async function groupMembersPage(
   limit: number,
   offset: number,
 ): Promise<{ row: GroupRow | null; total: number; members: MemberSummaryRow[] }> {
-  const [g, count, page] = await db.batch([
+  const [g, count, users] = await db.batch([
     findGroupStatement(db, groupId),
     db.prepare("SELECT count(*) AS n FROM group_members WHERE group_id = ?1").bind(groupId),
-    db
-      .prepare(
-        `SELECT u.id, u.user_name, u.display_name, u.source, u.active
-         FROM group_members m JOIN users u ON u.id = m.member_id
-         WHERE m.group_id = ?1 ORDER BY u.user_name LIMIT ?2 OFFSET ?3`,
-      )
-      .bind(groupId, limit, offset),
+    db.prepare("SELECT count(*) AS n FROM users"),
   ]);
-  return {
-    row: (g.results[0] as GroupRow | undefined) ?? null,
-    total: (count.results[0] as { n: number }).n,
-    members: page.results as MemberSummaryRow[],
-  };
+  const row = (g.results[0] as GroupRow | undefined) ?? null;
+  const total = (count.results[0] as { n: number }).n;
+  if (!row || total === 0 || offset >= total) return { row, total, members: [] };
+  const dense = total >= (users.results[0] as { n: number }).n * DENSE_GROUP_SHARE;
+  const sql = dense
+    ? `SELECT ${MEMBER_COLUMNS} FROM users u
+       WHERE EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = ?1 AND m.member_id = u.id)
+       ORDER BY u.user_name LIMIT ?2 OFFSET ?3`
+    : `SELECT ${MEMBER_COLUMNS} FROM group_members m JOIN users u ON u.id = m.member_id
+       WHERE m.group_id = ?1 ORDER BY u.user_name LIMIT ?2 OFFSET ?3`;
+  const { results } = await db.prepare(sql).bind(groupId, limit, offset).all<MemberSummaryRow>();
+  return { row, total, members: results };
 }
 
 /** The groups a user is in, by name. */
