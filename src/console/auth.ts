@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { FAILURE_PERIOD_SECONDS, countFailure } from "../http/auth-failures";
 import type { Credentials } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
 import { type TenantStateRow, tenantContext, tenantStateStatement } from "../tenants/context";
@@ -28,16 +29,19 @@ export type SignInResult = { ok: true } | { ok: false; status: 401 | 429; retryA
  * Checks a pasted admin token like the admin API does (KV index + D1 truth) and opens a session
  * bound to that token. Failures are slowed (throttle.ts) and never say what was wrong.
  */
-export async function signIn(c: Context<AppBindings>, slug: string, db: D1Database, token: string): Promise<SignInResult> {
+export async function signIn(c: Context<AppBindings>, slug: string, db: D1Database | undefined, token: string): Promise<SignInResult> {
   const client = clientOf(c);
   const locked = lockedFor(slug, client);
   if (locked) return { ok: false, status: 429, retryAfter: locked };
-  const result = await verifyBearer(`Bearer ${token.trim()}`, slug, "admin", c.env.TOKENS, db);
+  const result = db ? await verifyBearer(`Bearer ${token.trim()}`, slug, "admin", c.env.TOKENS, db) : { ok: false as const };
   if (!result.ok) {
     const wait = recordFailure(slug, client);
     if (wait) await new Promise((r) => setTimeout(r, wait));
+    // The Worker-wide limit of refused credentials (issue 12) counts these too.
+    if (await countFailure(c.env, c.req.raw.headers, slug)) return { ok: false, status: 429, retryAfter: FAILURE_PERIOD_SECONDS };
     return { ok: false, status: 401 };
   }
+  if (!db) return { ok: false, status: 401 };
   clearFailures(slug, client);
   const session = await openSession(db, result.tokenId);
   setCookie(c, sessionCookieName(slug), session.id, {

@@ -91,7 +91,9 @@ describe("admin console: sign-in and sessions", () => {
     const api = await SELF.fetch(`${base()}/api/settings`);
     expect(api.status).toBe(401);
     expect(await api.json()).toMatchObject({ error: { status: 401 } });
-    expect((await SELF.fetch(`${ORIGIN}/t/nobody/admin/sign-in`)).status).toBe(404);
+    // Issue 12: an unknown tenant looks like a known one refusing the token.
+    expect((await SELF.fetch(`${ORIGIN}/t/nobody/admin/sign-in`)).status).toBe(200);
+    expect((await signIn(`adm_${"a".repeat(43)}`, "nobody")).status).toBe(401);
   });
 
   it("ends every session of an admin token when that token is rotated", async () => {

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { ScimError } from "../../scim/errors";
 import { tenantDatabase } from "../../tenants/resolve";
 import { SIGN_IN_FAILED, signIn, signOut } from "../auth";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
@@ -7,11 +6,8 @@ import { Field, Layout, Notice, type Ui } from "../ui";
 
 export const signInPages = new Hono<ConsoleBindings>();
 
-function tenantDb(c: ConsoleContext): D1Database {
-  const db = tenantDatabase(c.env, c.var.ui.slug);
-  if (!db) throw new ScimError(404, `No tenant "${c.var.ui.slug.slice(0, 40)}" is served here.`);
-  return db;
-}
+/** Issue 12: an unknown tenant answers like a known one refusing the token (no slug enumeration). */
+const tenantDb = (c: ConsoleContext): D1Database | undefined => tenantDatabase(c.env, c.var.ui.slug);
 
 const SignInPage = ({ ui, error }: { ui: Ui; error?: string }) => (
   <Layout ui={ui} title="Sign in" signedIn={false}>
@@ -28,10 +24,7 @@ const SignInPage = ({ ui, error }: { ui: Ui; error?: string }) => (
   </Layout>
 );
 
-signInPages.get("/sign-in", (c) => {
-  tenantDb(c);
-  return render(c, <SignInPage ui={c.var.ui} />);
-});
+signInPages.get("/sign-in", (c) => render(c, <SignInPage ui={c.var.ui} />));
 
 signInPages.post("/sign-in", async (c) => {
   const db = tenantDb(c);
@@ -43,6 +36,7 @@ signInPages.post("/sign-in", async (c) => {
 
 /** Ends the session in D1 (the cookie alone no longer opens anything) and clears the cookie. */
 signInPages.post("/sign-out", async (c) => {
-  await signOut(c as never, c.var.ui.slug, tenantDb(c));
+  const db = tenantDb(c);
+  if (db) await signOut(c as never, c.var.ui.slug, db);
   return c.redirect(`${c.var.ui.base}/sign-in`, 303);
 });
