@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { publicBase } from "../../http/public-url";
 import { overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
 import { CopyField, Empty, Layout, Time, sourceLabel } from "../ui";
@@ -9,7 +10,7 @@ export const overviewPages = new Hono<ConsoleBindings>();
 overviewPages.get("/", async (c) => {
   const ui = c.var.ui;
   const o = await overview(c.var.t.db);
-  const tenantUrl = `${new URL(c.req.url).origin}/t/${ui.slug}/scim/v2`;
+  const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${ui.slug}/scim/v2`;
   const scimToken = o.tokens.find((t) => t.scope === "scim");
   const total = o.users.reduce((n, r) => n + r.n, 0);
   const bySource = new Map<string, { active: number; suspended: number }>();

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { publicBase } from "../../http/public-url";
 import { rotateScimToken } from "../../admin/services/token";
 import { overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
@@ -34,7 +35,7 @@ tokenPages.get("/", async (c) => {
 tokenPages.post("/", async (c) => {
   const ui = c.var.ui;
   const token = await rotateScimToken(c.var.t, c.env.TOKENS);
-  const tenantUrl = `${new URL(c.req.url).origin}/t/${ui.slug}/scim/v2`;
+  const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${ui.slug}/scim/v2`;
   return render(
     c,
     <Layout ui={ui} title="Token" active="/token">
