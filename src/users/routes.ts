@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
 import { readJsonBody } from "../http/body";
-import { methodNotAllowed, scimJson } from "../http/respond";
+import { methodNotAllowed, notModifiedResponse, scimJson } from "../http/respond";
 import type { AppBindings } from "../platform/env";
 import { USERS_TARGET } from "../scim/filter/sql";
 import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
-import { etagOf } from "../scim/meta";
+import { etagOf, notModified, preconditionsOf } from "../scim/meta";
 import { sqlPage } from "../scim/page";
 import { parsePatchBody } from "../scim/patch-body";
 import { project } from "../scim/projection";
@@ -83,7 +83,9 @@ userRoutes.post("/.search", async (c) => {
 
 userRoutes.get("/:id", async (c) => {
   const { t, id, current } = await withUser(c);
-  return one(t, orNotFound(current, id), c.var.baseUrl, c.req.query());
+  const row = orNotFound(current, id);
+  if (notModified(c.req.header("If-None-Match"), row.version)) return notModifiedResponse(row.version);
+  return one(t, row, c.var.baseUrl, c.req.query());
 });
 
 userRoutes.post("/", async (c) => {
@@ -96,7 +98,7 @@ userRoutes.post("/", async (c) => {
 userRoutes.put("/:id", async (c) => {
   const { t, id, current } = await withUser(c);
   const body = await readJsonBody(c);
-  const { row } = await replaceUser(t, id, body, c.req.header("If-Match"), current);
+  const { row } = await replaceUser(t, id, body, preconditionsOf(c.req.raw.headers), current);
   return one(t, row, c.var.baseUrl, c.req.query());
 });
 
@@ -108,7 +110,7 @@ userRoutes.put("/:id", async (c) => {
 userRoutes.patch("/:id", async (c) => {
   const { t, id, current } = await withUser(c);
   const ops = parsePatchBody(await readJsonBody(c));
-  const { row } = await patchUser(t, id, ops, c.req.header("If-Match"), current);
+  const { row } = await patchUser(t, id, ops, preconditionsOf(c.req.raw.headers), current);
   const q = c.req.query();
   if (q.attributes || q.excludedAttributes) return one(t, row, c.var.baseUrl, q);
   return new Response(null, { status: 204, headers: { ETag: etagOf(row.version) } });
@@ -116,7 +118,7 @@ userRoutes.patch("/:id", async (c) => {
 
 userRoutes.delete("/:id", async (c) => {
   const { t, id, current } = await withUser(c);
-  await softDeleteUser(t, id, c.req.header("If-Match"), current);
+  await softDeleteUser(t, id, preconditionsOf(c.req.raw.headers), current);
   return new Response(null, { status: 204 });
 });
 
