@@ -5,6 +5,10 @@ import { authorizeFirst } from "../http/tenant";
 import { durableSequencer } from "../membership/sequencer";
 import type { AppBindings } from "../platform/env";
 import { GROUPS_TARGET } from "../scim/filter/sql";
+import { GROUPS_KEYSET } from "../scim/filter/sql-target";
+import { cursorListResponse, cursorListing } from "../scim/cursor-page";
+import type { TenantContext } from "../tenants/context";
+import { tenantCursorKey } from "../tenants/cursor-key";
 import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
 import { etagOf, notModified, preconditionsOf } from "../scim/meta";
 import { sqlPage } from "../scim/page";
@@ -33,15 +37,27 @@ async function one(db: D1Database, row: GroupRow, baseUrl: string, p: Projection
   return scimJson((await rendered(db, [row], baseUrl, p))[0], status, headers);
 }
 
-async function search(db: D1Database, baseUrl: string, q: ListQuery) {
+async function search(t: TenantContext, baseUrl: string, q: ListQuery) {
+  const db = t.db;
+  if (q.cursor !== undefined) {
+    const page = await cursorListing({
+      q,
+      target: GROUPS_TARGET,
+      keyset: GROUPS_KEYSET,
+      scope: { tenant: t.slug, resource: "Group" },
+      key: () => tenantCursorKey(t),
+      run: (p) => listGroups(db, p),
+    });
+    return scimJson(cursorListResponse(await rendered(db, page.rows, baseUrl, q), page.total, page.nextCursor));
+  }
   const { total, rows } = await listGroups(db, sqlPage(q, GROUPS_TARGET, "g.created"));
   return scimJson(listResponse(await rendered(db, rows, baseUrl, q), total, q.startIndex));
 }
 
 const sequencer = (c: { env: AppBindings["Bindings"]; var: AppBindings["Variables"] }) => durableSequencer(c.env.GROUPS, c.var.t);
 
-groupRoutes.get("/", (c) => search(c.var.t.db, c.var.baseUrl, parseListQuery(c.req.query())));
-groupRoutes.post("/.search", async (c) => search(c.var.t.db, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));
+groupRoutes.get("/", (c) => search(c.var.t, c.var.baseUrl, parseListQuery(c.req.query())));
+groupRoutes.post("/.search", async (c) => search(c.var.t, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));
 groupRoutes.get("/:id", async (c) => {
   const row = await getGroup(c.var.t.db, c.req.param("id"));
   if (notModified(c.req.header("If-None-Match"), row.version)) return notModifiedResponse(row.version);

@@ -3,6 +3,9 @@ import { readJsonBody } from "../http/body";
 import { methodNotAllowed, notModifiedResponse, scimJson } from "../http/respond";
 import type { AppBindings } from "../platform/env";
 import { USERS_TARGET } from "../scim/filter/sql";
+import { USERS_KEYSET } from "../scim/filter/sql-target";
+import { cursorListResponse, cursorListing } from "../scim/cursor-page";
+import { tenantCursorKey } from "../tenants/cursor-key";
 import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
 import { etagOf, notModified, preconditionsOf } from "../scim/meta";
 import { sqlPage } from "../scim/page";
@@ -48,7 +51,23 @@ const HOT_LOOKUP = /^\s*(?:userName|externalId)\s+eq\s+"(?:[^"\\]|\\.)*"\s*$/i;
 const isHotLookup = (q: ListQuery) =>
   !q.sortBy && q.filter !== undefined && q.filter.length <= HOT_LOOKUP_MAX_CHARS && HOT_LOOKUP.test(q.filter);
 
+/** RFC 9865: a cursor page needs the tenant's key, so it runs after the token check. */
+async function cursorSearch(c: C, q: ListQuery) {
+  const { t } = await c.var.gate.authorize();
+  const page = await cursorListing({
+    q,
+    target: { ...USERS_TARGET, resource: t.userResource },
+    keyset: USERS_KEYSET,
+    scope: { tenant: t.slug, resource: "User" },
+    key: () => tenantCursorKey(t),
+    run: async (p) => listUsersResult(t.db, p, await listUsersStatement(t.db, p).all()),
+  });
+  const resources = page.rows.map((r) => withProjection(t, r, c.var.baseUrl, q));
+  return scimJson(cursorListResponse(resources, page.total, page.nextCursor));
+}
+
 async function search(c: C, q: ListQuery) {
+  if (q.cursor !== undefined) return cursorSearch(c, q);
   const { gate, baseUrl } = c.var;
   let t: TenantContext;
   let result: Awaited<ReturnType<typeof listUsersResult>>;
