@@ -35,6 +35,7 @@ export const users = sqliteTable(
     index("users_external_id").on(t.externalId),
     index("users_created").on(t.created),
     // RFC 9865 cursor pages (drizzle/0004_cursor_indexes.sql).
+    index("users_created_id").on(t.created, t.id),
     index("users_display_name_id").on(t.displayName, t.id),
     index("users_last_modified_id").on(t.lastModified, t.id),
   ],

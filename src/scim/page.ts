@@ -59,10 +59,13 @@ export function cursorPage(q: ListQuery, target: SqlTarget, col: KeysetColumn, p
   const id_ = target.idColumn;
   let sql: string;
   if (pos.key === null) {
-    // NULL keys come first ascending (then every non-NULL one), last descending.
+    // NULL keys come first ascending (then every non-NULL one), last descending. Ascending, this
+    // is no single index range: the page reads the index past the NULL keys before the cursor.
     sql = desc ? `(${col.column} IS NULL AND ${id_} < ${id})` : `((${col.column} IS NULL AND ${id_} > ${id}) OR ${col.column} IS NOT NULL)`;
   } else {
-    const rows = `(${sortExpr}, ${id_}) ${cmp} (${key}, ${id})`;
+    // The bare column (declared COLLATE NOCASE where the sort is): with a COLLATE on it SQLite
+    // would scan the index from its start instead of seeking to the position.
+    const rows = `(${col.column}, ${id_}) ${cmp} (${key}, ${id})`;
     sql = desc && col.nullable ? `(${rows} OR ${col.column} IS NULL)` : rows;
   }
   return { ...page, after: { sql, params: [pos.key, pos.id] } };
