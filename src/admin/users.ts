@@ -12,6 +12,9 @@ import { findUser } from "../users/repo";
 import type { UserRow } from "../users/row";
 import { adminError } from "./errors";
 import { valid } from "./validate";
+import { openCursor, queryFingerprint, signCursor } from "../scim/cursor";
+import type { TenantContext } from "../tenants/context";
+import { tenantCursorKey } from "../tenants/cursor-key";
 
 const query = z.object({
   userName: z.string().max(256).optional(),
@@ -20,6 +23,8 @@ const query = z.object({
   status: z.enum(["active", "suspended"]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
+  /** The same signed cursors as SCIM (RFC 9865): empty for the first page, then each page's `next`. */
+  cursor: z.string().max(2048).optional(),
 });
 
 export const adminUserRoutes = new Hono<AppBindings>();
@@ -51,12 +56,40 @@ adminUserRoutes.get("/", valid("query", query), async (c) => {
   if (q.status) where.push(`u.active = ${p(q.status === "active" ? 1 : 0)}`);
   const sql = where.length ? where.join(" AND ") : "1";
   const db = c.var.t.db;
+  if (q.cursor !== undefined) return c.json(await cursorPage(c.var.t, q, sql, params));
   const [count, rows] = await db.batch([
     db.prepare(`SELECT count(*) AS n FROM users u WHERE ${sql}`).bind(...params),
     db.prepare(`SELECT * FROM users u WHERE ${sql} ORDER BY u.user_name LIMIT ${p(q.limit)} OFFSET ${p(q.offset)}`).bind(...params),
   ]);
   return c.json({ total: (count.results[0] as { n: number }).n, users: (rows.results as UserRow[]).map(summary) });
 });
+
+/**
+ * A page of the list by cursor, in userName order (unique, indexed): a keyset seek after the
+ * previous page's last user. The cursor is bound to the tenant and to this list's filters.
+ */
+async function cursorPage(t: TenantContext, q: z.infer<typeof query>, sql: string, params: unknown[]) {
+  const { cursor, limit, offset: _offset, ...filters } = q;
+  const scope = {
+    tenant: t.slug,
+    resource: "User" as const,
+    query: await queryFingerprint({ filter: `admin user list ${JSON.stringify(filters)}`, sortBy: "userName", sortOrder: "ascending" }),
+  };
+  const key = await tenantCursorKey(t);
+  const pos = cursor ? await openCursor(key, cursor, scope) : undefined;
+  const k = params.length;
+  const after = pos ? ` AND (u.user_name, u.id) > (?${k + 1}, ?${k + 2})` : "";
+  const values = pos ? [...params, pos.key, pos.id] : params;
+  const [count, rows] = await t.db.batch([
+    t.db.prepare(`SELECT count(*) AS n FROM users u WHERE ${sql}`).bind(...params),
+    t.db.prepare(`SELECT * FROM users u WHERE ${sql}${after} ORDER BY u.user_name LIMIT ?${values.length + 1}`).bind(...values, limit + 1),
+  ]);
+  const found = rows.results as UserRow[];
+  const page = found.slice(0, limit);
+  const last = page.at(-1);
+  const next = found.length > limit && last ? await signCursor(key, scope, { key: last.user_name, id: last.id }) : undefined;
+  return { total: (count.results[0] as { n: number }).n, users: page.map(summary), ...(next ? { next } : {}) };
+}
 
 /** One user with every attribute: core, enterprise (P17), custom (P18), LDAP (P25), groups. */
 adminUserRoutes.get("/:id", async (c) => {

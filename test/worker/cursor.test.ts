@@ -193,3 +193,34 @@ describe("cursor refusals", () => {
     await refused(await c.post("/Users/.search", { cursor: 5 }), "invalidCursor");
   });
 });
+
+describe("the admin API's user list pages with the same cursors", () => {
+  it("walks in userName order with next, and refuses a cursor of another list", async () => {
+    const c = await newClient();
+    const admin = await adminClient();
+    const tag = `adm${crypto.randomUUID().slice(0, 8)}`;
+    const ids: string[] = [];
+    for (const i of [3, 1, 4, 0, 2]) {
+      const res = await c.post("/Users", { userName: `${tag}-${i}@x.test`, emails: [{ value: `${tag}-${i}@x.test` }], name: { givenName: "A", familyName: "B" } });
+      ids[i] = (await res.json<any>()).id;
+    }
+    const seen: string[] = [];
+    let cursor = "";
+    for (let pages = 0; pages < 5; pages++) {
+      const res = await admin.get(`/users?userName=${tag}&limit=2&cursor=${q(cursor)}`);
+      expect(res.status).toBe(200);
+      const body = await res.json<any>();
+      expect(body.total).toBe(5);
+      seen.push(...body.users.map((u: any) => u.id));
+      if (!body.next) break;
+      cursor = body.next;
+    }
+    expect(seen).toEqual(ids);
+    const first = await (await admin.get(`/users?userName=${tag}&limit=2&cursor=`)).json<any>();
+    const scim = await c.get(`/Users?count=2&cursor=${q(first.next)}&sortBy=userName`);
+    expect((await scimError(scim)).scimType).toBe("invalidCursor");
+    const other = await admin.get(`/users?userName=${tag}-1&limit=2&cursor=${q(first.next)}`);
+    expect(other.status).toBe(400);
+    expect((await other.json<any>()).error.message).toMatch(/different query/);
+  });
+});
