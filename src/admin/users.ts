@@ -2,13 +2,17 @@ import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
 import { durableSequencer } from "../membership/sequencer";
 import type { AppBindings } from "../platform/env";
-import { hardDeleteUser, listUsers, userListQuery, userProfile } from "./services/users";
+import { hardDeleteUser, listUsers, listUsersByCursor, userListQuery, userProfile } from "./services/users";
 import { valid } from "./validate";
 
 export const adminUserRoutes = new Hono<AppBindings>();
 
 /** P4: the admin's user list, each user marked with its source. */
-adminUserRoutes.get("/", valid("query", userListQuery), async (c) => c.json(await listUsers(c.var.t.db, c.req.valid("query"))));
+adminUserRoutes.get("/", valid("query", userListQuery), async (c) => {
+  const q = c.req.valid("query");
+  const cursor = q.cursor;
+  return c.json(cursor === undefined ? await listUsers(c.var.t.db, q) : await listUsersByCursor(c.var.t, { ...q, cursor }));
+});
 
 adminUserRoutes.get("/:id", async (c) => c.json(await userProfile(c.var.t.db, c.req.param("id"))));
 

@@ -34,6 +34,10 @@ export const users = sqliteTable(
     uniqueIndex("users_managed_apple_id").on(t.managedAppleId),
     index("users_external_id").on(t.externalId),
     index("users_created").on(t.created),
+    // RFC 9865 cursor pages (drizzle/0007_cursor_indexes.sql).
+    index("users_created_id").on(t.created, t.id),
+    index("users_display_name_id").on(t.displayName, t.id),
+    index("users_last_modified_id").on(t.lastModified, t.id),
   ],
 );
 
@@ -62,7 +66,13 @@ export const groups = sqliteTable(
     created: text("created").notNull(),
     lastModified: text("last_modified").notNull(),
   },
-  (t) => [uniqueIndex("groups_display_name").on(t.displayName), index("groups_external_id").on(t.externalId)],
+  (t) => [
+    uniqueIndex("groups_display_name").on(t.displayName),
+    index("groups_external_id").on(t.externalId),
+    // RFC 9865 cursor pages (drizzle/0007_cursor_indexes.sql).
+    index("groups_created_id").on(t.created, t.id),
+    index("groups_last_modified_id").on(t.lastModified, t.id),
+  ],
 );
 
 export const groupMembers = sqliteTable(

@@ -2,7 +2,7 @@ import { outboxStatement } from "../events/outbox";
 import { type AuditEvent, type OutboxEvent, audit } from "../events/types";
 import { ScimError, badRequest, notFound } from "../scim/errors";
 import { type GroupPatchPlan, memberIds } from "../scim/group-patch";
-import { checkIfMatch } from "../scim/meta";
+import { checkPreconditions, type Preconditions } from "../scim/meta";
 import { type ScimDoc, normalizeResource } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
 import { checkSizes } from "../scim/sizes";
@@ -19,9 +19,9 @@ import { ALL_USERS_GROUP_ID, type GroupRow } from "./row";
 
 /** A write to one group's membership; serialised by that group's Durable Object. */
 export type GroupChange =
-  | { kind: "patch"; plan: GroupPatchPlan; ifMatch?: string }
-  | { kind: "replace"; body: unknown; ifMatch?: string }
-  | { kind: "delete"; ifMatch?: string }
+  | { kind: "patch"; plan: GroupPatchPlan; pre?: Preconditions }
+  | { kind: "replace"; body: unknown; pre?: Preconditions }
+  | { kind: "delete"; pre?: Preconditions }
   /** An admin's hard delete of a user (P9) takes it out of every group, All Users included. */
   | { kind: "remove-user"; userId: string };
 
@@ -44,7 +44,7 @@ export async function applyGroupChange(
   if (row.source === "builtin") {
     throw new ScimError(403, `"${row.display_name}" is the built-in group of every tenant; SCIM cannot change or delete it (P16).`);
   }
-  checkIfMatch(change.ifMatch, row.version);
+  checkPreconditions(change.pre, row.version);
   if (change.kind === "delete") {
     const event = audit("scim", "delete", "Group", groupId, { displayName: row.display_name });
     await deleteGroup(db, groupId, event);

@@ -12,12 +12,16 @@ export async function findGroup(db: D1Database, id: string): Promise<GroupRow | 
 
 export async function listGroups(db: D1Database, page: SqlPage): Promise<{ total: number; rows: GroupRow[] }> {
   const { sql, params } = page.where;
-  const n = params.length;
+  const after = page.after ?? { sql: "", params: [] };
+  const n = params.length + after.params.length;
   const [count, rows] = await db.batch([
     db.prepare(`SELECT count(*) AS n FROM groups g WHERE ${sql}`).bind(...params),
     db
-      .prepare(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE ${sql} ORDER BY ${page.orderBy} LIMIT ?${n + 1} OFFSET ?${n + 2}`)
-      .bind(...params, page.limit, page.offset),
+      .prepare(
+        `SELECT ${GROUP_COLUMNS} FROM groups g WHERE ${after.sql ? `(${sql}) AND ${after.sql}` : sql}
+         ORDER BY ${page.orderBy} LIMIT ?${n + 1} OFFSET ?${n + 2}`,
+      )
+      .bind(...params, ...after.params, page.limit, page.offset),
   ]);
   return { total: (count.results[0] as { n: number }).n, rows: rows.results as GroupRow[] };
 }

@@ -1,12 +1,16 @@
 import { Hono } from "hono";
 import { readJsonBody } from "../http/body";
-import { methodNotAllowed, scimJson } from "../http/respond";
+import { methodNotAllowed, notModifiedResponse, scimJson } from "../http/respond";
 import { authorizeFirst } from "../http/tenant";
 import { durableSequencer } from "../membership/sequencer";
 import type { AppBindings } from "../platform/env";
 import { GROUPS_TARGET } from "../scim/filter/sql";
+import { GROUPS_KEYSET } from "../scim/filter/sql-target";
+import { cursorListResponse, cursorListing } from "../scim/cursor-page";
+import type { TenantContext } from "../tenants/context";
+import { tenantCursorKey } from "../tenants/cursor-key";
 import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
-import { etagOf } from "../scim/meta";
+import { etagOf, notModified, preconditionsOf } from "../scim/meta";
 import { sqlPage } from "../scim/page";
 import { parsePatchBody } from "../scim/patch-body";
 import { project } from "../scim/projection";
@@ -33,35 +37,51 @@ async function one(db: D1Database, row: GroupRow, baseUrl: string, p: Projection
   return scimJson((await rendered(db, [row], baseUrl, p))[0], status, headers);
 }
 
-async function search(db: D1Database, baseUrl: string, q: ListQuery) {
+async function search(t: TenantContext, baseUrl: string, q: ListQuery) {
+  const db = t.db;
+  if (q.cursor !== undefined) {
+    const page = await cursorListing({
+      q,
+      target: GROUPS_TARGET,
+      keyset: GROUPS_KEYSET,
+      scope: { tenant: t.slug, resource: "Group" },
+      key: () => tenantCursorKey(t),
+      run: (p) => listGroups(db, p),
+    });
+    return scimJson(cursorListResponse(await rendered(db, page.rows, baseUrl, q), page.total, page.nextCursor));
+  }
   const { total, rows } = await listGroups(db, sqlPage(q, GROUPS_TARGET, "g.created"));
   return scimJson(listResponse(await rendered(db, rows, baseUrl, q), total, q.startIndex));
 }
 
 const sequencer = (c: { env: AppBindings["Bindings"]; var: AppBindings["Variables"] }) => durableSequencer(c.env.GROUPS, c.var.t);
 
-groupRoutes.get("/", (c) => search(c.var.t.db, c.var.baseUrl, parseListQuery(c.req.query())));
-groupRoutes.post("/.search", async (c) => search(c.var.t.db, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));
-groupRoutes.get("/:id", async (c) => one(c.var.t.db, await getGroup(c.var.t.db, c.req.param("id")), c.var.baseUrl, c.req.query()));
+groupRoutes.get("/", (c) => search(c.var.t, c.var.baseUrl, parseListQuery(c.req.query())));
+groupRoutes.post("/.search", async (c) => search(c.var.t, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));
+groupRoutes.get("/:id", async (c) => {
+  const row = await getGroup(c.var.t.db, c.req.param("id"));
+  if (notModified(c.req.header("If-None-Match"), row.version)) return notModifiedResponse(row.version);
+  return one(c.var.t.db, row, c.var.baseUrl, c.req.query());
+});
 
 groupRoutes.post("/", async (c) => one(c.var.t.db, await createGroup(c.var.t, await readJsonBody(c)), c.var.baseUrl, c.req.query(), 201));
 
 groupRoutes.put("/:id", async (c) => {
-  const row = await replaceGroup(sequencer(c), c.req.param("id"), await readJsonBody(c), c.req.header("If-Match"));
+  const row = await replaceGroup(sequencer(c), c.req.param("id"), await readJsonBody(c), preconditionsOf(c.req.raw.headers));
   return one(c.var.t.db, row, c.var.baseUrl, c.req.query());
 });
 
 /** 204 like Users (see there), 200 with the group when a representation is asked for. */
 groupRoutes.patch("/:id", async (c) => {
   const ops = parsePatchBody(await readJsonBody(c));
-  const row = await patchGroup(sequencer(c), c.req.param("id"), ops, c.req.header("If-Match"));
+  const row = await patchGroup(sequencer(c), c.req.param("id"), ops, preconditionsOf(c.req.raw.headers));
   const q = c.req.query();
   if (q.attributes || q.excludedAttributes) return one(c.var.t.db, row, c.var.baseUrl, q);
   return new Response(null, { status: 204, headers: { ETag: etagOf(row.version) } });
 });
 
 groupRoutes.delete("/:id", async (c) => {
-  await deleteGroup(sequencer(c), c.req.param("id"), c.req.header("If-Match"));
+  await deleteGroup(sequencer(c), c.req.param("id"), preconditionsOf(c.req.raw.headers));
   return new Response(null, { status: 204 });
 });
 

@@ -7,6 +7,7 @@ import { planGroupPatch } from "../scim/group-patch";
 import { isPlainObject, normalizeResource } from "../scim/normalize";
 import { checkResourceSchemas } from "../scim/schemas-attr";
 import { checkSizes } from "../scim/sizes";
+import type { Preconditions } from "../scim/meta";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
 import { runWrites } from "../db/writes";
 import { memberIds } from "../scim/group-patch";
@@ -48,12 +49,12 @@ export async function getGroup(db: D1Database, id: string): Promise<GroupRow> {
   return row;
 }
 
-export const patchGroup = (seq: GroupSequencer, id: string, ops: unknown, ifMatch?: string) =>
-  seq.change(id, { kind: "patch", plan: planGroupPatch(ops), ifMatch }) as Promise<GroupRow>;
+export const patchGroup = (seq: GroupSequencer, id: string, ops: unknown, pre?: Preconditions) =>
+  seq.change(id, { kind: "patch", plan: planGroupPatch(ops), pre }) as Promise<GroupRow>;
 
-export function replaceGroup(seq: GroupSequencer, id: string, body: unknown, ifMatch?: string): Promise<GroupRow> {
+export function replaceGroup(seq: GroupSequencer, id: string, body: unknown, pre?: Preconditions): Promise<GroupRow> {
   checkGroupBody(body);
-  return seq.change(id, { kind: "replace", body, ifMatch }) as Promise<GroupRow>;
+  return seq.change(id, { kind: "replace", body, pre }) as Promise<GroupRow>;
 }
 
 /**
@@ -70,4 +71,4 @@ function checkGroupBody(body: unknown): void {
   }
 }
 
-export const deleteGroup = (seq: GroupSequencer, id: string, ifMatch?: string) => seq.change(id, { kind: "delete", ifMatch });
+export const deleteGroup = (seq: GroupSequencer, id: string, pre?: Preconditions) => seq.change(id, { kind: "delete", pre });

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { ScimError } from "../scim/errors";
 import { MAX_BODY_BYTES } from "../scim/limits";
+import { etagOf } from "../scim/meta";
 
 export const SCIM_CONTENT_TYPE = "application/scim+json";
 
@@ -50,6 +51,9 @@ export function errorBoundary(rendererFor: (path: string) => ErrorRenderer) {
     return render(new ScimError(500, "The service could not complete the request."));
   };
 }
+
+/** RFC 7232 section 4.1: no body, the ETag the 200 would have carried. */
+export const notModifiedResponse = (version: number) => new Response(null, { status: 304, headers: { ETag: etagOf(version) } });
 
 /** Registered after a path's real methods: any other method on a known path is 405, not 404. */
 export function methodNotAllowed(allowed: string): () => never {

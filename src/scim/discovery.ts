@@ -1,5 +1,6 @@
 import { MAX_BODY_BYTES } from "./limits";
-import { listResponse, MAX_PAGE_SIZE } from "./list";
+import { CURSOR_TIMEOUT_SECONDS } from "./cursor";
+import { DEFAULT_PAGE_SIZE, listResponse, MAX_PAGE_SIZE } from "./list";
 import type { ResourceSchema, SchemaDef } from "./schema/types";
 
 /** RFC 7643 section 5: exactly what is supported, and what is not (bulk, password change). */
@@ -13,6 +14,15 @@ export function serviceProviderConfig(baseUrl: string) {
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },
     changePassword: { supported: false },
     sort: { supported: true },
+    // RFC 9865 section 4: cursors beside index paging, which stays the default.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: "index",
+      defaultPageSize: DEFAULT_PAGE_SIZE,
+      maxPageSize: MAX_PAGE_SIZE,
+      cursorTimeout: CURSOR_TIMEOUT_SECONDS,
+    },
     etag: { supported: true },
     authenticationSchemes: [
       {

@@ -12,7 +12,11 @@ export type ScimType =
   | "noTarget"
   | "invalidValue"
   | "invalidVers"
-  | "sensitive";
+  | "sensitive"
+  /** RFC 9865 section 2.4: cursor pagination. */
+  | "invalidCursor"
+  | "expiredCursor"
+  | "invalidCount";
 
 export const SCIM_ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
 

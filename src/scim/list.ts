@@ -13,6 +13,8 @@ export interface ListQuery {
   sortOrder: "ascending" | "descending";
   attributes?: string;
   excludedAttributes?: string;
+  /** RFC 9865: present (empty for the first page) when the client pages by cursor. */
+  cursor?: string;
 }
 
 type Raw = Record<string, unknown>;
@@ -41,6 +43,8 @@ export function parseListQuery(raw: Raw): ListQuery {
     if (!Number.isSafeInteger(n)) throw badRequest("invalidValue", `"${name}" must be an integer.`);
     return n;
   };
+  const cursor = get("cursor");
+  if (cursor !== undefined && cursor !== null) return cursorQuery(raw, cursor, text, int);
   const order = text("sortOrder")?.toLowerCase();
   if (order !== undefined && order !== "ascending" && order !== "descending") {
     throw badRequest("invalidValue", `"sortOrder" must be "ascending" or "descending".`);
@@ -55,6 +59,35 @@ export function parseListQuery(raw: Raw): ListQuery {
     excludedAttributes: text("excludedAttributes"),
   };
 }
+
+/**
+ * RFC 9865 section 2: a cursor page. `count` must be an integer up to the maximum page size
+ * (invalidCount; a negative one counts as 0), and startIndex has no meaning with a cursor.
+ */
+function cursorQuery(
+  raw: Raw,
+  cursor: unknown,
+  text: (name: string) => string | undefined,
+  int: (name: string) => number | undefined,
+): ListQuery {
+  if (typeof cursor !== "string") throw badRequest("invalidCursor", `"cursor" must be a string.`);
+  let count: number | undefined;
+  try {
+    count = int("count");
+  } catch {
+    throw badRequest("invalidCount", `"count" must be an integer from 0 to ${MAX_PAGE_SIZE}.`);
+  }
+  if (count !== undefined && count > MAX_PAGE_SIZE) {
+    throw badRequest("invalidCount", `"count" must be an integer from 0 to ${MAX_PAGE_SIZE}; it was ${count}.`);
+  }
+  if (int("startIndex") !== undefined) {
+    throw badRequest("invalidValue", `"startIndex" and "cursor" cannot be used together: page by index or by cursor.`);
+  }
+  const { cursor: _c, count: _n, ...rest } = Object.fromEntries(Object.entries(raw).map(([k, v]) => [lowerParam(k), v]));
+  return { ...parseListQuery(rest), count: Math.max(0, count ?? DEFAULT_PAGE_SIZE), cursor };
+}
+
+const lowerParam = (k: string) => (["cursor", "count"].includes(k.toLowerCase()) ? k.toLowerCase() : k);
 
 export function listResponse(resources: unknown[], totalResults: number, startIndex: number) {
   return {

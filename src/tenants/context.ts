@@ -2,6 +2,7 @@ import type { OutboxEvent } from "../events/types";
 import { userResourceFor } from "../scim/schema/custom";
 import type { ResourceSchema } from "../scim/schema/types";
 import { type Settings, settingsFromRows } from "../settings/settings";
+import { CURSOR_KEY_SETTING } from "./cursor-key";
 
 /**
  * Everything a request of one tenant works with. Settings and custom attributes are loaded in
@@ -15,6 +16,8 @@ export interface TenantContext {
   customAttributes: string[];
   /** Core + enterprise + this tenant's custom attribute extension (P18). */
   userResource: ResourceSchema;
+  /** The tenant's key for signing list cursors (settings row, see tenants/cursor-key.ts); absent until first used. */
+  cursorKey?: string;
   /** Events committed by this request, handed to the Queue after the response (events/outbox.ts). */
   committed: OutboxEvent[];
 }
@@ -34,6 +37,7 @@ export function tenantContext(slug: string, db: D1Database, rows: TenantStateRow
     settings: settingsFromRows(settingsRows),
     customAttributes,
     userResource: userResourceFor(customAttributes),
+    cursorKey: settingsRows.find((r) => r.key === CURSOR_KEY_SETTING)?.value,
     committed: [],
   };
 }

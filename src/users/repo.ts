@@ -23,20 +23,21 @@ export async function findUserByName(db: D1Database, userName: string): Promise<
  */
 export function listUsersStatement(db: D1Database, page: SqlPage): D1PreparedStatement {
   const { sql, params } = page.where;
-  const n = params.length;
+  const after = page.after ?? { sql: "", params: [] };
+  const n = params.length + after.params.length;
   return db
     .prepare(
       `SELECT (SELECT count(*) FROM users u WHERE ${sql}) AS total, ${USER_COLUMNS}
-       FROM users u WHERE ${sql} ORDER BY ${page.orderBy} LIMIT ?${n + 1} OFFSET ?${n + 2}`,
+       FROM users u WHERE ${after.sql ? `(${sql}) AND ${after.sql}` : sql} ORDER BY ${page.orderBy} LIMIT ?${n + 1} OFFSET ?${n + 2}`,
     )
-    .bind(...params, page.limit, page.offset);
+    .bind(...params, ...after.params, page.limit, page.offset);
 }
 
 /** Rows and total; only a page past the end or of size 0 costs a second read. */
 export async function listUsersResult(db: D1Database, page: SqlPage, result: D1Result): Promise<{ total: number; rows: UserRow[] }> {
   const rows = result.results as (UserRow & { total: number })[];
   if (rows.length > 0) return { total: rows[0].total, rows };
-  if (page.offset === 0 && page.limit > 0) return { total: 0, rows: [] };
+  if (page.offset === 0 && page.limit > 0 && !page.after) return { total: 0, rows: [] };
   const count = await db.prepare(`SELECT count(*) AS n FROM users u WHERE ${page.where.sql}`).bind(...page.where.params).first<{ n: number }>();
   return { total: count?.n ?? 0, rows: [] };
 }

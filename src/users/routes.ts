@@ -1,10 +1,13 @@
 import { type Context, Hono } from "hono";
 import { readJsonBody } from "../http/body";
-import { methodNotAllowed, scimJson } from "../http/respond";
+import { methodNotAllowed, notModifiedResponse, scimJson } from "../http/respond";
 import type { AppBindings } from "../platform/env";
 import { USERS_TARGET } from "../scim/filter/sql";
+import { USERS_KEYSET } from "../scim/filter/sql-target";
+import { cursorListResponse, cursorListing } from "../scim/cursor-page";
+import { tenantCursorKey } from "../tenants/cursor-key";
 import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
-import { etagOf } from "../scim/meta";
+import { etagOf, notModified, preconditionsOf } from "../scim/meta";
 import { sqlPage } from "../scim/page";
 import { parsePatchBody } from "../scim/patch-body";
 import { project } from "../scim/projection";
@@ -48,7 +51,23 @@ const HOT_LOOKUP = /^\s*(?:userName|externalId)\s+eq\s+"(?:[^"\\]|\\.)*"\s*$/i;
 const isHotLookup = (q: ListQuery) =>
   !q.sortBy && q.filter !== undefined && q.filter.length <= HOT_LOOKUP_MAX_CHARS && HOT_LOOKUP.test(q.filter);
 
+/** RFC 9865: a cursor page needs the tenant's key, so it runs after the token check. */
+async function cursorSearch(c: C, q: ListQuery) {
+  const { t } = await c.var.gate.authorize();
+  const page = await cursorListing({
+    q,
+    target: { ...USERS_TARGET, resource: t.userResource },
+    keyset: USERS_KEYSET,
+    scope: { tenant: t.slug, resource: "User" },
+    key: () => tenantCursorKey(t),
+    run: async (p) => listUsersResult(t.db, p, await listUsersStatement(t.db, p).all()),
+  });
+  const resources = page.rows.map((r) => withProjection(t, r, c.var.baseUrl, q));
+  return scimJson(cursorListResponse(resources, page.total, page.nextCursor));
+}
+
 async function search(c: C, q: ListQuery) {
+  if (q.cursor !== undefined) return cursorSearch(c, q);
   const { gate, baseUrl } = c.var;
   let t: TenantContext;
   let result: Awaited<ReturnType<typeof listUsersResult>>;
@@ -83,7 +102,9 @@ userRoutes.post("/.search", async (c) => {
 
 userRoutes.get("/:id", async (c) => {
   const { t, id, current } = await withUser(c);
-  return one(t, orNotFound(current, id), c.var.baseUrl, c.req.query());
+  const row = orNotFound(current, id);
+  if (notModified(c.req.header("If-None-Match"), row.version)) return notModifiedResponse(row.version);
+  return one(t, row, c.var.baseUrl, c.req.query());
 });
 
 userRoutes.post("/", async (c) => {
@@ -96,7 +117,7 @@ userRoutes.post("/", async (c) => {
 userRoutes.put("/:id", async (c) => {
   const { t, id, current } = await withUser(c);
   const body = await readJsonBody(c);
-  const { row } = await replaceUser(t, id, body, c.req.header("If-Match"), current);
+  const { row } = await replaceUser(t, id, body, preconditionsOf(c.req.raw.headers), current);
   return one(t, row, c.var.baseUrl, c.req.query());
 });
 
@@ -108,7 +129,7 @@ userRoutes.put("/:id", async (c) => {
 userRoutes.patch("/:id", async (c) => {
   const { t, id, current } = await withUser(c);
   const ops = parsePatchBody(await readJsonBody(c));
-  const { row } = await patchUser(t, id, ops, c.req.header("If-Match"), current);
+  const { row } = await patchUser(t, id, ops, preconditionsOf(c.req.raw.headers), current);
   const q = c.req.query();
   if (q.attributes || q.excludedAttributes) return one(t, row, c.var.baseUrl, q);
   return new Response(null, { status: 204, headers: { ETag: etagOf(row.version) } });
@@ -116,7 +137,7 @@ userRoutes.patch("/:id", async (c) => {
 
 userRoutes.delete("/:id", async (c) => {
   const { t, id, current } = await withUser(c);
-  await softDeleteUser(t, id, c.req.header("If-Match"), current);
+  await softDeleteUser(t, id, preconditionsOf(c.req.raw.headers), current);
   return new Response(null, { status: 204 });
 });
 

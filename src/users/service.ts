@@ -2,7 +2,7 @@ import { noteUserChange, noteUserRead } from "../activity/note";
 import { outboxStatement, inviteStatement } from "../events/outbox";
 import { type OutboxEvent, audit, invite } from "../events/types";
 import { ScimError, notFound } from "../scim/errors";
-import { checkIfMatch } from "../scim/meta";
+import { checkPreconditions, type Preconditions } from "../scim/meta";
 import { type ScimDoc, normalizeResource } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
 import { checkResourceSchemas } from "../scim/schemas-attr";
@@ -66,7 +66,7 @@ export async function createUser(t: TenantContext, body: unknown): Promise<UserW
   return { row: rowOf(id, doc, "scim", 1, now, now, managedAppleId, null), created: true };
 }
 
-export async function replaceUser(t: TenantContext, id: string, body: unknown, ifMatch?: string, current?: UserRow | null): Promise<UserWrite> {
+export async function replaceUser(t: TenantContext, id: string, body: unknown, pre?: Preconditions, current?: UserRow | null): Promise<UserWrite> {
   checkResourceSchemas(body, t.userResource);
   const { doc: incoming, ignored } = normalizeResource(body, t.userResource);
   refuseBlankNamePartsIn(incoming);
@@ -74,23 +74,23 @@ export async function replaceUser(t: TenantContext, id: string, body: unknown, i
   if (typeof incoming.userName !== "string" || incoming.userName.trim() === "") {
     throw new ScimError(400, "userName is required in a PUT request.", "invalidValue");
   }
-  return { row: await updateUser(t, id, ifMatch, ignored, (stored) => mergeReplace(stored, incoming), () => [], current), created: false };
+  return { row: await updateUser(t, id, pre, ignored, (stored) => mergeReplace(stored, incoming), () => [], current), created: false };
 }
 
-export async function patchUser(t: TenantContext, id: string, ops: unknown, ifMatch?: string, current?: UserRow | null): Promise<UserWrite> {
+export async function patchUser(t: TenantContext, id: string, ops: unknown, pre?: Preconditions, current?: UserRow | null): Promise<UserWrite> {
   let ignored: string[] = [];
   const change = (stored: ScimDoc) => {
     const result = applyPatch(stored, ops, t.userResource, { onBlank: refuseBlankNamePart });
     ignored = result.ignored;
     return result.doc;
   };
-  const row = await updateUser(t, id, ifMatch, [], change, () => ignored, current);
+  const row = await updateUser(t, id, pre, [], change, () => ignored, current);
   return { row, created: false };
 }
 
 /** P9: DELETE from Entra suspends the user; only an admin removes a user for good. */
-export async function softDeleteUser(t: TenantContext, id: string, ifMatch?: string, current?: UserRow | null): Promise<UserRow> {
-  return updateUser(t, id, ifMatch, [], (stored) => ({ ...stored, active: false }), () => [], current);
+export async function softDeleteUser(t: TenantContext, id: string, pre?: Preconditions, current?: UserRow | null): Promise<UserRow> {
+  return updateUser(t, id, pre, [], (stored) => ({ ...stored, active: false }), () => [], current);
 }
 
 export async function getUser(db: D1Database, id: string): Promise<UserRow> {
@@ -110,7 +110,7 @@ export function orNotFound(row: UserRow | null, id: string): UserRow {
 async function updateUser(
   t: TenantContext,
   id: string,
-  ifMatch: string | undefined,
+  pre: Preconditions | undefined,
   ignoredUpFront: string[],
   change: (doc: ScimDoc) => ScimDoc,
   ignoredLater: () => string[],
@@ -119,7 +119,7 @@ async function updateUser(
 ): Promise<UserRow> {
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const row = attempt === 0 && current !== undefined ? orNotFound(current, id) : await getUser(t.db, id);
-    checkIfMatch(ifMatch, row.version);
+    checkPreconditions(pre, row.version);
     const stored = { ...(JSON.parse(row.doc) as ScimDoc), active: row.active === 1 };
     noteUserRead(t, stored);
     const doc = change(stored);

@@ -53,6 +53,16 @@ export interface Results {
     lookupRatioP50: number;
     lookupRatioMean: number;
     addMembers10k: { groupSizeBefore: number; ms: number }[];
+    /** Issue 13: first vs last page of 100, by cursor (keyset) and by index (OFFSET). Absent in older results. */
+    paging?: {
+      users: number;
+      cursorFirst: OpSummary;
+      cursorLast: OpSummary;
+      indexFirst: OpSummary;
+      indexLast: OpSummary;
+      cursorRatioP50: number;
+      indexRatioP50: number;
+    };
     group50k: { members: number; withMembers: OpSummary & { bytes: number }; withoutMembers: OpSummary & { bytes: number } };
   } | null;
   memory: MemoryResult & { isolateHeapUsedBytes: number; isolateHeapTotalBytes: number };
@@ -174,6 +184,21 @@ export function toMarkdown(r: Results): string {
     out.push("");
     out.push(`Lookup ${f0(s.largeUsers)} vs ${f0(s.smallUsers)} users: p50 ×${s.lookupRatioP50.toFixed(2)}, mean ×${s.lookupRatioMean.toFixed(2)}.`);
     out.push("");
+    if (s.paging) {
+      const p = s.paging;
+      const row = (what: string, o: OpSummary) => [what, o.count, ms(o.meanMs), ms(o.p50Ms), ms(o.p95Ms), ms(o.p99Ms), ms(o.maxMs), o.errors];
+      out.push(
+        table(["page of 100 users (1 in flight)", "n", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"], [
+          row("first, by cursor", p.cursorFirst),
+          row(`last of ${f0(p.users)}, by cursor`, p.cursorLast),
+          row("first, by index (startIndex=1)", p.indexFirst),
+          row(`last of ${f0(p.users)}, by index (startIndex=${f0(p.users - 99)})`, p.indexLast),
+        ]),
+      );
+      out.push("");
+      out.push(`Last page vs first (p50): by cursor ×${p.cursorRatioP50.toFixed(2)}, by index ×${p.indexRatioP50.toFixed(2)}.`);
+      out.push("");
+    }
     out.push(
       `One PATCH adding 10,000 members: ${s.addMembers10k.map((a) => `${f0(a.ms)} ms (group had ${f0(a.groupSizeBefore)})`).join(", ")}.`,
     );

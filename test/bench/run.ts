@@ -455,6 +455,10 @@ async function main(): Promise<void> {
       const worst = Math.max(...scale.addMembers10k.map((a) => a.ms));
       goals.push({ goal: `${n(BIG_PATCH)} members added in one PATCH in < 2 s`, figure: `slowest of ${scale.addMembers10k.length}: ${worst.toFixed(0)} ms`, met: worst < 2000 });
     }
+    if (scale?.paging) {
+      const p = scale.paging;
+      goals.push({ goal: `last cursor page at ${n(p.users)} users within 1.5× of the first (p50)`, figure: `×${p.cursorRatioP50.toFixed(2)} (index paging: ×${p.indexRatioP50.toFixed(2)})`, met: p.cursorRatioP50 <= 1.5 });
+    }
     goals.push({ goal: "no request fails", figure: `${rec.errorCount} errors`, met: rec.errorCount === 0 });
 
     const results: Results = {

@@ -56,6 +56,8 @@ export async function runScale(input: ScaleInput): Promise<NonNullable<Results["
   const lookupSmall = srec.stats(opSmall).summary();
   const lookupLarge = srec.stats(opLarge).summary();
 
+  const paging = await measurePaging(client, srec, L, largeUsers.length, log);
+
   log(`scale: group of ${n(bigGroup)} members, built by PATCHes of ${n(bigPatch)}...`);
   const big = { id: "" };
   await timed(client, srec, {
@@ -107,12 +109,74 @@ export async function runScale(input: ScaleInput): Promise<NonNullable<Results["
     lookupRatioP50: lookupLarge.p50Ms / lookupSmall.p50Ms,
     lookupRatioMean: lookupLarge.meanMs / lookupSmall.meanMs,
     addMembers10k,
+    paging,
     group50k: {
       members: size,
       withMembers: { ...srec.stats(opWith).summary(), bytes: bytes.with },
       withoutMembers: { ...srec.stats(opWithout).summary(), bytes: bytes.without },
     },
   };
+}
+
+/**
+ * Issue 13: the last page of 100 by cursor (RFC 9865, keyset) against the first, and the same
+ * for index paging (startIndex, OFFSET) beside it, on the large tenant in creation order.
+ * Alternating blocks, 1 in flight, so all four see the same machine.
+ */
+async function measurePaging(client: Client, rec: Recorder, t: Tenant, users: number, log: (s: string) => void) {
+  log(`scale: first vs last page of 100 at ${n(users)} users, by cursor and by index...`);
+  const list = (query: string, op: string, then?: (body: { nextCursor?: string; totalResults: number; Resources: unknown[] }) => void): Call => ({
+    op,
+    method: "GET",
+    path: `${t.scim}/Users?${query}`,
+    token: t.token,
+    expect: [200],
+    then: (_s, body) => then?.(JSON.parse(body)),
+  });
+  // A walk by 1,000 to the cursor of the last page of 100.
+  let cursor = "";
+  let total = 0;
+  let walked = 0;
+  for (;;) {
+    let next: string | undefined;
+    await timed(client, new Recorder(), list(`cursor=${encodeURIComponent(cursor)}&count=1000&attributes=id`, "cursor walk", (b) => {
+      next = b.nextCursor;
+      total = b.totalResults;
+    }));
+    if (!next || walked + 1000 + 100 >= total) break;
+    cursor = next;
+    walked += 1000;
+  }
+  const tail = total - walked - 100;
+  if (tail > 0) await timed(client, new Recorder(), list(`cursor=${encodeURIComponent(cursor)}&count=${tail}&attributes=id`, "cursor walk", (b) => {
+    cursor = b.nextCursor ?? "";
+  }));
+  if (!cursor) throw new Error("no cursor for the last page");
+  const ops = {
+    cursorFirst: `GET /Users?cursor= (first page of 100)`,
+    cursorLast: `GET /Users?cursor=… (last page of 100, ${n(total)} users)`,
+    indexFirst: `GET /Users?startIndex=1 (first page of 100)`,
+    indexLast: `GET /Users?startIndex=${n(total - 99)} (last page of 100)`,
+  };
+  const lastCount = (expected: number, what: string) => (b: { Resources: unknown[]; nextCursor?: string }) => {
+    if (b.Resources.length !== expected) throw new Error(`${what}: ${b.Resources.length} resources, expected ${expected}`);
+  };
+  const calls: Call[] = [
+    list("cursor=&count=100", ops.cursorFirst, lastCount(100, "first cursor page")),
+    list(`cursor=${encodeURIComponent(cursor)}&count=100`, ops.cursorLast, (b) => {
+      lastCount(100, "last cursor page")(b);
+      if (b.nextCursor) throw new Error("the last cursor page has a nextCursor");
+    }),
+    list("startIndex=1&count=100", ops.indexFirst, lastCount(100, "first index page")),
+    list(`startIndex=${total - 99}&count=100`, ops.indexLast, lastCount(100, "last index page")),
+  ];
+  await closedLoop(client, new Recorder(), calls.map((c) => [c]), 1);
+  for (let round = 0; round < 10; round++) {
+    for (const c of calls) await closedLoop(client, rec, Array.from({ length: 5 }, () => [c]), 1);
+  }
+  const s = (op: string) => rec.stats(op).summary();
+  const r = { users: total, cursorFirst: s(ops.cursorFirst), cursorLast: s(ops.cursorLast), indexFirst: s(ops.indexFirst), indexLast: s(ops.indexLast) };
+  return { ...r, cursorRatioP50: r.cursorLast.p50Ms / r.cursorFirst.p50Ms, indexRatioP50: r.indexLast.p50Ms / r.indexFirst.p50Ms };
 }
 
 /** A seeded user must read back exactly like one created over HTTP from the same body shape. */

@@ -103,6 +103,34 @@ describe("parseFilter: precedence and nesting", () => {
 });
 
 describe("parseFilter: value paths", () => {
+  it("a sub-attribute after the value filter (Entra's work-email lookup) is an element filter", () => {
+    expect(parseFilter('emails[type eq "work"].value eq "ann@contoso.com"')).toEqual(
+      vp("emails", and(cmp("type", "eq", "work"), cmp("value", "eq", "ann@contoso.com"))),
+    );
+    expect(parseFilter('addresses[type eq "work"].streetAddress co "Main"')).toEqual(
+      vp("addresses", and(cmp("type", "eq", "work"), cmp("streetAddress", "co", "Main"))),
+    );
+    expect(parseFilter('phoneNumbers[type eq "mobile" or primary eq true].value pr and title pr')).toEqual(
+      and(vp("phoneNumbers", and(or(cmp("type", "eq", "mobile"), cmp("primary", "eq", true)), pr("value"))), pr("title")),
+    );
+    expect(parseFilter('not (emails[type eq "work"].value ne "a")')).toEqual(
+      not(vp("emails", and(cmp("type", "eq", "work"), cmp("value", "ne", "a")))),
+    );
+  });
+
+  it.each<[string, string]>([
+    ['emails[type eq "work"].value', "an operator"],
+    ['emails[type eq "work"].value eq', "a value"],
+    ['emails[type eq "work"]. eq "a"', "a sub-attribute name"],
+    ['emails[type eq "work"].value.x eq "a"', "a sub-attribute name"],
+    ['emails[type eq "work"].value[type eq "x"]', "an operator"],
+    ['emails[type eq "work"] eq "a"', '"and", "or"'],
+  ])("refuses %s", (filter, expected) => {
+    const e = scimError(() => parseFilter(filter));
+    expect(e.scimType).toBe("invalidFilter");
+    expect(e.detail).toContain(expected);
+  });
+
   it("with and inside", () => {
     expect(parseFilter('emails[type eq "work" and value co "@contoso"]')).toEqual(
       vp("emails", and(cmp("type", "eq", "work"), cmp("value", "co", "@contoso"))),

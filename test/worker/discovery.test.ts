@@ -26,6 +26,18 @@ describe("discovery", () => {
     expect(spc.filter.maxResults).toBe(MAX_PAGE_SIZE);
   });
 
+  it("ServiceProviderConfig has RFC 9865's pagination: cursors beside index paging, index the default", async () => {
+    const spc = await (await (await newClient()).get("/ServiceProviderConfig")).json<any>();
+    expect(spc.pagination).toEqual({
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: "index",
+      defaultPageSize: 100,
+      maxPageSize: 1000,
+      cursorTimeout: 3600,
+    });
+  });
+
   it("ResourceTypes lists Users first with the enterprise extension", async () => {
     const c = await newClient();
     const rt = await (await c.get("/ResourceTypes")).json<any>();

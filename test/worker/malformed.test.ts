@@ -31,6 +31,7 @@ const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const long = (n = MAX_STRING_CHARS + 1) => "x".repeat(n);
 const emails = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `e${i}@x.example`, type: "other" }));
 
+const q = encodeURIComponent;
 const raw = (c: Client, method: string, path: string, body: string, type = "application/scim+json") =>
   c.fetch(method, path, body, { "Content-Type": type });
 
@@ -43,6 +44,17 @@ const CASES: Case[] = [
   ["invalid filter", (c) => c.get("/Users?filter=userName%20eq"), 400, "invalidFilter"],
   ["filter on an unknown attribute", (c) => c.get("/Users?filter=shoeSize%20eq%20%2242%22"), 400, "invalidFilter"],
   ["unbalanced parentheses", (c) => c.get("/Users?filter=(userName%20eq%20%22a%22"), 400, "invalidFilter"],
+  ["filter nested deeper than D1 runs (24 nested not)", (c) => c.get(`/Users?filter=${q("not (".repeat(24) + 'userName eq "a"' + ")".repeat(24))}`), 400, "invalidFilter"],
+  ["filter with 101 or-ed terms", (c) => c.get(`/Users?filter=${q(Array(101).fill('userName eq "a"').join(" or "))}`), 400, "invalidFilter"],
+  ["filter nested too deep inside a value filter", (c) => c.post("/Users/.search", { filter: `emails[${"not (".repeat(15)}value eq "a"${")".repeat(15)}]` }), 400, "invalidFilter"],
+  ["filter nested too deep on Groups", (c) => c.get(`/Groups?filter=${q("not (".repeat(24) + 'displayName eq "a"' + ")".repeat(24))}`), 400, "invalidFilter"],
+  ["sub-attribute after a value filter without an operator", (c) => c.get(`/Users?filter=${q('emails[type eq "work"].value')}`), 400, "invalidFilter"],
+  ["sub-attribute after a value filter that is not one", (c) => c.get(`/Users?filter=${q('emails[type eq "work"].shoeSize eq "a"')}`), 400, "invalidFilter"],
+  ["If-Match list mixing a tag and *", (c, id) => c.patch(`/Users/${id}`, patchOp({ op: "replace", path: "title", value: "x" }), { "If-Match": 'W/"99999", *' }), 412],
+  ["If-Match list of stale versions", (c, id) => c.put(`/Users/${id}`, { userName: "renamed@x" }, { "If-Match": 'W/"99999", W/"7"' }), 412],
+  ["If-Match that is not an entity tag", (c, id) => c.patch(`/Users/${id}`, patchOp({ op: "replace", path: "title", value: "x" }), { "If-Match": "1" }), 412],
+  ["If-None-Match * on PUT", (c, id) => c.put(`/Users/${id}`, { userName: "renamed@x" }, { "If-None-Match": "*" }), 412],
+  ["If-None-Match * on DELETE", (c, id) => c.fetch("DELETE", `/Users/${id}`, undefined, { "If-None-Match": "*" }), 412],
   ["non-integer startIndex", (c) => c.get("/Users?startIndex=abc"), 400, "invalidValue"],
   ["sortOrder not ascending/descending", (c) => c.get("/Users?sortOrder=up"), 400, "invalidValue"],
   ["PATCH with an invalid path", (c, id) => c.patch(`/Users/${id}`, patchOp({ op: "replace", path: "emails[type eq", value: "x" })), 400, "invalidPath"],

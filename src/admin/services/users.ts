@@ -3,9 +3,12 @@ import { outboxStatement } from "../../events/outbox";
 import { audit } from "../../events/types";
 import { groupsOfMember } from "../../groups/repo";
 import type { GroupSequencer } from "../../membership/sequencer";
+import { openCursor, queryFingerprint, signCursor } from "../../scim/cursor";
+import type { SqlPage } from "../../scim/page";
 import { CUSTOM_SCHEMA } from "../../scim/schema/custom";
 import { ENTERPRISE_SCHEMA } from "../../scim/schema/user";
 import type { TenantContext } from "../../tenants/context";
+import { tenantCursorKey } from "../../tenants/cursor-key";
 import { primaryEmail } from "../../users/managed-apple-id";
 import { deleteUserStatement, findUser, listUsersResult, listUsersStatement } from "../../users/repo";
 import type { UserRow } from "../../users/row";
@@ -23,6 +26,8 @@ export const userListQuery = z.object({
   order: z.enum(["asc", "desc"]).default("asc"),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
+  /** The same signed cursors as SCIM (RFC 9865): empty for the first page, then each page's `next`. */
+  cursor: z.string().max(2048).optional(),
 });
 export type UserListQuery = z.infer<typeof userListQuery>;
 
@@ -44,6 +49,31 @@ export async function listUsers(db: D1Database, q: UserListQuery): Promise<{ tot
   const page = userSearchPage(q);
   const { total, rows } = await listUsersResult(db, page, await listUsersStatement(db, page).all());
   return { total, users: rows.map(userSummary) };
+}
+
+/**
+ * The list by cursor, with the same signed cursors as SCIM (RFC 9865), bound to the tenant and to
+ * the list's filters: a keyset seek after the previous page's last user, so a deep page costs
+ * what the first costs and nothing is skipped or repeated while users come and go. userName
+ * order only: the one sort key that is unique and never NULL.
+ */
+export async function listUsersByCursor(t: TenantContext, q: UserListQuery & { cursor: string }) {
+  if (q.sort !== "userName") throw adminError(400, "Cursor pages are sorted by userName; use offset for other orders.");
+  const { cursor, limit, offset: _offset, ...filters } = q;
+  const sortOrder = q.order === "desc" ? "descending" : "ascending";
+  const filter = `admin user list ${JSON.stringify(filters)}`;
+  const scope = { tenant: t.slug, resource: "User" as const, query: await queryFingerprint({ filter, sortBy: "userName", sortOrder }) };
+  const key = await tenantCursorKey(t);
+  const pos = cursor ? await openCursor(key, cursor, scope) : undefined;
+  const base = userSearchPage({ ...q, offset: 0, limit: limit + 1 });
+  const k = base.where.params.length;
+  const cmp = q.order === "desc" ? "<" : ">";
+  const page: SqlPage = pos ? { ...base, after: { sql: `(u.user_name, u.id) ${cmp} (?${k + 1}, ?${k + 2})`, params: [pos.key, pos.id] } } : base;
+  const { total, rows } = await listUsersResult(t.db, page, await listUsersStatement(t.db, page).all());
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  const next = rows.length > limit && last ? await signCursor(key, scope, { key: last.user_name, id: last.id }) : undefined;
+  return { total, users: shown.map(userSummary), ...(next ? { next } : {}) };
 }
 
 /** One user with every attribute: core, enterprise (P17), custom (P18), LDAP (P25), groups. */

@@ -4,7 +4,13 @@ import { describe, type Token, tokenize } from "./lexer";
 
 /** Longest filter or path accepted; a query string of this size is already unusual. */
 export const MAX_FILTER_LENGTH = 10_000;
-/** Deepest nesting of parentheses, `not` and value paths; bounds the parser's recursion. */
+/**
+ * Deepest nesting of parentheses, `not` and value paths; bounds the parser's recursion. No filter
+ * nested deeper can run on D1 anyway (its expression depth limit, see MAX_FILTER_SQL_DEPTH in
+ * sql.ts): measured in test/unit/filter-depth.test.ts, the deepest that fits is 45 alternating
+ * and/or levels (22 `not (` levels, 44 here). Redundant parentheses cost D1 nothing but are refused
+ * here beyond this depth too.
+ */
 export const MAX_FILTER_DEPTH = 50;
 
 const COMPARE_OPS = new Set<string>(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
@@ -125,21 +131,42 @@ class Parser {
     }
     if (t.kind !== "word" || /^(and|or)$/i.test(t.text)) throw this.error('an attribute name, "(" or "not"', t);
     const attr = this.attrRef(t);
-    const op = this.next();
-    if (op.kind === "[") {
+    if (this.peek().kind === "[") {
+      const op = this.next();
       // RFC 7644 valFilter: a value path cannot contain another value path.
       if (inValuePath) throw this.error("a comparison inside the value filter, not a nested one", op);
       this.checkDepth(depth + 1, op);
       const filter = this.or(depth + 1, true);
       this.expect("]");
-      return { kind: "valuePath", attr, filter };
+      return this.subAttributeCompare(attr, filter) ?? { kind: "valuePath", attr, filter };
     }
+    return this.comparison(attr, inValuePath);
+  }
+
+  /** The operator and value after an attribute path. */
+  private comparison(attr: AttrRef, inValuePath: boolean): Filter {
+    const op = this.next();
     const name = op.kind === "word" ? op.text.toLowerCase() : "";
     if (name === "pr") return { kind: "present", attr };
     if (!COMPARE_OPS.has(name)) {
       throw this.error(`an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr)${inValuePath ? "" : ' or "["'}`, op);
     }
     return { kind: "compare", attr, op: name as CompareOp, value: this.literal() };
+  }
+
+  /**
+   * `emails[type eq "work"].value eq "x"`, Entra's lookup when the matching attribute is the work
+   * email. RFC 7644's filter grammar has no sub-attribute after a value filter (only PATCH paths
+   * do); it is read as the element filter `emails[type eq "work" and value eq "x"]`.
+   */
+  private subAttributeCompare(attr: AttrRef, filter: Filter): Filter | undefined {
+    const t = this.peek();
+    if (t.kind !== "word" || !t.text.startsWith(".")) return undefined;
+    this.next();
+    const name = t.text.slice(1);
+    if (!ATTR_NAME.test(name)) throw this.error("a sub-attribute name after the value filter", t);
+    const compare = this.comparison({ names: [name] }, true);
+    return { kind: "valuePath", attr, filter: { kind: "and", left: filter, right: compare } };
   }
 
   attrRef(t: Token): AttrRef {

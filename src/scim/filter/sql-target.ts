@@ -65,3 +65,28 @@ export const GROUPS_TARGET: SqlTarget = {
     members: { table: "group_members", owner: "group_id", columns: { value: "member_id" } },
   },
 };
+
+/** A sort key cursor pages can walk by keyset (RFC 9865): an indexed column and the row field holding it. */
+export interface KeysetColumn {
+  column: string;
+  /** The field of the row object the repository returns. */
+  field: string;
+  nocase?: boolean;
+  nullable?: boolean;
+}
+
+/** sortBy (resolved key, "" for the default order) -> keyset column; each has an index (drizzle/). */
+export const USERS_KEYSET: Record<string, KeysetColumn> = {
+  "": { column: "u.created", field: "created" },
+  "meta.created": { column: "u.created", field: "created" },
+  "meta.lastmodified": { column: "u.last_modified", field: "last_modified" },
+  username: { column: "u.user_name", field: "user_name", nocase: true },
+  displayname: { column: "u.display_name", field: "display_name", nocase: true, nullable: true },
+};
+
+export const GROUPS_KEYSET: Record<string, KeysetColumn> = {
+  "": { column: "g.created", field: "created" },
+  "meta.created": { column: "g.created", field: "created" },
+  "meta.lastmodified": { column: "g.last_modified", field: "last_modified" },
+  displayname: { column: "g.display_name", field: "display_name", nocase: true },
+};

@@ -5,6 +5,7 @@ import type { Filter } from "./ast";
 import { compareScalar, type Operand, type PositiveOp, toOperand } from "./compare";
 import { valueSub } from "./evaluate";
 import { parseAttrPath } from "./parser";
+import { atom, balanced, binary, call, collate, column, type Expr, listDepth, not, subquery } from "./sql-expr";
 import type { SideTable, SqlTarget } from "./sql-target";
 
 export { GROUPS_TARGET, type SideTable, type SqlTarget, USERS_TARGET } from "./sql-target";
@@ -14,8 +15,18 @@ export const D1_MAX_BOUND_PARAMS = 100;
 /** Left for the caller's LIMIT/OFFSET and scoping parameters. */
 const PARAMS_RESERVED_FOR_PAGING = 10;
 export const MAX_FILTER_PARAMS = D1_MAX_BOUND_PARAMS - PARAMS_RESERVED_FOR_PAGING;
-/** Each and/or term nests the SQL one level deeper; SQLite's default SQLITE_MAX_EXPR_DEPTH is 1000. */
+/** A bound on the work one filter asks of the database (each comparison is a predicate per row scanned). */
 export const MAX_FILTER_TERMS = 100;
+/**
+ * D1 refuses an expression tree deeper than 100 ("Expression tree is too large (maximum depth
+ * 100)"), measured on local D1 for every list statement in test/unit/filter-depth.test.ts; before
+ * this limit 48 or-ed terms or 24 nested `not (` answered 500. The filter's cost in the costliest
+ * list statement (sql-expr.ts, listDepth) must stay within it; KEYSET_DEPTH is left for the
+ * cursor condition a cursor page adds to the WHERE.
+ */
+export const D1_MAX_EXPR_DEPTH = 100;
+export const KEYSET_DEPTH = 2;
+export const MAX_FILTER_SQL_DEPTH = D1_MAX_EXPR_DEPTH - KEYSET_DEPTH;
 
 export type SqlParam = string | number | null;
 
@@ -25,9 +36,15 @@ export interface CompiledFilter {
   params: SqlParam[];
 }
 
+/** A filter compiled without the size checks, with what it costs; compileFilter applies the limits. */
+export interface UncheckedFilter extends CompiledFilter {
+  expr: Expr;
+  terms: number;
+}
+
 type Leaf = Extract<Filter, { kind: "compare" | "present" }>;
 /** Where a single value lives: an SQL expression, or a value every resource of the type has. */
-type Source = { sql: string; present?: string } | { constant: string };
+type Source = { sql: Expr; present?: Expr } | { constant: string };
 /** Inside a value filter names resolve against `parent`, and `source` says where each sub-attribute is read. */
 interface ElementScope {
   parent: ResolvedAttr;
@@ -43,15 +60,28 @@ const SAFE_JSON_KEY = /^[A-Za-z0-9$:._-]+$/;
  * literal is a bound parameter; a value used twice is bound once.
  */
 export function compileFilter(filter: Filter, target: SqlTarget, firstParam = 1): CompiledFilter {
-  const c = new Compiler(target, firstParam, "invalidFilter");
-  const sql = c.node(filter);
+  const c = compileUnchecked(filter, target, firstParam);
   if (c.terms > MAX_FILTER_TERMS || c.params.length > MAX_FILTER_PARAMS) {
     throw badRequest(
       "invalidFilter",
       `Filter too complex: at most ${MAX_FILTER_TERMS} comparisons and ${MAX_FILTER_PARAMS} distinct values.`,
     );
   }
-  return { sql, params: c.params };
+  const depth = listDepth(c.expr);
+  if (depth > MAX_FILTER_SQL_DEPTH) {
+    throw badRequest(
+      "invalidFilter",
+      `Filter too complex: it nests too deeply for the database (depth ${depth}, at most ${MAX_FILTER_SQL_DEPTH}); ` +
+        `use fewer nested "not", parentheses and value filters.`,
+    );
+  }
+  return { sql: c.sql, params: c.params };
+}
+
+export function compileUnchecked(filter: Filter, target: SqlTarget, firstParam = 1): UncheckedFilter {
+  const c = new Compiler(target, firstParam, "invalidFilter");
+  const expr = c.node(filter);
+  return { sql: expr.sql, params: c.params, expr, terms: c.terms };
 }
 
 /**
@@ -69,11 +99,11 @@ export function compileSortBy(sortBy: string, target: SqlTarget): string {
   if (r.top.multiValued) return `${c.firstValue(parentOf(r), def)}${collate}`;
   const src = c.source(r);
   // Every resource has the same value: nothing to sort by.
-  return "constant" in src ? "NULL" : `${src.sql}${collate}`;
+  return "constant" in src ? "NULL" : `${src.sql.sql}${collate}`;
 }
 
 const isText = (def: AttrDef) => def.type === "string" || def.type === "reference" || def.type === "binary";
-const negate = (sql: string) => `NOT COALESCE(${sql}, 0)`;
+const negate = (x: Expr) => not(call("COALESCE", x, atom("0")));
 
 function jsonPath(keys: string[]): string {
   for (const k of keys) if (!SAFE_JSON_KEY.test(k)) throw new Error(`Unexpected document key ${JSON.stringify(k)}.`);
@@ -84,6 +114,18 @@ function jsonPath(keys: string[]): string {
 function parentOf(r: ResolvedAttr): ResolvedAttr {
   if (!r.sub) return r;
   return { ...r, sub: undefined, docPath: r.docPath.slice(0, -1), key: r.key.slice(0, r.key.lastIndexOf(".")) };
+}
+
+/** The operands of a chain of one operator, in order: `a or (b or c) or d` -> [a, b, c, d]. */
+function chain(f: Extract<Filter, { kind: "and" | "or" }>): Filter[] {
+  const out: Filter[] = [];
+  const stack: Filter[] = [f];
+  while (stack.length) {
+    const x = stack.pop() as Filter;
+    if (x.kind === f.kind) stack.push(x.right, x.left);
+    else out.push(x);
+  }
+  return out;
 }
 
 class Compiler {
@@ -100,17 +142,18 @@ class Compiler {
     return badRequest(this.scimType, detail);
   }
 
-  private bind(v: string | number): string {
+  private bind(v: string | number): Expr {
     let k = this.params.indexOf(v);
     if (k < 0) k = this.params.push(v) - 1;
-    return `?${this.firstParam + k}`;
+    return atom(`?${this.firstParam + k}`);
   }
 
-  node(f: Filter, scope?: ElementScope): string {
+  node(f: Filter, scope?: ElementScope): Expr {
     switch (f.kind) {
       case "and":
       case "or":
-        return `(${this.node(f.left, scope)} ${f.kind.toUpperCase()} ${this.node(f.right, scope)})`;
+        // A balanced tree: D1 counts the depth of the SQL expression, and a chain nests one level per term.
+        return balanced(f.kind === "and" ? "AND" : "OR", chain(f).map((x) => this.node(x, scope)));
       case "not":
         // RFC 7644: `not (x eq y)` matches when x is absent; COALESCE keeps SQL NULL from dropping those rows.
         return negate(this.node(f.filter, scope));
@@ -122,7 +165,7 @@ class Compiler {
     }
   }
 
-  private valuePath(f: Extract<Filter, { kind: "valuePath" }>): string {
+  private valuePath(f: Extract<Filter, { kind: "valuePath" }>): Expr {
     const r = resolveOrThrow(this.target.resource, f.attr, this.scimType);
     if (r.sub || r.top.type !== "complex") {
       throw this.invalid(`"${formatRef(f.attr)}" is not a complex attribute: it takes no value filter.`);
@@ -132,7 +175,7 @@ class Compiler {
     return this.node(f.filter, { parent: r, source: (sub) => this.source(sub) });
   }
 
-  private resourceLeaf(f: Leaf): string {
+  private resourceLeaf(f: Leaf): Expr {
     const r = resolveOrThrow(this.target.resource, f.attr, this.scimType);
     if (!r.top.multiValued) return this.scalar(f, this.source(r), leaf(r), r.key);
     const parent = parentOf(r);
@@ -151,24 +194,32 @@ class Compiler {
     return this.elements(parent, inner);
   }
 
-  private elementLeaf(f: Leaf, scope: ElementScope): string {
+  private elementLeaf(f: Leaf, scope: ElementScope): Expr {
     const r = resolveSub(scope.parent, f.attr);
     if (!r?.sub) throw this.invalid(`Unknown attribute "${formatRef(f.attr)}" in the value filter of "${scope.parent.key}".`);
     return this.scalar(f, scope.source(r), r.sub, r.key);
   }
 
   /** Resources with an element of a multi-valued attribute matching `inner` (or any element). */
-  private elements(parent: ResolvedAttr, inner?: Filter): string {
+  private elements(parent: ResolvedAttr, inner?: Filter): Expr {
     const side = this.sideTable(parent, inner);
     if (side) {
-      const where = inner ? ` WHERE ${this.node(inner, { parent, source: (r) => ({ sql: `s.${sideColumn(side, r)}` }) })}` : "";
+      const where = inner && this.node(inner, { parent, source: (r) => ({ sql: column(`s.${sideColumn(side, r)}`) }) });
+      const owner = column(`s.${side.owner}`);
       // `id IN (SELECT owner ...)` lets SQLite drive the lookup from the side table's value index.
-      return `${this.target.idColumn} IN (SELECT s.${side.owner} FROM ${side.table} s${where})`;
+      return subquery(`${this.target.idColumn} IN (SELECT ${owner.sql} FROM ${side.table} s${whereSql(where)})`, {
+        left: column(this.target.idColumn),
+        select: [owner],
+        where,
+      });
     }
-    const doc = this.doc(parent);
-    const source = (r: ResolvedAttr): Source => ({ sql: `json_extract(j.value, '${jsonPath([(r.sub as AttrDef).name])}')` });
-    const where = inner ? ` WHERE ${this.node(inner, { parent, source })}` : "";
-    return `EXISTS (SELECT 1 FROM json_each(${doc}, '${jsonPath(parent.docPath)}') j${where})`;
+    const doc = column(this.doc(parent));
+    const source = (r: ResolvedAttr): Source => ({
+      sql: call("json_extract", column("j.value"), atom(`'${jsonPath([(r.sub as AttrDef).name])}'`)),
+    });
+    const where = inner && this.node(inner, { parent, source });
+    const from = call("json_each", doc, atom(`'${jsonPath(parent.docPath)}'`));
+    return subquery(`EXISTS (SELECT 1 FROM ${from.sql} j${whereSql(where)})`, { select: [atom("1")], from: [from], where });
   }
 
   /** The side table, if it has a column for every sub-attribute `inner` names. */
@@ -179,7 +230,7 @@ class Compiler {
       switch (f.kind) {
         case "and":
         case "or":
-          return covered(f.left) && covered(f.right);
+          return chain(f).every(covered);
         case "not":
           return covered(f.filter);
         case "valuePath":
@@ -198,27 +249,29 @@ class Compiler {
     if (!r.extension) {
       const constant = this.target.constants?.[r.key];
       if (constant !== undefined) return { constant };
-      const column = this.target.columns[r.key];
-      if (column) return { sql: column };
+      const col = this.target.columns[r.key];
+      if (col) return { sql: column(col) };
     }
     // Common attributes (id, externalId, meta) are kept in columns only, never in the document.
     if (!r.schema) throw this.invalid(`"${r.key}" cannot be used here.`);
-    const doc = this.doc(r);
-    const path = jsonPath(r.docPath);
-    const sql = `json_extract(${doc}, '${path}')`;
+    const doc = column(this.doc(r));
+    const path = atom(`'${jsonPath(r.docPath)}'`);
+    const sql = call("json_extract", doc, path);
     if (leaf(r).type !== "complex") return { sql };
-    return { sql, present: `EXISTS (SELECT 1 FROM json_each(${doc}, '${path}') j WHERE COALESCE(j.value, '') <> '')` };
+    const from = call("json_each", doc, path);
+    const where = binary(call("COALESCE", column("j.value"), atom("''")), "<>", atom("''"));
+    return { sql, present: subquery(`EXISTS (SELECT 1 FROM ${from.sql} j WHERE ${where.sql})`, { select: [atom("1")], from: [from], where }) };
   }
 
   /** The value of a multi-valued attribute's primary element, else its first (RFC 7644 section 3.4.2.3). */
   firstValue(parent: ResolvedAttr, sub: AttrDef): string {
     const hasPrimary = parent.top.subAttributes?.some((s) => s.name === "primary");
     const side = parent.extension ? undefined : this.target.sideTables?.[parent.key];
-    const column = side?.columns[sub.name.toLowerCase()];
-    if (side && column) {
+    const col = side?.columns[sub.name.toLowerCase()];
+    if (side && col) {
       const primary = side.columns.primary;
       const order = primary && hasPrimary ? `s.${primary} DESC, s.rowid` : "s.rowid";
-      return `(SELECT s.${column} FROM ${side.table} s WHERE s.${side.owner} = ${this.target.idColumn} ORDER BY ${order} LIMIT 1)`;
+      return `(SELECT s.${col} FROM ${side.table} s WHERE s.${side.owner} = ${this.target.idColumn} ORDER BY ${order} LIMIT 1)`;
     }
     const order = hasPrimary ? `json_extract(j.value, '$."primary"') DESC, j.key` : "j.key";
     return `(SELECT json_extract(j.value, '${jsonPath([sub.name])}') FROM json_each(${this.doc(parent)}, '${jsonPath(parent.docPath)}') j ORDER BY ${order} LIMIT 1)`;
@@ -229,10 +282,12 @@ class Compiler {
     return this.target.doc;
   }
 
-  private scalar(f: Leaf, src: Source, def: AttrDef, name: string): string {
+  private scalar(f: Leaf, src: Source, def: AttrDef, name: string): Expr {
     this.terms++;
     const present = () =>
-      "constant" in src ? (src.constant !== "" ? "1" : "0") : (src.present ?? `COALESCE(${src.sql}, '') <> ''`);
+      "constant" in src
+        ? atom(src.constant !== "" ? "1" : "0")
+        : (src.present ?? binary(call("COALESCE", src.sql, atom("''")), "<>", atom("''")));
     if (f.kind === "present") return present();
     if (f.value === null) {
       // RFC 7643 section 2.5: null is the same as absent.
@@ -242,32 +297,37 @@ class Compiler {
     }
     if (f.op === "ne") return negate(this.scalar({ ...f, op: "eq" }, src, def, name));
     const operand = toOperand(def, f.op, f.value, name);
-    if ("constant" in src) return compareScalar(operand, f.op, src.constant) ? "1" : "0";
+    if ("constant" in src) return atom(compareScalar(operand, f.op, src.constant) ? "1" : "0");
     return this.comparison(src.sql, f.op, operand);
   }
 
-  private comparison(x: string, op: PositiveOp, operand: Operand): string {
+  private comparison(x: Expr, op: PositiveOp, operand: Operand): Expr {
     switch (operand.type) {
       case "boolean":
-        return `${x} = ${this.bind(operand.value ? 1 : 0)}`;
+        return binary(x, "=", this.bind(operand.value ? 1 : 0));
       case "number":
       case "instant":
         // Instants are stored as Date.toISOString() text, which sorts in time order.
-        return `${x} ${SQL_OP[op as keyof typeof SQL_OP]} ${this.bind(operand.value)}`;
+        return binary(x, SQL_OP[op as keyof typeof SQL_OP], this.bind(operand.value));
       case "string": {
         const p = this.bind(operand.value);
-        const collate = operand.caseExact ? "BINARY" : "NOCASE";
+        const collation = operand.caseExact ? "BINARY" : "NOCASE";
         // No LIKE: D1 rejects LIKE patterns over 50 bytes. lower() folds ASCII only, like NOCASE.
-        const [hay, needle] = operand.caseExact ? [x, p] : [`lower(${x})`, `lower(${p})`];
-        if (op === "co") return `instr(${hay}, ${needle}) > 0`;
-        if (op === "sw") return `instr(${hay}, ${needle}) = 1`;
-        if (op === "ew") return `substr(${x}, length(${x}) - length(${p}) + 1) = ${p} COLLATE ${collate}`;
+        const [hay, needle] = operand.caseExact ? [x, p] : [call("lower", x), call("lower", p)];
+        if (op === "co") return binary(call("instr", hay, needle), ">", atom("0"));
+        if (op === "sw") return binary(call("instr", hay, needle), "=", atom("1"));
+        if (op === "ew") {
+          const from = binary(binary(call("length", x), "-", call("length", p)), "+", atom("1"));
+          return binary(call("substr", x, from), "=", collate(p, collation));
+        }
         // `column = ? COLLATE NOCASE` on a NOCASE column is what lets SQLite use its index.
-        return `${x} ${SQL_OP[op]} ${p} COLLATE ${collate}`;
+        return binary(x, SQL_OP[op], collate(p, collation));
       }
     }
   }
 }
+
+const whereSql = (where: Expr | undefined) => (where ? ` WHERE ${where.sql}` : "");
 
 function sideColumn(side: SideTable, r: ResolvedAttr): string | undefined {
   return r.sub ? side.columns[r.sub.name.toLowerCase()] : undefined;
