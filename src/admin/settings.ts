@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
 import { outboxStatement } from "../events/outbox";
 import { audit } from "../events/types";
-import { templateSyntaxError, unknownVariables } from "../events/template";
+import { templateSyntaxError, unknownVariables } from "../delivery/template";
 import type { AppBindings } from "../platform/env";
 import { type Settings, managedAppleIdSchema, putSettingStatement, settingsSchema } from "../settings/settings";
 import { adminError } from "./errors";

@@ -1,6 +1,6 @@
 import type { Env } from "../platform/env";
 import { tenantDatabase } from "../tenants/resolve";
-import { MAX_SWEEP_ATTEMPTS, REDELIVERY_GRACE_MS, type EventBus } from "./outbox";
+import { MAX_SWEEP_ATTEMPTS, REDELIVERY_GRACE_MS, type EventBus } from "../events/outbox";
 
 /** Rows re-sent per tenant per sweep; the rest wait for the next minute. */
 const SWEEP_BATCH = 500;

@@ -6,7 +6,7 @@ import { findUser } from "../users/repo";
 import { primaryEmail } from "../users/managed-apple-id";
 import { type Mailer, mailerFor } from "./mailer";
 import { renderSubject, renderTemplate, variablesOf } from "./template";
-import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "./types";
+import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "../events/types";
 
 /**
  * Queue consumer: writes the audit log and sends invitations, then marks the outbox rows

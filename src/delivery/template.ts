@@ -70,7 +70,7 @@ export function templateSyntaxError(template: string, kind: "subject" | "body"):
 
 /**
  * Substitutes variables case-insensitively; a variable without a value becomes empty. Mails are
- * sent as text/plain only (events/mailer.ts), so a value needs no HTML escaping: `<script>` is
+ * sent as text/plain only (delivery/mailer.ts), so a value needs no HTML escaping: `<script>` is
  * shown as those characters. What a value must not do in plain text is change the layout or the
  * headers: its control characters (CR/LF included) become spaces.
  */
