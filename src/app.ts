@@ -5,7 +5,7 @@ import { tenantGate } from "./http/tenant";
 import { type ErrorRenderer, errorBoundary, renderAdminError, renderScimError } from "./http/respond";
 import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
-import { scimRoutes } from "./scim/routes";
+import { scimRoutes } from "./http/scim-routes";
 
 export const SCIM_PREFIX = "/scim/v2";
 
