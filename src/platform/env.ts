@@ -27,8 +27,6 @@ export interface Env {
   /** Refused credentials per client address and per tenant slug (http/auth-failures.ts, wrangler.toml). */
   AUTH_FAILURES_BY_ADDRESS?: RateLimit;
   AUTH_FAILURES_BY_TENANT?: RateLimit;
-  /** Set to "1" only by the benchmark when it starts `wrangler dev`; enables /bench routes. */
-  BENCH?: string;
   /** TENANT_<SLUG>: one D1 database per tenant. */
   [binding: `TENANT_${string}`]: D1Database | undefined;
 }
