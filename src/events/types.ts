@@ -1,4 +1,5 @@
 import type { ActivityRecord, NoiseCount } from "../activity/types";
+import type { QueueEnvelope } from "../platform/queue";
 import { MAX_AUDIT_DETAIL_CHARS, quote } from "../scim/limits";
 
 /** Events written to the outbox with the change they describe (see docs/storage.md). */
@@ -49,10 +50,7 @@ export type OutboxEvent = AuditEvent | InviteEvent;
  * the activity records and unauthenticated-request counts of the requests it was sent for
  * (src/activity/; both optional, so older messages and the sweep's stay valid).
  */
-export interface EventMessage {
-  v: 1;
-  tenant: string;
-  ids: string[];
+export interface EventMessage extends QueueEnvelope {
   activity?: ActivityRecord[];
   noise?: NoiseCount[];
 }

@@ -9,11 +9,16 @@ export interface GroupSequencer {
   change(groupId: string, change: GroupChange): Promise<GroupRow | null>;
 }
 
-/** Events the object committed come back with the result and join the request's (events/outbox.ts). */
-export function durableSequencer(ns: DurableObjectNamespace<GroupMembership>, t: TenantContext): GroupSequencer {
+/**
+ * Events the object committed come back with the result and join the request's (events/outbox.ts).
+ * `ns` is the GROUPS binding, which wrangler.toml binds to GroupMembership; platform/env.ts cannot
+ * name that class (it sits below this module), so the stub gets its type here.
+ */
+export function durableSequencer(ns: DurableObjectNamespace, t: TenantContext): GroupSequencer {
   return {
     async change(groupId, change) {
-      const result = (await ns.getByName(`${t.slug}:${groupId}`).change(t.slug, groupId, change)) as ChangeResult;
+      const stub = ns.getByName(`${t.slug}:${groupId}`) as DurableObjectStub<GroupMembership>;
+      const result = (await stub.change(t.slug, groupId, change)) as ChangeResult;
       if (!result.ok) throw new ScimError(result.error.status, result.error.detail, result.error.scimType);
       t.committed.push(...result.events);
       return result.row;

@@ -2,7 +2,6 @@ import { type Context, Hono } from "hono";
 import { readJsonBody } from "../http/body";
 import { methodNotAllowed, scimJson } from "../http/respond";
 import type { AppBindings } from "../platform/env";
-import { USERS_TARGET } from "../scim/filter/sql";
 import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
 import { etagOf } from "../scim/meta";
 import { sqlPage } from "../scim/page";
@@ -13,6 +12,7 @@ import type { TenantContext } from "../tenants/context";
 import { findUserStatement, listUsersResult, listUsersStatement } from "./repo";
 import { renderUser } from "./render";
 import type { UserRow } from "./row";
+import { USERS_TARGET } from "./sql-target";
 import { createUser, orNotFound, patchUser, replaceUser, softDeleteUser } from "./service";
 
 /**

@@ -7,7 +7,7 @@ import { valueSub } from "./evaluate";
 import { parseAttrPath } from "./parser";
 import type { SideTable, SqlTarget } from "./sql-target";
 
-export { GROUPS_TARGET, type SideTable, type SqlTarget, USERS_TARGET } from "./sql-target";
+export type { SideTable, SqlTarget } from "./sql-target";
 
 /** https://developers.cloudflare.com/d1/platform/limits/ : "Maximum bound parameters per query: 100". */
 export const D1_MAX_BOUND_PARAMS = 100;
