@@ -4,7 +4,8 @@ import { outboxStatement } from "../events/outbox";
 import { audit } from "../events/types";
 import { publicBase } from "../http/public-url";
 import type { AppBindings } from "../platform/env";
-import { type TokenScope, mintToken, sha256Hex, tokenKvKey } from "../tenants/tokens";
+import { currentTokensSql, prepared, rotateTokenSql, type TokenRow } from "../tenants/token-rows";
+import { type TokenScope, mintToken, tokenKvKey, tokenKvValue } from "../tenants/tokens";
 
 export const tokenRoutes = new Hono<AppBindings>();
 
@@ -16,21 +17,20 @@ export const tokenRoutes = new Hono<AppBindings>();
 tokenRoutes.post("/", async (c) => {
   const t = c.var.t;
   const scope: TokenScope = "scim";
-  const token = mintToken(scope);
-  const hash = await sha256Hex(token);
-  const id = crypto.randomUUID();
-  const now = new Date().toISOString();
-  const event = audit("admin", "token", "Tenant", null, { scope, tokenId: id });
-  const [old] = await t.db.batch([
-    t.db.prepare("UPDATE tokens SET revoked = ?2 WHERE scope = ?1 AND revoked IS NULL RETURNING hash").bind(scope, now),
-    t.db.prepare("INSERT INTO tokens (id, scope, hash, created) VALUES (?1, ?2, ?3, ?4)").bind(id, scope, hash, now),
+  const minted = await mintToken(scope);
+  const event = audit("admin", "token", "Tenant", null, { scope, tokenId: minted.id });
+  // The read of the current tokens is in the same transaction, so it names exactly the revoked ones.
+  const [current] = await t.db.batch([
+    prepared(t.db, currentTokensSql()),
+    ...rotateTokenSql(minted).map((s) => prepared(t.db, s)),
     outboxStatement(t.db, [event]),
   ]);
-  await c.env.TOKENS.put(tokenKvKey(hash), JSON.stringify({ tenant: t.slug, tokenId: id, scope }));
-  await Promise.all((old.results as { hash: string }[]).map((r) => c.env.TOKENS.delete(tokenKvKey(r.hash))));
+  await c.env.TOKENS.put(tokenKvKey(minted.hash), tokenKvValue(t.slug, minted));
+  const old = (current.results as TokenRow[]).filter((r) => r.scope === scope);
+  await Promise.all(old.map((r) => c.env.TOKENS.delete(tokenKvKey(r.hash))));
   t.committed.push(event);
   const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${t.slug}/scim/v2`;
-  return c.json({ token, tenantUrl, note: "Shown once. Paste it into Entra as the Secret Token; the previous token no longer works." }, 201);
+  return c.json({ token: minted.token, tenantUrl, note: "Shown once. Paste it into Entra as the Secret Token; the previous token no longer works." }, 201);
 });
 
 tokenRoutes.all("/", methodNotAllowed("POST"));
