@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
-import { outboxStatement } from "../events/outbox";
+import { commit } from "../events/commit";
 import { audit } from "../events/types";
 import { MAX_CUSTOM_ATTRIBUTES } from "../scim/limits";
 import type { AppBindings } from "../platform/env";
@@ -27,17 +27,14 @@ attributeRoutes.post("/", valid("json", z.object({ name: z.string().regex(ATTRIB
   const now = new Date().toISOString();
   const event = audit("admin", "custom-attribute", "Tenant", null, { defined: name });
   // The count guard holds the limit against concurrent definitions too (a batch is a transaction).
-  const [res] = await t.db.batch([
-    t.db
-      .prepare(
-        `INSERT OR IGNORE INTO custom_attributes (name, type, created)
-         SELECT ?1, 'IdP', ?2 WHERE (SELECT count(*) FROM custom_attributes) < ?3`,
-      )
-      .bind(name, now, MAX_CUSTOM_ATTRIBUTES),
-    outboxStatement(t.db, [event], { ifPreviousChanged: true }),
-  ]);
+  const insert = t.db
+    .prepare(
+      `INSERT OR IGNORE INTO custom_attributes (name, type, created)
+       SELECT ?1, 'IdP', ?2 WHERE (SELECT count(*) FROM custom_attributes) < ?3`,
+    )
+    .bind(name, now, MAX_CUSTOM_ATTRIBUTES);
+  const [res] = await commit(t, [insert], [event], { ifLastChanged: true });
   if (res.meta.changes === 0) throw adminError(409, `Custom attribute "${name}" already exists (or the limit of ${MAX_CUSTOM_ATTRIBUTES} was just reached).`);
-  t.committed.push(event);
   return c.json({ name, type: "IdP", created: now }, 201);
 });
 
@@ -50,12 +47,8 @@ attributeRoutes.delete("/:name", async (c) => {
     throw adminError(409, `"${name}" is the source of managed Apple IDs (P21); change that setting first.`);
   }
   const event = audit("admin", "custom-attribute", "Tenant", null, { deleted: name });
-  const [res] = await t.db.batch([
-    t.db.prepare("DELETE FROM custom_attributes WHERE name = ?1").bind(name),
-    outboxStatement(t.db, [event], { ifPreviousChanged: true }),
-  ]);
+  const [res] = await commit(t, [t.db.prepare("DELETE FROM custom_attributes WHERE name = ?1").bind(name)], [event], { ifLastChanged: true });
   if (res.meta.changes === 0) throw adminError(404, `No custom attribute "${name}".`);
-  t.committed.push(event);
   return c.body(null, 204);
 });
 

@@ -1,12 +1,11 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
-import { outboxStatement } from "../events/outbox";
+import { commit } from "../events/commit";
 import { audit } from "../events/types";
 import { addMembersStatement, insertGroupStatement } from "../groups/repo";
 import type { AppBindings } from "../platform/env";
 import { ScimError } from "../scim/errors";
-import { runWrites } from "../db/writes";
 import { MAX_IMPORT_ROW_ATTRIBUTES, MAX_STRING_CHARS } from "../scim/limits";
 import { insertUserStatement } from "../users/repo";
 import { prepareNewUser } from "../users/service";
@@ -101,8 +100,7 @@ importRoutes.post("/", valid("json", body), async (c) => {
     groups: groups.length,
     sources: [...new Set([...users, ...groups].map((x) => x.source))],
   });
-  await runWrites(t.db, [...userStatements, ...groupStatements, outboxStatement(t.db, [event])]);
-  t.committed.push(event);
+  await commit(t, [...userStatements, ...groupStatements], [event]);
   return c.json({ imported: { users: users.length, groups: groups.length }, ids: Object.fromEntries(ids) }, 201);
 });
 

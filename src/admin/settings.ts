@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
-import { outboxStatement } from "../events/outbox";
+import { commit } from "../events/commit";
 import { audit } from "../events/types";
 import { templateSyntaxError, unknownVariables } from "../delivery/template";
 import type { AppBindings } from "../platform/env";
@@ -32,8 +32,7 @@ settingsRoutes.put("/", valid("json", settingsPatch), async (c) => {
   }
   const keys = Object.keys(patch) as (keyof Settings)[];
   const event = audit("admin", "settings", "Tenant", null, { changed: keys });
-  await t.db.batch([...keys.map((k) => putSettingStatement(t.db, k, next[k])), outboxStatement(t.db, [event])]);
-  t.committed.push(event);
+  await commit(t, keys.map((k) => putSettingStatement(t.db, k, next[k])), [event]);
   return c.json({ ...next, customAttributes: t.customAttributes });
 });
 

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
-import { outboxStatement } from "../events/outbox";
+import { commit } from "../events/commit";
 import { audit } from "../events/types";
 import { publicBase } from "../http/public-url";
 import type { AppBindings } from "../platform/env";
@@ -20,15 +20,10 @@ tokenRoutes.post("/", async (c) => {
   const minted = await mintToken(scope);
   const event = audit("admin", "token", "Tenant", null, { scope, tokenId: minted.id });
   // The read of the current tokens is in the same transaction, so it names exactly the revoked ones.
-  const [current] = await t.db.batch([
-    prepared(t.db, currentTokensSql()),
-    ...rotateTokenSql(minted).map((s) => prepared(t.db, s)),
-    outboxStatement(t.db, [event]),
-  ]);
+  const [current] = await commit(t, [currentTokensSql(), ...rotateTokenSql(minted)].map((s) => prepared(t.db, s)), [event]);
   await c.env.TOKENS.put(tokenKvKey(minted.hash), tokenKvValue(t.slug, minted));
   const old = (current.results as TokenRow[]).filter((r) => r.scope === scope);
   await Promise.all(old.map((r) => c.env.TOKENS.delete(tokenKvKey(r.hash))));
-  t.committed.push(event);
   const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${t.slug}/scim/v2`;
   return c.json({ token: minted.token, tenantUrl, note: "Shown once. Paste it into Entra as the Secret Token; the previous token no longer works." }, 201);
 });

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
-import { outboxStatement } from "../events/outbox";
+import { commit } from "../events/commit";
 import { audit } from "../events/types";
 import { durableSequencer } from "../membership/sequencer";
 import type { AppBindings } from "../platform/env";
@@ -90,12 +90,11 @@ adminUserRoutes.delete("/:id", async (c) => {
   const seq = durableSequencer(c.env.GROUPS, t);
   for (const g of results) await seq.change(g.group_id, { kind: "remove-user", userId: row.id });
   const event = audit("admin", "hard-delete", "User", row.id, { userName: row.user_name, source: row.source, groups: results.length });
-  await t.db.batch([
-    t.db.prepare("DELETE FROM group_members WHERE member_id = ?1").bind(row.id),
-    t.db.prepare("DELETE FROM users WHERE id = ?1").bind(row.id),
-    outboxStatement(t.db, [event]),
-  ]);
-  t.committed.push(event);
+  await commit(
+    t,
+    [t.db.prepare("DELETE FROM group_members WHERE member_id = ?1").bind(row.id), t.db.prepare("DELETE FROM users WHERE id = ?1").bind(row.id)],
+    [event],
+  );
   return c.body(null, 204);
 });
 

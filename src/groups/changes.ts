@@ -1,4 +1,4 @@
-import { outboxStatement } from "../events/outbox";
+import { commit } from "../events/commit";
 import { type AuditEvent, type OutboxEvent, audit } from "../events/types";
 import { ScimError, badRequest, notFound } from "../scim/errors";
 import { type GroupPatchPlan, memberIds } from "../scim/group-patch";
@@ -7,7 +7,6 @@ import { type ScimDoc, normalizeResource } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
 import { checkSizes } from "../scim/sizes";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
-import { runWrites } from "../db/writes";
 import { type MemberChange, assertMembersAllowed, readGroupState } from "./members";
 import {
   addMembersStatement,
@@ -47,8 +46,7 @@ export async function applyGroupChange(
   checkIfMatch(change.ifMatch, row.version);
   if (change.kind === "delete") {
     const event = audit("scim", "delete", "Group", groupId, { displayName: row.display_name });
-    await deleteGroup(db, groupId, event);
-    return { row: null, events: [event] };
+    return { row: null, events: await deleteGroup(db, groupId, event) };
   }
   const stored = JSON.parse(row.doc) as ScimDoc;
   const doc = change.kind === "patch" ? patchedDoc(stored, change.plan) : replacedDoc(stored, change.body);
@@ -74,9 +72,9 @@ export async function applyGroupChange(
       ? [audit("scim", "membership", "Group", groupId, { displayName: doc.displayName, added: delta.added, removed: delta.removed, ...sample(members) })]
       : []),
   ];
-  writes.push(outboxStatement(db, events));
-  await runWrites(db, writes);
-  return { events, row: { ...row, display_name: String(doc.displayName), external_id: (doc.externalId as string) ?? null, doc: JSON.stringify(doc), version: row.version + 1, last_modified: now } };
+  const done = { db, committed: [] as OutboxEvent[] };
+  await commit(done, writes, events);
+  return { events: done.committed, row: { ...row, display_name: String(doc.displayName), external_id: (doc.externalId as string) ?? null, doc: JSON.stringify(doc), version: row.version + 1, last_modified: now } };
 }
 
 const changedKeys = (a: ScimDoc, b: ScimDoc) =>
@@ -92,12 +90,17 @@ const sample = (m: MemberChange) => ({
 async function removeUser(db: D1Database, row: GroupRow, userId: string): Promise<{ row: GroupRow; events: OutboxEvent[] }> {
   const now = new Date().toISOString();
   const event = audit("admin", "membership", "Group", row.id, { displayName: row.display_name, removed: 1, removedIds: [userId], reason: "user deleted" });
-  const [res] = await runWrites(db, [
-    removeMembersStatement(db, row.id, [userId]),
-    db.prepare("UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1 AND changes() > 0").bind(row.id, now),
-    outboxStatement(db, [event], { ifPreviousChanged: true }),
-  ]);
-  return res.meta.changes > 0 ? { row: { ...row, version: row.version + 1, last_modified: now }, events: [event] } : { row, events: [] };
+  const done = { db, committed: [] as OutboxEvent[] };
+  const [res] = await commit(
+    done,
+    [
+      removeMembersStatement(db, row.id, [userId]),
+      db.prepare("UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1 AND changes() > 0").bind(row.id, now),
+    ],
+    [event],
+    { ifLastChanged: true },
+  );
+  return res.meta.changes > 0 ? { row: { ...row, version: row.version + 1, last_modified: now }, events: done.committed } : { row, events: [] };
 }
 
 /** The membership part of a change: known from the request alone, before any read. */
@@ -134,9 +137,10 @@ function replacedDoc(stored: ScimDoc, body: unknown): ScimDoc {
  * nor in "All Users". Writing All Users' rows here without its sequencer is safe because SCIM
  * never changes that group and INSERT OR IGNORE is idempotent.
  */
-async function deleteGroup(db: D1Database, groupId: string, event: AuditEvent): Promise<void> {
+async function deleteGroup(db: D1Database, groupId: string, event: AuditEvent): Promise<OutboxEvent[]> {
   const now = new Date().toISOString();
-  await runWrites(db, [
+  const done = { db, committed: [] as OutboxEvent[] };
+  await commit(done, [
     db
       .prepare(
         `UPDATE users SET active = 0, doc = json_set(doc, '$.active', json('false')), version = version + 1, last_modified = ?2
@@ -151,6 +155,6 @@ async function deleteGroup(db: D1Database, groupId: string, event: AuditEvent): 
       .bind(ALL_USERS_GROUP_ID, now),
     db.prepare("DELETE FROM group_members WHERE group_id = ?1").bind(groupId),
     db.prepare("DELETE FROM groups WHERE id = ?1").bind(groupId),
-    outboxStatement(db, [event]),
-  ]);
+  ], [event]);
+  return done.committed;
 }

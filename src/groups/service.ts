@@ -1,4 +1,4 @@
-import { outboxStatement } from "../events/outbox";
+import { commit } from "../events/commit";
 import { audit } from "../events/types";
 import type { GroupSequencer } from "../membership/sequencer";
 import type { TenantContext } from "../tenants/context";
@@ -8,7 +8,6 @@ import { isPlainObject, normalizeResource } from "../scim/normalize";
 import { checkResourceSchemas } from "../scim/schemas-attr";
 import { checkSizes } from "../scim/sizes";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
-import { runWrites } from "../db/writes";
 import { memberIds } from "../scim/group-patch";
 import { assertMembersAllowed, readGroupState } from "./members";
 import { addMembersStatement, findGroup, insertGroupStatement } from "./repo";
@@ -33,12 +32,7 @@ export async function createGroup(t: TenantContext, body: unknown): Promise<Grou
   if (ids.length) assertMembersAllowed(await readGroupState(db, id, { add: ids, remove: [] }));
   const now = new Date().toISOString();
   const event = audit("scim", "create", "Group", id, { displayName: rest.displayName, members: ids.length, addedIds: ids.slice(0, 100) });
-  await runWrites(db, [
-    insertGroupStatement(db, { id, doc: rest, now }),
-    ...(ids.length ? [addMembersStatement(db, id, ids)] : []),
-    outboxStatement(db, [event]),
-  ]);
-  t.committed.push(event);
+  await commit(t, [insertGroupStatement(db, { id, doc: rest, now }), ...(ids.length ? [addMembersStatement(db, id, ids)] : [])], [event]);
   return { id, display_name: rest.displayName, external_id: (rest.externalId as string) ?? null, source: "scim", doc: JSON.stringify(rest), version: 1, created: now, last_modified: now };
 }
 
