@@ -1,9 +1,9 @@
 import { commit } from "../events/commit";
 import { type AuditEvent, type OutboxEvent, audit } from "../events/types";
 import { ScimError, badRequest, notFound } from "../scim/errors";
-import { type GroupPatchPlan, memberIds } from "../scim/group-patch";
+import type { GroupPatchPlan } from "../scim/group-patch";
 import { checkIfMatch } from "../scim/meta";
-import { type ScimDoc, normalizeResource } from "../scim/normalize";
+import type { ScimDoc } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
 import { checkSizes } from "../scim/sizes";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
@@ -14,12 +14,13 @@ import {
   removeMembersStatement,
   updateGroupStatement,
 } from "./repo";
-import { ALL_USERS_GROUP_ID, type GroupRow } from "./row";
+import { ALL_USERS_GROUP_ID, type GroupRow, groupRow } from "./row";
 
 /** A write to one group's membership; serialised by that group's Durable Object. */
 export type GroupChange =
   | { kind: "patch"; plan: GroupPatchPlan; ifMatch?: string }
-  | { kind: "replace"; body: unknown; ifMatch?: string }
+  /** PUT, its body normalised before the call (groups/service.ts); `members` absent: kept (P12). */
+  | { kind: "replace"; doc: ScimDoc; members?: string[]; ifMatch?: string }
   | { kind: "delete"; ifMatch?: string }
   /** An admin's hard delete of a user (P9) takes it out of every group, All Users included. */
   | { kind: "remove-user"; userId: string };
@@ -49,7 +50,8 @@ export async function applyGroupChange(
     return { row: null, events: await deleteGroup(db, groupId, event) };
   }
   const stored = JSON.parse(row.doc) as ScimDoc;
-  const doc = change.kind === "patch" ? patchedDoc(stored, change.plan) : replacedDoc(stored, change.body);
+  // PUT: displayName and externalId from the body.
+  const doc = change.kind === "patch" ? patchedDoc(stored, change.plan) : { ...stored, ...change.doc };
   if (typeof doc.displayName !== "string" || doc.displayName.trim() === "") {
     throw badRequest("invalidValue", "displayName is required and must not be blank.");
   }
@@ -69,12 +71,12 @@ export async function applyGroupChange(
   const events = [
     ...(docChanged ? [audit("scim", "update", "Group", groupId, { displayName: doc.displayName, changed: changedKeys(stored, doc) })] : []),
     ...(delta.added || delta.removed
-      ? [audit("scim", "membership", "Group", groupId, { displayName: doc.displayName, added: delta.added, removed: delta.removed, ...sample(members) })]
+      ? [audit("scim", "membership", "Group", groupId, { displayName: doc.displayName, added: delta.added, removed: delta.removed, ...memberSample(members) })]
       : []),
   ];
   const done = { db, committed: [] as OutboxEvent[] };
   await commit(done, writes, events);
-  return { events: done.committed, row: { ...row, display_name: String(doc.displayName), external_id: (doc.externalId as string) ?? null, doc: JSON.stringify(doc), version: row.version + 1, last_modified: now } };
+  return { events: done.committed, row: groupRow({ id: groupId, doc, source: row.source, version: row.version + 1, created: row.created, lastModified: now }) };
 }
 
 const changedKeys = (a: ScimDoc, b: ScimDoc) =>
@@ -82,7 +84,7 @@ const changedKeys = (a: ScimDoc, b: ScimDoc) =>
 
 /** Enough ids for an admin to follow a change; a 10,000-member PATCH is summarised by its counts. */
 const AUDIT_SAMPLE = 100;
-const sample = (m: MemberChange) => ({
+export const memberSample = (m: MemberChange) => ({
   addedIds: (m.keepOnly ?? m.add).slice(0, AUDIT_SAMPLE),
   ...(m.remove.length ? { removedIds: m.remove.slice(0, AUDIT_SAMPLE) } : {}),
 });
@@ -111,11 +113,9 @@ function memberChangeOf(change: GroupChange): MemberChange {
       const keepOnly = plan.replaceMembers ?? (plan.removeAllMembers ? plan.add : undefined);
       return { add: plan.add, remove: keepOnly ? [] : plan.remove, keepOnly };
     }
-    case "replace": {
+    case "replace":
       // PUT: members replaced when given, kept when omitted (P12).
-      const members = normalizeResource(change.body, GROUP_RESOURCE).doc.members;
-      return members === undefined ? { add: [], remove: [] } : { add: [], remove: [], keepOnly: memberIds(members) };
-    }
+      return change.members === undefined ? { add: [], remove: [] } : { add: [], remove: [], keepOnly: change.members };
     case "remove-user":
       return { add: [], remove: [change.userId] };
     case "delete":
@@ -124,12 +124,6 @@ function memberChangeOf(change: GroupChange): MemberChange {
 }
 
 const patchedDoc = (stored: ScimDoc, plan: GroupPatchPlan): ScimDoc => (plan.other.length ? applyPatch(stored, plan.other, GROUP_RESOURCE).doc : stored);
-
-/** PUT: displayName and externalId from the body. */
-function replacedDoc(stored: ScimDoc, body: unknown): ScimDoc {
-  const { members: _members, ...rest } = normalizeResource(body, GROUP_RESOURCE).doc;
-  return { ...stored, ...rest };
-}
 
 /**
  * P16: the group goes; each former member is disabled (P9 style, the user stays) and becomes a

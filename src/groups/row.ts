@@ -28,3 +28,16 @@ export function groupColumns(doc: ScimDoc) {
     external_id: typeof doc.externalId === "string" && doc.externalId !== "" ? doc.externalId : null,
   };
 }
+
+/** The row a write leaves behind, built as the repository writes it (columns derived from the document). */
+export function groupRow(g: { id: string; doc: ScimDoc; source: GroupSource; version: number; created: string; lastModified: string }): GroupRow {
+  return {
+    id: g.id,
+    ...groupColumns(g.doc),
+    source: g.source,
+    doc: JSON.stringify(g.doc),
+    version: g.version,
+    created: g.created,
+    last_modified: g.lastModified,
+  };
+}
