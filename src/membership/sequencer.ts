@@ -1,4 +1,5 @@
 import type { GroupChange } from "../groups/changes";
+import { withRetries } from "../platform/retry";
 import type { GroupRow } from "../groups/row";
 import { ScimError } from "../scim/errors";
 import type { TenantContext } from "../tenants/context";
@@ -17,11 +18,23 @@ export interface GroupSequencer {
 export function durableSequencer(ns: DurableObjectNamespace, t: TenantContext): GroupSequencer {
   return {
     async change(groupId, change) {
-      const stub = ns.getByName(`${t.slug}:${groupId}`) as DurableObjectStub<GroupMembership>;
-      const result = (await stub.change(t.slug, groupId, change)) as ChangeResult;
+      const call = () => {
+        const stub = ns.getByName(`${t.slug}:${groupId}`) as DurableObjectStub<GroupMembership>;
+        return stub.change(t.slug, groupId, change) as Promise<ChangeResult>;
+      };
+      const result = await withRetries(call, isIdempotent(change));
       if (!result.ok) throw new ScimError(result.error.status, result.error.detail, result.error.scimType);
       t.committed.push(...result.events);
       return result.row;
     },
   };
 }
+
+/**
+ * A change that, applied twice, leaves the group as applying it once does and answers the same:
+ * membership and attribute PATCHes and PUTs are set operations, and a user's removal is a no-op
+ * the second time. Not a DELETE (the retry would answer 404), nor a conditional write (If-Match:
+ * the retry would meet the version the first attempt made). The events of a first attempt whose
+ * answer was lost stay in the outbox and reach the Queue through the sweep.
+ */
+export const isIdempotent = (c: GroupChange) => c.kind === "remove-user" || ((c.kind === "patch" || c.kind === "replace") && !c.ifMatch);
