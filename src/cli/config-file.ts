@@ -21,7 +21,7 @@ export interface TenantBinding {
 const D1_TABLE = "d1_databases";
 /** A table header alone on its line, optionally followed by a comment. */
 const HEADER = /^\s*(\[\[?)\s*([A-Za-z0-9_.\-" ]+?)\s*(\]\]?)\s*(#.*)?$/;
-const KEY_VALUE = /^\s*([A-Za-z0-9_\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')\s*(#.*)?$/;
+const KEY_VALUE = /^\s*([A-Za-z0-9_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')\s*(#.*)?$/;
 
 interface Block {
   /** Index of the header line. */

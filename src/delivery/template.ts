@@ -1,5 +1,6 @@
 import { primaryEmail } from "../users/managed-apple-id";
 import type { UserRow } from "../users/row";
+import type { ScimDoc } from "../scim/normalize";
 import { CUSTOM_SCHEMA } from "../scim/schema/custom";
 import { ENTERPRISE_SCHEMA } from "../scim/schema/user";
 
@@ -28,15 +29,16 @@ export function unknownVariables(template: string, customAttributes: string[]): 
 }
 
 export function variablesOf(row: UserRow): Record<string, string> {
-  const doc = JSON.parse(row.doc) as Record<string, any>;
+  const doc = JSON.parse(row.doc) as ScimDoc;
+  const name = (doc.name ?? {}) as Record<string, unknown>;
   const ent = (doc[ENTERPRISE_SCHEMA] ?? {}) as Record<string, unknown>;
   const custom = (doc[CUSTOM_SCHEMA] ?? {}) as Record<string, unknown>;
   const vars: Record<string, unknown> = {
     userName: doc.userName,
-    displayName: doc.displayName ?? doc.name?.formatted ?? doc.userName,
-    givenName: doc.name?.givenName,
-    familyName: doc.name?.familyName,
-    formattedName: doc.name?.formatted,
+    displayName: doc.displayName ?? name.formatted ?? doc.userName,
+    givenName: name.givenName,
+    familyName: name.familyName,
+    formattedName: name.formatted,
     email: primaryEmail(doc),
     managedAppleId: row.managed_apple_id,
     externalId: doc.externalId,

@@ -1,4 +1,5 @@
 import type { Env } from "../../../src/platform/env";
+import type { EventMessage } from "../../../src/platform/queue";
 import { benchRoutes } from "./routes";
 
 /**
@@ -6,7 +7,7 @@ import { benchRoutes } from "./routes";
  * router, so the SCIM requests the bench measures pay no extra routing. Apart from ./index.ts
  * so that `--rev`/`--src` runs can wrap another copy of src/ (../server.ts writes that entry).
  */
-export function benchWorker<T extends ExportedHandler<Env, any>>(worker: T): T {
+export function benchWorker<T extends ExportedHandler<Env, EventMessage>>(worker: T): T {
   const fetch = worker.fetch!;
   return {
     ...worker,
