@@ -74,10 +74,11 @@ export function templateSyntaxError(template: string, kind: "subject" | "body"):
  * Substitutes variables case-insensitively; a variable without a value becomes empty. Mails are
  * sent as text/plain only (delivery/mailer.ts), so a value needs no HTML escaping: `<script>` is
  * shown as those characters. What a value must not do in plain text is change the layout or the
- * headers: its control characters (CR/LF included) become spaces.
+ * headers: its control characters (CR/LF included) become spaces. Own keys only: a custom
+ * attribute may be named `constructor` (P18), which Object.prototype also has.
  */
 export const renderTemplate = (template: string, vars: Record<string, string>) =>
-  template.replace(VARIABLE, (_, name: string) => (vars[name.toLowerCase()] ?? "").replace(CONTROL, " "));
+  template.replace(VARIABLE, (_, name: string) => (Object.hasOwn(vars, name.toLowerCase()) ? vars[name.toLowerCase()] : "").replace(CONTROL, " "));
 
 /** A subject is one header line, also for a template stored before line breaks were refused. */
 export const renderSubject = (template: string, vars: Record<string, string>) => renderTemplate(template, vars).replace(CONTROL, " ");

@@ -39,7 +39,7 @@ export const DEFAULT_SETTINGS: Settings = {
 export function settingsFromRows(rows: { key: string; value: string }[]): Settings {
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const r of rows) {
-    if (!(r.key in DEFAULT_SETTINGS)) continue;
+    if (!Object.hasOwn(DEFAULT_SETTINGS, r.key)) continue;
     try {
       out[r.key] = JSON.parse(r.value);
     } catch {

@@ -34,7 +34,8 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
   const { doc, ignored } = prepareNewUser(t, body, userResourceFor(names));
   if (Object.keys(ldap).length) {
     const ext = { ...((doc[CUSTOM_SCHEMA] as ScimDoc | undefined) ?? {}) };
-    for (const [k, v] of Object.entries(ldap)) if (ext[k] === undefined && v !== "") ext[k] = v;
+    // Own keys only: an LDAP attribute may be named `constructor`, which Object.prototype also has.
+    for (const [k, v] of Object.entries(ldap)) if (!Object.hasOwn(ext, k) && v !== "") ext[k] = v;
     doc[CUSTOM_SCHEMA] = ext;
   }
   noteUserChange(t, JSON.parse(existing.doc) as ScimDoc, doc);

@@ -1,5 +1,5 @@
 import type { Env } from "../../../src/platform/env";
-import type { EventMessage } from "../../../src/platform/queue";
+import type { EventMessage } from "../../../src/events/types";
 import { benchRoutes } from "./routes";
 
 /**
