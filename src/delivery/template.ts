@@ -53,8 +53,10 @@ export function variablesOf(row: UserRow): Record<string, string> {
 /** A `${` that does not open a well-formed `${name}`: unclosed, empty, or nested (`${${x}}`). */
 const BAD_OPENING = /\$\{(?![A-Za-z0-9_.-]+\})/;
 /** Control characters, CR and LF included, and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/g;
 /** What a body may hold besides text: line breaks and tabs. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /**
