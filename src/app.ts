@@ -1,21 +1,17 @@
 import { Hono } from "hono";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
-import { benchRoutes } from "./bench/routes";
 import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { tenantGate } from "./http/tenant";
 import { type ErrorRenderer, errorBoundary, renderAdminError, renderScimError } from "./http/respond";
 import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
-import { scimRoutes } from "./scim/routes";
+import { scimRoutes } from "./http/scim-routes";
 
 export const SCIM_PREFIX = "/scim/v2";
 
 export const app = new Hono<AppBindings>({ strict: false });
 
 app.get("/healthz", (c) => c.text("ok"));
-
-app.use("/bench/*", async (c, next) => (c.env.BENCH === "1" ? next() : c.notFound()));
-app.route("/bench", benchRoutes);
 
 // No body cap here: Hono's body limit reads a chunked body as it checks it, and a SCIM body is
 // read only once the token is good (readJsonBody applies the cap then; issue 12).

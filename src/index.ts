@@ -1,9 +1,9 @@
 import { pruneActivity } from "./activity/retention";
 import { app } from "./app";
 import { canonicalScimRequest } from "./http/canonical-path";
-import { consume } from "./events/consumer";
+import { consume } from "./delivery/consumer";
 import { queueBus } from "./events/outbox";
-import { sweep } from "./events/sweep";
+import { sweep } from "./delivery/sweep";
 import type { EventMessage } from "./events/types";
 import type { Env } from "./platform/env";
 

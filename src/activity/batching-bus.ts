@@ -7,7 +7,7 @@ import type { EventMessage } from "../events/types";
  * request that opened the window sends it (inside its waitUntil, after its response); the
  * others only add their part, so no request waits on another's I/O.
  * Trade-off: a failed batch send loses the activity records of every request in it; their
- * events are in the outbox and the cron sweep re-sends them (events/sweep.ts).
+ * events are in the outbox and the cron sweep re-sends them (delivery/sweep.ts).
  */
 const FLUSH_DELAY_MS = 10;
 /** A window this full is sent at once by the request that filled it. */

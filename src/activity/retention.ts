@@ -1,4 +1,4 @@
-import { tenantsOf } from "../events/sweep";
+import { tenantsOf } from "../delivery/sweep";
 import type { Env } from "../platform/env";
 import { tenantDatabase } from "../tenants/resolve";
 

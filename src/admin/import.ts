@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
-import { outboxStatement } from "../events/outbox";
+import { commit } from "../events/commit";
 import { audit } from "../events/types";
 import { addMembersStatement, insertGroupStatement } from "../groups/repo";
 import type { AppBindings } from "../platform/env";
@@ -101,8 +101,7 @@ importRoutes.post("/", valid("json", body), async (c) => {
     groups: groups.length,
     sources: [...new Set([...users, ...groups].map((x) => x.source))],
   });
-  await runWrites(t.db, [...userStatements, ...groupStatements, outboxStatement(t.db, [event])]);
-  t.committed.push(event);
+  await commit(t, [...userStatements, ...groupStatements], [event]);
   return c.json({ imported: { users: users.length, groups: groups.length }, ids: Object.fromEntries(ids) }, 201);
 });
 

@@ -7,7 +7,8 @@
  * with TENANT_ and whose database_name starts with scim-; those are the only blocks it writes
  * or removes. Other d1_databases blocks are left alone.
  */
-import { bindingName, databaseName, MIGRATIONS_DIR, TENANT_BINDING_PREFIX, TENANT_DATABASE_PREFIX } from "./names.ts";
+import { TENANT_BINDING_PREFIX, tenantBinding } from "../tenants/slug.ts";
+import { databaseName, MIGRATIONS_DIR, TENANT_DATABASE_PREFIX } from "./names.ts";
 
 export interface TenantBinding {
   slug: string;
@@ -20,7 +21,7 @@ export interface TenantBinding {
 const D1_TABLE = "d1_databases";
 /** A table header alone on its line, optionally followed by a comment. */
 const HEADER = /^\s*(\[\[?)\s*([A-Za-z0-9_.\-" ]+?)\s*(\]\]?)\s*(#.*)?$/;
-const KEY_VALUE = /^\s*([A-Za-z0-9_\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')\s*(#.*)?$/;
+const KEY_VALUE = /^\s*([A-Za-z0-9_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')\s*(#.*)?$/;
 
 interface Block {
   /** Index of the header line. */
@@ -59,7 +60,7 @@ function asTenant(block: Block): TenantBinding | undefined {
   const { binding, database_name: name, database_id: id, migrations_dir: migrationsDir } = block.values;
   if (!binding?.startsWith(TENANT_BINDING_PREFIX) || !name?.startsWith(TENANT_DATABASE_PREFIX)) return undefined;
   const slug = name.slice(TENANT_DATABASE_PREFIX.length);
-  if (bindingName(slug) !== binding) return undefined;
+  if (tenantBinding(slug) !== binding) return undefined;
   return { slug, binding, databaseName: name, databaseId: id ?? "", migrationsDir };
 }
 
@@ -76,7 +77,7 @@ export function findTenantBinding(text: string, slug: string): TenantBinding | u
 export function renderTenantBlock(slug: string, databaseId: string): string {
   return [
     `[[${D1_TABLE}]]`,
-    `binding = "${bindingName(slug)}"`,
+    `binding = "${tenantBinding(slug)}"`,
     `database_name = "${databaseName(slug)}"`,
     `database_id = "${databaseId}"`,
     `migrations_dir = "${MIGRATIONS_DIR}"`,

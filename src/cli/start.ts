@@ -16,7 +16,7 @@ import { cronsOf, startLocalCron } from "./cron.ts";
 import { adminApiUrl, consoleUrl, databaseName, localDatabaseId, tenantUrl } from "./names.ts";
 import { seedSampleDirectory } from "./sample-data.ts";
 import { currentTokens, issueTokens } from "./tenants.ts";
-import { sha256Hex } from "./tokens.ts";
+import { sha256Hex } from "../tenants/tokens.ts";
 import { d1MigrationsApply, startWranglerDev, waitUntilHealthy, type WranglerTarget } from "./wrangler.ts";
 
 const DEMO_TENANT = "demo";
@@ -67,7 +67,7 @@ async function ensureDemoTenant(): Promise<DemoTokens> {
   await d1MigrationsApply(target, databaseName(DEMO_TENANT));
   const current = new Set((await currentTokens(target, DEMO_TENANT)).map((t) => `${t.scope}:${t.hash}`));
   const saved = readSavedTokens();
-  if (saved && current.has(`scim:${sha256Hex(saved.scimToken)}`) && current.has(`admin:${sha256Hex(saved.adminToken)}`)) return saved;
+  if (saved && current.has(`scim:${await sha256Hex(saved.scimToken)}`) && current.has(`admin:${await sha256Hex(saved.adminToken)}`)) return saved;
   console.log(`The demo tokens in ${DEMO_TOKENS_FILE} are missing or no longer current: minting new ones...`);
   const [scim, admin] = await issueTokens(target, DEMO_TENANT, ["scim", "admin"]);
   return saveTokens({ tenant: DEMO_TENANT, scimToken: scim.token, adminToken: admin.token });

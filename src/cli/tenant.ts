@@ -5,9 +5,10 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { adminApiUrl, bindingName, databaseName, tenantUrl } from "./names.ts";
+import { tenantBinding } from "../tenants/slug.ts";
+import { isTokenScope, type MintedToken } from "../tenants/tokens.ts";
+import { adminApiUrl, databaseName, tenantUrl } from "./names.ts";
 import { addTenant, assertValidSlug, findTenant, listTenants, migrateAll, removeTenant, rotateToken, TenantUsageError } from "./tenants.ts";
-import { isTokenScope, type MintedToken } from "./tokens.ts";
 import type { WranglerTarget } from "./wrangler.ts";
 
 export * from "./tenants.ts";
@@ -98,7 +99,7 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
         io.out(`  ${"Admin API".padEnd(14)}${adminApiUrl(urlBase, slug!)}`);
         io.out(
           target.remote
-            ? `Deploy the Worker (npx wrangler deploy --config ${target.configPath}) so it gets the binding ${bindingName(slug!)}.`
+            ? `Deploy the Worker (npx wrangler deploy --config ${target.configPath}) so it gets the binding ${tenantBinding(slug!)}.`
             : `A running \`wrangler dev\` needs a restart to see the new binding.`,
         );
         return 0;

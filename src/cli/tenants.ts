@@ -9,17 +9,11 @@
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { addTenantBlock, findTenantBinding, listTenantBindings, removeTenantBlock, type TenantBinding } from "./config-file.ts";
-import { databaseName, isValidSlug, localDatabaseId, SLUG_MAX_LENGTH } from "./names.ts";
-import {
-  CURRENT_TOKENS_SQL,
-  mintToken,
-  replaceTokensSql,
-  revokeAllTokensSql,
-  tokenKvKey,
-  tokenKvValue,
-  type MintedToken,
-  type TokenScope,
-} from "./tokens.ts";
+import type { TokenRow } from "../tenants/token-rows.ts";
+import { isTenantSlug, TENANT_SLUG_MAX } from "../tenants/slug.ts";
+import { mintToken, tokenKvKey, tokenKvValue, type MintedToken, type TokenScope } from "../tenants/tokens.ts";
+import { databaseName, localDatabaseId } from "./names.ts";
+import { CURRENT_TOKENS_SQL, replaceTokensSql, revokeAllTokensText } from "./tokens.ts";
 import { d1Create, d1Delete, d1Execute, d1MigrationsApply, d1Query, kvDelete, kvPut, type WranglerTarget } from "./wrangler.ts";
 
 /** KV namespace binding of the token index (wrangler.toml). */
@@ -30,13 +24,6 @@ export class TenantUsageError extends Error {
   override name = "TenantUsageError";
 }
 
-export interface StoredToken {
-  id: string;
-  scope: TokenScope;
-  hash: string;
-  created: string;
-}
-
 export interface IssuedTokens {
   scim: MintedToken;
   admin: MintedToken;
@@ -44,9 +31,9 @@ export interface IssuedTokens {
 
 export function assertValidSlug(slug: string | undefined): asserts slug is string {
   if (!slug) throw new TenantUsageError("missing tenant slug");
-  if (!isValidSlug(slug)) {
+  if (!isTenantSlug(slug)) {
     throw new TenantUsageError(
-      `invalid tenant slug "${slug}": use lower-case letters and digits, single hyphens inside, at most ${SLUG_MAX_LENGTH} characters`,
+      `invalid tenant slug "${slug}": use lower-case letters and digits, single hyphens inside, at most ${TENANT_SLUG_MAX} characters`,
     );
   }
 }
@@ -103,8 +90,8 @@ export async function addTenant(target: WranglerTarget, slug: string | undefined
 }
 
 /** Current (not revoked) token rows of a tenant. */
-export async function currentTokens(target: WranglerTarget, slug: string): Promise<StoredToken[]> {
-  return d1Query<StoredToken>(target, databaseName(slug), CURRENT_TOKENS_SQL);
+export async function currentTokens(target: WranglerTarget, slug: string): Promise<TokenRow[]> {
+  return d1Query<TokenRow>(target, databaseName(slug), CURRENT_TOKENS_SQL);
 }
 
 /**
@@ -114,7 +101,7 @@ export async function currentTokens(target: WranglerTarget, slug: string): Promi
 export async function issueTokens(target: WranglerTarget, slug: string, scopes: readonly TokenScope[]): Promise<MintedToken[]> {
   const name = databaseName(slug);
   const previous = (await currentTokens(target, slug)).filter((t) => scopes.includes(t.scope));
-  const minted = scopes.map((scope) => mintToken(scope));
+  const minted = await Promise.all(scopes.map((scope) => mintToken(scope)));
   for (const token of minted) await kvPut(target, TOKENS_KV_BINDING, tokenKvKey(token.hash), tokenKvValue(slug, token));
   await d1Execute(target, name, replaceTokensSql(minted));
   for (const old of previous) await kvDelete(target, TOKENS_KV_BINDING, tokenKvKey(old.hash));
@@ -147,8 +134,8 @@ export async function migrateTenant(target: WranglerTarget, slug: string): Promi
  */
 export async function removeTenant(target: WranglerTarget, slug: string | undefined): Promise<void> {
   const tenant = requireTenant(target, slug);
-  const tokens = await currentTokens(target, tenant.slug).catch(() => [] as StoredToken[]);
-  if (tokens.length > 0) await d1Execute(target, tenant.databaseName, revokeAllTokensSql());
+  const tokens = await currentTokens(target, tenant.slug).catch(() => [] as TokenRow[]);
+  if (tokens.length > 0) await d1Execute(target, tenant.databaseName, revokeAllTokensText());
   for (const token of tokens) await kvDelete(target, TOKENS_KV_BINDING, tokenKvKey(token.hash));
   if (target.remote) await d1Delete(target, tenant.databaseName);
   writeConfig(target, removeTenantBlock(readConfig(target), tenant.slug));

@@ -5,7 +5,8 @@ import type { Ui } from "./ui";
 
 export interface ConsoleBindings {
   Bindings: AppBindings["Bindings"];
-  Variables: AppBindings["Variables"] & { ui: Ui };
+  /** The gate's variables (t, gate, baseUrl) come from Hono's ContextVariableMap (http/tenant.ts). */
+  Variables: { ui: Ui };
 }
 export type ConsoleContext = Context<ConsoleBindings>;
 

@@ -18,8 +18,8 @@ export const users = sqliteTable(
     externalId: text("external_id"),
     displayName: nocaseText("display_name"),
     active: integer("active", { mode: "boolean" }).notNull(),
-    /** scim | local | ldap | entra-user-source (P4, P11) */
-    source: text("source").notNull().default("scim"),
+    /** P4, P11 (the enum types the column only: SQLite stores text, the migration is unchanged) */
+    source: text("source", { enum: ["scim", "local", "ldap", "entra-user-source"] }).notNull().default("scim"),
     doc: text("doc").notNull(),
     version: integer("version").notNull(),
     created: text("created").notNull(),
@@ -59,8 +59,8 @@ export const groups = sqliteTable(
     id: text("id").primaryKey(),
     displayName: nocaseText("display_name").notNull(),
     externalId: text("external_id"),
-    /** scim | local | ldap | builtin (P15, P16) */
-    source: text("source").notNull().default("scim"),
+    /** P15, P16 (the enum types the column only: SQLite stores text, the migration is unchanged) */
+    source: text("source", { enum: ["scim", "local", "ldap", "builtin"] }).notNull().default("scim"),
     doc: text("doc").notNull(),
     version: integer("version").notNull(),
     created: text("created").notNull(),

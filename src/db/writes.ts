@@ -1,23 +1,47 @@
-import { conflict } from "../scim/errors";
+import { ScimError } from "../scim/errors";
 
-/** Runs write statements as one transaction and maps constraint violations to SCIM errors. */
+/**
+ * The unique constraints a client can run into, by the tag SQLite names them with (`table.column`
+ * of the unique index or primary key), and the conflict each one is. Unique indexes are the last
+ * word on uniqueness (no check-then-insert race), so every violation, whichever write path hit
+ * it, is the same 409 `uniqueness`.
+ */
+const UNIQUE_CONFLICTS = {
+  "users.user_name": "A user with this userName already exists.",
+  "users.managed_apple_id": "The managed Apple ID this user would get is already another user's (P21).",
+  "groups.display_name": "A group with this displayName already exists in the tenant, from any source (P15).",
+  "custom_attributes.name": "A custom attribute with this name already exists (P18).",
+} as const;
+
+export type UniqueTag = keyof typeof UNIQUE_CONFLICTS;
+
+/** A write refused by a unique constraint; callers that handle one case (P11's takeover) test the tag. */
+export class UniqueViolation extends ScimError {
+  constructor(readonly tag: UniqueTag) {
+    super(409, UNIQUE_CONFLICTS[tag], "uniqueness");
+  }
+}
+
+/**
+ * D1 reports which constraint failed only in its message (`UNIQUE constraint failed: users.user_name`),
+ * so it is read there once, into a tag; nothing else ever looks at the text.
+ */
+const UNIQUE_FAILED = /UNIQUE constraint failed: ([A-Za-z_]+\.[A-Za-z_]+)/;
+
+const tagOf = (e: unknown): UniqueTag | undefined => {
+  const tag = UNIQUE_FAILED.exec(String((e as Error)?.message ?? e))?.[1];
+  return tag !== undefined && Object.hasOwn(UNIQUE_CONFLICTS, tag) ? (tag as UniqueTag) : undefined;
+};
+
+/**
+ * Runs statements as one D1 batch (a transaction), a unique violation becoming its
+ * UniqueViolation. The batch runner of events/commit.ts, which every write with events uses.
+ */
 export async function runWrites(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
   try {
     return await db.batch(statements);
   } catch (e) {
-    throw mapConstraint(e);
+    const tag = tagOf(e);
+    throw tag ? new UniqueViolation(tag) : e;
   }
-}
-
-/** Unique indexes are the last word on uniqueness (no check-then-insert race); their violations become 409s. */
-function mapConstraint(e: unknown): unknown {
-  const msg = String((e as Error)?.message ?? e);
-  if (msg.includes("UNIQUE constraint failed: users.user_name")) return conflict("A user with this userName already exists.");
-  if (msg.includes("UNIQUE constraint failed: users.managed_apple_id")) {
-    return conflict("The managed Apple ID this user would get is already another user's (P21).");
-  }
-  if (msg.includes("UNIQUE constraint failed: groups.display_name")) {
-    return conflict("A group with this displayName already exists in the tenant, from any source (P15).");
-  }
-  return e;
 }

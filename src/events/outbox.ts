@@ -1,4 +1,4 @@
-import type { EventMessage, InviteEvent, OutboxEvent } from "./types";
+import type { EventMessage, OutboxEvent } from "./types";
 
 /** Rows left undelivered this long are re-sent by the cron sweep (a Queue send was lost or failed). */
 export const REDELIVERY_GRACE_MS = 60_000;
@@ -8,6 +8,7 @@ export const MAX_SWEEP_ATTEMPTS = 20;
 /**
  * One INSERT for any number of events (one JSON parameter, read with json_each): it goes into
  * the same batch as the change, so the change and its events commit together or not at all.
+ * Writes with events go through commit.ts, which adds it.
  */
 export function outboxStatement(db: D1Database, events: OutboxEvent[], opts: { ifPreviousChanged?: boolean } = {}): D1PreparedStatement {
   const rows = events.map((e) => ({ id: e.id, kind: e.kind, payload: JSON.stringify(e), created: e.at }));
@@ -21,20 +22,6 @@ export function outboxStatement(db: D1Database, events: OutboxEvent[], opts: { i
        FROM json_each(?1) ${guard}`,
     )
     .bind(JSON.stringify(rows));
-}
-
-/**
- * P20: the invitation row is written only when the tenant has auto-invite on, decided inside the
- * same transaction as the user's creation; no settings read is needed on the write path.
- */
-export function inviteStatement(db: D1Database, event: InviteEvent, opts: { ifPreviousChanged?: boolean } = {}): D1PreparedStatement {
-  const guard = opts.ifPreviousChanged ? "AND changes() > 0" : "";
-  return db
-    .prepare(
-      `INSERT INTO outbox (id, kind, payload, created)
-       SELECT ?1, 'invite', ?2, ?3 WHERE coalesce((SELECT value FROM settings WHERE key = 'autoInvite'), 'false') = 'true' ${guard}`,
-    )
-    .bind(event.id, JSON.stringify(event), event.at);
 }
 
 /** The port for handing committed events to the Queue. */

@@ -1,5 +1,7 @@
 import type { ActivityRecord, NoiseCount } from "../activity/types";
+import type { QueueEnvelope } from "../platform/queue";
 import { MAX_AUDIT_DETAIL_CHARS, quote } from "../scim/limits";
+import type { Settings } from "../settings/settings";
 
 /** Events written to the outbox with the change they describe (see docs/storage.md). */
 export type Actor = "scim" | "admin";
@@ -49,10 +51,7 @@ export type OutboxEvent = AuditEvent | InviteEvent;
  * the activity records and unauthenticated-request counts of the requests it was sent for
  * (src/activity/; both optional, so older messages and the sweep's stay valid).
  */
-export interface EventMessage {
-  v: 1;
-  tenant: string;
-  ids: string[];
+export interface EventMessage extends QueueEnvelope {
   activity?: ActivityRecord[];
   noise?: NoiseCount[];
 }
@@ -93,3 +92,11 @@ function shorten(v: unknown): unknown {
 }
 
 export const invite = (userId: string): InviteEvent => ({ kind: "invite", id: crypto.randomUUID(), at: new Date().toISOString(), userId });
+
+/**
+ * P20, decided here only: a user Entra creates or takes over is invited when the tenant has
+ * auto-invite on. The settings are the request's (read with its token check, tenants/auth.ts),
+ * so the decision costs no read; the invitation then commits with the user, or not at all.
+ */
+export const invitesFor = (settings: Pick<Settings, "autoInvite">, userId: string): InviteEvent[] =>
+  settings.autoInvite ? [invite(userId)] : [];

@@ -1,13 +1,12 @@
-import { outboxStatement } from "../events/outbox";
+import { commit } from "../events/commit";
 import { type AuditEvent, type OutboxEvent, audit } from "../events/types";
 import { ScimError, badRequest, notFound } from "../scim/errors";
-import { type GroupPatchPlan, memberIds } from "../scim/group-patch";
+import type { GroupPatchPlan } from "../scim/group-patch";
 import { checkPreconditions, type Preconditions } from "../scim/meta";
-import { type ScimDoc, normalizeResource } from "../scim/normalize";
+import type { ScimDoc } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
 import { checkSizes } from "../scim/sizes";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
-import { runWrites } from "../db/writes";
 import { type MemberChange, assertMembersAllowed, readGroupState } from "./members";
 import {
   addMembersStatement,
@@ -15,12 +14,13 @@ import {
   removeMembersStatement,
   updateGroupStatement,
 } from "./repo";
-import { ALL_USERS_GROUP_ID, type GroupRow } from "./row";
+import { ALL_USERS_GROUP_ID, type GroupRow, groupRow } from "./row";
 
 /** A write to one group's membership; serialised by that group's Durable Object. */
 export type GroupChange =
   | { kind: "patch"; plan: GroupPatchPlan; pre?: Preconditions }
-  | { kind: "replace"; body: unknown; pre?: Preconditions }
+  /** PUT, its body normalised before the call (groups/service.ts); `members` absent: kept (P12). */
+  | { kind: "replace"; doc: ScimDoc; members?: string[]; pre?: Preconditions }
   | { kind: "delete"; pre?: Preconditions }
   /** An admin's hard delete of a user (P9) takes it out of every group, All Users included. */
   | { kind: "remove-user"; userId: string };
@@ -47,11 +47,11 @@ export async function applyGroupChange(
   checkPreconditions(change.pre, row.version);
   if (change.kind === "delete") {
     const event = audit("scim", "delete", "Group", groupId, { displayName: row.display_name });
-    await deleteGroup(db, groupId, event);
-    return { row: null, events: [event] };
+    return { row: null, events: await deleteGroup(db, groupId, event) };
   }
   const stored = JSON.parse(row.doc) as ScimDoc;
-  const doc = change.kind === "patch" ? patchedDoc(stored, change.plan) : replacedDoc(stored, change.body);
+  // PUT: displayName and externalId from the body.
+  const doc = change.kind === "patch" ? patchedDoc(stored, change.plan) : { ...stored, ...change.doc };
   if (typeof doc.displayName !== "string" || doc.displayName.trim() === "") {
     throw badRequest("invalidValue", "displayName is required and must not be blank.");
   }
@@ -71,12 +71,12 @@ export async function applyGroupChange(
   const events = [
     ...(docChanged ? [audit("scim", "update", "Group", groupId, { displayName: doc.displayName, changed: changedKeys(stored, doc) })] : []),
     ...(delta.added || delta.removed
-      ? [audit("scim", "membership", "Group", groupId, { displayName: doc.displayName, added: delta.added, removed: delta.removed, ...sample(members) })]
+      ? [audit("scim", "membership", "Group", groupId, { displayName: doc.displayName, added: delta.added, removed: delta.removed, ...memberSample(members) })]
       : []),
   ];
-  writes.push(outboxStatement(db, events));
-  await runWrites(db, writes);
-  return { events, row: { ...row, display_name: String(doc.displayName), external_id: (doc.externalId as string) ?? null, doc: JSON.stringify(doc), version: row.version + 1, last_modified: now } };
+  const done = { db, committed: [] as OutboxEvent[] };
+  await commit(done, writes, events);
+  return { events: done.committed, row: groupRow({ id: groupId, doc, source: row.source, version: row.version + 1, created: row.created, lastModified: now }) };
 }
 
 const changedKeys = (a: ScimDoc, b: ScimDoc) =>
@@ -84,7 +84,7 @@ const changedKeys = (a: ScimDoc, b: ScimDoc) =>
 
 /** Enough ids for an admin to follow a change; a 10,000-member PATCH is summarised by its counts. */
 const AUDIT_SAMPLE = 100;
-const sample = (m: MemberChange) => ({
+export const memberSample = (m: MemberChange) => ({
   addedIds: (m.keepOnly ?? m.add).slice(0, AUDIT_SAMPLE),
   ...(m.remove.length ? { removedIds: m.remove.slice(0, AUDIT_SAMPLE) } : {}),
 });
@@ -92,12 +92,17 @@ const sample = (m: MemberChange) => ({
 async function removeUser(db: D1Database, row: GroupRow, userId: string): Promise<{ row: GroupRow; events: OutboxEvent[] }> {
   const now = new Date().toISOString();
   const event = audit("admin", "membership", "Group", row.id, { displayName: row.display_name, removed: 1, removedIds: [userId], reason: "user deleted" });
-  const [res] = await runWrites(db, [
-    removeMembersStatement(db, row.id, [userId]),
-    db.prepare("UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1 AND changes() > 0").bind(row.id, now),
-    outboxStatement(db, [event], { ifPreviousChanged: true }),
-  ]);
-  return res.meta.changes > 0 ? { row: { ...row, version: row.version + 1, last_modified: now }, events: [event] } : { row, events: [] };
+  const done = { db, committed: [] as OutboxEvent[] };
+  const [res] = await commit(
+    done,
+    [
+      removeMembersStatement(db, row.id, [userId]),
+      db.prepare("UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1 AND changes() > 0").bind(row.id, now),
+    ],
+    [event],
+    { ifLastChanged: true },
+  );
+  return res.meta.changes > 0 ? { row: { ...row, version: row.version + 1, last_modified: now }, events: done.committed } : { row, events: [] };
 }
 
 /** The membership part of a change: known from the request alone, before any read. */
@@ -108,11 +113,9 @@ function memberChangeOf(change: GroupChange): MemberChange {
       const keepOnly = plan.replaceMembers ?? (plan.removeAllMembers ? plan.add : undefined);
       return { add: plan.add, remove: keepOnly ? [] : plan.remove, keepOnly };
     }
-    case "replace": {
+    case "replace":
       // PUT: members replaced when given, kept when omitted (P12).
-      const members = normalizeResource(change.body, GROUP_RESOURCE).doc.members;
-      return members === undefined ? { add: [], remove: [] } : { add: [], remove: [], keepOnly: memberIds(members) };
-    }
+      return change.members === undefined ? { add: [], remove: [] } : { add: [], remove: [], keepOnly: change.members };
     case "remove-user":
       return { add: [], remove: [change.userId] };
     case "delete":
@@ -122,21 +125,16 @@ function memberChangeOf(change: GroupChange): MemberChange {
 
 const patchedDoc = (stored: ScimDoc, plan: GroupPatchPlan): ScimDoc => (plan.other.length ? applyPatch(stored, plan.other, GROUP_RESOURCE).doc : stored);
 
-/** PUT: displayName and externalId from the body. */
-function replacedDoc(stored: ScimDoc, body: unknown): ScimDoc {
-  const { members: _members, ...rest } = normalizeResource(body, GROUP_RESOURCE).doc;
-  return { ...stored, ...rest };
-}
-
 /**
  * P16: the group goes; each former member is disabled (P9 style, the user stays) and becomes a
  * member of "All Users". One batch: no moment exists where a member is neither in the group
  * nor in "All Users". Writing All Users' rows here without its sequencer is safe because SCIM
  * never changes that group and INSERT OR IGNORE is idempotent.
  */
-async function deleteGroup(db: D1Database, groupId: string, event: AuditEvent): Promise<void> {
+async function deleteGroup(db: D1Database, groupId: string, event: AuditEvent): Promise<OutboxEvent[]> {
   const now = new Date().toISOString();
-  await runWrites(db, [
+  const done = { db, committed: [] as OutboxEvent[] };
+  await commit(done, [
     db
       .prepare(
         `UPDATE users SET active = 0, doc = json_set(doc, '$.active', json('false')), version = version + 1, last_modified = ?2
@@ -151,6 +149,6 @@ async function deleteGroup(db: D1Database, groupId: string, event: AuditEvent): 
       .bind(ALL_USERS_GROUP_ID, now),
     db.prepare("DELETE FROM group_members WHERE group_id = ?1").bind(groupId),
     db.prepare("DELETE FROM groups WHERE id = ?1").bind(groupId),
-    outboxStatement(db, [event]),
-  ]);
+  ], [event]);
+  return done.committed;
 }

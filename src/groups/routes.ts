@@ -1,11 +1,9 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { readJsonBody } from "../http/body";
 import { methodNotAllowed, notModifiedResponse, scimJson } from "../http/respond";
 import { authorizeFirst } from "../http/tenant";
 import { durableSequencer } from "../membership/sequencer";
 import type { AppBindings } from "../platform/env";
-import { GROUPS_TARGET } from "../scim/filter/sql";
-import { GROUPS_KEYSET } from "../scim/filter/sql-target";
 import { cursorListResponse, cursorListing } from "../scim/cursor-page";
 import type { TenantContext } from "../tenants/context";
 import { tenantCursorKey } from "../tenants/cursor-key";
@@ -19,6 +17,7 @@ import { listGroups, membersOf } from "./repo";
 import { renderGroup, wantsMembers } from "./render";
 import type { GroupRow } from "./row";
 import { createGroup, deleteGroup, getGroup, patchGroup, replaceGroup } from "./service";
+import { GROUPS_KEYSET, GROUPS_TARGET } from "./sql-target";
 
 type Projection = { attributes?: string; excludedAttributes?: string };
 
@@ -54,7 +53,7 @@ async function search(t: TenantContext, baseUrl: string, q: ListQuery) {
   return scimJson(listResponse(await rendered(db, rows, baseUrl, q), total, q.startIndex));
 }
 
-const sequencer = (c: { env: AppBindings["Bindings"]; var: AppBindings["Variables"] }) => durableSequencer(c.env.GROUPS, c.var.t);
+const sequencer = (c: Context<AppBindings>) => durableSequencer(c.env.GROUPS, c.var.t);
 
 groupRoutes.get("/", (c) => search(c.var.t, c.var.baseUrl, parseListQuery(c.req.query())));
 groupRoutes.post("/.search", async (c) => search(c.var.t, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));

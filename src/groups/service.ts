@@ -1,19 +1,18 @@
-import { outboxStatement } from "../events/outbox";
+import { commit } from "../events/commit";
 import { audit } from "../events/types";
 import type { GroupSequencer } from "../membership/sequencer";
 import type { TenantContext } from "../tenants/context";
 import { badRequest, notFound } from "../scim/errors";
-import { planGroupPatch } from "../scim/group-patch";
-import { isPlainObject, normalizeResource } from "../scim/normalize";
+import { memberIds, planGroupPatch } from "../scim/group-patch";
+import { type ScimDoc, isPlainObject, normalizeResource } from "../scim/normalize";
 import { checkResourceSchemas } from "../scim/schemas-attr";
 import { checkSizes } from "../scim/sizes";
 import type { Preconditions } from "../scim/meta";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
-import { runWrites } from "../db/writes";
-import { memberIds } from "../scim/group-patch";
+import { memberSample } from "./changes";
 import { assertMembersAllowed, readGroupState } from "./members";
 import { addMembersStatement, findGroup, insertGroupStatement } from "./repo";
-import type { GroupRow } from "./row";
+import { type GroupRow, groupRow } from "./row";
 
 /**
  * A new group's id is unknown to anyone until this request answers, so its first members are
@@ -21,26 +20,26 @@ import type { GroupRow } from "./row";
  */
 export async function createGroup(t: TenantContext, body: unknown): Promise<GroupRow> {
   const db = t.db;
-  checkGroupBody(body);
-  const { doc } = normalizeResource(body, GROUP_RESOURCE);
-  const { members, ...rest } = doc;
+  const { doc: rest, members } = groupBody(body);
   if (typeof rest.displayName !== "string" || rest.displayName.trim() === "") {
     throw badRequest("invalidValue", "displayName is required and must not be blank.");
   }
   checkSizes(rest);
-  const ids = memberIds(members);
+  const ids = members ?? [];
   const id = crypto.randomUUID();
   // Entra creates groups empty and adds members by PATCH: no read at all in that case.
   if (ids.length) assertMembersAllowed(await readGroupState(db, id, { add: ids, remove: [] }));
   const now = new Date().toISOString();
-  const event = audit("scim", "create", "Group", id, { displayName: rest.displayName, members: ids.length, addedIds: ids.slice(0, 100) });
-  await runWrites(db, [
-    insertGroupStatement(db, { id, doc: rest, now }),
-    ...(ids.length ? [addMembersStatement(db, id, ids)] : []),
-    outboxStatement(db, [event]),
-  ]);
-  t.committed.push(event);
-  return { id, display_name: rest.displayName, external_id: (rest.externalId as string) ?? null, source: "scim", doc: JSON.stringify(rest), version: 1, created: now, last_modified: now };
+  const event = audit("scim", "create", "Group", id, { displayName: rest.displayName, members: ids.length, ...memberSample({ add: ids, remove: [] }) });
+  await commit(t, [insertGroupStatement(db, { id, doc: rest, now }), ...(ids.length ? [addMembersStatement(db, id, ids)] : [])], [event]);
+  return groupRow({ id, doc: rest, source: "scim", version: 1, created: now, lastModified: now });
+}
+
+/** A POST or PUT body: the document without members, and the member ids when `members` was given. */
+function groupBody(body: unknown): { doc: ScimDoc; members?: string[] } {
+  checkGroupBody(body);
+  const { members, ...doc } = normalizeResource(body, GROUP_RESOURCE).doc;
+  return { doc, members: members === undefined ? undefined : memberIds(members) };
 }
 
 export async function getGroup(db: D1Database, id: string): Promise<GroupRow> {
@@ -52,9 +51,10 @@ export async function getGroup(db: D1Database, id: string): Promise<GroupRow> {
 export const patchGroup = (seq: GroupSequencer, id: string, ops: unknown, pre?: Preconditions) =>
   seq.change(id, { kind: "patch", plan: planGroupPatch(ops), pre }) as Promise<GroupRow>;
 
+/** Normalised here, once, before the Durable Object call: a bad body costs the group's queue nothing. */
 export function replaceGroup(seq: GroupSequencer, id: string, body: unknown, pre?: Preconditions): Promise<GroupRow> {
-  checkGroupBody(body);
-  return seq.change(id, { kind: "replace", body, pre }) as Promise<GroupRow>;
+  const { doc, members } = groupBody(body);
+  return seq.change(id, { kind: "replace", doc, members, pre }) as Promise<GroupRow>;
 }
 
 /**

@@ -26,6 +26,15 @@ export interface TenantGate {
   authorize(prefetch?: (db: D1Database) => D1PreparedStatement[]): Promise<{ t: TenantContext; prefetched: D1Result[] }>;
 }
 
+/** What the tenant gate puts on every request it lets through (Hono's typed context variables). */
+declare module "hono" {
+  interface ContextVariableMap {
+    gate: TenantGate;
+    t: TenantContext;
+    baseUrl: string;
+  }
+}
+
 /**
  * Resolves `/t/:tenant/...` to the tenant's database and installs the gate for `scope`. Every
  * token problem, and an unknown tenant, is the same bare 401 (429 once refusals repeat, see

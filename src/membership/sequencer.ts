@@ -1,4 +1,5 @@
 import type { GroupChange } from "../groups/changes";
+import { withRetries } from "../platform/retry";
 import type { GroupRow } from "../groups/row";
 import { ScimError } from "../scim/errors";
 import type { TenantContext } from "../tenants/context";
@@ -9,14 +10,31 @@ export interface GroupSequencer {
   change(groupId: string, change: GroupChange): Promise<GroupRow | null>;
 }
 
-/** Events the object committed come back with the result and join the request's (events/outbox.ts). */
-export function durableSequencer(ns: DurableObjectNamespace<GroupMembership>, t: TenantContext): GroupSequencer {
+/**
+ * Events the object committed come back with the result and join the request's (events/outbox.ts).
+ * `ns` is the GROUPS binding, which wrangler.toml binds to GroupMembership; platform/env.ts cannot
+ * name that class (it sits below this module), so the stub gets its type here.
+ */
+export function durableSequencer(ns: DurableObjectNamespace, t: TenantContext): GroupSequencer {
   return {
     async change(groupId, change) {
-      const result = (await ns.getByName(`${t.slug}:${groupId}`).change(t.slug, groupId, change)) as ChangeResult;
+      const call = () => {
+        const stub = ns.getByName(`${t.slug}:${groupId}`) as DurableObjectStub<GroupMembership>;
+        return stub.change(t.slug, groupId, change) as Promise<ChangeResult>;
+      };
+      const result = await withRetries(call, isIdempotent(change));
       if (!result.ok) throw new ScimError(result.error.status, result.error.detail, result.error.scimType);
       t.committed.push(...result.events);
       return result.row;
     },
   };
 }
+
+/**
+ * A change that, applied twice, leaves the group as applying it once does and answers the same:
+ * membership and attribute PATCHes and PUTs are set operations, and a user's removal is a no-op
+ * the second time. Not a DELETE (the retry would answer 404), nor a conditional write (If-Match:
+ * the retry would meet the version the first attempt made). The events of a first attempt whose
+ * answer was lost stay in the outbox and reach the Queue through the sweep.
+ */
+export const isIdempotent = (c: GroupChange) => c.kind === "remove-user" || ((c.kind === "patch" || c.kind === "replace") && !c.pre?.ifMatch && !c.pre?.ifNoneMatch);

@@ -1,19 +1,19 @@
-import type { EventMessage } from "../events/types";
-import type { GroupMembership } from "../membership/durable-object";
-import type { TenantGate } from "../http/tenant";
-import type { TenantContext } from "../tenants/context";
+import type { QueueEnvelope } from "./queue";
 
 /**
- * The Worker's bindings. Only adapters (platform/, tenants/, events/ entry points) read these;
- * the rest of the code receives small interfaces.
+ * The Worker's bindings. Only adapters (platform/, tenants/, delivery/, membership/, the entry)
+ * read these; the rest of the code receives small interfaces. This module is the bottom layer,
+ * so it names no type of the layers above: GROUPS is typed with its class by the adapter that
+ * calls it (membership/sequencer.ts), and the request variables the tenant gate sets are
+ * declared where they are set (http/tenant.ts, Hono's ContextVariableMap).
  */
 export interface Env {
   /** token:<sha256hex> -> TokenRecord (see docs/storage.md). */
   TOKENS: KVNamespace;
   /** One GroupMembership per `<tenant>:<groupId>`, serialising membership writes. */
-  GROUPS: DurableObjectNamespace<GroupMembership>;
+  GROUPS: DurableObjectNamespace;
   /** Audit events and invitations after commit (transactional outbox). */
-  EVENTS: Queue<EventMessage>;
+  EVENTS: Queue<QueueEnvelope>;
   /** "outbox" (default: invitations stay as rows an admin reads) or "email" (Cloudflare Email Service). */
   MAILER?: string;
   /** Sender address for MAILER=email. */
@@ -27,8 +27,6 @@ export interface Env {
   /** Refused credentials per client address and per tenant slug (http/auth-failures.ts, wrangler.toml). */
   AUTH_FAILURES_BY_ADDRESS?: RateLimit;
   AUTH_FAILURES_BY_TENANT?: RateLimit;
-  /** Set to "1" only by the benchmark when it starts `wrangler dev`; enables /bench routes. */
-  BENCH?: string;
   /** The console's static files (wrangler.toml `[assets]`), read to version their URLs by content hash. */
   ASSETS?: Fetcher;
   /** TENANT_<SLUG>: one D1 database per tenant. */
@@ -37,5 +35,4 @@ export interface Env {
 
 export interface AppBindings {
   Bindings: Env;
-  Variables: { gate: TenantGate; t: TenantContext; baseUrl: string };
 }

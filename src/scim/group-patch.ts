@@ -147,7 +147,7 @@ function idsOf(filter: Filter, text: string): string[] {
 }
 
 /**
- * Member values in every form clients send: `[{"value":"id","display":"x","$ref":null}]`, one
+ * Member values in every form clients send (PATCH values, POST and PUT bodies): `[{"value":"id","display":"x","$ref":null}]`, one
  * object, or bare ids (`"id"`, `["id1","id2"]`; Microsoft's Postman collection sends a string).
  * Also the members of a POST/PUT body, so both refuse a `type: "Group"` member the same way (P14).
  */

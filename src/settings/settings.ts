@@ -39,7 +39,7 @@ export const DEFAULT_SETTINGS: Settings = {
 export function settingsFromRows(rows: { key: string; value: string }[]): Settings {
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const r of rows) {
-    if (!(r.key in DEFAULT_SETTINGS)) continue;
+    if (!Object.hasOwn(DEFAULT_SETTINGS, r.key)) continue;
     try {
       out[r.key] = JSON.parse(r.value);
     } catch {
@@ -50,6 +50,11 @@ export function settingsFromRows(rows: { key: string; value: string }[]): Settin
   return parsed.success ? parsed.data : DEFAULT_SETTINGS;
 }
 
+/** Outside a request (the queue consumer); a request gets its settings with the token check (tenants/context.ts). */
+export async function readSettings(db: D1Database): Promise<Settings> {
+  const { results } = await db.prepare("SELECT key, value FROM settings").all<{ key: string; value: string }>();
+  return settingsFromRows(results);
+}
 
 export const putSettingStatement = (db: D1Database, key: keyof Settings, value: unknown) =>
   db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value").bind(key, JSON.stringify(value));

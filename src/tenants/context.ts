@@ -41,9 +41,3 @@ export function tenantContext(slug: string, db: D1Database, rows: TenantStateRow
     committed: [],
   };
 }
-
-/** Loads the context outside a request (queue consumer, admin import): one batch. */
-export async function loadTenantContext(slug: string, db: D1Database): Promise<TenantContext> {
-  const { results } = await tenantStateStatement(db).all<TenantStateRow>();
-  return tenantContext(slug, db, results);
-}

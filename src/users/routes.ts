@@ -2,8 +2,6 @@ import { type Context, Hono } from "hono";
 import { readJsonBody } from "../http/body";
 import { methodNotAllowed, notModifiedResponse, scimJson } from "../http/respond";
 import type { AppBindings } from "../platform/env";
-import { USERS_TARGET } from "../scim/filter/sql";
-import { USERS_KEYSET } from "../scim/filter/sql-target";
 import { cursorListResponse, cursorListing } from "../scim/cursor-page";
 import { tenantCursorKey } from "../tenants/cursor-key";
 import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
@@ -16,6 +14,7 @@ import type { TenantContext } from "../tenants/context";
 import { findUserStatement, listUsersResult, listUsersStatement } from "./repo";
 import { renderUser } from "./render";
 import type { UserRow } from "./row";
+import { USERS_KEYSET, USERS_TARGET } from "./sql-target";
 import { createUser, orNotFound, patchUser, replaceUser, softDeleteUser } from "./service";
 
 /**

@@ -1,24 +1,11 @@
+import type { D1Row } from "../db/rows";
+import type { users } from "../db/schema";
 import type { ScimDoc } from "../scim/normalize";
 
-export type UserSource = "scim" | "local" | "ldap" | "entra-user-source";
+/** A `users` row as read from D1, typed by src/db/schema.ts (managed_apple_id: P21; ldap_attributes: P25). */
+export type UserRow = D1Row<typeof users>;
 
-/** A `users` row as read from D1 (see src/db/schema.ts). */
-export interface UserRow {
-  id: string;
-  user_name: string;
-  external_id: string | null;
-  display_name: string | null;
-  active: number;
-  source: UserSource;
-  doc: string;
-  version: number;
-  created: string;
-  last_modified: string;
-  /** P21 */
-  managed_apple_id: string | null;
-  /** P25: JSON object of the LDAP custom attributes, as imported. */
-  ldap_attributes: string | null;
-}
+export type UserSource = UserRow["source"];
 
 /** The indexed columns are derived from the document, so they can never disagree with it. */
 export function userColumns(doc: ScimDoc) {

@@ -1,6 +1,7 @@
 import { noteUserChange, noteUserRead } from "../activity/note";
-import { outboxStatement, inviteStatement } from "../events/outbox";
-import { type OutboxEvent, audit, invite } from "../events/types";
+import { UniqueViolation } from "../db/writes";
+import { commit } from "../events/commit";
+import { audit, invitesFor } from "../events/types";
 import { ScimError, notFound } from "../scim/errors";
 import { checkPreconditions, type Preconditions } from "../scim/meta";
 import { type ScimDoc, normalizeResource } from "../scim/normalize";
@@ -8,7 +9,6 @@ import { applyPatch } from "../scim/patch";
 import { checkResourceSchemas } from "../scim/schemas-attr";
 import type { TenantContext } from "../tenants/context";
 import { deriveManagedAppleId, nextManagedAppleId } from "./managed-apple-id";
-import { runWrites } from "../db/writes";
 import { findUser, findUserByName, insertUserStatement, updateUserStatement } from "./repo";
 import { type UserRow, userColumns } from "./row";
 import {
@@ -48,21 +48,16 @@ export async function createUser(t: TenantContext, body: unknown): Promise<UserW
   const managedAppleId = deriveManagedAppleId(t.settings.managedAppleId, doc);
   const now = new Date().toISOString();
   const id = crypto.randomUUID();
-  const events = [audit("scim", "create", "User", id, detailOf(doc, ignored)), invite(id)] as const;
+  const events = [audit("scim", "create", "User", id, detailOf(doc, ignored)), ...invitesFor(t.settings, id)];
   try {
-    await runWrites(t.db, [
-      insertUserStatement(t.db, { id, doc, source: "scim", managedAppleId, now }),
-      outboxStatement(t.db, [events[0]]),
-      inviteStatement(t.db, events[1]),
-    ]);
+    await commit(t, [insertUserStatement(t.db, { id, doc, source: "scim", managedAppleId, now })], events);
   } catch (e) {
-    if (!(e instanceof ScimError && e.scimType === "uniqueness" && /userName/.test(e.detail))) throw e;
+    if (!(e instanceof UniqueViolation && e.tag === "users.user_name")) throw e;
     // P11: the userName exists. From another source it is taken over; from SCIM it is a 409.
     const existing = await findUserByName(t.db, String(doc.userName));
     if (!existing || existing.source === "scim") throw e;
     return { row: await takeOver(t, existing, body), created: true };
   }
-  commit(t, events[0], t.settings.autoInvite ? events[1] : undefined);
   return { row: rowOf(id, doc, "scim", 1, now, now, managedAppleId, null), created: true };
 }
 
@@ -134,20 +129,13 @@ async function updateUser(
       changed: changedAttributes(stored, doc),
       ...ignoredDetail([...ignoredUpFront, ...ignoredLater()]),
     });
-    const [res] = await runWrites(t.db, [
-      updateUserStatement(t.db, { id, doc, version: row.version, source: row.source, managedAppleId, now }),
-      outboxStatement(t.db, [event], { ifPreviousChanged: true }),
-    ]);
+    const update = updateUserStatement(t.db, { id, doc, version: row.version, source: row.source, managedAppleId, now });
+    const [res] = await commit(t, [update], [event], { ifLastChanged: true });
     if (res.results.length === 1) {
-      commit(t, event);
       return rowOf(id, doc, row.source, row.version + 1, row.created, now, managedAppleId, row.ldap_attributes);
     }
   }
   throw new ScimError(409, "The user is being changed by other requests at this moment; retry the request.");
-}
-
-export function commit(t: TenantContext, ...events: (OutboxEvent | undefined)[]) {
-  for (const e of events) if (e) t.committed.push(e);
 }
 
 const detailOf = (doc: ScimDoc, ignored: string[]) => ({ userName: doc.userName, ...ignoredDetail(ignored) });

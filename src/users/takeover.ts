@@ -1,16 +1,15 @@
 import { noteUserChange } from "../activity/note";
-import { inviteStatement, outboxStatement } from "../events/outbox";
-import { audit, invite } from "../events/types";
-import { badRequest } from "../scim/errors";
+import { commit } from "../events/commit";
+import { audit, invitesFor } from "../events/types";
+import { conflict } from "../scim/errors";
 import { MAX_CUSTOM_ATTRIBUTES } from "../scim/limits";
 import type { ScimDoc } from "../scim/normalize";
 import { CUSTOM_SCHEMA, userResourceFor } from "../scim/schema/custom";
 import type { TenantContext } from "../tenants/context";
 import { deriveManagedAppleId } from "./managed-apple-id";
-import { runWrites } from "../db/writes";
 import { updateUserStatement } from "./repo";
 import type { UserRow } from "./row";
-import { commit, prepareNewUser, rowOf } from "./service";
+import { prepareNewUser, rowOf } from "./service";
 
 /** Settings key set by the first takeover from the older Entra ID user source (P24). */
 export const ENTRA_SOURCE_MIGRATED = "entraUserSourceMigrated";
@@ -35,7 +34,8 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
   const { doc, ignored } = prepareNewUser(t, body, userResourceFor(names));
   if (Object.keys(ldap).length) {
     const ext = { ...((doc[CUSTOM_SCHEMA] as ScimDoc | undefined) ?? {}) };
-    for (const [k, v] of Object.entries(ldap)) if (ext[k] === undefined && v !== "") ext[k] = v;
+    // Own keys only: an LDAP attribute may be named `constructor`, which Object.prototype also has.
+    for (const [k, v] of Object.entries(ldap)) if (!Object.hasOwn(ext, k) && v !== "") ext[k] = v;
     doc[CUSTOM_SCHEMA] = ext;
   }
   noteUserChange(t, JSON.parse(existing.doc) as ScimDoc, doc);
@@ -50,7 +50,6 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
     ...(notDefined.length ? { ldapAttributesNotCarriedOver: notDefined, reason: `custom attribute limit ${MAX_CUSTOM_ATTRIBUTES}` } : {}),
     ...(ignored.length ? { ignoredAttributes: ignored } : {}),
   });
-  const inv = invite(existing.id);
   const defineAttrs = Object.keys(ldap).length
     ? [
         t.db
@@ -65,15 +64,13 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
     existing.source === "entra-user-source"
       ? [t.db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, 'true')").bind(ENTRA_SOURCE_MIGRATED)]
       : [];
-  const [res] = await runWrites(t.db, [
-    updateUserStatement(t.db, { id: existing.id, doc, version: existing.version, source: "scim", managedAppleId, now }),
-    outboxStatement(t.db, [takeover], { ifPreviousChanged: true }),
-    inviteStatement(t.db, inv, { ifPreviousChanged: true }),
-    ...defineAttrs,
-    ...markSource,
-  ]);
-  if (res.results.length !== 1) throw badRequest("invalidValue", "The existing user changed during the takeover; retry the request.");
-  commit(t, takeover, t.settings.autoInvite ? inv : undefined);
+  // The version-checked UPDATE goes last: the events are written only if it took effect.
+  const update = updateUserStatement(t.db, { id: existing.id, doc, version: existing.version, source: "scim", managedAppleId, now });
+  const results = await commit(t, [...defineAttrs, ...markSource, update], [takeover, ...invitesFor(t.settings, existing.id)], {
+    ifLastChanged: true,
+  });
+  // Another request changed (or took over) the user meanwhile: the same conflict as a userName in use.
+  if (results[results.length - 1].results.length !== 1) throw conflict("The existing user changed during the takeover; retry the request.");
   // The answer to this request already shows the attributes the takeover defined (P25).
   t.customAttributes = names;
   t.userResource = userResourceFor(names);

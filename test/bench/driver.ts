@@ -146,8 +146,8 @@ export class Client {
 
 /** Sends one call, records its latency (from `startedAt`, default now) and any error. */
 export async function timed(client: Client, rec: Recorder, call: Call, startedAt = performance.now()): Promise<boolean> {
-  let status = 0;
-  let body = "";
+  let status: number;
+  let body: string;
   try {
     ({ status, body } = await client.request(call));
   } catch (e) {

@@ -3,8 +3,8 @@
  * local D1), driven like Entra ID drives it:
  * 1. onboard a fresh bench tenant (and two scale tenants) with the tenant CLI; seed the scale
  *    tenants (and, for --users above 20,000, most of the bench tenant) in bulk into local D1;
- * 2. bundle the Worker once and start `wrangler dev --no-bundle --var BENCH:1 --log-level warn`;
- * 3. baselines: /healthz, a one-row D1 read and write (src/bench/routes.ts), closed loop;
+ * 2. bundle the Worker once and start `wrangler dev --no-bundle --log-level warn`;
+ * 3. baselines: /healthz, a one-row D1 read and write (test/bench/worker/routes.ts), closed loop;
  * 4. Entra's initial and incremental cycles, closed loop, one operation per phase, each phase
  *    in slices with 1 s of /healthz beside them (the ratio's denominator at that moment);
  * 5. the baselines again; the cycle open loop at a fixed rate;
@@ -203,7 +203,7 @@ async function main(): Promise<void> {
     }
 
     // ---- the Worker ----
-    log(`starting wrangler dev (BENCH=1${ACTIVITY ? "" : ", ACTIVITY=off"}, --log-level warn)...`);
+    log(`starting wrangler dev (bench entry${ACTIVITY ? "" : ", ACTIVITY=off"}, --log-level warn)...`);
     server = await startServer(state, ACTIVITY ? {} : { ACTIVITY: "off" });
     const mem = new MemorySampler(server.wranglerPid);
     mem.start();

@@ -2,8 +2,9 @@
  * The Worker under `wrangler dev` for the bench: a thin wrapper around the black-box harness's
  * pieces (config copy in the project root, private persist dir, tenants onboarded with the CLI,
  * free port, /healthz wait) that also
- * - starts wrangler with `--var BENCH:1` (the baseline routes of src/bench/routes.ts) and
- *   `--log-level warn`,
+ * - serves the bench's own Worker entry (worker/index.ts: the production Worker with the
+ *   baseline routes of worker/routes.ts in front; the deployed Worker has no such route), named
+ *   as `main` in the bench's config copy, with `--log-level warn`,
  * - serves a bundle built once at the start (`--no-bundle`), so that others' edits to src/
  *   during a run do not restart workerd, and
  * - lets the caller seed tenant databases in bulk (`wrangler d1 execute --local --file`) BEFORE
@@ -11,7 +12,7 @@
  * The harness's startBlackbox takes no extra wrangler flags and starts at once, hence this file.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -25,6 +26,9 @@ const STOP_GRACE_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 8_000;
 const BUILD_ATTEMPTS = 12;
 const BUILD_RETRY_MS = 10_000;
+/** The bench's Worker entry, and the module that wraps any copy of src/ with the baseline routes. */
+const BENCH_ENTRY = path.join(PROJECT_ROOT, "test/bench/worker/index.ts");
+const BENCH_WRAP = path.join(PROJECT_ROOT, "test/bench/worker/wrap.ts");
 
 export interface BenchTenant {
   slug: string;
@@ -72,7 +76,9 @@ export async function prepareState(slugs: string[], tag: string, code: CodeChoic
     rmSync(buildDir, { recursive: true, force: true });
   };
   process.once("exit", cleanup);
-  copyFileSync(path.join(PROJECT_ROOT, "wrangler.toml"), configPath);
+  const config = readFileSync(path.join(PROJECT_ROOT, "wrangler.toml"), "utf8");
+  if (!/^main = .*$/m.test(config)) throw new Error("wrangler.toml has no `main` line to point at the bench entry");
+  writeFileSync(configPath, config.replace(/^main = .*$/m, `main = ${JSON.stringify(path.relative(PROJECT_ROOT, BENCH_ENTRY))}`));
   const target: WranglerTarget = { configPath, remote: false, persistTo, cwd: PROJECT_ROOT };
   const tenants = new Map<string, BenchTenant>();
   let script: string;
@@ -98,13 +104,18 @@ export async function prepareState(slugs: string[], tag: string, code: CodeChoic
  * The working tree may be mid-edit, so a failed build is retried for a while.
  */
 async function snapshotBundle(configPath: string, buildDir: string, { rev, srcDir }: CodeChoice): Promise<string> {
-  let entry = path.join(srcDir ? path.resolve(srcDir) : path.join(PROJECT_ROOT, "src"), "index.ts");
+  let entry = BENCH_ENTRY;
   let srcCopy: string | undefined;
-  if (rev) {
+  if (rev || srcDir) {
     srcCopy = path.join(PROJECT_ROOT, ".tmp", `bench-src-${path.basename(buildDir)}`);
     mkdirSync(srcCopy, { recursive: true });
-    execFileSync("sh", ["-c", `git archive "$0" src | tar -x -C "$1"`, rev, srcCopy], { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "inherit"] });
-    entry = path.join(srcCopy, "src/index.ts");
+    let src = srcDir ? path.resolve(srcDir) : "";
+    if (rev) {
+      execFileSync("sh", ["-c", `git archive "$0" src | tar -x -C "$1"`, rev, srcCopy], { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+      src = path.join(srcCopy, "src");
+    }
+    entry = path.join(srcCopy, "index.ts");
+    writeFileSync(entry, wrappingEntry(path.join(src, "index.ts")));
   }
   try {
     for (let attempt = 1; ; attempt++) {
@@ -124,6 +135,16 @@ async function snapshotBundle(configPath: string, buildDir: string, { rev, srcDi
   if (!existsSync(script)) throw new Error(`wrangler deploy --dry-run wrote no ${script}`);
   return script;
 }
+
+/** Like worker/index.ts, for another copy of src/ (a revision's index.ts may still have its own /bench routes). */
+const wrappingEntry = (srcIndex: string) =>
+  [
+    `import worker from ${JSON.stringify(srcIndex)};`,
+    `import { benchWorker } from ${JSON.stringify(BENCH_WRAP)};`,
+    `export * from ${JSON.stringify(srcIndex)};`,
+    "export default benchWorker(worker);",
+    "",
+  ].join("\n");
 
 /** What was measured: a commit, or the working tree on top of one (with its modified files under src/). */
 export function codeVersion({ rev, srcDir }: CodeChoice): string {
@@ -152,7 +173,7 @@ function wranglerEntry(): string {
   return path.join(path.dirname(packageJson), "bin", "wrangler.js");
 }
 
-/** `wrangler dev --var BENCH:1 --log-level warn` on a free loopback port, own process group. */
+/** `wrangler dev --no-bundle --log-level warn` (and `vars` as --var) on the bundle, a free loopback port, own process group. */
 export async function startServer(state: BenchState, vars: Record<string, string> = {}): Promise<BenchServer> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const baseUrl = `http://${LOOPBACK}:${port}`;
@@ -167,7 +188,6 @@ export async function startServer(state: BenchState, vars: Record<string, string
     "--persist-to", state.persistTo,
     "--inspector-port", String(inspectorPort),
     "--log-level", "warn",
-    "--var", "BENCH:1",
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const child: ChildProcess = spawn(process.execPath, args, {

@@ -10,8 +10,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addTenantBlock, listTenantBindings, removeTenantBlock } from "../../src/cli/config-file.ts";
-import { bindingName, isValidSlug } from "../../src/cli/names.ts";
-import { mintToken, replaceTokensSql, sha256Hex, tokenKvValue } from "../../src/cli/tokens.ts";
+import { replaceTokensSql } from "../../src/cli/tokens.ts";
+import { isTenantSlug, tenantBinding } from "../../src/tenants/slug.ts";
+import { mintToken, sha256Hex, tokenKvValue } from "../../src/tenants/tokens.ts";
 import { currentTokens } from "../../src/cli/tenants.ts";
 import { parseCreatedDatabaseId } from "../../src/cli/wrangler.ts";
 
@@ -63,16 +64,16 @@ describe("config file blocks", () => {
 
 describe("names and tokens", () => {
   it("validates slugs as the Worker does", () => {
-    for (const ok of ["a", "acme", "big-co-2", "a".repeat(40)]) expect(isValidSlug(ok)).toBe(true);
-    for (const bad of ["", "-a", "a-", "a--b", "Acme", "a_b", "a".repeat(41)]) expect(isValidSlug(bad)).toBe(false);
-    expect(bindingName("big-co")).toBe("TENANT_BIG_CO");
+    for (const ok of ["a", "acme", "big-co-2", "a".repeat(40)]) expect(isTenantSlug(ok)).toBe(true);
+    for (const bad of ["", "-a", "a-", "a--b", "Acme", "a_b", "a".repeat(41)]) expect(isTenantSlug(bad)).toBe(false);
+    expect(tenantBinding("big-co")).toBe("TENANT_BIG_CO");
   });
 
-  it("mints prefixed 32-byte tokens and stores only their hashes", () => {
-    const token = mintToken("scim");
+  it("mints prefixed 32-byte tokens and stores only their hashes", async () => {
+    const token = await mintToken("scim");
     expect(token.token).toMatch(/^scim_[A-Za-z0-9_-]{43}$/);
-    expect(mintToken("admin").token).toMatch(/^adm_[A-Za-z0-9_-]{43}$/);
-    expect(token.hash).toBe(sha256Hex(token.token));
+    expect((await mintToken("admin")).token).toMatch(/^adm_[A-Za-z0-9_-]{43}$/);
+    expect(token.hash).toBe(await sha256Hex(token.token));
     const sql = replaceTokensSql([token]);
     expect(sql).not.toContain(token.token);
     expect(sql).toMatch(/^UPDATE tokens SET revoked = '.+' WHERE scope = 'scim' AND revoked IS NULL; INSERT INTO tokens/);
@@ -117,7 +118,7 @@ describe("npm run tenant (local)", () => {
     const scim = /scim_[A-Za-z0-9_-]{43}/.exec(added.stdout)![0];
     const admin = /adm_[A-Za-z0-9_-]{43}/.exec(added.stdout)![0];
     const rows = await currentTokens(target, "cli-test");
-    expect(rows.map((r) => [r.scope, r.hash]).sort()).toEqual([["admin", sha256Hex(admin)], ["scim", sha256Hex(scim)]]);
+    expect(rows.map((r) => [r.scope, r.hash]).sort()).toEqual([["admin", await sha256Hex(admin)], ["scim", await sha256Hex(scim)]]);
 
     const before = readFileSync(configPath, "utf8");
     const again = await tenant("add", "cli-test");
@@ -133,7 +134,7 @@ describe("npm run tenant (local)", () => {
     expect(rotated.code).toBe(0);
     const token = /scim_[A-Za-z0-9_-]{43}/.exec(rotated.stdout)![0];
     const after = await currentTokens(target, "cli-test");
-    expect(after.find((r) => r.scope === "scim")!.hash).toBe(sha256Hex(token));
+    expect(after.find((r) => r.scope === "scim")!.hash).toBe(await sha256Hex(token));
     expect(after.find((r) => r.scope === "admin")).toEqual(before.find((r) => r.scope === "admin"));
     expect(after).toHaveLength(2);
   });

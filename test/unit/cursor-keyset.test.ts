@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { openCursor, importCursorKey, queryFingerprint, signCursor } from "../../src/scim/cursor";
-import { GROUPS_TARGET, USERS_TARGET } from "../../src/scim/filter/sql";
-import { GROUPS_KEYSET, USERS_KEYSET } from "../../src/scim/filter/sql-target";
+import { GROUPS_KEYSET, GROUPS_TARGET } from "../../src/groups/sql-target";
+import { USERS_KEYSET, USERS_TARGET } from "../../src/users/sql-target";
 import { parseListQuery } from "../../src/scim/list";
 import { cursorPage, keysetColumn } from "../../src/scim/page";
 import { listGroups } from "../../src/groups/repo";

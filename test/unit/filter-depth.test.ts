@@ -6,11 +6,11 @@ import {
   compileFilter,
   compileUnchecked,
   D1_MAX_EXPR_DEPTH,
-  GROUPS_TARGET,
   MAX_FILTER_SQL_DEPTH,
   type SqlTarget,
-  USERS_TARGET,
 } from "../../src/scim/filter/sql";
+import { GROUPS_TARGET } from "../../src/groups/sql-target";
+import { USERS_TARGET } from "../../src/users/sql-target";
 import { listDepth } from "../../src/scim/filter/sql-expr";
 import { parseListQuery } from "../../src/scim/list";
 import { sqlPage } from "../../src/scim/page";

@@ -6,12 +6,12 @@ import {
   compileFilter,
   compileSortBy,
   D1_MAX_BOUND_PARAMS,
-  GROUPS_TARGET,
   MAX_FILTER_PARAMS,
   MAX_FILTER_TERMS,
   type SqlTarget,
-  USERS_TARGET,
 } from "../../src/scim/filter/sql";
+import { GROUPS_TARGET } from "../../src/groups/sql-target";
+import { USERS_TARGET } from "../../src/users/sql-target";
 import { USER_RESOURCE } from "../../src/scim/schema/resources";
 import { scimError } from "./helpers";
 

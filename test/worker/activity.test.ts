@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { describe, expect, it } from "vitest";
 import { listQuery } from "../../src/activity/list";
 import { VIEW_SQL } from "../../src/activity/views";
-import { consume } from "../../src/events/consumer";
+import { consume } from "../../src/delivery/consumer";
 import type { EventMessage } from "../../src/events/types";
 import type { ActivityRecord } from "../../src/activity/types";
 import worker from "../../src/index";

@@ -1,8 +1,8 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { consume } from "../../src/events/consumer";
-import type { Mailer } from "../../src/events/mailer";
+import { consume } from "../../src/delivery/consumer";
+import type { Mailer } from "../../src/delivery/mailer";
 import { outboxStatement } from "../../src/events/outbox";
 import { audit, type EventMessage } from "../../src/events/types";
 import type { Env } from "../../src/platform/env";

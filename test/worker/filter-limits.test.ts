@@ -1,7 +1,9 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parseFilter } from "../../src/scim/filter/parser";
-import { compileFilter, GROUPS_TARGET, type SqlTarget, USERS_TARGET } from "../../src/scim/filter/sql";
+import { compileFilter, type SqlTarget } from "../../src/scim/filter/sql";
+import { GROUPS_TARGET } from "../../src/groups/sql-target";
+import { USERS_TARGET } from "../../src/users/sql-target";
 import { type Client, createUser, newClient, scimError } from "./helpers";
 
 /**

@@ -1,5 +1,6 @@
 import { SELF, env } from "cloudflare:test";
-import { type TokenScope, mintToken, sha256Hex, tokenKvKey } from "../../src/tenants/tokens";
+import { insertTokenSql, prepared } from "../../src/tenants/token-rows";
+import { type TokenScope, mintToken, tokenKvKey, tokenKvValue } from "../../src/tenants/tokens";
 
 export const ORIGIN = "https://scim.test";
 type TestEnv = { TOKENS: KVNamespace } & Record<string, unknown>;
@@ -9,15 +10,11 @@ export const tenantDb = (tenant: string) => e[`TENANT_${tenant.toUpperCase()}`] 
 
 /** Onboards a token the way the tenant CLI does: hash in the tenant's D1 and in KV. */
 export async function issueToken(tenant: string, scope: TokenScope = "scim"): Promise<{ token: string; id: string }> {
-  const token = mintToken(scope);
-  const hash = await sha256Hex(token);
-  const id = crypto.randomUUID();
-  await tenantDb(tenant)
-    .prepare("INSERT INTO tokens (id, scope, hash, created) VALUES (?1, ?2, ?3, ?4)")
-    .bind(id, scope, hash, new Date().toISOString())
-    .run();
-  await e.TOKENS.put(tokenKvKey(hash), JSON.stringify({ tenant, tokenId: id, scope }));
-  return { token, id };
+  const minted = await mintToken(scope);
+  // Inserted beside the tenant's other tokens, not rotated: suites sharing a tenant each keep theirs.
+  await prepared(tenantDb(tenant), insertTokenSql(minted)).run();
+  await e.TOKENS.put(tokenKvKey(minted.hash), tokenKvValue(tenant, minted));
+  return { token: minted.token, id: minted.id };
 }
 
 export interface Client {

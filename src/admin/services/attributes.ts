@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { outboxStatement } from "../../events/outbox";
+import { commit } from "../../events/commit";
 import { audit } from "../../events/types";
 import { MAX_CUSTOM_ATTRIBUTES } from "../../scim/limits";
 import {
@@ -25,14 +25,10 @@ export async function defineAttribute(t: TenantContext, name: string): Promise<C
   }
   const now = new Date().toISOString();
   const event = audit("admin", "custom-attribute", "Tenant", null, { defined: name });
-  const [res] = await t.db.batch([
-    insertCustomAttributeStatement(t.db, name, now, MAX_CUSTOM_ATTRIBUTES),
-    outboxStatement(t.db, [event], { ifPreviousChanged: true }),
-  ]);
+  const [res] = await commit(t, [insertCustomAttributeStatement(t.db, name, now, MAX_CUSTOM_ATTRIBUTES)], [event], { ifLastChanged: true });
   if (res.meta.changes === 0) {
     throw adminError(409, `Custom attribute "${name}" already exists (or the limit of ${MAX_CUSTOM_ATTRIBUTES} was just reached).`, "name");
   }
-  t.committed.push(event);
   return { name, type: "IdP", created: now };
 }
 
@@ -43,7 +39,6 @@ export async function deleteAttribute(t: TenantContext, name: string): Promise<v
     throw adminError(409, `"${name}" is the source of managed Apple IDs (P21); change that setting first.`);
   }
   const event = audit("admin", "custom-attribute", "Tenant", null, { deleted: name });
-  const [res] = await t.db.batch([deleteCustomAttributeStatement(t.db, name), outboxStatement(t.db, [event], { ifPreviousChanged: true })]);
+  const [res] = await commit(t, [deleteCustomAttributeStatement(t.db, name)], [event], { ifLastChanged: true });
   if (res.meta.changes === 0) throw adminError(404, `No custom attribute "${name}".`);
-  t.committed.push(event);
 }

@@ -1,6 +1,6 @@
 import { type AuditRow, latestAuditStatement } from "../../events/audit-log";
 import { countGroupsStatement } from "../../groups/repo";
-import { currentTokensStatement } from "../../tenants/token-repo";
+import { prepared, tokenStatusSql } from "../../tenants/token-rows";
 import { countUsersStatement } from "../../users/repo";
 
 export interface Overview {
@@ -16,7 +16,7 @@ export async function overview(db: D1Database): Promise<Overview> {
   const [users, groups, tokens, last, failure] = await db.batch([
     countUsersStatement(db),
     countGroupsStatement(db),
-    currentTokensStatement(db),
+    prepared(db, tokenStatusSql()),
     latestAuditStatement(db, "scim", false),
     latestAuditStatement(db, "scim", true),
   ]);

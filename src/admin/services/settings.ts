@@ -1,5 +1,5 @@
-import { outboxStatement } from "../../events/outbox";
-import { renderSubject, renderTemplate, templateSyntaxError, unknownVariables, variablesOf } from "../../events/template";
+import { commit } from "../../events/commit";
+import { renderSubject, renderTemplate, templateSyntaxError, unknownVariables, variablesOf } from "../../delivery/template";
 import { audit } from "../../events/types";
 import { type Settings, managedAppleIdSchema, putSettingStatement, settingsSchema } from "../../settings/settings";
 import type { TenantContext } from "../../tenants/context";
@@ -31,8 +31,7 @@ export async function updateSettings(t: TenantContext, patch: Partial<Settings>)
   checkSettings(t, next, patch);
   const keys = Object.keys(patch) as (keyof Settings)[];
   const event = audit("admin", "settings", "Tenant", null, { changed: keys });
-  await t.db.batch([...keys.map((k) => putSettingStatement(t.db, k, next[k])), outboxStatement(t.db, [event])]);
-  t.committed.push(event);
+  await commit(t, keys.map((k) => putSettingStatement(t.db, k, next[k])), [event]);
   t.settings = next;
   return next;
 }

@@ -1,8 +1,8 @@
-import { outboxStatement } from "../../events/outbox";
+import { commit } from "../../events/commit";
 import { audit } from "../../events/types";
 import type { TenantContext } from "../../tenants/context";
-import { rotateTokenStatements } from "../../tenants/token-repo";
-import { type TokenScope, mintToken, sha256Hex, tokenKvKey } from "../../tenants/tokens";
+import { currentTokensSql, prepared, rotateTokenSql, type TokenRow } from "../../tenants/token-rows";
+import { type TokenScope, mintToken, tokenKvKey, tokenKvValue } from "../../tenants/tokens";
 
 /**
  * P2 "Generate token": a new SCIM token, shown once. The old one stops working at once because
@@ -11,13 +11,12 @@ import { type TokenScope, mintToken, sha256Hex, tokenKvKey } from "../../tenants
  */
 export async function rotateScimToken(t: TenantContext, kv: KVNamespace): Promise<string> {
   const scope: TokenScope = "scim";
-  const token = mintToken(scope);
-  const hash = await sha256Hex(token);
-  const id = crypto.randomUUID();
-  const event = audit("admin", "token", "Tenant", null, { scope, tokenId: id });
-  const [old] = await t.db.batch([...rotateTokenStatements(t.db, scope, { id, hash, now: event.at }), outboxStatement(t.db, [event])]);
-  await kv.put(tokenKvKey(hash), JSON.stringify({ tenant: t.slug, tokenId: id, scope }));
-  await Promise.all((old.results as { hash: string }[]).map((r) => kv.delete(tokenKvKey(r.hash))));
-  t.committed.push(event);
-  return token;
+  const minted = await mintToken(scope);
+  const event = audit("admin", "token", "Tenant", null, { scope, tokenId: minted.id });
+  // The read of the current tokens is in the same transaction, so it names exactly the revoked ones.
+  const [current] = await commit(t, [currentTokensSql(), ...rotateTokenSql(minted)].map((s) => prepared(t.db, s)), [event]);
+  await kv.put(tokenKvKey(minted.hash), tokenKvValue(t.slug, minted));
+  const old = (current.results as TokenRow[]).filter((r) => r.scope === scope);
+  await Promise.all(old.map((r) => kv.delete(tokenKvKey(r.hash))));
+  return minted.token;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { outboxStatement } from "../../events/outbox";
+import { commit } from "../../events/commit";
 import { audit } from "../../events/types";
 import { groupsOfMember } from "../../groups/repo";
 import type { GroupSequencer } from "../../membership/sequencer";
@@ -108,9 +108,8 @@ export async function hardDeleteUser(t: TenantContext, groups: GroupSequencer, i
   if (!row) throw adminError(404, `No user ${id}.`);
   let memberOf = await groupsOfMember(t.db, row.id);
   const event = audit("admin", "hard-delete", "User", row.id, { userName: row.user_name, source: row.source, groups: memberOf.length });
-  const [deleted] = await t.db.batch([deleteUserStatement(t.db, row.id), outboxStatement(t.db, [event], { ifPreviousChanged: true })]);
+  const [deleted] = await commit(t, [deleteUserStatement(t.db, row.id)], [event], { ifLastChanged: true });
   if (deleted.meta.changes === 0) throw adminError(404, `No user ${id}.`);
-  t.committed.push(event);
   for (let sweep = 0; sweep < MEMBERSHIP_SWEEPS && memberOf.length > 0; sweep++) {
     for (const g of memberOf) await groups.change(g.id, { kind: "remove-user", userId: row.id });
     memberOf = await groupsOfMember(t.db, row.id);

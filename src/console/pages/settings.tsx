@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { FieldError } from "../../admin/errors";
 import { checkSettings, previewInvitation, settingsPatch, updateSettings } from "../../admin/services/settings";
 import { listUsers } from "../../admin/services/users";
-import { BUILT_IN_VARIABLES } from "../../events/template";
+import { BUILT_IN_VARIABLES } from "../../delivery/template";
 import type { Settings } from "../../settings/settings";
 import { findUserByName } from "../../users/repo";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";

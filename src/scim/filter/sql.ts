@@ -8,7 +8,7 @@ import { parseAttrPath } from "./parser";
 import { atom, balanced, binary, call, collate, column, type Expr, listDepth, not, subquery } from "./sql-expr";
 import type { SideTable, SqlTarget } from "./sql-target";
 
-export { GROUPS_TARGET, type SideTable, type SqlTarget, USERS_TARGET } from "./sql-target";
+export type { SideTable, SqlTarget } from "./sql-target";
 
 /** https://developers.cloudflare.com/d1/platform/limits/ : "Maximum bound parameters per query: 100". */
 export const D1_MAX_BOUND_PARAMS = 100;

@@ -1,5 +1,6 @@
 import { primaryEmail } from "../users/managed-apple-id";
 import type { UserRow } from "../users/row";
+import type { ScimDoc } from "../scim/normalize";
 import { CUSTOM_SCHEMA } from "../scim/schema/custom";
 import { ENTERPRISE_SCHEMA } from "../scim/schema/user";
 
@@ -28,15 +29,16 @@ export function unknownVariables(template: string, customAttributes: string[]): 
 }
 
 export function variablesOf(row: UserRow): Record<string, string> {
-  const doc = JSON.parse(row.doc) as Record<string, any>;
+  const doc = JSON.parse(row.doc) as ScimDoc;
+  const name = (doc.name ?? {}) as Record<string, unknown>;
   const ent = (doc[ENTERPRISE_SCHEMA] ?? {}) as Record<string, unknown>;
   const custom = (doc[CUSTOM_SCHEMA] ?? {}) as Record<string, unknown>;
   const vars: Record<string, unknown> = {
     userName: doc.userName,
-    displayName: doc.displayName ?? doc.name?.formatted ?? doc.userName,
-    givenName: doc.name?.givenName,
-    familyName: doc.name?.familyName,
-    formattedName: doc.name?.formatted,
+    displayName: doc.displayName ?? name.formatted ?? doc.userName,
+    givenName: name.givenName,
+    familyName: name.familyName,
+    formattedName: name.formatted,
     email: primaryEmail(doc),
     managedAppleId: row.managed_apple_id,
     externalId: doc.externalId,
@@ -51,8 +53,10 @@ export function variablesOf(row: UserRow): Record<string, string> {
 /** A `${` that does not open a well-formed `${name}`: unclosed, empty, or nested (`${${x}}`). */
 const BAD_OPENING = /\$\{(?![A-Za-z0-9_.-]+\})/;
 /** Control characters, CR and LF included, and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]/g;
 /** What a body may hold besides text: line breaks and tabs. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /**
@@ -70,12 +74,13 @@ export function templateSyntaxError(template: string, kind: "subject" | "body"):
 
 /**
  * Substitutes variables case-insensitively; a variable without a value becomes empty. Mails are
- * sent as text/plain only (events/mailer.ts), so a value needs no HTML escaping: `<script>` is
+ * sent as text/plain only (delivery/mailer.ts), so a value needs no HTML escaping: `<script>` is
  * shown as those characters. What a value must not do in plain text is change the layout or the
- * headers: its control characters (CR/LF included) become spaces.
+ * headers: its control characters (CR/LF included) become spaces. Own keys only: a custom
+ * attribute may be named `constructor` (P18), which Object.prototype also has.
  */
 export const renderTemplate = (template: string, vars: Record<string, string>) =>
-  template.replace(VARIABLE, (_, name: string) => (vars[name.toLowerCase()] ?? "").replace(CONTROL, " "));
+  template.replace(VARIABLE, (_, name: string) => (Object.hasOwn(vars, name.toLowerCase()) ? vars[name.toLowerCase()] : "").replace(CONTROL, " "));
 
 /** A subject is one header line, also for a template stored before line breaks were refused. */
 export const renderSubject = (template: string, vars: Record<string, string>) => renderTemplate(template, vars).replace(CONTROL, " ");

@@ -1,12 +1,12 @@
 import { activityStatements } from "../activity/store";
 import type { Env } from "../platform/env";
 import { tenantDatabase } from "../tenants/resolve";
-import { loadTenantContext } from "../tenants/context";
+import { type Settings, readSettings } from "../settings/settings";
 import { findUser } from "../users/repo";
 import { primaryEmail } from "../users/managed-apple-id";
 import { type Mailer, mailerFor } from "./mailer";
 import { renderSubject, renderTemplate, variablesOf } from "./template";
-import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "./types";
+import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "../events/types";
 
 /**
  * Queue consumer: writes the audit log and sends invitations, then marks the outbox rows
@@ -61,8 +61,12 @@ export async function deliver(env: Env, message: EventMessage, mailer: Mailer): 
   // The audit rows and their delivery mark commit together; each invitation is marked after
   // its own mail, so a retry redoes exactly what is left.
   if (audits.length) await db.batch([auditStatement(db, audits), markDelivered(db, audits)]);
-  for (const inv of events.filter((e): e is InviteEvent => e.kind === "invite")) {
-    await sendInvitation(db, message.tenant, inv, mailer);
+  const invites = events.filter((e): e is InviteEvent => e.kind === "invite");
+  if (invites.length === 0) return;
+  // The templates, read once for the whole batch (P19: as they are when the mails go out).
+  const settings = await readSettings(db);
+  for (const inv of invites) {
+    await sendInvitation(db, settings, inv, mailer);
     await markDelivered(db, [inv]).run();
   }
 }
@@ -91,17 +95,16 @@ function auditStatement(db: D1Database, events: AuditEvent[]) {
  * accepting the mail and the row turning `sent` can repeat that one mail: the email service
  * has no idempotency key, the trade-off accepted here.
  */
-async function sendInvitation(db: D1Database, tenant: string, inv: InviteEvent, mailer: Mailer): Promise<void> {
+async function sendInvitation(db: D1Database, settings: Settings, inv: InviteEvent, mailer: Mailer): Promise<void> {
   const user = await findUser(db, inv.userId);
   const to = user ? primaryEmail(JSON.parse(user.doc)) : undefined;
   if (!user || !to) return;
-  const t = await loadTenantContext(tenant, db);
   const vars = variablesOf(user);
   await db
     .prepare(
       `INSERT OR IGNORE INTO mail_outbox (id, user_id, to_address, subject, body, status, created) VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)`,
     )
-    .bind(inv.id, user.id, to, renderSubject(t.settings.inviteSubject, vars), renderTemplate(t.settings.inviteBody, vars), new Date().toISOString())
+    .bind(inv.id, user.id, to, renderSubject(settings.inviteSubject, vars), renderTemplate(settings.inviteBody, vars), new Date().toISOString())
     .run();
   const mail = await db
     .prepare("SELECT id, to_address AS \"to\", subject, body FROM mail_outbox WHERE id = ?1 AND status = 'queued'")

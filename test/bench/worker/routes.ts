@@ -1,14 +1,13 @@
 import { Hono } from "hono";
-import type { AppBindings } from "../platform/env";
-import { tenantDatabase } from "../tenants/resolve";
+import type { Env } from "../../../src/platform/env";
+import { tenantDatabase } from "../../../src/tenants/resolve";
 
 /**
  * Baselines for `npm run bench`: one single-row D1 read and one single-row write, with no auth
  * and no SCIM work, so SCIM throughput can be reported as a fraction of what the platform gives.
- * Mounted only when the bench starts `wrangler dev` with BENCH=1; never in a deploy (the
- * variable is not in wrangler.toml).
+ * Served only by the bench's own Worker entry (./index.ts); the deployed Worker has no such route.
  */
-export const benchRoutes = new Hono<AppBindings>();
+export const benchRoutes = new Hono<{ Bindings: Env }>().basePath("/bench");
 
 const PROBE_KEY = "benchProbe";
 

@@ -1,15 +1,13 @@
 import type { Env } from "../platform/env";
 import { tenantDatabase } from "../tenants/resolve";
-import { MAX_SWEEP_ATTEMPTS, REDELIVERY_GRACE_MS, type EventBus } from "./outbox";
+import { slugOfBinding, TENANT_BINDING_PREFIX } from "../tenants/slug";
+import { MAX_SWEEP_ATTEMPTS, REDELIVERY_GRACE_MS, type EventBus } from "../events/outbox";
 
 /** Rows re-sent per tenant per sweep; the rest wait for the next minute. */
 const SWEEP_BATCH = 500;
 
-/** `TENANT_ACME_EU` -> `acme-eu` (slugs never contain `_`, so this inverts tenantBinding). */
-export const tenantsOf = (env: Env) =>
-  Object.keys(env)
-    .filter((k) => k.startsWith("TENANT_"))
-    .map((k) => k.slice("TENANT_".length).toLowerCase().replace(/_/g, "-"));
+/** Every tenant bound to this Worker. */
+export const tenantsOf = (env: Env) => Object.keys(env).filter((k) => k.startsWith(TENANT_BINDING_PREFIX)).map(slugOfBinding);
 
 /**
  * Cron: every outbox row still undelivered after the grace period is sent again (the send after

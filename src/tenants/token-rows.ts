@@ -1,0 +1,55 @@
+import type { MintedToken, TokenScope } from "./tokens.ts";
+
+/**
+ * The SQL of the tenant's `tokens` table (docs/storage.md), written once for its three users:
+ * the admin API (prepared statements), the tenant CLI (inlined into `wrangler d1 execute
+ * --command`, which takes no parameters) and the test helpers. Shared with the CLI under Node:
+ * type-only imports.
+ */
+export interface SqlText {
+  sql: string;
+  params: (string | null)[];
+}
+
+export interface TokenRow {
+  id: string;
+  scope: TokenScope;
+  hash: string;
+  created: string;
+}
+
+export const currentTokensSql = (): SqlText => ({
+  sql: "SELECT id, scope, hash, created FROM tokens WHERE revoked IS NULL ORDER BY created",
+  params: [],
+});
+
+/** The current tokens' ids and creation times, never their hashes (what the console shows). */
+export const tokenStatusSql = (): SqlText => ({
+  sql: "SELECT id, scope, created FROM tokens WHERE revoked IS NULL ORDER BY created DESC",
+  params: [],
+});
+
+export const insertTokenSql = (t: MintedToken): SqlText => ({
+  sql: "INSERT INTO tokens (id, scope, hash, created, revoked) VALUES (?1, ?2, ?3, ?4, NULL)",
+  params: [t.id, t.scope, t.hash, t.created],
+});
+
+/**
+ * P2 rotation: the scope's current tokens are revoked and the new one inserted. Run as ONE batch
+ * (a transaction), so the old token stops the moment the new one starts: the Worker checks
+ * this table on every request, not KV (tenants/auth.ts).
+ */
+export const rotateTokenSql = (t: MintedToken, now: Date = new Date()): SqlText[] => [
+  { sql: "UPDATE tokens SET revoked = ?1 WHERE scope = ?2 AND revoked IS NULL", params: [now.toISOString(), t.scope] },
+  insertTokenSql(t),
+];
+
+/** Every current token stops (a tenant is removed). */
+export const revokeAllTokensSql = (now: Date = new Date()): SqlText => ({
+  sql: "UPDATE tokens SET revoked = ?1 WHERE revoked IS NULL",
+  params: [now.toISOString()],
+});
+
+/** As a D1 prepared statement (typed structurally: the CLI's Node types have no D1Database). */
+export const prepared = <S>(db: { prepare(sql: string): { bind(...values: unknown[]): S } }, s: SqlText): S =>
+  db.prepare(s.sql).bind(...s.params);
