@@ -6,7 +6,6 @@ import { audit } from "../events/types";
 import { addMembersStatement, insertGroupStatement } from "../groups/repo";
 import type { AppBindings } from "../platform/env";
 import { ScimError } from "../scim/errors";
-import { runWrites } from "../db/writes";
 import { readSettingValue } from "../settings/settings";
 import { MAX_IMPORT_ROW_ATTRIBUTES, MAX_STRING_CHARS } from "../scim/limits";
 import { insertUserStatement } from "../users/repo";
