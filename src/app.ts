@@ -4,6 +4,8 @@ import { benchRoutes } from "./bench/routes";
 import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { tenantGate } from "./http/tenant";
 import { type ErrorRenderer, errorBoundary, renderAdminError, renderScimError } from "./http/respond";
+import { oauthRoutes } from "./oauth/token-endpoint";
+import { setClockOffset } from "./platform/clock";
 import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
 import { scimRoutes } from "./scim/routes";
@@ -16,6 +18,16 @@ app.get("/healthz", (c) => c.text("ok"));
 
 app.use("/bench/*", async (c, next) => (c.env.BENCH === "1" ? next() : c.notFound()));
 app.route("/bench", benchRoutes);
+
+// Test configs only (TEST_CLOCK=1, never in wrangler.toml): moves the clock the OAuth code reads.
+app.put("/test/clock", async (c) => {
+  if (c.env.TEST_CLOCK !== "1") return c.notFound();
+  const { offsetMs } = await c.req.json<{ offsetMs: number }>();
+  setClockOffset(Number(offsetMs) || 0);
+  return c.body(null, 204);
+});
+
+app.route("/t/:tenant/oauth", oauthRoutes);
 
 // No body cap here: Hono's body limit reads a chunked body as it checks it, and a SCIM body is
 // read only once the token is good (readJsonBody applies the cap then; issue 12).

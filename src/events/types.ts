@@ -2,7 +2,8 @@ import type { ActivityRecord, NoiseCount } from "../activity/types";
 import { MAX_AUDIT_DETAIL_CHARS, quote } from "../scim/limits";
 
 /** Events written to the outbox with the change they describe (see docs/storage.md). */
-export type Actor = "scim" | "admin";
+/** `oauth`: a request to the token endpoint, before any client is known good (issue 11). */
+export type Actor = "scim" | "admin" | "oauth";
 
 export type AuditAction =
   | "create"
@@ -16,7 +17,9 @@ export type AuditAction =
   | "import"
   | "settings"
   | "token"
-  | "custom-attribute";
+  | "custom-attribute"
+  | "oauth-client"
+  | "oauth-federation";
 
 export type ResourceType = "User" | "Group" | "Tenant";
 
