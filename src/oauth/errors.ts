@@ -24,10 +24,10 @@ export class OAuthError extends Error {
 /** RFC 6749 §5.1: token responses and errors must not be cached. */
 export const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" } as const;
 
-export function oauthErrorResponse(err: OAuthError, extra: Record<string, string> = {}): Response {
+export function oauthErrorResponse(err: OAuthError, extra: Record<string, string> = {}, status = err.status): Response {
   const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8", ...NO_STORE, ...extra };
   if (err.code === "invalid_client") headers["WWW-Authenticate"] = 'Basic realm="oauth", charset="UTF-8"';
-  return new Response(JSON.stringify({ error: err.code, error_description: err.description }), { status: err.status, headers });
+  return new Response(JSON.stringify({ error: err.code, error_description: err.description }), { status, headers });
 }
 
 /**

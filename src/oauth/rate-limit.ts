@@ -1,10 +1,10 @@
 /**
- * The token endpoint's guard against guessing (Workers Rate Limiting binding OAUTH_LIMIT, see
- * wrangler.toml: 10 requests per 60 s per key). Every token request counts, before any secret is
- * checked, per source address and per client: counting only failures would need a check that
- * does not count, which the binding lacks, and a limit checked after the secret would let a
- * guess that happens to be right through. Entra asks for a token about once an hour (plus a few
- * retries), far below the limit.
+ * The token endpoint's guard (Workers Rate Limiting binding OAUTH_LIMIT, see wrangler.toml: 10
+ * per 60 s per key). Two keys per tenant: the source address, counted on every request before
+ * anything else runs, and the client, counted only on its failures (so an outsider failing with
+ * a client's id never locks the real client out). Guessing is hopeless anyway (secrets are 256
+ * random bits, assertions are signed); what the limit bounds is the work and the audit rows an
+ * outsider can cause. Entra asks for a token about once an hour, plus a few retries.
  */
 export const RETRY_AFTER_SECONDS = 60;
 

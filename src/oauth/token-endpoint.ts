@@ -30,7 +30,6 @@ oauthRoutes.post("/token", async (c) => {
   try {
     const params = await readTokenForm(c.req.raw);
     creds = clientCredentials(c.req.header("Authorization"), params);
-    if (!(await withinLimit(c.env.OAUTH_LIMIT, `client:${slug}:${limitKey(creds)}`))) return tooManyRequests(RETRY_AFTER_SECONDS);
     const grantType = params.get("grant_type");
     if (grantType === undefined) throw new OAuthError("invalid_request", "grant_type is required.");
     if (grantType !== "client_credentials") throw new OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported.");
@@ -41,13 +40,18 @@ oauthRoutes.post("/token", async (c) => {
     return c.json({ access_token: issued.accessToken, token_type: "Bearer", expires_in: issued.expiresIn, scope: SCIM_SCOPE }, 200, NO_STORE);
   } catch (e) {
     const err = e instanceof OAuthError ? e : serverError(e, slug);
+    // Failures count against the client they name; past the limit they are answered 429 and no
+    // longer audited one by one (the limit bounds the writes an outsider can cause).
+    if (creds && err.status < 500 && !(await withinLimit(c.env.OAUTH_LIMIT, `client:${slug}:${limitKey(creds)}`))) {
+      return tooManyRequests(RETRY_AFTER_SECONDS);
+    }
     if (db && err.status < 500) await auditRefusal(c, db, slug, err, creds, ip);
     return oauthErrorResponse(err);
   }
 });
 
 oauthRoutes.all("/token", () =>
-  oauthErrorResponse(new OAuthError("invalid_request", "The token endpoint accepts POST only."), { Allow: "POST" }),
+  oauthErrorResponse(new OAuthError("invalid_request", "The token endpoint accepts POST only."), { Allow: "POST" }, 405),
 );
 
 /**
