@@ -65,8 +65,9 @@ function refresh(url: string): Promise<Entry | null> {
 }
 
 async function fetchKeySet(url: string): Promise<Jwk[]> {
-  const res = await fetch(url, { headers: { Accept: "application/json" }, redirect: "error", signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS) });
-  if (!res.ok) throw new Error(`status ${res.status}`);
+  // Redirects are not followed: the key set is where the admin said it is (a 3xx is a failure).
+  const res = await fetch(url, { headers: { Accept: "application/json" }, redirect: "manual", signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS) });
+  if (res.status !== 200) throw new Error(`status ${res.status}`);
   const declared = Number(res.headers.get("Content-Length") ?? "0");
   if (declared > MAX_JWKS_BYTES) throw new Error("key set too large");
   const text = await res.text();
