@@ -91,7 +91,7 @@ describe("refusals: invalid_client with the reason in the audit log", () => {
     ["alg none", ({ signer, fed }) => forge(claims(fed), { alg: "none", typ: "JWT", kid: signer.kid }), /^algorithm "none" is not accepted/],
     [
       "HMAC with the public key as the secret",
-      ({ signer, fed }) => forge(claims(fed), { alg: "HS256", typ: "JWT", kid: signer.kid }, new TextEncoder().encode(JSON.stringify(signer.publicJwk))),
+      ({ signer, fed }) => forge(claims(fed), { alg: "HS256", typ: "JWT", kid: signer.kid }, JSON.stringify(signer.publicJwk)),
       /^algorithm "HS256" is not accepted/,
     ],
     ["unknown kid", async ({ fed }) => (await makeSigner("RS256", "kid-nobody-published")).sign(claims(fed)), /^unknown key id/],

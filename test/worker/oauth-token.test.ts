@@ -201,17 +201,24 @@ describe("refusals, each with its RFC 6749 §5.2 code", () => {
   });
 });
 
+// Windows are fixed minutes (miniflare as Cloudflare), so a burst that straddles a minute boundary
+// sees up to twice the limit pass before the first 429: the tests count to the first 429.
+async function untilLimited(send: () => Promise<Response>): Promise<{ before: number[]; limited?: Response }> {
+  const before: number[] = [];
+  for (let i = 0; i < 25; i++) {
+    const res = await send();
+    if (res.status === 429) return { before, limited: res };
+    before.push(res.status);
+  }
+  return { before };
+}
+
 describe("rate limit (OAUTH_LIMIT)", () => {
   it("repeated failures for a client get 429 with Retry-After, while the correct client still gets its token", async () => {
     const { clientId, clientSecret } = await addClient("acme");
-    const statuses: number[] = [];
-    let limited: Response | undefined;
-    for (let i = 0; i < 15 && !limited; i++) {
-      const res = await tokenRequest("acme", { form: CC, basic: [clientId, `scimcs_${"C".repeat(43)}`] });
-      statuses.push(res.status);
-      if (res.status === 429) limited = res;
-    }
-    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    const { before, limited } = await untilLimited(() => tokenRequest("acme", { form: CC, basic: [clientId, `scimcs_${"C".repeat(43)}`] }));
+    expect(before.length).toBeGreaterThanOrEqual(10);
+    expect(before.every((s) => s === 401)).toBe(true);
     expect(limited?.headers.get("Retry-After")).toBe("60");
     expect(limited?.headers.get("Cache-Control")).toBe("no-store");
     const res = await tokenRequest("acme", { form: CC, basic: [clientId, clientSecret] });
@@ -223,10 +230,10 @@ describe("rate limit (OAUTH_LIMIT)", () => {
     const entra = freshIp();
     for (let i = 0; i < 4; i++) expect((await tokenRequest("acme", { form: CC, basic: [clientId, clientSecret], ip: entra })).status).toBe(200);
     const flood = freshIp();
-    const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await tokenRequest("acme", { form: CC, basic: [clientId, clientSecret], ip: flood })).status);
-    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
-    expect(statuses.at(-1)).toBe(429);
+    const { before, limited } = await untilLimited(() => tokenRequest("acme", { form: CC, basic: [clientId, clientSecret], ip: flood }));
+    expect(before.length).toBeGreaterThanOrEqual(10);
+    expect(before.every((s) => s === 200)).toBe(true);
+    expect(limited?.headers.get("Retry-After")).toBe("60");
   });
 });
 
