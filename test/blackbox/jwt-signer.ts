@@ -13,7 +13,7 @@ export interface Signer {
   sign(payload: Record<string, unknown>, header?: Record<string, unknown>): Promise<string>;
 }
 
-export async function makeSigner(alg: "RS256" | "ES256", kid = crypto.randomUUID()): Promise<Signer> {
+export async function makeSigner(alg: "RS256" | "ES256", kid: string = crypto.randomUUID()): Promise<Signer> {
   const params =
     alg === "RS256"
       ? { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }

@@ -215,6 +215,43 @@ describe("rate limit", () => {
   });
 });
 
+describe("tenant CLI: client commands refuse bad arguments before touching anything", () => {
+  const run = async (...args: string[]) => {
+    const lines: string[] = [];
+    const code = await runTenantCommand(["client", ...args, "--config", box.configPath, "--persist-to", box.persistTo], {
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(l),
+    });
+    return { code, text: lines.join("\n") };
+  };
+  it.each([
+    [[], /missing client command/],
+    [["rename", "x"], /unknown client command "rename"/],
+    [["add"], /missing tenant slug/],
+    [["add", "no-such-tenant"], /unknown tenant "no-such-tenant"/],
+    [["add", "BAD_slug"], /invalid tenant slug/],
+    [["revoke", "x"], /unknown tenant|malformed client id/],
+  ])("client %j", async (args, message) => {
+    const { code, text } = await run(...(args as string[]));
+    expect(code).toBe(2);
+    expect(text).toMatch(message);
+  });
+  it("--days out of range, and list prints names, never secrets", async () => {
+    expect((await run("add", box.slug, "--days", "1096")).text).toMatch(/--days must be a whole number from 1 to 1095/);
+    const { code, text } = await run("add", box.slug, "--name", "CLI client", "--days", "30");
+    expect(code).toBe(0);
+    const secret = /Client secret\s+(scimcs_\S+)/.exec(text)?.[1];
+    expect(secret).toBeDefined();
+    expect(text).toMatch(new RegExp(`OAuth token endpoint\\s+http://127\\.0\\.0\\.1:8787/t/${box.slug}/oauth/token`));
+    // The secret the CLI printed works at the running Worker's token endpoint.
+    const clientId = /Client identifier\s+(scimc_\S+)/.exec(text)![1];
+    expect((await token({ form: CC, basic: [clientId, secret!] })).status).toBe(200);
+    const listed = await run("list", box.slug);
+    expect(listed.text).toContain("CLI client");
+    expect(listed.text).not.toContain(secret!);
+  });
+});
+
 it("/ServiceProviderConfig lists the OAuth scheme beside the bearer token", async () => {
   const spc = (await (await scimFetch(box, "/ServiceProviderConfig")).json()) as { authenticationSchemes: { type: string; description: string }[] };
   expect(spc.authenticationSchemes.map((s) => s.type)).toEqual(["oauthbearertoken", "oauth2"]);
