@@ -152,12 +152,7 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
         throw new TenantUsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof TenantUsageError) {
-      io.err(`error: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    io.err(`error: ${(error as Error).message}`);
-    return 1;
+    return reportError(error, io);
   }
 }
 
@@ -201,13 +196,18 @@ async function runClientCommand(
         throw new TenantUsageError(sub === undefined ? "missing client command (add, list or revoke)" : `unknown client command "${sub}"`);
     }
   } catch (error) {
-    if (error instanceof TenantUsageError) {
-      io.err(`error: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    io.err(`error: ${(error as Error).message}`);
-    return 1;
+    return reportError(error, io);
   }
+}
+
+/** Exit code 2 and the usage for a mistake in what was asked (nothing changed), else 1. */
+function reportError(error: unknown, io: Output): number {
+  if (error instanceof TenantUsageError) {
+    io.err(`error: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  io.err(`error: ${(error as Error).message}`);
+  return 1;
 }
 
 function isMain(): boolean {

@@ -1,8 +1,11 @@
 /**
- * Formats of OAuth client ids, client secrets and access tokens. No imports, so the Worker and
- * the tenant CLI (Node, src/cli/) share it. Secrets carry recognisable prefixes so secret
- * scanners find a leaked one; 32 random bytes each, so a plain SHA-256 is enough to store them.
+ * Formats of OAuth client ids, client secrets and access tokens, shared by the Worker and the
+ * tenant CLI (Node runs src/cli/ as is, hence the `.ts` import, of a file without imports).
+ * Secrets carry recognisable prefixes so secret scanners find a leaked one; 32 random bytes
+ * each, so a plain SHA-256 is enough to store them.
  */
+import { sha256Hex } from "../tenants/tokens.ts";
+
 export const CLIENT_ID_PREFIX = "scimc_";
 export const CLIENT_SECRET_PREFIX = "scimcs_";
 export const ACCESS_TOKEN_PREFIX = "scimat_";
@@ -21,11 +24,6 @@ const DAY_MS = 86_400_000;
 function randomBase64url(bytes: number): string {
   const raw = crypto.getRandomValues(new Uint8Array(bytes));
   return btoa(String.fromCharCode(...raw)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export interface MintedClient {

@@ -1,7 +1,8 @@
 import { settingsFromRows } from "../settings/settings";
 import { verifyAssertion, type Federation } from "./assertion";
 import type { ClientCredentials } from "./client-auth";
-import { mintAccessToken, sha256Hex } from "./credentials";
+import { sha256Hex } from "../tenants/tokens";
+import { mintAccessToken } from "./credentials";
 import { OAuthError } from "./errors";
 import { type ClientRow, type Grant, clientStatement, federationsStatement, lifetimeStatement, storeAccessToken } from "./store";
 

@@ -20,7 +20,7 @@ let ipSeq = 0;
 // Two tenants onboarded before wrangler dev starts: slower than the default hook timeout on a busy machine.
 beforeAll(async () => {
   [box, jwks] = await Promise.all([startBlackbox({ vars: { TEST_CLOCK: "1" }, otherTenants: 1 }), startJwksServer()]);
-}, 420_000);
+}, 600_000);
 
 afterAll(async () => {
   await Promise.all([box?.stop(), jwks?.close()]);
