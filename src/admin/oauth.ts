@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { outboxStatement } from "../events/outbox";
+import { methodNotAllowed } from "../http/respond";
 import { audit } from "../events/types";
 import {
   CLIENT_NAME_MAX,
@@ -131,3 +132,8 @@ oauthAdminRoutes.delete("/federations/:id", async (c) => {
   t.committed.push(event);
   return c.body(null, 204);
 });
+
+oauthAdminRoutes.all("/clients", methodNotAllowed("GET, POST"));
+oauthAdminRoutes.all("/clients/:id", methodNotAllowed("DELETE"));
+oauthAdminRoutes.all("/federations", methodNotAllowed("GET, POST"));
+oauthAdminRoutes.all("/federations/:id", methodNotAllowed("DELETE"));
