@@ -11,7 +11,8 @@ const FORM_TYPE = "application/x-www-form-urlencoded";
 /**
  * Reads an RFC 6749 §3.2 token request body: form-encoded, each parameter at most once, empty
  * values treated as absent (§3.1). The body is read as a stream and abandoned past the cap, so
- * a large or endless body costs at most the cap.
+ * a large or endless body costs at most the cap. Not Hono's bodyLimit: its refusal happens in a
+ * middleware, outside the handler that answers in the RFC 6749 shape and audits the refusal (P23).
  */
 export async function readTokenForm(req: Request): Promise<Map<string, string>> {
   const type = req.headers.get("Content-Type")?.split(";")[0].trim().toLowerCase();
