@@ -16,7 +16,8 @@ export default defineConfig(async () => {
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 d1Databases: Object.fromEntries(TEST_TENANTS.map((t) => [`TENANT_${t.toUpperCase()}`, `test-${t}`])),
-                bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS },
+                // TEST_CLOCK: the OAuth tests move the clock (src/platform/clock.ts).
+                bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS, TEST_CLOCK: "1" },
               },
             }),
           ],
@@ -24,6 +25,8 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/unit/**/*.test.ts", "test/worker/**/*.test.ts"],
             setupFiles: ["./test/worker/setup.ts"],
+            // A local JWKS host for the OAuth federation tests (issue 11).
+            globalSetup: ["./test/blackbox/jwks-server.ts"],
           },
         },
         {

@@ -3,6 +3,8 @@ import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { tenantGate } from "./http/tenant";
 import { type ErrorRenderer, errorBoundary, renderAdminError, renderScimError } from "./http/respond";
+import { oauthRoutes } from "./oauth/token-endpoint";
+import { setClockOffset } from "./platform/clock";
 import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
 import { scimRoutes } from "./http/scim-routes";
@@ -12,6 +14,16 @@ export const SCIM_PREFIX = "/scim/v2";
 export const app = new Hono<AppBindings>({ strict: false });
 
 app.get("/healthz", (c) => c.text("ok"));
+
+// Test configs only (TEST_CLOCK=1, never in wrangler.toml): moves the clock the OAuth code reads.
+app.put("/test/clock", async (c) => {
+  if (c.env.TEST_CLOCK !== "1") return c.notFound();
+  const body = await c.req.json<{ offsetMs?: unknown }>().catch(() => ({ offsetMs: 0 }));
+  setClockOffset(Number(body.offsetMs) || 0);
+  return c.body(null, 204);
+});
+
+app.route("/t/:tenant/oauth", oauthRoutes);
 
 // No body cap here: Hono's body limit reads a chunked body as it checks it, and a SCIM body is
 // read only once the token is good (readJsonBody applies the cap then; issue 12).

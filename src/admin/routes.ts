@@ -9,6 +9,7 @@ import { adminError } from "./errors";
 import { adminGroupRoutes } from "./groups";
 import { importRoutes } from "./import";
 import { mailRoutes } from "./mail";
+import { oauthAdminRoutes } from "./oauth";
 import { settingsRoutes } from "./settings";
 import { tokenRoutes } from "./tokens";
 import { adminUserRoutes } from "./users";
@@ -31,6 +32,7 @@ adminRoutes.route("/groups", adminGroupRoutes);
 adminRoutes.route("/audit", auditRoutes);
 adminRoutes.route("/mail", mailRoutes);
 adminRoutes.route("/import", importRoutes);
+adminRoutes.route("/oauth", oauthAdminRoutes);
 adminRoutes.route("/", activityRoutes);
 // Last: a path none of the routes above serves (each answers 405 for its other methods).
 adminRoutes.all("*", (c) => {

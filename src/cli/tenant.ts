@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { tenantBinding } from "../tenants/slug.ts";
 import { isTokenScope, type MintedToken } from "../tenants/tokens.ts";
+import { addClient, listClients, revokeClient, secretDays } from "./clients.ts";
 import { adminApiUrl, databaseName, tenantUrl } from "./names.ts";
 import { addTenant, assertValidSlug, findTenant, listTenants, migrateAll, removeTenant, rotateToken, TenantUsageError } from "./tenants.ts";
 import type { WranglerTarget } from "./wrangler.ts";
@@ -29,6 +30,11 @@ Commands:
   migrate                             apply pending migrations to every tenant database
   remove <slug>                       unbind the tenant and stop its tokens
                                       (--remote also deletes its database: needs --yes)
+  client add <slug> [--name N] [--days D]
+                                      a new OAuth client id and secret (printed once), valid D
+                                      days (default 365, at most 1095)
+  client list <slug>                  the tenant's OAuth clients (never their secrets)
+  client revoke <slug> <client id>    the client's secret and access tokens stop at once
 
 Options:
   --remote              act on the Cloudflare account (default: local state)
@@ -58,6 +64,8 @@ function parse(argv: string[]) {
       "persist-to": { type: "string" },
       "url-base": { type: "string" },
       scope: { type: "string", default: "scim" },
+      name: { type: "string", default: "Entra ID" },
+      days: { type: "string" },
       yes: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -82,10 +90,11 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
     io.out(USAGE);
     return 0;
   }
-  const [command, slug, ...extra] = positionals;
   const target: WranglerTarget = { configPath: values.config, remote: values.remote, persistTo: values["persist-to"] };
   const urlBase = values["url-base"] ?? (target.remote ? REMOTE_URL_PLACEHOLDER : DEFAULT_URL_BASE);
   const where = target.remote ? "Cloudflare account" : "local";
+  if (positionals[0] === "client") return runClientCommand(positionals.slice(1), values, target, urlBase, io);
+  const [command, slug, ...extra] = positionals;
 
   try {
     if (extra.length > 0) throw new TenantUsageError(`unexpected argument "${extra[0]}"`);
@@ -144,13 +153,62 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
         throw new TenantUsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof TenantUsageError) {
-      io.err(`error: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    io.err(`error: ${(error as Error).message}`);
-    return 1;
+    return reportError(error, io);
   }
+}
+
+/** `client add|list|revoke <slug>` (issue 11): OAuth clients of a tenant. */
+async function runClientCommand(
+  args: string[],
+  values: ReturnType<typeof parse>["values"],
+  target: WranglerTarget,
+  urlBase: string,
+  io: Output,
+): Promise<number> {
+  const [sub, slug, clientId, ...extra] = args;
+  try {
+    if (extra.length > 0 || (sub !== "revoke" && clientId !== undefined)) throw new TenantUsageError(`unexpected argument "${extra[0] ?? clientId}"`);
+    switch (sub) {
+      case "add": {
+        const client = await addClient(target, slug, values.name, secretDays(values.days));
+        io.out(`OAuth client "${client.name}" of "${slug}" (${target.remote ? "Cloudflare account" : "local"}). The secret is shown only now.`);
+        io.out(`  ${"Tenant URL".padEnd(22)}${tenantUrl(urlBase, slug!)}`);
+        io.out(`  ${"OAuth token endpoint".padEnd(22)}${urlBase.replace(/\/+$/, "")}/t/${slug}/oauth/token`);
+        io.out(`  ${"Client identifier".padEnd(22)}${client.id}`);
+        io.out(`  ${"Client secret".padEnd(22)}${client.secret}`);
+        io.out(`  ${"Expires".padEnd(22)}${client.expires}`);
+        return 0;
+      }
+      case "list": {
+        const clients = await listClients(target, slug);
+        if (clients.length === 0) io.out(`No OAuth clients in "${slug}".`);
+        for (const c of clients) {
+          const state = c.revoked ? `revoked ${c.revoked}` : `expires ${c.expires}`;
+          io.out(`${c.clientId.padEnd(30)}${c.name.slice(0, 30).padEnd(32)}created ${c.created}  ${state}  last used ${c.lastUsed ?? "never"}`);
+        }
+        return 0;
+      }
+      case "revoke": {
+        await revokeClient(target, slug, clientId);
+        io.out(`OAuth client ${clientId} of "${slug}" revoked; its access tokens no longer work.`);
+        return 0;
+      }
+      default:
+        throw new TenantUsageError(sub === undefined ? "missing client command (add, list or revoke)" : `unknown client command "${sub}"`);
+    }
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** Exit code 2 and the usage for a mistake in what was asked (nothing changed), else 1. */
+function reportError(error: unknown, io: Output): number {
+  if (error instanceof TenantUsageError) {
+    io.err(`error: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  io.err(`error: ${(error as Error).message}`);
+  return 1;
 }
 
 function isMain(): boolean {

@@ -131,6 +131,8 @@ export interface DevOptions {
   stdio?: StdioOptions;
   /** Own process group, so `process.kill(-pid)` stops wrangler and workerd together. */
   detached?: boolean;
+  /** `--var NAME:value` each (test-only switches such as TEST_CLOCK). */
+  vars?: Record<string, string>;
 }
 
 /** Starts `wrangler dev` (local mode: workerd with local D1/KV state). */
@@ -139,6 +141,7 @@ export function startWranglerDev(options: DevOptions): ChildProcess {
   if (options.persistTo) args.push("--persist-to", options.persistTo);
   if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
   if (options.logLevel) args.push("--log-level", options.logLevel);
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
   return spawn(process.execPath, [wranglerEntry(), ...args], {
     cwd: options.cwd,
     env: wranglerEnv(),

@@ -4,7 +4,8 @@ import { MAX_AUDIT_DETAIL_CHARS, quote } from "../scim/limits";
 import type { Settings } from "../settings/settings";
 
 /** Events written to the outbox with the change they describe (see docs/storage.md). */
-export type Actor = "scim" | "admin";
+/** `oauth`: a request to the token endpoint, before any client is known good (issue 11). */
+export type Actor = "scim" | "admin" | "oauth";
 
 export type AuditAction =
   | "create"
@@ -18,7 +19,9 @@ export type AuditAction =
   | "import"
   | "settings"
   | "token"
-  | "custom-attribute";
+  | "custom-attribute"
+  | "oauth-client"
+  | "oauth-federation";
 
 export type ResourceType = "User" | "Group" | "Tenant";
 

@@ -21,6 +21,8 @@ export const settingsSchema = z.object({
   inviteBody: z.string().min(1).max(10_000),
   /** Days the provisioning activity is kept (src/activity/retention.ts). */
   activityRetentionDays: z.number().int().min(1).max(365),
+  /** Issue 11: seconds an OAuth access token lives (5 minutes to 6 hours, as Entra expects). */
+  accessTokenLifetime: z.number().int().min(300).max(21_600),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: Settings = {
   inviteBody:
     "Hello ${displayName},\n\nYour organisation manages your devices. Enroll with your user ID ${userName}.\n",
   activityRetentionDays: 30,
+  accessTokenLifetime: 3600,
 };
 
 /** Settings rows are `key -> JSON value`; absent keys take their defaults. */

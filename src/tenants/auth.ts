@@ -1,3 +1,6 @@
+import { ACCESS_TOKEN_PATTERN } from "../oauth/credentials";
+import { accessTokenStatement } from "../oauth/store";
+import { clock } from "../platform/clock";
 import { ScimError } from "../scim/errors";
 import { type TenantContext, type TenantStateRow, tenantContext, tenantStateStatement } from "./context";
 import { lookupToken } from "./token-index";
@@ -33,6 +36,7 @@ export async function verifyBearer(
 ): Promise<AuthResult> {
   if (!header) return { ok: false, reason: "missing" };
   const token = BEARER.exec(header)?.[1];
+  if (token && scope === "scim" && ACCESS_TOKEN_PATTERN.test(token)) return verifyAccessToken(token, slug, db, prefetch);
   if (!token || !TOKEN_PATTERN.test(token)) return { ok: false, reason: "malformed" };
   const hash = await sha256Hex(token);
   const [record, [tok, state, ...prefetched]] = await Promise.all([
@@ -54,6 +58,19 @@ export async function verifyBearer(
     tenant: tenantContext(slug, db, state.results as TenantStateRow[]),
     prefetched,
   };
+}
+
+/**
+ * Issue 11: an OAuth access token (src/oauth/) is checked like a Secret Token, in the same single
+ * D1 batch, but without KV: its hash exists only in the issuing tenant's D1, which also says
+ * whether it expired or its client was revoked (so it binds the token to that tenant).
+ */
+async function verifyAccessToken(token: string, slug: string, db: D1Database, prefetch: D1PreparedStatement[]): Promise<AuthResult> {
+  const hash = await sha256Hex(token);
+  const [tok, state, ...prefetched] = await db.batch([accessTokenStatement(db, hash, clock.iso()), tenantStateStatement(db), ...prefetch]);
+  const row = tok.results[0] as { id: string; hash: string } | undefined;
+  if (!row || !timingSafeEqualText(row.hash, hash)) return { ok: false, reason: "revoked" };
+  return { ok: true, tokenId: row.id, tenant: tenantContext(slug, db, state.results as TenantStateRow[]), prefetched };
 }
 
 /** Constant-time comparison of two hex digests, so timing reveals nothing of the stored hash. */

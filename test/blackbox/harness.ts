@@ -35,6 +35,8 @@ export interface Blackbox {
   adminApiUrl: string;
   scimToken: string;
   adminToken: string;
+  /** Further tenants onboarded before the start (`BlackboxOptions.otherTenants`). */
+  others: { slug: string; scimToken: string; adminToken: string }[];
   /** Absolute path of the config copy wrangler dev runs with. */
   configPath: string;
   persistTo: string;
@@ -51,6 +53,10 @@ export interface BlackboxOptions {
   configure?: (toml: string) => string;
   /** Every chunk of wrangler dev's output, for suites that read what it logs (e.g. sent mail). */
   onOutput?: (chunk: string) => void;
+  /** How many more tenants to onboard (random slugs), e.g. for cross-tenant checks. */
+  otherTenants?: number;
+  /** `wrangler dev --var` values, e.g. `{ TEST_CLOCK: "1" }`. */
+  vars?: Record<string, string>;
 }
 
 export function freePort(): Promise<number> {
@@ -102,6 +108,12 @@ export async function startBlackbox(options: BlackboxOptions = {}): Promise<Blac
     if (options.configure) writeFileSync(configPath, options.configure(readFileSync(configPath, "utf8")));
     const target: WranglerTarget = { configPath, remote: false, persistTo, cwd: PROJECT_ROOT };
     const { scim, admin } = await addTenant(target, slug);
+    const others: Blackbox["others"] = [];
+    for (let i = 0; i < (options.otherTenants ?? 0); i++) {
+      const other = `bb-${randomBytes(4).toString("hex")}`;
+      const tokens = await addTenant(target, other);
+      others.push({ slug: other, scimToken: tokens.scim.token, adminToken: tokens.admin.token });
+    }
 
     const [port, inspectorPort] = [await freePort(), await freePort()];
     const baseUrl = `http://${LOOPBACK}:${port}`;
@@ -115,6 +127,7 @@ export async function startBlackbox(options: BlackboxOptions = {}): Promise<Blac
       cwd: PROJECT_ROOT,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
+      vars: options.vars,
     });
     let output = "";
     const keep = (chunk: Buffer) => {
@@ -135,6 +148,7 @@ export async function startBlackbox(options: BlackboxOptions = {}): Promise<Blac
       adminApiUrl: adminApiUrl(baseUrl, slug),
       scimToken: scim.token,
       adminToken: admin.token,
+      others,
       configPath,
       persistTo,
       output: () => output,

@@ -1,0 +1,71 @@
+import type { Federation } from "./assertion";
+
+/** The tenant D1 statements of the OAuth flows (tables: drizzle/0006_oauth.sql, docs/storage.md). */
+
+export interface ClientRow {
+  id: string;
+  secret_hash: string;
+  expires: string;
+  revoked: string | null;
+}
+
+export type Grant = { kind: "client"; id: string } | { kind: "federation"; id: string };
+
+export const clientStatement = (db: D1Database, clientId: string) =>
+  db.prepare("SELECT id, secret_hash, expires, revoked FROM oauth_clients WHERE id = ?1").bind(clientId);
+
+export const federationsStatement = (db: D1Database) =>
+  db.prepare("SELECT id, name, issuer, subject, audience, jwks_url AS jwksUrl FROM oauth_federations");
+
+export const lifetimeStatement = (db: D1Database) => db.prepare("SELECT key, value FROM settings WHERE key = 'accessTokenLifetime'");
+
+
+/**
+ * Stores a new access token (its hash only) and marks the grant used. Expired tokens go in the
+ * same batch, so the table holds about one row per client and hour. With `jti`, the assertion id
+ * is recorded first and the token is stored only when that insert happened (`changes()`): a
+ * replayed assertion gets no token, even when two arrive at once (the batch is a transaction).
+ */
+export async function storeAccessToken(
+  db: D1Database,
+  grant: Grant,
+  token: { id: string; hash: string; created: string; expires: string },
+  jti?: { issuer: string; value: string; expires: string },
+): Promise<boolean> {
+  const guard = jti ? "WHERE changes() > 0" : "";
+  const table = grant.kind === "client" ? "oauth_clients" : "oauth_federations";
+  const statements = [
+    db.prepare("DELETE FROM oauth_access_tokens WHERE expires <= ?1").bind(token.created),
+    ...(jti
+      ? [
+          db.prepare("DELETE FROM oauth_assertion_ids WHERE expires <= ?1").bind(token.created),
+          db.prepare("INSERT INTO oauth_assertion_ids (issuer, jti, expires) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING").bind(jti.issuer, jti.value, jti.expires),
+        ]
+      : []),
+    db
+      .prepare(
+        `INSERT INTO oauth_access_tokens (hash, id, grant_kind, grant_id, created, expires)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6 ${guard}`,
+      )
+      .bind(token.hash, token.id, grant.kind, grant.id, token.created, token.expires),
+    db.prepare(`UPDATE ${table} SET last_used = ?2 WHERE id = ?1 AND changes() > 0`).bind(grant.id, token.created),
+  ];
+  const results = await db.batch(statements);
+  return (results[statements.length - 2].meta.changes ?? 0) > 0;
+}
+
+/**
+ * The access token check for tenants/auth.ts: the token must be unexpired and its grant must
+ * still stand (client neither revoked nor expired, federation config still there). This tenant's
+ * D1 is the only place the hash exists, so a token is bound to the tenant that issued it.
+ */
+export const accessTokenStatement = (db: D1Database, hash: string, nowIso: string) =>
+  db
+    .prepare(
+      `SELECT a.id, a.hash FROM oauth_access_tokens a
+       WHERE a.hash = ?1 AND a.expires > ?2 AND CASE a.grant_kind
+         WHEN 'client' THEN EXISTS (SELECT 1 FROM oauth_clients c WHERE c.id = a.grant_id AND c.revoked IS NULL AND c.expires > ?2)
+         WHEN 'federation' THEN EXISTS (SELECT 1 FROM oauth_federations f WHERE f.id = a.grant_id)
+         ELSE 0 END`,
+    )
+    .bind(hash, nowIso);
