@@ -21,7 +21,7 @@ const ENVELOPE_BYTES = 1_000;
 /** A window whose sender never ran (its request was cancelled) is taken over after this. */
 const STALE_WINDOW_MS = 1_000;
 
-let pending: { m: EventMessage; size: number }[] = [];
+const pending: { m: EventMessage; size: number }[] = [];
 let windowOpened = 0;
 
 export function batchingBus(queue: Queue<EventMessage>): EventBus {

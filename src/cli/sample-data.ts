@@ -22,7 +22,7 @@ const person = (userName: string, given: string, family: string, extra: Record<s
   ...extra,
 });
 
-async function call(url: string, token: string, method: string, body: unknown, contentType = "application/json"): Promise<any> {
+async function call(url: string, token: string, method: string, body: unknown, contentType = "application/json"): Promise<{ id: string } | null> {
   const res = await fetch(url, { method, headers: { Authorization: `Bearer ${token}`, "Content-Type": contentType }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${method} ${new URL(url).pathname} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   return res.status === 204 ? null : res.json();
@@ -66,7 +66,7 @@ export async function seedSampleDirectory(t: SampleTarget): Promise<{ users: num
       },
       SCIM_JSON,
     );
-    ids[handle] = u.id;
+    ids[handle] = u!.id; // a POST /Users answers 201 with the user
   }
   for (const [name, members] of [
     ["Sales", ["ann.lee", "bo.chen"]],

@@ -1,5 +1,3 @@
-import type { Federation } from "./assertion";
-
 /** The tenant D1 statements of the OAuth flows (tables: drizzle/0006_oauth.sql, docs/storage.md). */
 
 export interface ClientRow {

@@ -25,6 +25,7 @@ export async function findChromium(): Promise<string> {
     throw new Error(
       `No Chromium for the console's browser tests: set CHROMIUM_PATH, install Debian's chromium package, or run npm ci ` +
         `(it installs @sparticuz/chromium, Linux x64 only). Last error: ${String(error)}`,
+      { cause: error },
     );
   }
 }

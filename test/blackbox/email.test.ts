@@ -12,6 +12,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { PROJECT_ROOT, scimFetch, startBlackbox, type Blackbox } from "./harness.ts";
 
 const MAIL_FROM = "invitations@scim-mail.example";
+// wrangler colours its log lines: the escape character is the point of this pattern.
+// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** wrangler.toml as a deployment with the Email Service would have it. */
