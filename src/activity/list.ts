@@ -1,4 +1,5 @@
 import { FAILURE_REASONS } from "./reasons";
+import type { ActivityRecord } from "./types";
 
 export interface ActivityFilters {
   status?: "ok" | "failed" | "2xx" | "4xx" | "5xx";
@@ -88,9 +89,14 @@ export async function getActivity(db: D1Database, id: string) {
   const row = await db.prepare(`SELECT ${LIST_COLUMNS}, request FROM activity WHERE id = ?1`).bind(id).first<Row>();
   if (!row) return null;
   const entry = entryOf(row);
-  return { ...entry, request: row.request ? JSON.parse(row.request) : null, ...(entry.reason ? { fix: FAILURE_REASONS[entry.reason]?.fix } : {}) };
+  return {
+    ...entry,
+    request: row.request ? (JSON.parse(row.request) as unknown) : null,
+    ...(entry.reason ? { fix: FAILURE_REASONS[entry.reason]?.fix } : {}),
+  };
 }
 
-const entryOf = ({ changes, request: _request, ...rest }: Row) => ({ ...rest, changes: changes ? JSON.parse(changes) : null }) as Row & {
-  reason: string | null;
-};
+/** One record as the list shows it: everything but the request body. */
+export type ActivityEntry = Omit<ActivityRecord, "request">;
+
+const entryOf = ({ changes, request: _request, ...rest }: Row) => ({ ...rest, changes: changes ? JSON.parse(changes) : null }) as ActivityEntry;

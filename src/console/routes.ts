@@ -9,6 +9,7 @@ import { assetUrls } from "./assets";
 import { sessionCredentials } from "./auth";
 import { type ConsoleBindings, formOf } from "./context";
 import { onConsoleError, signInRedirect } from "./errors";
+import { activityPages } from "./pages/activity";
 import { attributePages } from "./pages/attributes";
 import { auditPages } from "./pages/audit";
 import { groupPages } from "./pages/groups";
@@ -83,6 +84,7 @@ consoleRoutes.use(
 consoleRoutes.route("/", overviewPages);
 consoleRoutes.route("/users", userPages);
 consoleRoutes.route("/groups", groupPages);
+consoleRoutes.route("/activity", activityPages);
 consoleRoutes.route("/attributes", attributePages);
 consoleRoutes.route("/settings", settingsPages);
 consoleRoutes.route("/token", tokenPages);

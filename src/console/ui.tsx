@@ -15,7 +15,7 @@ const NAV = [
   ["", "Overview"],
   ["/users", "Users"],
   ["/groups", "Groups"],
-  // Issue 10 adds ["/activity", "Activity"] here (provisioning cycles and health).
+  ["/activity", "Activity"],
   ["/attributes", "Custom attributes"],
   ["/settings", "Settings"],
   ["/token", "Token"],

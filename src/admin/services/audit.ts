@@ -3,7 +3,7 @@ import { Where } from "../../db/where";
 import { readAuditLog } from "../../events/audit-log";
 
 /** An ISO date-time, or what a `datetime-local` field sends (minutes, no zone: read as UTC). */
-const instant = z.union([z.iso.datetime(), z.iso.datetime({ local: true })]).transform((v) => new Date(/Z|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`).toISOString());
+export const instant = z.union([z.iso.datetime(), z.iso.datetime({ local: true })]).transform((v) => new Date(/Z|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`).toISOString());
 
 export const auditQuery = z.object({
   resourceType: z.enum(["User", "Group", "Tenant"]).optional(),

@@ -1,11 +1,15 @@
 import { Hono } from "hono";
+import { findActivity } from "../../admin/services/activity";
 import { groupWithMembers, listGroups, memberPageQuery } from "../../admin/services/groups";
 import { type ConsoleBindings, render } from "../context";
 import { Empty, Layout, Pager, SourceBadge, Time, UserCells, href } from "../ui";
+import { ActivityTimeline } from "./activity-entry";
 
 export const groupPages = new Hono<ConsoleBindings>();
 
 const MEMBERS_PAGE = 50;
+/** Latest SCIM requests on a group page; the Activity page has them all. */
+const TIMELINE = 10;
 
 /** Page 4 (P13, P16): groups with member counts and source; "All Users" is built in. */
 groupPages.get("/", async (c) => {
@@ -59,6 +63,7 @@ groupPages.get("/:id", async (c) => {
   const parsed = memberPageQuery.safeParse({ offset: c.req.query("offset") || 0, limit: MEMBERS_PAGE });
   const page = parsed.success ? parsed.data : { offset: 0, limit: MEMBERS_PAGE };
   const g = await groupWithMembers(c.var.t.db, c.req.param("id"), page);
+  const activity = await findActivity(c.var.t.db, { group: g.id, limit: TIMELINE });
   const base = `${ui.base}/groups/${g.id}`;
   return render(
     c,
@@ -108,6 +113,7 @@ groupPages.get("/:id", async (c) => {
           />
         </>
       )}
+      <ActivityTimeline ui={ui} entries={activity.entries} kind="group" id={g.id} />
     </Layout>,
   );
 });

@@ -1,15 +1,17 @@
 import { Hono } from "hono";
 import { publicBase } from "../../http/public-url";
+import { health } from "../../activity/views";
 import { overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
 import { CopyField, Empty, Layout, Time, sourceLabel } from "../ui";
+import { HealthCard } from "./health";
 
 export const overviewPages = new Hono<ConsoleBindings>();
 
 /** Page 1: what to paste into Entra, whether it has connected, and the tenant at a glance. */
 overviewPages.get("/", async (c) => {
   const ui = c.var.ui;
-  const o = await overview(c.var.t.db);
+  const [o, h] = await Promise.all([overview(c.var.t.db), health(c.var.t.db)]);
   const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${ui.slug}/scim/v2`;
   const scimToken = o.tokens.find((t) => t.scope === "scim");
   const total = o.users.reduce((n, r) => n + r.n, 0);
@@ -111,7 +113,7 @@ overviewPages.get("/", async (c) => {
           )}
         </section>
       </div>
-      {/* Issue 10 (provisioning activity: health, cycles) adds its summary card here. */}
+      <HealthCard ui={ui} h={h} />
     </Layout>,
   );
 });

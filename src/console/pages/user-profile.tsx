@@ -1,9 +1,11 @@
 import type { FC } from "hono/jsx";
+import type { ActivityEntry } from "../../admin/services/activity";
 import type { AuditEntry } from "../../admin/services/audit";
 import type { UserProfile } from "../../admin/services/users";
 import type { MailRow } from "../../events/mail-log";
 import type { Settings } from "../../settings/settings";
 import { Empty, Layout, SourceBadge, StatusBadge, Time, type Ui, sourceLabel } from "../ui";
+import { ActivityTimeline } from "./activity-entry";
 import { AuditDetail } from "./audit-entry";
 
 /** Nested SCIM values as `path: value` rows (`name.givenName`, `emails[0].value`). */
@@ -42,10 +44,11 @@ export const UserProfilePage: FC<{
   ui: Ui;
   profile: UserProfile;
   audit: AuditEntry[];
+  activity: ActivityEntry[];
   mail: MailRow | null;
   settings: Settings;
   customAttributes: string[];
-}> = ({ ui, profile: p, audit, mail, settings, customAttributes }) => {
+}> = ({ ui, profile: p, audit, activity, mail, settings, customAttributes }) => {
   const custom = customAttributes.map((name) => {
     const key = Object.keys(p.custom).find((k) => k.toLowerCase() === name.toLowerCase());
     return [name, key ? String(p.custom[key] ?? "") : ""] as [string, string];
@@ -117,6 +120,7 @@ export const UserProfilePage: FC<{
           )}
         </section>
       </div>
+      <ActivityTimeline ui={ui} entries={activity} kind="user" id={p.id} />
       <section class="card" aria-labelledby="timeline">
         <h2 id="timeline">Audit timeline</h2>
         {audit.length === 0 ? (

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { findActivity } from "../../admin/services/activity";
 import { listAudit } from "../../admin/services/audit";
 import { hardDeleteUser, listUsers, userListQuery, userProfile } from "../../admin/services/users";
 import { mailOfUserStatement, type MailRow } from "../../events/mail-log";
@@ -11,6 +12,8 @@ import { UserProfilePage } from "./user-profile";
 export const userPages = new Hono<ConsoleBindings>();
 
 const PAGE = 25;
+/** Latest SCIM requests on a user page; the Activity page has them all. */
+const TIMELINE = 10;
 const SORTS = [
   ["userName", "userName"],
   ["displayName", "Display name"],
@@ -154,9 +157,13 @@ userPages.post("/delete", async (c) => {
 userPages.get("/:id", async (c) => {
   const t = c.var.t;
   const profile = await userProfile(t.db, c.req.param("id"));
-  const [audit, mail] = await Promise.all([
+  const [audit, mail, activity] = await Promise.all([
     listAudit(t.db, { resourceType: "User", resourceId: profile.id, limit: 50 }),
     mailOfUserStatement(t.db, profile.id).first<MailRow>(),
+    findActivity(t.db, { user: profile.id, limit: TIMELINE }),
   ]);
-  return render(c, <UserProfilePage ui={c.var.ui} profile={profile} audit={audit.entries} mail={mail} settings={t.settings} customAttributes={t.customAttributes} />);
+  return render(
+    c,
+    <UserProfilePage ui={c.var.ui} profile={profile} audit={audit.entries} activity={activity.entries} mail={mail} settings={t.settings} customAttributes={t.customAttributes} />,
+  );
 });
