@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/tenants/tokens";
-import { ORIGIN, issueToken, tenantDb } from "./helpers";
+import { ORIGIN, createGroup, entraUser, eventually, issueToken, patchOp, scimClient, tenantDb } from "./helpers";
 
 const base = (tenant = "acme") => `${ORIGIN}/t/${tenant}/admin`;
 let client = 0;
@@ -130,7 +130,7 @@ describe("admin console: forms and headers", () => {
 
   it("serves pages with a strict Content-Security-Policy, no inline script or style, never cached", async () => {
     const { cookie } = await session();
-    for (const path of ["/", "/users", "/groups", "/attributes", "/settings", "/token", "/audit", "/mail", "/sign-in"]) {
+    for (const path of ["/", "/users", "/groups", "/activity", "/attributes", "/settings", "/token", "/audit", "/mail", "/sign-in"]) {
       const res = await SELF.fetch(`${base()}${path}`, { headers: { Cookie: cookie } });
       expect(res.status, path).toBe(200);
       const csp = res.headers.get("Content-Security-Policy")!;
@@ -161,5 +161,142 @@ describe("admin console: forms and headers", () => {
     expect(html).toMatch(/<p class="error" id="inviteSubject-error" role="alert">inviteSubject uses unknown variables: \$\{nickname\}\.<\/p>/);
     expect(html).toContain('value="Hi ${nickname}"');
     expect(html).toContain("Body stays</textarea>");
+  });
+});
+
+/** A page's visible text: tags dropped, entities decoded, spaces collapsed. */
+const textOf = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
+
+const page = async (path: string, cookie: string) => {
+  const res = await SELF.fetch(`${base()}${path}`, { headers: { Cookie: cookie } });
+  return { status: res.status, html: await res.text() };
+};
+
+/** Activity records reach D1 through the real local Queue and its consumer: wait until `n` are there. */
+const activityCount = (n: number) =>
+  eventually(async () => ((await tenantDb("acme").prepare("SELECT count(*) AS n FROM activity").first<{ n: number }>())!.n >= n ? true : null), 15_000);
+
+/** An Entra-shaped burst: a create, a PATCH of it, a create without email (P5) that fails. */
+async function entraBurst() {
+  const scim = scimClient("acme", (await issueToken("acme")).token);
+  const ok = entraUser();
+  const created = await scim.post("/Users", ok);
+  expect(created.status).toBe(201);
+  const id = ((await created.json()) as { id: string }).id;
+  expect((await scim.patch(`/Users/${id}`, patchOp({ op: "Replace", path: "displayName", value: "Renamed In Entra" }))).status).toBe(204);
+  const { emails: _none, ...noEmail } = entraUser();
+  expect((await scim.post("/Users", noEmail)).status).toBe(400);
+  return { scim, ok, id, noEmail };
+}
+
+describe("admin console: provisioning activity (issue 10)", () => {
+  it("P5 the Overview shows the health figures and the failure reason with its fix after a SCIM create without email", async () => {
+    await tenantDb("acme").prepare("DELETE FROM activity").run();
+    const { cookie } = await session();
+    const before = textOf((await page("/", cookie)).html);
+    expect(before).toContain("Provisioning health");
+    expect(before).toContain("No SCIM request yet");
+
+    await entraBurst();
+    await activityCount(3);
+    const { status, html } = await page("/", cookie);
+    expect(status).toBe(200);
+    const text = textOf(html);
+    expect(text).toContain("Last hour 3 requests, 1 failed");
+    expect(text).toContain("Last 24 hours 3 requests, 1 failed (33.3%; Entra quarantines a job above 40%)");
+    expect(text).toContain("Some requests failed in the last hour");
+    expect(text).toContain("User without an email address (P5) · 1 request, last");
+    expect(text).toContain('Fix: In Entra\'s attribute mappings, map mail or userPrincipalName to emails[type eq "work"].value');
+    expect(html).toContain("<code>userPrincipalName</code>");
+    expect(html).toContain('href="/t/acme/admin/activity?status=failed&amp;reason=P5"');
+    expect(text).not.toContain("No SCIM request yet");
+  });
+
+  it("filters the Activity page like the JSON API and opens an entry with its fix, modified properties and redacted body", async () => {
+    await tenantDb("acme").prepare("DELETE FROM activity").run();
+    const { cookie } = await session();
+    expect(textOf((await page("/activity", cookie)).html)).toContain("No SCIM request yet Paste the Tenant URL and the Secret Token into Entra");
+    const { ok, noEmail } = await entraBurst();
+    await activityCount(3);
+    const rows = (await tenantDb("acme").prepare("SELECT id, method, status FROM activity").all<{ id: string; method: string; status: number }>()).results;
+    const failed = rows.find((r) => r.status === 400)!;
+    const patched = rows.find((r) => r.method === "PATCH")!;
+    const links = (html: string) => [...html.matchAll(/href="\/t\/acme\/admin\/activity\/([0-9a-f-]+)"/g)].map((m) => m[1]);
+
+    const all = await page("/activity", cookie);
+    expect(links(all.html).sort()).toEqual(rows.map((r) => r.id).sort());
+    const onlyFailed = await page("/activity?status=failed", cookie);
+    expect(links(onlyFailed.html)).toEqual([failed.id]);
+    expect(textOf(onlyFailed.html)).toContain("User without an email address (P5)");
+    expect(onlyFailed.html).toMatch(/<option value="failed" selected="">Failed<\/option>/);
+    expect(links((await page("/activity?method=PATCH&resource=User", cookie)).html)).toEqual([patched.id]);
+    expect(links((await page(`/activity?userName=${encodeURIComponent(String(ok.userName))}`, cookie)).html)).toHaveLength(2);
+    expect(links((await page(`/activity?externalId=${encodeURIComponent(String(noEmail.externalId))}`, cookie)).html)).toEqual([failed.id]);
+    expect(links((await page("/activity?status=ok&method=DELETE", cookie)).html)).toEqual([]);
+    expect(textOf((await page("/activity?status=ok&method=DELETE", cookie)).html)).toContain("No request matches these filters");
+    expect(links((await page("/activity?from=2999-01-01T00:00", cookie)).html)).toEqual([]);
+
+    const refused = await page("/activity?from=yesterday&method=PATCH", cookie);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('<p class="error" id="from-error" role="alert">Use a date and time, for example 2026-12-01T09:00.</p>');
+    expect(refused.html).toContain('value="yesterday"');
+
+    const entry = await page(`/activity/${failed.id}`, cookie);
+    expect(entry.status).toBe(200);
+    const text = textOf(entry.html);
+    expect(text).toContain("POST /Users · 400");
+    expect(text).toMatch(/Status 400 scimType invalidValue/);
+    expect(text).toContain("(P5)");
+    expect(text).toContain('Fix: In Entra\'s attribute mappings, map mail or userPrincipalName to emails[type eq "work"].value');
+    expect(text).toContain(String(noEmail.userName));
+    expect(text).toContain("This request changed no attribute.");
+    expect(entry.html).toContain("Request body");
+
+    const patch = textOf((await page(`/activity/${patched.id}`, cookie)).html);
+    expect(patch).toContain(`displayName ${ok.displayName} Renamed In Entra`);
+    expect(patch).toContain('"value": "Renamed In Entra"');
+    expect((await page("/activity/no-such-record", cookie)).status).toBe(404);
+  });
+
+  it("shows the timeline of SCIM requests on a user page and on a group page", async () => {
+    const { cookie } = await session();
+    const { scim, id, ok } = await entraBurst();
+    const group = await createGroup(scim, { members: [{ value: id }] });
+    const other = await scim.post("/Users", entraUser());
+    expect(other.status).toBe(201);
+    const ofUser = () =>
+      tenantDb("acme")
+        .prepare("SELECT id FROM activity WHERE resource_type = 'User' AND (resource_id = ?1 OR user_name = ?2) ORDER BY at DESC, id DESC")
+        .bind(id, ok.userName)
+        .all<{ id: string }>();
+    await eventually(async () => ((await ofUser()).results.length >= 2 ? true : null), 15_000);
+    await eventually(async () => (await tenantDb("acme").prepare("SELECT 1 FROM activity WHERE resource_id = ?1").bind(group.id).first()) ?? null, 15_000);
+    const links = (html: string) => [...html.matchAll(/href="\/t\/acme\/admin\/activity\/([0-9a-f-]+)"/g)].map((m) => m[1]);
+
+    const user = await page(`/users/${id}`, cookie);
+    expect(user.status).toBe(200);
+    expect(textOf(user.html)).toContain("SCIM requests");
+    expect(links(user.html)).toEqual((await ofUser()).results.map((r) => r.id));
+    expect(links(user.html)).toHaveLength(2);
+    expect(textOf(user.html)).toContain("PATCH /Users/");
+    expect(user.html).toContain(`href="/t/acme/admin/activity?user=${id}"`);
+
+    const g = await page(`/groups/${group.id}`, cookie);
+    expect(g.status).toBe(200);
+    const groupLinks = links(g.html);
+    expect(groupLinks).toHaveLength(1);
+    expect(textOf(g.html)).toContain(`POST /Groups · ${group.displayName}`);
+    expect(g.html).toContain(`href="/t/acme/admin/activity?group=${group.id}"`);
+    const all = await page(`/activity?group=${group.id}`, cookie);
+    expect(links(all.html)).toEqual(groupLinks);
+    expect(textOf(all.html)).toContain("Showing the requests of one group only.");
   });
 });
