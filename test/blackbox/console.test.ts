@@ -124,10 +124,11 @@ describe("admin console in a browser", () => {
     await checkPage("attributes", `${base}/attributes`, "Custom attributes");
     await checkPage("settings", `${base}/settings`, "Settings");
     await checkPage("token", `${base}/token`, "Token");
+    await checkPage("activity", `${base}/activity`, "Activity");
     await checkPage("audit", `${base}/audit`, "Audit log");
     await checkPage("mail", `${base}/mail`, "Mail");
     const nav = page.getByRole("navigation", { name: "Console" });
-    for (const label of ["Overview", "Users", "Groups", "Custom attributes", "Settings", "Token", "Audit log", "Mail"]) {
+    for (const label of ["Overview", "Users", "Groups", "Activity", "Custom attributes", "Settings", "Token", "Audit log", "Mail"]) {
       await poll(() => nav.getByRole("link", { name: label, exact: true }).count()).toBe(1);
     }
     expect(cspViolations).toEqual([]);
@@ -246,6 +247,43 @@ describe("admin console in a browser", () => {
     expect(await page.locator(".pager-info").textContent()).toBe(`51-100 of ${LARGE_GROUP}`);
     await page.getByRole("link", { name: "Next →" }).click();
     await poll(() => rows.count()).toBe(LARGE_GROUP - 100);
+  });
+
+  it("P5 after an Entra-shaped cycle with one failure, Activity filtered to failures opens the request with its fix", async () => {
+    const eq = (v: string) => `?filter=${encodeURIComponent(`userName eq "${v}"`)}`;
+    // Entra looks each user up by its matching attribute before creating it.
+    for (const userName of ["kim.lane@contoso.com", "lee.moss@contoso.com"]) {
+      expect((await scimFetch(box, `/Users${eq(userName)}`)).status).toBe(200);
+      if (userName.startsWith("kim")) await scimUser(userName);
+    }
+    const noEmail = await scimFetch(box, "/Users", {
+      method: "POST",
+      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "lee.moss@contoso.com", externalId: "lee-1", active: true, name: { givenName: "Lee", familyName: "Moss" } }),
+    });
+    expect(noEmail.status).toBe(400);
+    // Records reach D1 through the Queue's consumer a moment later: the admin reloads the Overview.
+    await expect
+      .poll(async () => (await page.goto(`${base}/`), await page.locator("section", { has: page.getByRole("heading", { name: "Provisioning health" }) }).textContent()), {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toContain("User without an email address (P5)");
+    await page.getByRole("link", { name: "Activity", exact: true }).click();
+    await page.getByLabel("Status").selectOption("failed");
+    await page.getByLabel("userName").fill("lee.moss@contoso.com");
+    await page.getByRole("button", { name: "Apply" }).click();
+    expect(page.url()).toContain("status=failed");
+    const entries = page.locator("ol.timeline a.entry-link");
+    await poll(() => entries.count()).toBe(1);
+    expect(await entries.first().textContent()).toContain("User without an email address (P5)");
+    await entries.first().focus();
+    await page.keyboard.press("Enter");
+    await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("POST /Users · 400");
+    const fix = await page.locator(".notice").first().textContent();
+    expect(fix).toContain('map mail or userPrincipalName to emails[type eq "work"].value');
+    expect(await page.locator("main").textContent()).toContain("lee.moss@contoso.com");
+    expect(await page.locator("main pre").textContent()).not.toContain(box.scimToken);
+    await checkPage("activity-entry", page.url(), "POST /Users · 400");
   });
 
   it("P23 filters the audit log, expands an entry, and exports it as CSV and JSON", async () => {
