@@ -268,6 +268,7 @@ describe("admin console in a browser", () => {
         interval: 500,
       })
       .toContain("User without an email address (P5)");
+    await checkPage("overview-failing", `${base}/`, "Overview");
     await page.getByRole("link", { name: "Activity", exact: true }).click();
     await page.getByLabel("Status").selectOption("failed");
     await page.getByLabel("userName").fill("lee.moss@contoso.com");
