@@ -42,14 +42,19 @@ export function batchingBus(queue: Queue<EventMessage>): EventBus {
 
 async function send(queue: Queue<EventMessage>, parts: { m: EventMessage; size: number }[]): Promise<void> {
   const messages = merge(parts);
-  for (let i = 0; i < messages.length; ) {
+  for (let i = 0; i < messages.length;) {
     const chunk: { body: EventMessage; contentType: "json" }[] = [];
     let bytes = 0;
-    for (; i < messages.length && chunk.length < MAX_BATCH_MESSAGES && bytes + messages[i].size <= MAX_BATCH_BYTES; i++) {
+    for (
+      ;
+      i < messages.length && chunk.length < MAX_BATCH_MESSAGES && bytes + messages[i].size <= MAX_BATCH_BYTES;
+      i++
+    ) {
       chunk.push({ body: messages[i].m, contentType: "json" });
       bytes += messages[i].size;
     }
-    if (chunk.length === 0) i++; // cannot happen (a message is below the batch limit); never loop forever
+    if (chunk.length === 0)
+      i++; // cannot happen (a message is below the batch limit); never loop forever
     else await queue.sendBatch(chunk);
   }
 }

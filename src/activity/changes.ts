@@ -32,7 +32,11 @@ export function modifiedProperties(note: ActivityNote): ModifiedProperty[] | nul
   for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const [x, y] = [a.get(key), b.get(key)];
     if (JSON.stringify(x) === JSON.stringify(y)) continue;
-    props.push({ attribute: key, ...(note.before ? { old: redactValue(x ?? null) } : {}), new: redactValue(y ?? null) });
+    props.push({
+      attribute: key,
+      ...(note.before ? { old: redactValue(x ?? null) } : {}),
+      new: redactValue(y ?? null),
+    });
   }
   const kept = props.slice(0, MAX_PROPERTIES);
   // Values too large together: the names still say what changed.
@@ -49,9 +53,17 @@ export function groupProperties(events: OutboxEvent[]): ModifiedProperty[] | nul
   for (const e of events) {
     if (e.kind !== "audit" || e.resourceType !== "Group") continue;
     const d = e.detail;
-    if (e.action === "create") props.push({ attribute: "displayName", new: d.displayName }, { attribute: "members", new: { added: d.members ?? 0 } });
-    if (e.action === "membership") props.push({ attribute: "members", new: { added: d.added ?? 0, removed: d.removed ?? 0 } });
-    if (e.action === "update" && Array.isArray(d.changed)) props.push(...d.changed.map((k) => ({ attribute: String(k), new: k === "displayName" ? d.displayName : undefined })));
+    if (e.action === "create")
+      props.push(
+        { attribute: "displayName", new: d.displayName },
+        { attribute: "members", new: { added: d.members ?? 0 } },
+      );
+    if (e.action === "membership")
+      props.push({ attribute: "members", new: { added: d.added ?? 0, removed: d.removed ?? 0 } });
+    if (e.action === "update" && Array.isArray(d.changed))
+      props.push(
+        ...d.changed.map((k) => ({ attribute: String(k), new: k === "displayName" ? d.displayName : undefined })),
+      );
   }
   return props.length ? props : null;
 }

@@ -17,7 +17,13 @@ export const recording = (env: Env) => env.ACTIVITY !== "off";
  * cached); decoding, redaction and diffing run in the returned promise, which the gate hands
  * to waitUntil. The record travels with the request's events in one Queue message.
  */
-export function afterScimRequest(c: Context<AppBindings>, slug: string, started: number, tokenId: string | null, events: OutboxEvent[]): Promise<void> {
+export function afterScimRequest(
+  c: Context<AppBindings>,
+  slug: string,
+  started: number,
+  tokenId: string | null,
+  events: OutboxEvent[],
+): Promise<void> {
   if (!recording(c.env)) return publishQuietly(queueBus(c.env.EVENTS), slug, events);
   const durationMs = Date.now() - started;
   const res = c.res;
@@ -44,7 +50,9 @@ export function afterScimRequest(c: Context<AppBindings>, slug: string, started:
     let activity;
     try {
       const buf = cached ? await cached : undefined;
-      const answer = errorAnswer ? await errorAnswer.json<{ scimType?: string; detail?: string }>().catch(() => undefined) : undefined;
+      const answer = errorAnswer
+        ? await errorAnswer.json<{ scimType?: string; detail?: string }>().catch(() => undefined)
+        : undefined;
       const { baseUrl, ...rest } = facts;
       activity = buildRecord({
         ...rest,
@@ -57,7 +65,10 @@ export function afterScimRequest(c: Context<AppBindings>, slug: string, started:
     } catch (e) {
       console.warn(JSON.stringify({ msg: "activity record not built", tenant: slug, error: String(e) }));
     }
-    await publishQuietly(batchingBus(c.env.EVENTS), slug, events, { activity: activity ? [activity] : undefined, noise: takeNoise(slug) });
+    await publishQuietly(batchingBus(c.env.EVENTS), slug, events, {
+      activity: activity ? [activity] : undefined,
+      noise: takeNoise(slug),
+    });
   })();
 }
 

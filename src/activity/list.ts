@@ -68,8 +68,30 @@ export function listQuery(f: ActivityFilters): { sql: string; params: unknown[] 
   if (f.reason) where.push(`reason = ${p(f.reason)}`);
   if (f.from) where.push(`at >= ${p(f.from)}`);
   if (f.to) where.push(`at <= ${p(f.to)}`);
-  if (f.user) where.push(concerning("User", f.user.id, [["user_name", f.user.userName], ["external_id", f.user.externalId]], p));
-  if (f.group) where.push(concerning("Group", f.group.id, [["display_name", f.group.displayName], ["external_id", f.group.externalId]], p));
+  if (f.user)
+    where.push(
+      concerning(
+        "User",
+        f.user.id,
+        [
+          ["user_name", f.user.userName],
+          ["external_id", f.user.externalId],
+        ],
+        p,
+      ),
+    );
+  if (f.group)
+    where.push(
+      concerning(
+        "Group",
+        f.group.id,
+        [
+          ["display_name", f.group.displayName],
+          ["external_id", f.group.externalId],
+        ],
+        p,
+      ),
+    );
   if (f.before) {
     const [at, id] = f.before.split("|");
     where.push(`(at < ${p(at)} OR (at = ${p(at)} AND id < ${p(id ?? "")}))`);
@@ -99,4 +121,5 @@ export async function getActivity(db: D1Database, id: string) {
 /** One record as the list shows it: everything but the request body. */
 export type ActivityEntry = Omit<ActivityRecord, "request">;
 
-const entryOf = ({ changes, request: _request, ...rest }: Row) => ({ ...rest, changes: changes ? JSON.parse(changes) : null }) as ActivityEntry;
+const entryOf = ({ changes, request: _request, ...rest }: Row) =>
+  ({ ...rest, changes: changes ? JSON.parse(changes) : null }) as ActivityEntry;

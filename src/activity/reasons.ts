@@ -53,12 +53,24 @@ export const FAILURE_REASONS: Record<string, FailureReason> = {
     title: "Attribute value refused (invalidValue)",
     fix: "The detail names the attribute: fix its mapping or its value in Entra.",
   },
-  "invalid-syntax": { title: "Malformed request (invalidSyntax)", fix: "The client sent a body this service cannot read; the detail says where." },
-  "invalid-path": { title: "PATCH path not understood (invalidPath/noTarget)", fix: "Check custom attribute names: define them here first (P18)." },
-  precondition: { title: "Changed by someone else (412)", fix: "Nothing to do: Entra retries with the current version." },
+  "invalid-syntax": {
+    title: "Malformed request (invalidSyntax)",
+    fix: "The client sent a body this service cannot read; the detail says where.",
+  },
+  "invalid-path": {
+    title: "PATCH path not understood (invalidPath/noTarget)",
+    fix: "Check custom attribute names: define them here first (P18).",
+  },
+  precondition: {
+    title: "Changed by someone else (412)",
+    fix: "Nothing to do: Entra retries with the current version.",
+  },
   "too-large": { title: "Request too large (413)", fix: "Split the change; members are best added in batches." },
   conflict: { title: "Concurrent change (409)", fix: "Nothing to do: Entra retries the request." },
-  "server-error": { title: "Service error (5xx)", fix: "Entra retries; if it persists, report it with the activity record's id." },
+  "server-error": {
+    title: "Service error (5xx)",
+    fix: "Entra retries; if it persists, report it with the activity record's id.",
+  },
   other: { title: "Other client error", fix: "See the detail of the failing requests." },
 };
 

@@ -63,10 +63,15 @@ export function buildRecord(f: RequestFacts): ActivityRecord {
   const doc = f.note?.after ?? f.note?.before ?? body ?? {};
   const groupEvent = f.events.find((e) => e.kind === "audit" && e.resourceType === "Group");
   // POST /.search carries its filter in the body.
-  const filter = EQ_FILTER.exec(url.searchParams.get("filter") ?? (typeof body?.filter === "string" ? body.filter : ""));
-  const byFilter = (attr: string) => (filter && filter[1].toLowerCase() === attr.toLowerCase() ? filter[2].replace(/\\(.)/g, "$1") : null);
+  const filter = EQ_FILTER.exec(
+    url.searchParams.get("filter") ?? (typeof body?.filter === "string" ? body.filter : ""),
+  );
+  const byFilter = (attr: string) =>
+    filter && filter[1].toLowerCase() === attr.toLowerCase() ? filter[2].replace(/\\(.)/g, "$1") : null;
   const displayName =
-    capped(doc.displayName) ?? capped(groupEvent?.kind === "audit" ? groupEvent.detail.displayName : null) ?? capped(byFilter("displayName"));
+    capped(doc.displayName) ??
+    capped(groupEvent?.kind === "audit" ? groupEvent.detail.displayName : null) ??
+    capped(byFilter("displayName"));
   return {
     id: f.id,
     at: new Date(f.started).toISOString(),
@@ -81,7 +86,7 @@ export function buildRecord(f: RequestFacts): ActivityRecord {
     op,
     resourceType,
     resourceId: (resourceId ?? byFilter("id"))?.slice(0, 200) ?? null,
-    userName: resourceType === "Group" ? null : capped(doc.userName) ?? capped(byFilter("userName")),
+    userName: resourceType === "Group" ? null : (capped(doc.userName) ?? capped(byFilter("userName"))),
     externalId: capped(doc.externalId) ?? capped(byFilter("externalId")),
     displayName,
     tokenId: f.tokenId,

@@ -80,7 +80,9 @@ export async function health(db: D1Database, now = Date.now()) {
       likely: last24h.failureRatio > ENTRA_QUARANTINE_RATIO && last24h.failures >= ENTRA_QUARANTINE_MIN_FAILURES,
     },
     state: stateOf(lastRequest, now, lastHour, last24h),
-    failureReasons: (reasons.results as { reason: string; count: number; last: string; status: number; detail: string | null }[]).map((r) => ({
+    failureReasons: (
+      reasons.results as { reason: string; count: number; last: string; status: number; detail: string | null }[]
+    ).map((r) => ({
       reason: r.reason,
       count: r.count,
       last: r.last,
@@ -92,7 +94,12 @@ export async function health(db: D1Database, now = Date.now()) {
   };
 }
 
-function stateOf(last: string | null, now: number, hour: Window, day: Window): "idle" | "healthy" | "failing" | "at-risk" {
+function stateOf(
+  last: string | null,
+  now: number,
+  hour: Window,
+  day: Window,
+): "idle" | "healthy" | "failing" | "at-risk" {
   if (!last || Date.parse(last) < now - 24 * HOUR_MS) return "idle";
   if (day.failureRatio > ENTRA_QUARANTINE_RATIO) return "at-risk";
   return hour.failures > 0 ? "failing" : "healthy";
@@ -106,6 +113,15 @@ export async function cycles(db: D1Database, opts: { from: string; to: string; g
   const { results } = await db
     .prepare(VIEW_SQL.cycles)
     .bind(opts.from, opts.to, opts.gapMinutes, opts.limit)
-    .all<{ start: string; end: string; requests: number; reads: number; creates: number; updates: number; deletes: number; failures: number }>();
+    .all<{
+      start: string;
+      end: string;
+      requests: number;
+      reads: number;
+      creates: number;
+      updates: number;
+      deletes: number;
+      failures: number;
+    }>();
   return results.map((r) => ({ ...r, durationMs: Date.parse(r.end) - Date.parse(r.start) }));
 }

@@ -23,7 +23,9 @@ const cyclesQuery = z
 /** The provisioning activity of the tenant's SCIM clients (src/activity/). */
 export const activityRoutes = new Hono<AppBindings>();
 
-activityRoutes.get("/activity", valid("query", activityQuery), async (c) => c.json(await findActivity(c.var.t.db, c.req.valid("query"))));
+activityRoutes.get("/activity", valid("query", activityQuery), async (c) =>
+  c.json(await findActivity(c.var.t.db, c.req.valid("query"))),
+);
 
 activityRoutes.get("/activity/:id", async (c) => {
   const entry = await getActivity(c.var.t.db, c.req.param("id").slice(0, 100));
@@ -37,7 +39,10 @@ activityRoutes.get("/cycles", valid("query", cyclesQuery), async (c) => {
   const q = c.req.valid("query");
   const to = q.to ?? new Date().toISOString();
   const from = q.from ?? new Date(Date.parse(to) - 7 * DAY_MS).toISOString();
-  return c.json({ cycles: await cycles(c.var.t.db, { from, to, gapMinutes: q.gapMinutes, limit: q.limit }), gapMinutes: q.gapMinutes });
+  return c.json({
+    cycles: await cycles(c.var.t.db, { from, to, gapMinutes: q.gapMinutes, limit: q.limit }),
+    gapMinutes: q.gapMinutes,
+  });
 });
 
 activityRoutes.all("/activity", methodNotAllowed("GET"));

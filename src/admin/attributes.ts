@@ -8,7 +8,9 @@ export const attributeRoutes = new Hono<AppBindings>();
 
 attributeRoutes.get("/", async (c) => c.json({ attributes: await listAttributes(c.var.t.db) }));
 
-attributeRoutes.post("/", valid("json", newAttribute), async (c) => c.json(await defineAttribute(c.var.t, c.req.valid("json").name), 201));
+attributeRoutes.post("/", valid("json", newAttribute), async (c) =>
+  c.json(await defineAttribute(c.var.t, c.req.valid("json").name), 201),
+);
 
 attributeRoutes.delete("/:name", async (c) => {
   await deleteAttribute(c.var.t, c.req.param("name"));

@@ -7,6 +7,8 @@ import { valid } from "./validate";
 export const auditRoutes = new Hono<AppBindings>();
 
 /** P23: newest first, filtered by resource, action and time range, paged by cursor. */
-auditRoutes.get("/", valid("query", auditQuery), async (c) => c.json(await listAudit(c.var.t.db, c.req.valid("query"))));
+auditRoutes.get("/", valid("query", auditQuery), async (c) =>
+  c.json(await listAudit(c.var.t.db, c.req.valid("query"))),
+);
 
 auditRoutes.all("/", methodNotAllowed("GET"));

@@ -17,7 +17,8 @@ import { valid } from "./validate";
 /** One request seeds at most this many rows: D1 batches are transactions and should stay short. */
 const MAX_IMPORT = 1000;
 
-const atMost = (n: number, what: string) => [(o: object) => Object.keys(o).length <= n, `at most ${n} ${what} (the limit)`] as const;
+const atMost = (n: number, what: string) =>
+  [(o: object) => Object.keys(o).length <= n, `at most ${n} ${what} (the limit)`] as const;
 
 const importedUser = z
   .object({
@@ -38,7 +39,11 @@ const body = z
     groups: z
       .array(
         z
-          .object({ displayName: z.string().trim().min(1).max(256), source: z.enum(["local", "ldap"]), members: z.array(z.string().max(MAX_STRING_CHARS)).default([]) })
+          .object({
+            displayName: z.string().trim().min(1).max(256),
+            source: z.enum(["local", "ldap"]),
+            members: z.array(z.string().max(MAX_STRING_CHARS)).default([]),
+          })
           .strict(),
       )
       .max(MAX_IMPORT)
@@ -58,7 +63,10 @@ importRoutes.post("/", valid("json", body), async (c) => {
   const { users, groups } = c.req.valid("json");
   if (users.some((u) => u.source === "entra-user-source")) {
     if (await readSettingValue(t.db, ENTRA_SOURCE_MIGRATED)) {
-      throw adminError(409, "The Entra ID user source is read-only: migration to SCIM has started (P24). Provision these users from Entra instead.");
+      throw adminError(
+        409,
+        "The Entra ID user source is read-only: migration to SCIM has started (P24). Provision these users from Entra instead.",
+      );
     }
   }
   const now = new Date().toISOString();

@@ -95,7 +95,9 @@ const newFederation = z
 const FEDERATION_COLUMNS = "id, name, issuer, subject, audience, jwks_url AS jwksUrl, created, last_used AS lastUsed";
 
 oauthAdminRoutes.get("/federations", async (c) => {
-  const { results } = await c.var.t.db.prepare(`SELECT ${FEDERATION_COLUMNS} FROM oauth_federations ORDER BY created`).all();
+  const { results } = await c.var.t.db
+    .prepare(`SELECT ${FEDERATION_COLUMNS} FROM oauth_federations ORDER BY created`)
+    .all();
   return c.json({ federations: results, tokenEndpoint: tokenEndpoint(c.req.url, c.var.t.slug) });
 });
 
@@ -104,7 +106,12 @@ oauthAdminRoutes.post("/federations", valid("json", newFederation), async (c) =>
   const f = c.req.valid("json");
   const id = crypto.randomUUID();
   const created = clock.iso();
-  const event = audit("admin", "oauth-federation", "Tenant", null, { added: id, name: f.name, issuer: f.issuer, subject: f.subject });
+  const event = audit("admin", "oauth-federation", "Tenant", null, {
+    added: id,
+    name: f.name,
+    issuer: f.issuer,
+    subject: f.subject,
+  });
   const [res] = await t.db.batch([
     t.db
       .prepare(
@@ -114,7 +121,8 @@ oauthAdminRoutes.post("/federations", valid("json", newFederation), async (c) =>
       .bind(id, f.name, f.issuer, f.subject, f.audience, f.jwksUrl, created),
     outboxStatement(t.db, [event], { ifPreviousChanged: true }),
   ]);
-  if (res.meta.changes === 0) throw adminError(409, "A federation with this issuer and subject exists; remove it first.");
+  if (res.meta.changes === 0)
+    throw adminError(409, "A federation with this issuer and subject exists; remove it first.");
   t.committed.push(event);
   return c.json({ id, ...f, created, lastUsed: null, tokenEndpoint: tokenEndpoint(c.req.url, t.slug) }, 201);
 });

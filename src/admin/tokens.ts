@@ -10,7 +10,14 @@ export const tokenRoutes = new Hono<AppBindings>();
 tokenRoutes.post("/", async (c) => {
   const token = await rotateScimToken(c.var.t, c.env.TOKENS);
   const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${c.var.t.slug}/scim/v2`;
-  return c.json({ token, tenantUrl, note: "Shown once. Paste it into Entra as the Secret Token; the previous token no longer works." }, 201);
+  return c.json(
+    {
+      token,
+      tenantUrl,
+      note: "Shown once. Paste it into Entra as the Secret Token; the previous token no longer works.",
+    },
+    201,
+  );
 });
 
 tokenRoutes.all("/", methodNotAllowed("POST"));

@@ -11,7 +11,9 @@ export const adminUserRoutes = new Hono<AppBindings>();
 adminUserRoutes.get("/", valid("query", userListQuery), async (c) => {
   const q = c.req.valid("query");
   const cursor = q.cursor;
-  return c.json(cursor === undefined ? await listUsers(c.var.t.db, q) : await listUsersByCursor(c.var.t, { ...q, cursor }));
+  return c.json(
+    cursor === undefined ? await listUsers(c.var.t.db, q) : await listUsersByCursor(c.var.t, { ...q, cursor }),
+  );
 });
 
 adminUserRoutes.get("/:id", async (c) => c.json(await userProfile(c.var.t.db, c.req.param("id"))));

@@ -14,7 +14,10 @@ const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json$/;
 function requireJson(c: Context): void {
   const type = c.req.header("Content-Type")?.split(";")[0].trim().toLowerCase() ?? "";
   if (!JSON_TYPE.test(type)) {
-    throw new ScimError(415, `${type ? `Content-Type "${type.slice(0, 100)}" is not supported` : "The Content-Type header is missing"}; send application/json.`);
+    throw new ScimError(
+      415,
+      `${type ? `Content-Type "${type.slice(0, 100)}" is not supported` : "The Content-Type header is missing"}; send application/json.`,
+    );
   }
 }
 

@@ -30,7 +30,8 @@ const sqlText = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 function requireTenantSlug(target: WranglerTarget, slug: string | undefined): string {
   assertValidSlug(slug);
-  if (!findTenant(target, slug)) throw new TenantUsageError(`unknown tenant "${slug}" (no binding in ${target.configPath})`);
+  if (!findTenant(target, slug))
+    throw new TenantUsageError(`unknown tenant "${slug}" (no binding in ${target.configPath})`);
   return slug;
 }
 
@@ -44,13 +45,23 @@ export function secretDays(value: string | undefined): number {
   return days;
 }
 
-export async function addClient(target: WranglerTarget, slug: string | undefined, name: string, days: number): Promise<MintedClient> {
+export async function addClient(
+  target: WranglerTarget,
+  slug: string | undefined,
+  name: string,
+  days: number,
+): Promise<MintedClient> {
   const tenant = requireTenantSlug(target, slug);
   const trimmed = name.trim();
-  if (!trimmed || trimmed.length > CLIENT_NAME_MAX) throw new TenantUsageError(`--name must be 1 to ${CLIENT_NAME_MAX} characters`);
+  if (!trimmed || trimmed.length > CLIENT_NAME_MAX)
+    throw new TenantUsageError(`--name must be 1 to ${CLIENT_NAME_MAX} characters`);
   const client = await mintClient(trimmed, days, Date.now());
   const values = clientRow(client).map(sqlText).join(", ");
-  await d1Execute(target, databaseName(tenant), `INSERT INTO oauth_clients (id, name, secret_hash, created, expires) VALUES (${values});`);
+  await d1Execute(
+    target,
+    databaseName(tenant),
+    `INSERT INTO oauth_clients (id, name, secret_hash, created, expires) VALUES (${values});`,
+  );
   return client;
 }
 
@@ -59,11 +70,24 @@ export async function listClients(target: WranglerTarget, slug: string | undefin
 }
 
 /** Revokes a client; its access tokens stop at once (the Worker checks this row on every request). */
-export async function revokeClient(target: WranglerTarget, slug: string | undefined, clientId: string | undefined): Promise<void> {
+export async function revokeClient(
+  target: WranglerTarget,
+  slug: string | undefined,
+  clientId: string | undefined,
+): Promise<void> {
   const tenant = requireTenantSlug(target, slug);
-  if (!clientId || !CLIENT_ID_PATTERN.test(clientId)) throw new TenantUsageError(`missing or malformed client id (scimc_…)`);
+  if (!clientId || !CLIENT_ID_PATTERN.test(clientId))
+    throw new TenantUsageError(`missing or malformed client id (scimc_…)`);
   const name = databaseName(tenant);
-  const active = await d1Query<{ id: string }>(target, name, `SELECT id FROM oauth_clients WHERE id = ${sqlText(clientId)} AND revoked IS NULL`);
+  const active = await d1Query<{ id: string }>(
+    target,
+    name,
+    `SELECT id FROM oauth_clients WHERE id = ${sqlText(clientId)} AND revoked IS NULL`,
+  );
   if (active.length === 0) throw new TenantUsageError(`no active client "${clientId}" in tenant "${tenant}"`);
-  await d1Execute(target, name, `UPDATE oauth_clients SET revoked = ${sqlText(new Date().toISOString())} WHERE id = ${sqlText(clientId)};`);
+  await d1Execute(
+    target,
+    name,
+    `UPDATE oauth_clients SET revoked = ${sqlText(new Date().toISOString())} WHERE id = ${sqlText(clientId)};`,
+  );
 }

@@ -35,7 +35,8 @@ function fieldMatches(field: string, value: number, [min, max]: readonly [number
       const [a, b] = range.split("-").map(Number);
       [lo, hi] = [a, b ?? (stepText === undefined ? a : max)];
     }
-    if (![lo, hi, step].every(Number.isInteger) || step < 1 || lo < min || hi > max) throw new Error(`unsupported cron field "${field}"`);
+    if (![lo, hi, step].every(Number.isInteger) || step < 1 || lo < min || hi > max)
+      throw new Error(`unsupported cron field "${field}"`);
     return value >= lo && value <= hi && (value - lo) % step === 0;
   });
 }

@@ -22,9 +22,20 @@ const person = (userName: string, given: string, family: string, extra: Record<s
   ...extra,
 });
 
-async function call(url: string, token: string, method: string, body: unknown, contentType = "application/json"): Promise<{ id: string } | null> {
-  const res = await fetch(url, { method, headers: { Authorization: `Bearer ${token}`, "Content-Type": contentType }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${new URL(url).pathname} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+async function call(
+  url: string,
+  token: string,
+  method: string,
+  body: unknown,
+  contentType = "application/json",
+): Promise<{ id: string } | null> {
+  const res = await fetch(url, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": contentType },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok)
+    throw new Error(`${method} ${new URL(url).pathname} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   return res.status === 204 ? null : res.json();
 }
 
@@ -33,12 +44,24 @@ export async function seedSampleDirectory(t: SampleTarget): Promise<{ users: num
     users: [
       { source: "local", ...person("avery.local@contoso.com", "Avery", "Stone") },
       { source: "local", ...person("blake.local@contoso.com", "Blake", "Rivera") },
-      { source: "ldap", ...person("casey.ldap@contoso.com", "Casey", "Nguyen"), ldapAttributes: { custAttr1: "B-1001" } },
-      { source: "ldap", ...person("devon.ldap@contoso.com", "Devon", "Okafor"), ldapAttributes: { custAttr1: "B-1002" } },
+      {
+        source: "ldap",
+        ...person("casey.ldap@contoso.com", "Casey", "Nguyen"),
+        ldapAttributes: { custAttr1: "B-1001" },
+      },
+      {
+        source: "ldap",
+        ...person("devon.ldap@contoso.com", "Devon", "Okafor"),
+        ldapAttributes: { custAttr1: "B-1002" },
+      },
       { source: "entra-user-source", ...person("emery.eus@contoso.com", "Emery", "Schmidt") },
     ],
     groups: [
-      { displayName: "Warehouse (LDAP)", source: "ldap", members: ["casey.ldap@contoso.com", "devon.ldap@contoso.com"] },
+      {
+        displayName: "Warehouse (LDAP)",
+        source: "ldap",
+        members: ["casey.ldap@contoso.com", "devon.ldap@contoso.com"],
+      },
       { displayName: "Front desk", source: "local", members: ["avery.local@contoso.com", "blake.local@contoso.com"] },
     ],
   });
@@ -77,7 +100,12 @@ export async function seedSampleDirectory(t: SampleTarget): Promise<{ users: num
       `${t.tenantUrl}/Groups`,
       t.scimToken,
       "POST",
-      { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: name, externalId: `entra-${name}`, members: members.map((m) => ({ value: ids[m] })) },
+      {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        displayName: name,
+        externalId: `entra-${name}`,
+        members: members.map((m) => ({ value: ids[m] })),
+      },
       SCIM_JSON,
     );
   }
@@ -86,7 +114,10 @@ export async function seedSampleDirectory(t: SampleTarget): Promise<{ users: num
     `${t.tenantUrl}/Users/${ids["fay.gold"]}`,
     t.scimToken,
     "PATCH",
-    { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "active", value: false }] },
+    {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "replace", path: "active", value: false }],
+    },
     SCIM_JSON,
   );
   return { users: 5 + people.length, groups: 2 + 3 };

@@ -56,7 +56,9 @@ function saveTokens(tokens: DemoTokens): DemoTokens {
 
 function writeLocalConfig(): void {
   const base = readFileSync(BASE_CONFIG, "utf8");
-  const text = findTenantBinding(base, DEMO_TENANT) ? base : addTenantBlock(base, DEMO_TENANT, localDatabaseId(DEMO_TENANT));
+  const text = findTenantBinding(base, DEMO_TENANT)
+    ? base
+    : addTenantBlock(base, DEMO_TENANT, localDatabaseId(DEMO_TENANT));
   writeFileSync(CONFIG, text);
 }
 
@@ -67,7 +69,12 @@ async function ensureDemoTenant(): Promise<DemoTokens> {
   await d1MigrationsApply(target, databaseName(DEMO_TENANT));
   const current = new Set((await currentTokens(target, DEMO_TENANT)).map((t) => `${t.scope}:${t.hash}`));
   const saved = readSavedTokens();
-  if (saved && current.has(`scim:${await sha256Hex(saved.scimToken)}`) && current.has(`admin:${await sha256Hex(saved.adminToken)}`)) return saved;
+  if (
+    saved &&
+    current.has(`scim:${await sha256Hex(saved.scimToken)}`) &&
+    current.has(`admin:${await sha256Hex(saved.adminToken)}`)
+  )
+    return saved;
   console.log(`The demo tokens in ${DEMO_TOKENS_FILE} are missing or no longer current: minting new ones...`);
   const [scim, admin] = await issueTokens(target, DEMO_TENANT, ["scim", "admin"]);
   return saveTokens({ tenant: DEMO_TENANT, scimToken: scim.token, adminToken: admin.token });
@@ -95,16 +102,27 @@ async function seedOnce(baseUrl: string, tokens: DemoTokens): Promise<void> {
   const res = await fetch(`${api}/users?limit=1`, { headers: { Authorization: `Bearer ${tokens.adminToken}` } });
   const { total } = (await res.json()) as { total: number };
   if (total === 0) {
-    const seeded = await seedSampleDirectory({ tenantUrl: tenantUrl(baseUrl, DEMO_TENANT), adminApiUrl: api, scimToken: tokens.scimToken, adminToken: tokens.adminToken });
-    console.log(`Sample directory added to "${DEMO_TENANT}": ${seeded.users} users (SCIM, local, LDAP, Entra ID user source), ${seeded.groups} groups.`);
+    const seeded = await seedSampleDirectory({
+      tenantUrl: tenantUrl(baseUrl, DEMO_TENANT),
+      adminApiUrl: api,
+      scimToken: tokens.scimToken,
+      adminToken: tokens.adminToken,
+    });
+    console.log(
+      `Sample directory added to "${DEMO_TENANT}": ${seeded.users} users (SCIM, local, LDAP, Entra ID user source), ${seeded.groups} groups.`,
+    );
   }
   writeFileSync(DEMO_SEEDED_FILE, new Date().toISOString() + "\n");
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: "string" }, empty: { type: "boolean" }, help: { type: "boolean" } } });
+  const { values } = parseArgs({
+    options: { port: { type: "string" }, empty: { type: "boolean" }, help: { type: "boolean" } },
+  });
   if (values.help) {
-    console.log("Usage: npm start [-- --port N] [-- --empty]   (default port 8787; --empty: no sample users and groups)");
+    console.log(
+      "Usage: npm start [-- --port N] [-- --empty]   (default port 8787; --empty: no sample users and groups)",
+    );
     return;
   }
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
@@ -123,7 +141,10 @@ async function main(): Promise<void> {
   });
   if (!values.empty) await seedOnce(baseUrl, tokens);
   printDemo(baseUrl, tokens);
-  if (crons.length) console.log(`Cron triggers fired locally at their minute (UTC), as in production: ${crons.map((c) => `"${c}"`).join(", ")}`);
+  if (crons.length)
+    console.log(
+      `Cron triggers fired locally at their minute (UTC), as in production: ${crons.map((c) => `"${c}"`).join(", ")}`,
+    );
 }
 
 main().catch((error: Error) => {

@@ -9,7 +9,16 @@ import { tenantBinding } from "../tenants/slug.ts";
 import { isTokenScope, type MintedToken } from "../tenants/tokens.ts";
 import { addClient, listClients, revokeClient, secretDays } from "./clients.ts";
 import { adminApiUrl, databaseName, tenantUrl } from "./names.ts";
-import { addTenant, assertValidSlug, findTenant, listTenants, migrateAll, removeTenant, rotateToken, TenantUsageError } from "./tenants.ts";
+import {
+  addTenant,
+  assertValidSlug,
+  findTenant,
+  listTenants,
+  migrateAll,
+  removeTenant,
+  rotateToken,
+  TenantUsageError,
+} from "./tenants.ts";
 import type { WranglerTarget } from "./wrangler.ts";
 
 export * from "./tenants.ts";
@@ -117,7 +126,8 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
         if (slug !== undefined) throw new TenantUsageError(`unexpected argument "${slug}"`);
         const tenants = listTenants(target);
         if (tenants.length === 0) io.out(`No tenants in ${target.configPath}.`);
-        for (const t of tenants) io.out(`${t.slug.padEnd(24)}${t.binding.padEnd(32)}${t.databaseName.padEnd(30)}${t.databaseId}`);
+        for (const t of tenants)
+          io.out(`${t.slug.padEnd(24)}${t.binding.padEnd(32)}${t.databaseName.padEnd(30)}${t.databaseId}`);
         return 0;
       }
       case "rotate-token": {
@@ -136,7 +146,8 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
       }
       case "remove": {
         assertValidSlug(slug);
-        if (!findTenant(target, slug)) throw new TenantUsageError(`unknown tenant "${slug}" (no binding in ${target.configPath})`);
+        if (!findTenant(target, slug))
+          throw new TenantUsageError(`unknown tenant "${slug}" (no binding in ${target.configPath})`);
         if (target.remote && !values.yes) {
           throw new TenantUsageError(
             `removing "${slug}" with --remote deletes database ${databaseName(slug)} and all its data from the Cloudflare account; add --yes to confirm`,
@@ -167,11 +178,14 @@ async function runClientCommand(
 ): Promise<number> {
   const [sub, slug, clientId, ...extra] = args;
   try {
-    if (extra.length > 0 || (sub !== "revoke" && clientId !== undefined)) throw new TenantUsageError(`unexpected argument "${extra[0] ?? clientId}"`);
+    if (extra.length > 0 || (sub !== "revoke" && clientId !== undefined))
+      throw new TenantUsageError(`unexpected argument "${extra[0] ?? clientId}"`);
     switch (sub) {
       case "add": {
         const client = await addClient(target, slug, values.name, secretDays(values.days));
-        io.out(`OAuth client "${client.name}" of "${slug}" (${target.remote ? "Cloudflare account" : "local"}). The secret is shown only now.`);
+        io.out(
+          `OAuth client "${client.name}" of "${slug}" (${target.remote ? "Cloudflare account" : "local"}). The secret is shown only now.`,
+        );
         io.out(`  ${"Tenant URL".padEnd(22)}${tenantUrl(urlBase, slug!)}`);
         io.out(`  ${"OAuth token endpoint".padEnd(22)}${urlBase.replace(/\/+$/, "")}/t/${slug}/oauth/token`);
         io.out(`  ${"Client identifier".padEnd(22)}${client.id}`);
@@ -184,7 +198,9 @@ async function runClientCommand(
         if (clients.length === 0) io.out(`No OAuth clients in "${slug}".`);
         for (const c of clients) {
           const state = c.revoked ? `revoked ${c.revoked}` : `expires ${c.expires}`;
-          io.out(`${c.clientId.padEnd(30)}${c.name.slice(0, 30).padEnd(32)}created ${c.created}  ${state}  last used ${c.lastUsed ?? "never"}`);
+          io.out(
+            `${c.clientId.padEnd(30)}${c.name.slice(0, 30).padEnd(32)}created ${c.created}  ${state}  last used ${c.lastUsed ?? "never"}`,
+          );
         }
         return 0;
       }
@@ -194,7 +210,9 @@ async function runClientCommand(
         return 0;
       }
       default:
-        throw new TenantUsageError(sub === undefined ? "missing client command (add, list or revoke)" : `unknown client command "${sub}"`);
+        throw new TenantUsageError(
+          sub === undefined ? "missing client command (add, list or revoke)" : `unknown client command "${sub}"`,
+        );
     }
   } catch (error) {
     return reportError(error, io);

@@ -8,13 +8,28 @@
  * in one batch (the old token stops, the new one starts), then the old KV entries go.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { addTenantBlock, findTenantBinding, listTenantBindings, removeTenantBlock, type TenantBinding } from "./config-file.ts";
+import {
+  addTenantBlock,
+  findTenantBinding,
+  listTenantBindings,
+  removeTenantBlock,
+  type TenantBinding,
+} from "./config-file.ts";
 import type { TokenRow } from "../tenants/token-rows.ts";
 import { isTenantSlug, TENANT_SLUG_MAX } from "../tenants/slug.ts";
 import { mintToken, tokenKvKey, tokenKvValue, type MintedToken, type TokenScope } from "../tenants/tokens.ts";
 import { databaseName, localDatabaseId } from "./names.ts";
 import { CURRENT_TOKENS_SQL, replaceTokensSql, revokeAllTokensText } from "./tokens.ts";
-import { d1Create, d1Delete, d1Execute, d1MigrationsApply, d1Query, kvDelete, kvPut, type WranglerTarget } from "./wrangler.ts";
+import {
+  d1Create,
+  d1Delete,
+  d1Execute,
+  d1MigrationsApply,
+  d1Query,
+  kvDelete,
+  kvPut,
+  type WranglerTarget,
+} from "./wrangler.ts";
 
 /** KV namespace binding of the token index (wrangler.toml). */
 export const TOKENS_KV_BINDING = "TOKENS";
@@ -98,7 +113,11 @@ export async function currentTokens(target: WranglerTarget, slug: string): Promi
  * Mints a new token per scope, in the order given; the tenant's current tokens of those scopes
  * stop working.
  */
-export async function issueTokens(target: WranglerTarget, slug: string, scopes: readonly TokenScope[]): Promise<MintedToken[]> {
+export async function issueTokens(
+  target: WranglerTarget,
+  slug: string,
+  scopes: readonly TokenScope[],
+): Promise<MintedToken[]> {
   const name = databaseName(slug);
   const previous = (await currentTokens(target, slug)).filter((t) => scopes.includes(t.scope));
   const minted = await Promise.all(scopes.map((scope) => mintToken(scope)));
@@ -108,14 +127,21 @@ export async function issueTokens(target: WranglerTarget, slug: string, scopes: 
   return minted;
 }
 
-export async function rotateToken(target: WranglerTarget, slug: string | undefined, scope: TokenScope): Promise<MintedToken> {
+export async function rotateToken(
+  target: WranglerTarget,
+  slug: string | undefined,
+  scope: TokenScope,
+): Promise<MintedToken> {
   const tenant = requireTenant(target, slug);
   const [token] = await issueTokens(target, tenant.slug, [scope]);
   return token;
 }
 
 /** Applies pending migrations to every tenant database, one at a time (schema changes are additive). */
-export async function migrateAll(target: WranglerTarget, onTenant: (tenant: TenantBinding) => void = () => {}): Promise<TenantBinding[]> {
+export async function migrateAll(
+  target: WranglerTarget,
+  onTenant: (tenant: TenantBinding) => void = () => {},
+): Promise<TenantBinding[]> {
   const tenants = listTenants(target);
   for (const tenant of tenants) {
     onTenant(tenant);

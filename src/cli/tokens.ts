@@ -8,14 +8,18 @@ import type { MintedToken } from "../tenants/tokens.ts";
 const sqlLiteral = (value: string | null) => (value === null ? "NULL" : `'${value.replaceAll("'", "''")}'`);
 
 /** `?N` -> the N-th parameter as an SQL literal (our statements use only numbered parameters). */
-export const inlineSql = ({ sql, params }: SqlText) => sql.replace(/\?(\d+)/g, (_, n: string) => sqlLiteral(params[Number(n) - 1]));
+export const inlineSql = ({ sql, params }: SqlText) =>
+  sql.replace(/\?(\d+)/g, (_, n: string) => sqlLiteral(params[Number(n) - 1]));
 
 /**
  * One SQL text rotating each scope being issued. wrangler runs a multi-statement `--command` as
  * one batch, so the switch is atomic: the old token stops the moment the new one starts.
  */
 export const replaceTokensSql = (tokens: readonly MintedToken[], now: Date = new Date()) =>
-  tokens.flatMap((t) => rotateTokenSql(t, now)).map(inlineSql).join("; ") + ";";
+  tokens
+    .flatMap((t) => rotateTokenSql(t, now))
+    .map(inlineSql)
+    .join("; ") + ";";
 
 export const revokeAllTokensText = (now: Date = new Date()) => inlineSql(revokeAllTokensSql(now)) + ";";
 

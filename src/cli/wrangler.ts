@@ -93,13 +93,19 @@ export async function d1Delete(target: WranglerTarget, name: string): Promise<vo
 }
 
 export async function d1MigrationsApply(target: WranglerTarget, name: string): Promise<string> {
-  const { stdout } = await runWrangler(["d1", "migrations", "apply", name, ...location(target), ...common(target)], target.cwd);
+  const { stdout } = await runWrangler(
+    ["d1", "migrations", "apply", name, ...location(target), ...common(target)],
+    target.cwd,
+  );
   return stdout;
 }
 
 /** Runs SQL (several statements separated by `;` run as one batch). */
 export async function d1Execute(target: WranglerTarget, name: string, sql: string): Promise<void> {
-  await runWrangler(["d1", "execute", name, "--command", sql, "--yes", ...location(target), ...common(target)], target.cwd);
+  await runWrangler(
+    ["d1", "execute", name, "--command", sql, "--yes", ...location(target), ...common(target)],
+    target.cwd,
+  );
 }
 
 /** Runs one SELECT and returns its rows. */
@@ -113,11 +119,17 @@ export async function d1Query<Row>(target: WranglerTarget, name: string, sql: st
 }
 
 export async function kvPut(target: WranglerTarget, binding: string, key: string, value: string): Promise<void> {
-  await runWrangler(["kv", "key", "put", key, value, "--binding", binding, ...location(target), ...common(target)], target.cwd);
+  await runWrangler(
+    ["kv", "key", "put", key, value, "--binding", binding, ...location(target), ...common(target)],
+    target.cwd,
+  );
 }
 
 export async function kvDelete(target: WranglerTarget, binding: string, key: string): Promise<void> {
-  await runWrangler(["kv", "key", "delete", key, "--binding", binding, ...location(target), ...common(target)], target.cwd);
+  await runWrangler(
+    ["kv", "key", "delete", key, "--binding", binding, ...location(target), ...common(target)],
+    target.cwd,
+  );
 }
 
 export interface DevOptions {
@@ -137,7 +149,15 @@ export interface DevOptions {
 
 /** Starts `wrangler dev` (local mode: workerd with local D1/KV state). */
 export function startWranglerDev(options: DevOptions): ChildProcess {
-  const args = ["dev", "--config", options.configPath, "--port", String(options.port), "--ip", options.ip ?? "127.0.0.1"];
+  const args = [
+    "dev",
+    "--config",
+    options.configPath,
+    "--port",
+    String(options.port),
+    "--ip",
+    options.ip ?? "127.0.0.1",
+  ];
   if (options.persistTo) args.push("--persist-to", options.persistTo);
   if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
   if (options.logLevel) args.push("--log-level", options.logLevel);
@@ -158,11 +178,18 @@ const HEALTH_POLL_MS = 250;
  * Resolves once `GET <baseUrl>/healthz` answers 200; rejects if the dev process exits first or
  * the time runs out. `describe` adds context (e.g. the process output) to the error.
  */
-export async function waitUntilHealthy(baseUrl: string, dev: ChildProcess, timeoutMs: number, describe: () => string = () => ""): Promise<void> {
+export async function waitUntilHealthy(
+  baseUrl: string,
+  dev: ChildProcess,
+  timeoutMs: number,
+  describe: () => string = () => "",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (dev.exitCode !== null || dev.signalCode !== null) {
-      throw new Error(`wrangler dev exited (${dev.exitCode ?? dev.signalCode}) before ${HEALTH_PATH} answered\n${describe()}`);
+      throw new Error(
+        `wrangler dev exited (${dev.exitCode ?? dev.signalCode}) before ${HEALTH_PATH} answered\n${describe()}`,
+      );
     }
     try {
       const response = await fetch(baseUrl + HEALTH_PATH, { signal: AbortSignal.timeout(2_000) });

@@ -15,10 +15,19 @@ export const SIGN_IN_FAILED = "Sign-in failed. Check the admin token and try aga
 export const sessionCredentials: Credentials = async (c, slug, db, prefetch = []) => {
   const hash = await sessionHash(getCookie(c, sessionCookieName(slug)));
   if (!hash) return { ok: false, reason: "missing" };
-  const [session, state, ...prefetched] = await db.batch([sessionCheckStatement(db, hash), tenantStateStatement(db), ...prefetch]);
+  const [session, state, ...prefetched] = await db.batch([
+    sessionCheckStatement(db, hash),
+    tenantStateStatement(db),
+    ...prefetch,
+  ]);
   const row = session.results[0] as { token_id: string } | undefined;
   if (!row) return { ok: false, reason: "revoked" };
-  return { ok: true, tokenId: row.token_id, tenant: tenantContext(slug, db, state.results as TenantStateRow[]), prefetched };
+  return {
+    ok: true,
+    tokenId: row.token_id,
+    tenant: tenantContext(slug, db, state.results as TenantStateRow[]),
+    prefetched,
+  };
 };
 
 const clientOf = (c: Context) => c.req.header("CF-Connecting-IP") ?? "local";
@@ -29,16 +38,24 @@ export type SignInResult = { ok: true } | { ok: false; status: 401 | 429; retryA
  * Checks a pasted admin token like the admin API does (KV index + D1 truth) and opens a session
  * bound to that token. Failures are slowed (throttle.ts) and never say what was wrong.
  */
-export async function signIn(c: Context<AppBindings>, slug: string, db: D1Database | undefined, token: string): Promise<SignInResult> {
+export async function signIn(
+  c: Context<AppBindings>,
+  slug: string,
+  db: D1Database | undefined,
+  token: string,
+): Promise<SignInResult> {
   const client = clientOf(c);
   const locked = lockedFor(slug, client);
   if (locked) return { ok: false, status: 429, retryAfter: locked };
-  const result = db ? await verifyBearer(`Bearer ${token.trim()}`, slug, "admin", c.env.TOKENS, db) : { ok: false as const };
+  const result = db
+    ? await verifyBearer(`Bearer ${token.trim()}`, slug, "admin", c.env.TOKENS, db)
+    : { ok: false as const };
   if (!result.ok) {
     const wait = recordFailure(slug, client);
     if (wait) await new Promise((r) => setTimeout(r, wait));
     // The Worker-wide limit of refused credentials (issue 12) counts these too.
-    if (await countFailure(c.env, c.req.raw.headers, slug)) return { ok: false, status: 429, retryAfter: FAILURE_PERIOD_SECONDS };
+    if (await countFailure(c.env, c.req.raw.headers, slug))
+      return { ok: false, status: 429, retryAfter: FAILURE_PERIOD_SECONDS };
     return { ok: false, status: 401 };
   }
   if (!db) return { ok: false, status: 401 };

@@ -11,7 +11,11 @@ export interface ConsoleBindings {
 export type ConsoleContext = Context<ConsoleBindings>;
 
 /** A whole page: never cached (it shows a tenant's data), always HTML5. */
-export async function render(c: Context, node: HtmlEscapedString | Promise<HtmlEscapedString> | object, status = 200): Promise<Response> {
+export async function render(
+  c: Context,
+  node: HtmlEscapedString | Promise<HtmlEscapedString> | object,
+  status = 200,
+): Promise<Response> {
   const body = await (node as { toString(): string | Promise<string> }).toString();
   c.header("Cache-Control", "no-store");
   return c.html(`<!doctype html>${body}`, status as 200);

@@ -4,7 +4,8 @@ import { ScimError } from "../scim/errors";
 import { render } from "./context";
 import { Layout, Notice, type Ui } from "./ui";
 
-export const signInRedirect = (ui: Ui) => new Response(null, { status: 303, headers: { Location: `${ui.base}/sign-in`, "Cache-Control": "no-store" } });
+export const signInRedirect = (ui: Ui) =>
+  new Response(null, { status: 303, headers: { Location: `${ui.base}/sign-in`, "Cache-Control": "no-store" } });
 
 /** Errors as pages: a lost session goes back to sign-in; nothing internal is ever shown. */
 export function onConsoleError(err: Error, c: Context): Response | Promise<Response> {
@@ -13,12 +14,30 @@ export function onConsoleError(err: Error, c: Context): Response | Promise<Respo
   let message = "The console could not complete the request. Try again; if it keeps failing, check the Worker's logs.";
   if (err instanceof ScimError || (err instanceof HTTPException && err.status < 500)) {
     status = err.status;
-    message = err instanceof ScimError ? err.detail : err.status === 403 ? "This request came from another site and was refused." : err.message;
+    message =
+      err instanceof ScimError
+        ? err.detail
+        : err.status === 403
+          ? "This request came from another site and was refused."
+          : err.message;
   } else {
-    console.error(JSON.stringify({ msg: "unhandled console error", path: new URL(c.req.url).pathname, error: String(err?.stack ?? err) }));
+    console.error(
+      JSON.stringify({
+        msg: "unhandled console error",
+        path: new URL(c.req.url).pathname,
+        error: String(err?.stack ?? err),
+      }),
+    );
   }
   if (status === 401 && ui) return signInRedirect(ui);
-  const title = status === 404 ? "Not found" : status === 403 ? "Refused" : status >= 500 ? "Something went wrong" : "Request refused";
+  const title =
+    status === 404
+      ? "Not found"
+      : status === 403
+        ? "Refused"
+        : status >= 500
+          ? "Something went wrong"
+          : "Request refused";
   const signedIn = !!c.get("t");
   return render(
     c,

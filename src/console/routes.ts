@@ -43,7 +43,12 @@ const headers = secureHeaders({
 const ui: MiddlewareHandler<ConsoleBindings> = async (c, next) => {
   const slug = c.req.param("tenant") ?? "";
   const cookie = getCookie(c, sessionCookieName(slug));
-  c.set("ui", { slug, base: `/t/${slug}${CONSOLE_PREFIX}`, csrf: cookie ? await csrfTokenOf(cookie) : "", assets: await assetUrls(c.env.ASSETS) });
+  c.set("ui", {
+    slug,
+    base: `/t/${slug}${CONSOLE_PREFIX}`,
+    csrf: cookie ? await csrfTokenOf(cookie) : "",
+    assets: await assetUrls(c.env.ASSETS),
+  });
   await next();
 };
 
@@ -76,7 +81,8 @@ consoleRoutes.use(
   "*",
   except(
     isApi,
-    (c, next) => tenantGate("admin", CONSOLE_PREFIX, () => signInRedirect(c.var.ui), sessionCredentials)(c as never, next),
+    (c, next) =>
+      tenantGate("admin", CONSOLE_PREFIX, () => signInRedirect(c.var.ui), sessionCredentials)(c as never, next),
     authorizeFirst as MiddlewareHandler,
     csrfToken,
   ),

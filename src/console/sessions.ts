@@ -9,7 +9,10 @@ export const sessionCookieName = (slug: string) => `__Host-console-${slug}`;
 
 function newSessionId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /** Opens a session for the admin token `tokenId`; expired sessions of the tenant are cleared on the way. */
@@ -27,7 +30,8 @@ export async function openSession(db: D1Database, tokenId: string): Promise<{ id
 }
 
 /** The hash a cookie value is stored under, or null when it cannot be a session id. */
-export const sessionHash = async (cookie: string | undefined) => (cookie && SESSION_ID.test(cookie) ? sha256Hex(cookie) : null);
+export const sessionHash = async (cookie: string | undefined) =>
+  cookie && SESSION_ID.test(cookie) ? sha256Hex(cookie) : null;
 
 /** A session is good while unexpired and its admin token is current (not rotated, not revoked). */
 export const sessionCheckStatement = (db: D1Database, hash: string) =>
@@ -38,7 +42,8 @@ export const sessionCheckStatement = (db: D1Database, hash: string) =>
     )
     .bind(hash, new Date().toISOString());
 
-export const closeSessionStatement = (db: D1Database, hash: string) => db.prepare("DELETE FROM console_sessions WHERE hash = ?1").bind(hash);
+export const closeSessionStatement = (db: D1Database, hash: string) =>
+  db.prepare("DELETE FROM console_sessions WHERE hash = ?1").bind(hash);
 
 /**
  * The CSRF token of a session: derived from the session id, which only the signed-in browser

@@ -23,7 +23,13 @@ const NAV = [
   ["/mail", "Mail"],
 ] as const;
 
-export const Layout: FC<PropsWithChildren<{ ui: Ui; title: string; active?: string; signedIn?: boolean }>> = ({ ui, title, active, signedIn = true, children }) => (
+export const Layout: FC<PropsWithChildren<{ ui: Ui; title: string; active?: string; signedIn?: boolean }>> = ({
+  ui,
+  title,
+  active,
+  signedIn = true,
+  children,
+}) => (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
@@ -85,15 +91,36 @@ const SOURCE_LABELS: Record<string, string> = {
 };
 export const sourceLabel = (s: string) => SOURCE_LABELS[s] ?? s;
 
-export const SourceBadge: FC<{ source: string }> = ({ source }) => <span class={`badge src-${source}`}>{sourceLabel(source)}</span>;
+export const SourceBadge: FC<{ source: string }> = ({ source }) => (
+  <span class={`badge src-${source}`}>{sourceLabel(source)}</span>
+);
 
-export const StatusBadge: FC<{ status: string }> = ({ status }) => <span class={`badge st-${status}`}>{status === "active" ? "Active" : status === "suspended" ? "Suspended" : status}</span>;
+export const StatusBadge: FC<{ status: string }> = ({ status }) => (
+  <span class={`badge st-${status}`}>
+    {status === "active" ? "Active" : status === "suspended" ? "Suspended" : status}
+  </span>
+);
 
 export const Time: FC<{ at: string | null | undefined }> = ({ at }) =>
-  at ? <time datetime={at}>{at.replace("T", " ").replace(/\.\d+Z$/, " UTC").replace(/Z$/, " UTC")}</time> : <span class="muted">never</span>;
+  at ? (
+    <time datetime={at}>
+      {at
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, " UTC")
+        .replace(/Z$/, " UTC")}
+    </time>
+  ) : (
+    <span class="muted">never</span>
+  );
 
 /** A labelled control with its hint and, after a refused submit, its error right beside it. */
-export const Field: FC<PropsWithChildren<{ id: string; label: string; hint?: Child; error?: string }>> = ({ id, label, hint, error, children }) => (
+export const Field: FC<PropsWithChildren<{ id: string; label: string; hint?: Child; error?: string }>> = ({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}) => (
   <div class={`field${error ? " invalid" : ""}`}>
     <label for={id}>{label}</label>
     {children}
@@ -114,7 +141,10 @@ export const Field: FC<PropsWithChildren<{ id: string; label: string; hint?: Chi
 export const describedBy = (id: string, hint: boolean, error?: string) =>
   [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
 
-export const Notice: FC<PropsWithChildren<{ kind?: "ok" | "error" | "warn" | "info" }>> = ({ kind = "info", children }) => (
+export const Notice: FC<PropsWithChildren<{ kind?: "ok" | "error" | "warn" | "info" }>> = ({
+  kind = "info",
+  children,
+}) => (
   <div class={`notice ${kind}`} role={kind === "error" ? "alert" : "status"}>
     {children}
   </div>
@@ -140,7 +170,12 @@ export const CopyField: FC<{ id: string; label: string; value: string; secret?: 
   </div>
 );
 
-export const Pager: FC<{ label: string; prev?: string | null; next?: string | null; info?: string }> = ({ label, prev, next, info }) => (
+export const Pager: FC<{ label: string; prev?: string | null; next?: string | null; info?: string }> = ({
+  label,
+  prev,
+  next,
+  info,
+}) => (
   <nav class="pager" aria-label={label}>
     {prev ? (
       <a href={prev} rel="prev">
@@ -173,16 +208,21 @@ export function href(base: string, query: Record<string, string | number | undef
 }
 
 /** A labelled select; `options` are [value, label] pairs, the one equal to `value` selected. */
-export const Choice: FC<{ id: string; label: string; value: string | undefined; options: readonly (readonly [string, string])[]; hint?: string; error?: string }> = ({
-  id,
-  label,
-  value,
-  options,
-  hint,
-  error,
-}) => (
+export const Choice: FC<{
+  id: string;
+  label: string;
+  value: string | undefined;
+  options: readonly (readonly [string, string])[];
+  hint?: string;
+  error?: string;
+}> = ({ id, label, value, options, hint, error }) => (
   <Field id={id} label={label} hint={hint} error={error}>
-    <select id={id} name={id} aria-describedby={describedBy(id, !!hint, error)} aria-invalid={error ? "true" : undefined}>
+    <select
+      id={id}
+      name={id}
+      aria-describedby={describedBy(id, !!hint, error)}
+      aria-invalid={error ? "true" : undefined}
+    >
       {options.map(([v, l]) => (
         <option value={v} selected={(value ?? "") === v}>
           {l}
@@ -193,11 +233,11 @@ export const Choice: FC<{ id: string; label: string; value: string | undefined; 
 );
 
 /** The cells every user row shows: name (linked) with display name, source and status badges. */
-export const UserCells: FC<{ ui: Ui; user: { id: string; userName: string; displayName: string | null; source: string; status: string }; email?: Child }> = ({
-  ui,
-  user,
-  email,
-}) => (
+export const UserCells: FC<{
+  ui: Ui;
+  user: { id: string; userName: string; displayName: string | null; source: string; status: string };
+  email?: Child;
+}> = ({ ui, user, email }) => (
   <>
     <td class="cell-main">
       <a href={`${ui.base}/users/${user.id}`}>{user.userName}</a>

@@ -7,6 +7,8 @@ import type { InferSelectModel, Table } from "drizzle-orm";
  * driver would map them, our statements run on D1 directly. Type-only: drizzle-orm is a
  * devDependency and nothing of it reaches the bundle.
  */
-export type D1Row<T extends Table> = { [K in keyof InferSelectModel<T, { dbColumnNames: true }>]: D1Value<InferSelectModel<T, { dbColumnNames: true }>[K]> };
+export type D1Row<T extends Table> = {
+  [K in keyof InferSelectModel<T, { dbColumnNames: true }>]: D1Value<InferSelectModel<T, { dbColumnNames: true }>[K]>;
+};
 
 type D1Value<V> = V extends boolean ? number : V;

@@ -19,7 +19,9 @@ export const users = sqliteTable(
     displayName: nocaseText("display_name"),
     active: integer("active", { mode: "boolean" }).notNull(),
     /** P4, P11 (the enum types the column only: SQLite stores text, the migration is unchanged) */
-    source: text("source", { enum: ["scim", "local", "ldap", "entra-user-source"] }).notNull().default("scim"),
+    source: text("source", { enum: ["scim", "local", "ldap", "entra-user-source"] })
+      .notNull()
+      .default("scim"),
     doc: text("doc").notNull(),
     version: integer("version").notNull(),
     created: text("created").notNull(),
@@ -60,7 +62,9 @@ export const groups = sqliteTable(
     displayName: nocaseText("display_name").notNull(),
     externalId: text("external_id"),
     /** P15, P16 (the enum types the column only: SQLite stores text, the migration is unchanged) */
-    source: text("source", { enum: ["scim", "local", "ldap", "builtin"] }).notNull().default("scim"),
+    source: text("source", { enum: ["scim", "local", "ldap", "builtin"] })
+      .notNull()
+      .default("scim"),
     doc: text("doc").notNull(),
     version: integer("version").notNull(),
     created: text("created").notNull(),
@@ -204,7 +208,9 @@ export const activity = sqliteTable(
   },
   (t) => [
     index("activity_at").on(t.at, t.status),
-    index("activity_failures").on(t.at, t.reason).where(sql`status >= 400`),
+    index("activity_failures")
+      .on(t.at, t.reason)
+      .where(sql`status >= 400`),
     index("activity_resource").on(t.resourceId, t.at),
     index("activity_user_name").on(t.userName, t.at),
     index("activity_external_id").on(t.externalId, t.at),

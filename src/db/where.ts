@@ -20,7 +20,8 @@ export class Where implements SqlWhere {
 
   /** Adds a clause built with `p` (binds a value, returns its placeholder) when `when` holds. */
   and(when: unknown, clause: (p: (value: unknown) => string) => string): this {
-    if (when !== undefined && when !== null && when !== "" && when !== false) this.clauses.push(`(${clause((v) => this.bind(v))})`);
+    if (when !== undefined && when !== null && when !== "" && when !== false)
+      this.clauses.push(`(${clause((v) => this.bind(v))})`);
     return this;
   }
 

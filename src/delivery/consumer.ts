@@ -15,7 +15,11 @@ import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "../even
  * throws is retried by the Queue; after max_retries it lands in the dead letter queue and the
  * outbox row, still undelivered, is re-sent by the sweep.
  */
-export async function consume(batch: MessageBatch<EventMessage>, env: Env, mailer: Mailer = mailerFor(env)): Promise<void> {
+export async function consume(
+  batch: MessageBatch<EventMessage>,
+  env: Env,
+  mailer: Mailer = mailerFor(env),
+): Promise<void> {
   // One tenant's messages are delivered together: three D1 calls per tenant and batch instead
   // of three per message, which matters because the consumer shares the Worker's CPU.
   const byTenant = new Map<string, Message<EventMessage>[]>();
@@ -32,10 +36,16 @@ export async function consume(batch: MessageBatch<EventMessage>, env: Env, maile
       const ids = msgs.flatMap((m) => m.body.ids);
       if (ids.length) await deliver(env, { v: 1, tenant, ids }, mailer);
       // After the events: a database not yet migrated for activity must not hold back the audit log.
-      await recordActivity(env, tenant, msgs.map((m) => m.body));
+      await recordActivity(
+        env,
+        tenant,
+        msgs.map((m) => m.body),
+      );
       for (const m of msgs) m.ack();
     } catch (e) {
-      console.warn(JSON.stringify({ msg: "event delivery failed; will retry", tenant, messages: msgs.length, error: String(e) }));
+      console.warn(
+        JSON.stringify({ msg: "event delivery failed; will retry", tenant, messages: msgs.length, error: String(e) }),
+      );
       for (const m of msgs) m.retry({ delaySeconds: Math.min(60, 2 ** m.attempts) });
     }
   }
@@ -104,7 +114,14 @@ async function sendInvitation(db: D1Database, settings: Settings, inv: InviteEve
     .prepare(
       `INSERT OR IGNORE INTO mail_outbox (id, user_id, to_address, subject, body, status, created) VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)`,
     )
-    .bind(inv.id, user.id, to, renderSubject(settings.inviteSubject, vars), renderTemplate(settings.inviteBody, vars), new Date().toISOString())
+    .bind(
+      inv.id,
+      user.id,
+      to,
+      renderSubject(settings.inviteSubject, vars),
+      renderTemplate(settings.inviteBody, vars),
+      new Date().toISOString(),
+    )
     .run();
   const mail = await db
     .prepare("SELECT id, to_address AS \"to\", subject, body FROM mail_outbox WHERE id = ?1 AND status = 'queued'")
@@ -113,7 +130,10 @@ async function sendInvitation(db: D1Database, settings: Settings, inv: InviteEve
   if (!mail) return;
   try {
     const status = await mailer.send(mail);
-    await db.prepare("UPDATE mail_outbox SET status = ?2, sent = ?3 WHERE id = ?1").bind(mail.id, status, new Date().toISOString()).run();
+    await db
+      .prepare("UPDATE mail_outbox SET status = ?2, sent = ?3 WHERE id = ?1")
+      .bind(mail.id, status, new Date().toISOString())
+      .run();
   } catch (e) {
     await db.prepare("UPDATE mail_outbox SET error = ?2 WHERE id = ?1").bind(mail.id, String(e).slice(0, 500)).run();
     throw e;

@@ -26,7 +26,13 @@ export const outboxMailer: Mailer = { send: async () => "stored" };
 export function emailServiceMailer(binding: SendEmail, from: string): Mailer {
   return {
     async send(mail) {
-      await binding.send({ from, to: mail.to, subject: mail.subject, text: mail.body, headers: { "X-Event-Id": mail.id } });
+      await binding.send({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.body,
+        headers: { "X-Event-Id": mail.id },
+      });
       return "sent";
     },
   };
@@ -34,7 +40,8 @@ export function emailServiceMailer(binding: SendEmail, from: string): Mailer {
 
 export function mailerFor(env: Env): Mailer {
   if (env.MAILER === "email") {
-    if (!env.MAIL || !env.MAIL_FROM) throw new Error("MAILER=email needs a send_email binding MAIL and a MAIL_FROM variable");
+    if (!env.MAIL || !env.MAIL_FROM)
+      throw new Error("MAILER=email needs a send_email binding MAIL and a MAIL_FROM variable");
     return emailServiceMailer(env.MAIL, env.MAIL_FROM);
   }
   return outboxMailer;

@@ -7,7 +7,10 @@ import { MAX_SWEEP_ATTEMPTS, REDELIVERY_GRACE_MS, type EventBus } from "../event
 const SWEEP_BATCH = 500;
 
 /** Every tenant bound to this Worker. */
-export const tenantsOf = (env: Env) => Object.keys(env).filter((k) => k.startsWith(TENANT_BINDING_PREFIX)).map(slugOfBinding);
+export const tenantsOf = (env: Env) =>
+  Object.keys(env)
+    .filter((k) => k.startsWith(TENANT_BINDING_PREFIX))
+    .map(slugOfBinding);
 
 /**
  * Cron: every outbox row still undelivered after the grace period is sent again (the send after

@@ -47,7 +47,9 @@ export function variablesOf(row: UserRow): Record<string, string> {
     employeeNumber: ent.employeeNumber,
     ...custom,
   };
-  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k.toLowerCase(), typeof v === "string" ? v : v == null ? "" : String(v)]));
+  return Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => [k.toLowerCase(), typeof v === "string" ? v : v == null ? "" : String(v)]),
+  );
 }
 
 /** A `${` that does not open a well-formed `${name}`: unclosed, empty, or nested (`${${x}}`). */
@@ -67,8 +69,10 @@ const CONTROL_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 export function templateSyntaxError(template: string, kind: "subject" | "body"): string | undefined {
   const bad = BAD_OPENING.exec(template);
   if (bad) return `"\${" at character ${bad.index + 1} does not open a variable \${name} (unclosed, empty or nested)`;
-  if (kind === "subject" && new RegExp(CONTROL.source).test(template)) return "a subject is one line: no CR, LF or other control characters";
-  if (kind === "body" && CONTROL_EXCEPT_LAYOUT.test(template)) return "control characters other than line breaks and tabs are not allowed";
+  if (kind === "subject" && new RegExp(CONTROL.source).test(template))
+    return "a subject is one line: no CR, LF or other control characters";
+  if (kind === "body" && CONTROL_EXCEPT_LAYOUT.test(template))
+    return "control characters other than line breaks and tabs are not allowed";
   return undefined;
 }
 
@@ -80,7 +84,10 @@ export function templateSyntaxError(template: string, kind: "subject" | "body"):
  * attribute may be named `constructor` (P18), which Object.prototype also has.
  */
 export const renderTemplate = (template: string, vars: Record<string, string>) =>
-  template.replace(VARIABLE, (_, name: string) => (Object.hasOwn(vars, name.toLowerCase()) ? vars[name.toLowerCase()] : "").replace(CONTROL, " "));
+  template.replace(VARIABLE, (_, name: string) =>
+    (Object.hasOwn(vars, name.toLowerCase()) ? vars[name.toLowerCase()] : "").replace(CONTROL, " "),
+  );
 
 /** A subject is one header line, also for a template stored before line breaks were refused. */
-export const renderSubject = (template: string, vars: Record<string, string>) => renderTemplate(template, vars).replace(CONTROL, " ");
+export const renderSubject = (template: string, vars: Record<string, string>) =>
+  renderTemplate(template, vars).replace(CONTROL, " ");

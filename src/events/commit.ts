@@ -30,7 +30,10 @@ export async function commit(
   opts: CommitOptions = {},
 ): Promise<D1Result[]> {
   if (events.length === 0) return runWrites(target.db, writes);
-  const results = await runWrites(target.db, [...writes, outboxStatement(target.db, events, { ifPreviousChanged: opts.ifLastChanged })]);
+  const results = await runWrites(target.db, [
+    ...writes,
+    outboxStatement(target.db, events, { ifPreviousChanged: opts.ifLastChanged }),
+  ]);
   const outbox = results.pop() as D1Result;
   if (outbox.meta.changes > 0) target.committed.push(...events);
   return results;

@@ -12,7 +12,12 @@ export interface MailRow {
 }
 
 /** Invitations, newest first, optionally of one status. */
-export async function readMail(db: D1Database, status: string | undefined, limit: number, offset: number): Promise<MailRow[]> {
+export async function readMail(
+  db: D1Database,
+  status: string | undefined,
+  limit: number,
+  offset: number,
+): Promise<MailRow[]> {
   const filter = status ? "WHERE status = ?3" : "";
   const { results } = await db
     .prepare(
@@ -26,4 +31,8 @@ export async function readMail(db: D1Database, status: string | undefined, limit
 
 /** The invitation of one user, if any (a user is invited at most once, P20). */
 export const mailOfUserStatement = (db: D1Database, userId: string) =>
-  db.prepare(`SELECT id, user_id AS userId, to_address AS "to", subject, body, status, created, sent, error FROM mail_outbox WHERE user_id = ?1`).bind(userId);
+  db
+    .prepare(
+      `SELECT id, user_id AS userId, to_address AS "to", subject, body, status, created, sent, error FROM mail_outbox WHERE user_id = ?1`,
+    )
+    .bind(userId);

@@ -10,7 +10,11 @@ export const MAX_SWEEP_ATTEMPTS = 20;
  * the same batch as the change, so the change and its events commit together or not at all.
  * Writes with events go through commit.ts, which adds it.
  */
-export function outboxStatement(db: D1Database, events: OutboxEvent[], opts: { ifPreviousChanged?: boolean } = {}): D1PreparedStatement {
+export function outboxStatement(
+  db: D1Database,
+  events: OutboxEvent[],
+  opts: { ifPreviousChanged?: boolean } = {},
+): D1PreparedStatement {
   const rows = events.map((e) => ({ id: e.id, kind: e.kind, payload: JSON.stringify(e), created: e.at }));
   // changes() is the row count of the statement before this one in the batch (trigger rows not
   // counted): an optimistic UPDATE that lost its race writes no event.

@@ -9,7 +9,12 @@ export function refusedEvent(actor: Actor, method: string, path: string, err: Sc
   const m = RESOURCE_PATH.exec(path);
   const type = m?.[1] === "Groups" ? "Group" : m?.[1] === "Users" ? "User" : "Tenant";
   const id = m?.[2] && m[2] !== ".search" ? decodedSegment(m[2]).slice(0, 200) : null;
-  return audit(actor, "refused", type, id, { method, status: err.status, scimType: err.scimType ?? null, reason: err.detail });
+  return audit(actor, "refused", type, id, {
+    method,
+    status: err.status,
+    scimType: err.scimType ?? null,
+    reason: err.detail,
+  });
 }
 
 /**

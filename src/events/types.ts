@@ -66,7 +66,16 @@ export function audit(
   resourceId: string | null,
   detail: Record<string, unknown> = {},
 ): AuditEvent {
-  return { kind: "audit", id: crypto.randomUUID(), at: new Date().toISOString(), actor, action, resourceType, resourceId, detail: bounded(detail) };
+  return {
+    kind: "audit",
+    id: crypto.randomUUID(),
+    at: new Date().toISOString(),
+    actor,
+    action,
+    resourceType,
+    resourceId,
+    detail: bounded(detail),
+  };
 }
 
 /** Items of a list kept in an oversized detail (AUDIT_SAMPLE-like: enough to follow a change). */
@@ -81,7 +90,9 @@ function bounded(detail: Record<string, unknown>): Record<string, unknown> {
   if (JSON.stringify(detail).length <= MAX_AUDIT_DETAIL_CHARS) return detail;
   const short = { ...(shorten(detail) as Record<string, unknown>), truncated: true };
   const json = JSON.stringify(short);
-  return json.length <= MAX_AUDIT_DETAIL_CHARS ? short : { truncated: true, excerpt: json.slice(0, MAX_AUDIT_DETAIL_CHARS - 100) };
+  return json.length <= MAX_AUDIT_DETAIL_CHARS
+    ? short
+    : { truncated: true, excerpt: json.slice(0, MAX_AUDIT_DETAIL_CHARS - 100) };
 }
 
 function shorten(v: unknown): unknown {
@@ -94,7 +105,12 @@ function shorten(v: unknown): unknown {
   return v;
 }
 
-export const invite = (userId: string): InviteEvent => ({ kind: "invite", id: crypto.randomUUID(), at: new Date().toISOString(), userId });
+export const invite = (userId: string): InviteEvent => ({
+  kind: "invite",
+  id: crypto.randomUUID(),
+  at: new Date().toISOString(),
+  userId,
+});
 
 /**
  * P20, decided here only: a user Entra creates or takes over is invited when the tenant has

@@ -8,12 +8,7 @@ import { applyPatch } from "../scim/patch";
 import { checkSizes } from "../scim/sizes";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
 import { type MemberChange, assertMembersAllowed, readGroupState } from "./members";
-import {
-  addMembersStatement,
-  keepOnlyMembersStatement,
-  removeMembersStatement,
-  updateGroupStatement,
-} from "./repo";
+import { addMembersStatement, keepOnlyMembersStatement, removeMembersStatement, updateGroupStatement } from "./repo";
 import { ALL_USERS_GROUP_ID, type GroupRow, groupRow } from "./row";
 
 /** A write to one group's membership; serialised by that group's Durable Object. */
@@ -42,7 +37,10 @@ export async function applyGroupChange(
   if (!row) throw notFound(`Group ${groupId} not found.`);
   if (change.kind === "remove-user") return removeUser(db, row, change.userId);
   if (row.source === "builtin") {
-    throw new ScimError(403, `"${row.display_name}" is the built-in group of every tenant; SCIM cannot change or delete it (P16).`);
+    throw new ScimError(
+      403,
+      `"${row.display_name}" is the built-in group of every tenant; SCIM cannot change or delete it (P16).`,
+    );
   }
   checkPreconditions(change.pre, row.version);
   if (change.kind === "delete") {
@@ -69,14 +67,33 @@ export async function applyGroupChange(
   // The version moves with every membership change too (meta.version / ETag).
   writes.push(updateGroupStatement(db, { id: groupId, doc, now }));
   const events = [
-    ...(docChanged ? [audit("scim", "update", "Group", groupId, { displayName: doc.displayName, changed: changedKeys(stored, doc) })] : []),
+    ...(docChanged
+      ? [audit("scim", "update", "Group", groupId, { displayName: doc.displayName, changed: changedKeys(stored, doc) })]
+      : []),
     ...(delta.added || delta.removed
-      ? [audit("scim", "membership", "Group", groupId, { displayName: doc.displayName, added: delta.added, removed: delta.removed, ...memberSample(members) })]
+      ? [
+          audit("scim", "membership", "Group", groupId, {
+            displayName: doc.displayName,
+            added: delta.added,
+            removed: delta.removed,
+            ...memberSample(members),
+          }),
+        ]
       : []),
   ];
   const done = { db, committed: [] as OutboxEvent[] };
   await commit(done, writes, events);
-  return { events: done.committed, row: groupRow({ id: groupId, doc, source: row.source, version: row.version + 1, created: row.created, lastModified: now }) };
+  return {
+    events: done.committed,
+    row: groupRow({
+      id: groupId,
+      doc,
+      source: row.source,
+      version: row.version + 1,
+      created: row.created,
+      lastModified: now,
+    }),
+  };
 }
 
 const changedKeys = (a: ScimDoc, b: ScimDoc) =>
@@ -89,20 +106,33 @@ export const memberSample = (m: MemberChange) => ({
   ...(m.remove.length ? { removedIds: m.remove.slice(0, AUDIT_SAMPLE) } : {}),
 });
 
-async function removeUser(db: D1Database, row: GroupRow, userId: string): Promise<{ row: GroupRow; events: OutboxEvent[] }> {
+async function removeUser(
+  db: D1Database,
+  row: GroupRow,
+  userId: string,
+): Promise<{ row: GroupRow; events: OutboxEvent[] }> {
   const now = new Date().toISOString();
-  const event = audit("admin", "membership", "Group", row.id, { displayName: row.display_name, removed: 1, removedIds: [userId], reason: "user deleted" });
+  const event = audit("admin", "membership", "Group", row.id, {
+    displayName: row.display_name,
+    removed: 1,
+    removedIds: [userId],
+    reason: "user deleted",
+  });
   const done = { db, committed: [] as OutboxEvent[] };
   const [res] = await commit(
     done,
     [
       removeMembersStatement(db, row.id, [userId]),
-      db.prepare("UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1 AND changes() > 0").bind(row.id, now),
+      db
+        .prepare("UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1 AND changes() > 0")
+        .bind(row.id, now),
     ],
     [event],
     { ifLastChanged: true },
   );
-  return res.meta.changes > 0 ? { row: { ...row, version: row.version + 1, last_modified: now }, events: done.committed } : { row, events: [] };
+  return res.meta.changes > 0
+    ? { row: { ...row, version: row.version + 1, last_modified: now }, events: done.committed }
+    : { row, events: [] };
 }
 
 /** The membership part of a change: known from the request alone, before any read. */
@@ -123,7 +153,8 @@ function memberChangeOf(change: GroupChange): MemberChange {
   }
 }
 
-const patchedDoc = (stored: ScimDoc, plan: GroupPatchPlan): ScimDoc => (plan.other.length ? applyPatch(stored, plan.other, GROUP_RESOURCE).doc : stored);
+const patchedDoc = (stored: ScimDoc, plan: GroupPatchPlan): ScimDoc =>
+  plan.other.length ? applyPatch(stored, plan.other, GROUP_RESOURCE).doc : stored;
 
 /**
  * P16: the group goes; each former member is disabled (P9 style, the user stays) and becomes a
@@ -134,21 +165,27 @@ const patchedDoc = (stored: ScimDoc, plan: GroupPatchPlan): ScimDoc => (plan.oth
 async function deleteGroup(db: D1Database, groupId: string, event: AuditEvent): Promise<OutboxEvent[]> {
   const now = new Date().toISOString();
   const done = { db, committed: [] as OutboxEvent[] };
-  await commit(done, [
-    db
-      .prepare(
-        `UPDATE users SET active = 0, doc = json_set(doc, '$.active', json('false')), version = version + 1, last_modified = ?2
+  await commit(
+    done,
+    [
+      db
+        .prepare(
+          `UPDATE users SET active = 0, doc = json_set(doc, '$.active', json('false')), version = version + 1, last_modified = ?2
          WHERE active = 1 AND id IN (SELECT member_id FROM group_members WHERE group_id = ?1)`,
-      )
-      .bind(groupId, now),
-    db
-      .prepare(`INSERT OR IGNORE INTO group_members (group_id, member_id) SELECT ?2, member_id FROM group_members WHERE group_id = ?1`)
-      .bind(groupId, ALL_USERS_GROUP_ID),
-    db
-      .prepare(`UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1`)
-      .bind(ALL_USERS_GROUP_ID, now),
-    db.prepare("DELETE FROM group_members WHERE group_id = ?1").bind(groupId),
-    db.prepare("DELETE FROM groups WHERE id = ?1").bind(groupId),
-  ], [event]);
+        )
+        .bind(groupId, now),
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO group_members (group_id, member_id) SELECT ?2, member_id FROM group_members WHERE group_id = ?1`,
+        )
+        .bind(groupId, ALL_USERS_GROUP_ID),
+      db
+        .prepare(`UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1`)
+        .bind(ALL_USERS_GROUP_ID, now),
+      db.prepare("DELETE FROM group_members WHERE group_id = ?1").bind(groupId),
+      db.prepare("DELETE FROM groups WHERE id = ?1").bind(groupId),
+    ],
+    [event],
+  );
   return done.committed;
 }

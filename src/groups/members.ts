@@ -50,11 +50,15 @@ export async function readGroupState(db: D1Database, groupId: string, change: Me
       )
       .bind(incoming, groupId),
     db
-      .prepare(`SELECT count(*) AS n FROM group_members m WHERE m.group_id = ?2 AND m.member_id IN (SELECT value FROM json_each(?1))`)
+      .prepare(
+        `SELECT count(*) AS n FROM group_members m WHERE m.group_id = ?2 AND m.member_id IN (SELECT value FROM json_each(?1))`,
+      )
       .bind(JSON.stringify(change.remove), groupId),
     change.keepOnly
       ? db
-          .prepare(`SELECT count(*) AS n FROM group_members m WHERE m.group_id = ?2 AND m.member_id NOT IN (SELECT value FROM json_each(?1))`)
+          .prepare(
+            `SELECT count(*) AS n FROM group_members m WHERE m.group_id = ?2 AND m.member_id NOT IN (SELECT value FROM json_each(?1))`,
+          )
           .bind(incoming, groupId)
       : db.prepare("SELECT 0 AS n"),
   ]);
@@ -79,7 +83,10 @@ export function assertMembersAllowed(state: Pick<GroupState, "notUsers" | "noEma
   }
   if (state.noEmail.length > 0) {
     const named = state.noEmail.slice(0, NAMED_IN_ERROR).map((r) => `"${r.id}"`);
-    throw badRequest("invalidValue", `Members need an email address (P5). Without one: ${named.join(", ")}${more(state.noEmail.length)}.`);
+    throw badRequest(
+      "invalidValue",
+      `Members need an email address (P5). Without one: ${named.join(", ")}${more(state.noEmail.length)}.`,
+    );
   }
 }
 

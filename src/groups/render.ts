@@ -10,7 +10,14 @@ export function renderGroup(row: GroupRow, baseUrl: string, members?: MemberRow[
     id: row.id,
     ...doc,
     ...(members
-      ? { members: members.map((m) => ({ value: m.value, $ref: `${baseUrl}/Users/${m.value}`, ...(m.display ? { display: m.display } : {}), type: "User" })) }
+      ? {
+          members: members.map((m) => ({
+            value: m.value,
+            $ref: `${baseUrl}/Users/${m.value}`,
+            ...(m.display ? { display: m.display } : {}),
+            type: "User",
+          })),
+        }
       : {}),
     meta: metaOf({
       resourceType: "Group",
@@ -28,8 +35,15 @@ export function renderGroup(row: GroupRow, baseUrl: string, members?: MemberRow[
  * members in such an answer as an error.
  */
 export function wantsMembers(p: { attributes?: string; excludedAttributes?: string }): boolean {
-  const names = (s?: string) => (s ?? "").split(",").map((a) => a.trim().toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, ""));
+  const names = (s?: string) =>
+    (s ?? "").split(",").map((a) =>
+      a
+        .trim()
+        .toLowerCase()
+        .replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, ""),
+    );
   if (names(p.excludedAttributes).some((n) => n === "members")) return false;
-  if (p.attributes) return names(p.attributes).some((n) => n === "members" || n.startsWith("members.") || n.startsWith("members["));
+  if (p.attributes)
+    return names(p.attributes).some((n) => n === "members" || n.startsWith("members.") || n.startsWith("members["));
   return true;
 }

@@ -4,7 +4,8 @@ import { type GroupRow, type GroupSource, type MemberRow, groupColumns } from ".
 
 const GROUP_COLUMNS = "g.id, g.display_name, g.external_id, g.source, g.doc, g.version, g.created, g.last_modified";
 
-export const findGroupStatement = (db: D1Database, id: string) => db.prepare(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id = ?1`).bind(id);
+export const findGroupStatement = (db: D1Database, id: string) =>
+  db.prepare(`SELECT ${GROUP_COLUMNS} FROM groups g WHERE g.id = ?1`).bind(id);
 
 export async function findGroup(db: D1Database, id: string): Promise<GroupRow | null> {
   return findGroupStatement(db, id).first<GroupRow>();
@@ -44,7 +45,11 @@ export async function membersOf(db: D1Database, groupIds: string[]): Promise<Mem
   return results;
 }
 
-export function insertGroupStatement(db: D1Database, g: { id: string; doc: ScimDoc; now: string }, source: GroupSource = "scim") {
+export function insertGroupStatement(
+  db: D1Database,
+  g: { id: string; doc: ScimDoc; now: string },
+  source: GroupSource = "scim",
+) {
   const c = groupColumns(g.doc);
   return db
     .prepare(
@@ -149,7 +154,10 @@ export async function groupMembersPage(
 }
 
 /** The groups a user is in, by name. */
-export async function groupsOfMember(db: D1Database, userId: string): Promise<{ id: string; display_name: string; source: GroupSource }[]> {
+export async function groupsOfMember(
+  db: D1Database,
+  userId: string,
+): Promise<{ id: string; display_name: string; source: GroupSource }[]> {
   const { results } = await db
     .prepare(
       "SELECT g.id, g.display_name, g.source FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.member_id = ?1 ORDER BY g.display_name",

@@ -26,8 +26,23 @@ export const groupRoutes = new Hono<AppBindings>();
 groupRoutes.use("*", authorizeFirst);
 
 async function rendered(db: D1Database, rows: GroupRow[], baseUrl: string, p: Projection) {
-  const members = wantsMembers(p) ? await membersOf(db, rows.map((r) => r.id)) : undefined;
-  return rows.map((r) => project(renderGroup(r, baseUrl, members?.filter((m) => m.group_id === r.id)), GROUP_RESOURCE, p));
+  const members = wantsMembers(p)
+    ? await membersOf(
+        db,
+        rows.map((r) => r.id),
+      )
+    : undefined;
+  return rows.map((r) =>
+    project(
+      renderGroup(
+        r,
+        baseUrl,
+        members?.filter((m) => m.group_id === r.id),
+      ),
+      GROUP_RESOURCE,
+      p,
+    ),
+  );
 }
 
 async function one(db: D1Database, row: GroupRow, baseUrl: string, p: Projection, status = 200) {
@@ -56,17 +71,26 @@ async function search(t: TenantContext, baseUrl: string, q: ListQuery) {
 const sequencer = (c: Context<AppBindings>) => durableSequencer(c.env.GROUPS, c.var.t);
 
 groupRoutes.get("/", (c) => search(c.var.t, c.var.baseUrl, parseListQuery(c.req.query())));
-groupRoutes.post("/.search", async (c) => search(c.var.t, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)));
+groupRoutes.post("/.search", async (c) =>
+  search(c.var.t, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)),
+);
 groupRoutes.get("/:id", async (c) => {
   const row = await getGroup(c.var.t.db, c.req.param("id"));
   if (notModified(c.req.header("If-None-Match"), row.version)) return notModifiedResponse(row.version);
   return one(c.var.t.db, row, c.var.baseUrl, c.req.query());
 });
 
-groupRoutes.post("/", async (c) => one(c.var.t.db, await createGroup(c.var.t, await readJsonBody(c)), c.var.baseUrl, c.req.query(), 201));
+groupRoutes.post("/", async (c) =>
+  one(c.var.t.db, await createGroup(c.var.t, await readJsonBody(c)), c.var.baseUrl, c.req.query(), 201),
+);
 
 groupRoutes.put("/:id", async (c) => {
-  const row = await replaceGroup(sequencer(c), c.req.param("id"), await readJsonBody(c), preconditionsOf(c.req.raw.headers));
+  const row = await replaceGroup(
+    sequencer(c),
+    c.req.param("id"),
+    await readJsonBody(c),
+    preconditionsOf(c.req.raw.headers),
+  );
   return one(c.var.t.db, row, c.var.baseUrl, c.req.query());
 });
 

@@ -24,7 +24,14 @@ export function groupColumns(doc: ScimDoc) {
 }
 
 /** The row a write leaves behind, built as the repository writes it (columns derived from the document). */
-export function groupRow(g: { id: string; doc: ScimDoc; source: GroupSource; version: number; created: string; lastModified: string }): GroupRow {
+export function groupRow(g: {
+  id: string;
+  doc: ScimDoc;
+  source: GroupSource;
+  version: number;
+  created: string;
+  lastModified: string;
+}): GroupRow {
   return {
     id: g.id,
     ...groupColumns(g.doc),

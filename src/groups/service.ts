@@ -30,8 +30,16 @@ export async function createGroup(t: TenantContext, body: unknown): Promise<Grou
   // Entra creates groups empty and adds members by PATCH: no read at all in that case.
   if (ids.length) assertMembersAllowed(await readGroupState(db, id, { add: ids, remove: [] }));
   const now = new Date().toISOString();
-  const event = audit("scim", "create", "Group", id, { displayName: rest.displayName, members: ids.length, ...memberSample({ add: ids, remove: [] }) });
-  await commit(t, [insertGroupStatement(db, { id, doc: rest, now }), ...(ids.length ? [addMembersStatement(db, id, ids)] : [])], [event]);
+  const event = audit("scim", "create", "Group", id, {
+    displayName: rest.displayName,
+    members: ids.length,
+    ...memberSample({ add: ids, remove: [] }),
+  });
+  await commit(
+    t,
+    [insertGroupStatement(db, { id, doc: rest, now }), ...(ids.length ? [addMembersStatement(db, id, ids)] : [])],
+    [event],
+  );
   return groupRow({ id, doc: rest, source: "scim", version: 1, created: now, lastModified: now });
 }
 
@@ -71,4 +79,5 @@ function checkGroupBody(body: unknown): void {
   }
 }
 
-export const deleteGroup = (seq: GroupSequencer, id: string, pre?: Preconditions) => seq.change(id, { kind: "delete", pre });
+export const deleteGroup = (seq: GroupSequencer, id: string, pre?: Preconditions) =>
+  seq.change(id, { kind: "delete", pre });

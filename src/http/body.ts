@@ -14,7 +14,11 @@ const ACCEPTED_TYPES = ["application/scim+json", "application/json"];
 export async function readJsonBody(c: Context): Promise<unknown> {
   const type = c.req.header("Content-Type")?.split(";")[0].trim().toLowerCase();
   if (type && !ACCEPTED_TYPES.includes(type)) {
-    throw new ScimError(415, `Unsupported Content-Type "${type.slice(0, 100)}"; send application/scim+json or application/json.`, "invalidSyntax");
+    throw new ScimError(
+      415,
+      `Unsupported Content-Type "${type.slice(0, 100)}"; send application/scim+json or application/json.`,
+      "invalidSyntax",
+    );
   }
   await cappedBody()(c, async () => {});
   const buf = await c.req.arrayBuffer();

@@ -3,7 +3,15 @@
  * `/users`, and its reference server answers. Resource names in SCIM are case-insensitive in
  * practice, ids are not, so only the endpoint segment right after the SCIM base is rewritten.
  */
-const ENDPOINTS = ["Users", "Groups", "Schemas", "ResourceTypes", "ServiceProviderConfig", "serviceConfiguration", ".search"];
+const ENDPOINTS = [
+  "Users",
+  "Groups",
+  "Schemas",
+  "ResourceTypes",
+  "ServiceProviderConfig",
+  "serviceConfiguration",
+  ".search",
+];
 const BY_LOWER = new Map(ENDPOINTS.map((e) => [e.toLowerCase(), e]));
 const SCIM_BASE = /^(\/t\/[^/]+\/scim\/v2\/)([^/?]+)(\/\.search)?/i;
 

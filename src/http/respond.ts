@@ -31,11 +31,16 @@ function withStatusHeaders(err: ScimError, res: Response, realm: string): Respon
   return res;
 }
 
-export const renderScimError: ErrorRenderer = (err) => withStatusHeaders(err, scimJson(err.toJSON(), err.status), "scim");
+export const renderScimError: ErrorRenderer = (err) =>
+  withStatusHeaders(err, scimJson(err.toJSON(), err.status), "scim");
 
 /** The admin API speaks plain JSON, not SCIM: `{ "error": { "status", "message" } }`. */
 export const renderAdminError: ErrorRenderer = (err) =>
-  withStatusHeaders(err, Response.json({ error: { status: err.status, message: err.detail } }, { status: err.status }), "admin");
+  withStatusHeaders(
+    err,
+    Response.json({ error: { status: err.status, message: err.detail } }, { status: err.status }),
+    "admin",
+  );
 
 /**
  * The one error boundary, for every route: `rendererFor` picks the wire format from the path.
@@ -53,7 +58,8 @@ export function errorBoundary(rendererFor: (path: string) => ErrorRenderer) {
 }
 
 /** RFC 7232 section 4.1: no body, the ETag the 200 would have carried. */
-export const notModifiedResponse = (version: number) => new Response(null, { status: 304, headers: { ETag: etagOf(version) } });
+export const notModifiedResponse = (version: number) =>
+  new Response(null, { status: 304, headers: { ETag: etagOf(version) } });
 
 /** Registered after a path's real methods: any other method on a known path is 405, not 404. */
 export function methodNotAllowed(allowed: string): () => never {

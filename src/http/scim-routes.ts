@@ -22,7 +22,9 @@ scimRoutes.route("/Groups", groupRoutes);
 scimRoutes.get("/ServiceProviderConfig", authorizeFirst, (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
 // Microsoft's reference Postman collection asks for this older name.
 scimRoutes.get("/serviceConfiguration", authorizeFirst, (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
-scimRoutes.get("/ResourceTypes", authorizeFirst, (c) => scimJson(resourceTypeList(resourcesOf(c.var.t), c.var.baseUrl)));
+scimRoutes.get("/ResourceTypes", authorizeFirst, (c) =>
+  scimJson(resourceTypeList(resourcesOf(c.var.t), c.var.baseUrl)),
+);
 scimRoutes.get("/ResourceTypes/:name", authorizeFirst, (c) => {
   const rs = resourcesOf(c.var.t).find((r) => r.name.toLowerCase() === c.req.param("name").toLowerCase());
   if (!rs) throw notFound(`No resource type "${c.req.param("name")}".`);

@@ -23,7 +23,9 @@ import { publicBase } from "./public-url";
  */
 export interface TenantGate {
   /** Verifies the token (once per request); `prefetch` reads ride in the same D1 batch. */
-  authorize(prefetch?: (db: D1Database) => D1PreparedStatement[]): Promise<{ t: TenantContext; prefetched: D1Result[] }>;
+  authorize(
+    prefetch?: (db: D1Database) => D1PreparedStatement[],
+  ): Promise<{ t: TenantContext; prefetched: D1Result[] }>;
 }
 
 /** What the tenant gate puts on every request it lets through (Hono's typed context variables). */
@@ -43,7 +45,12 @@ declare module "hono" {
  * audited (P23).
  */
 /** How a request proves it may act for the tenant: a bearer token, or the console's session cookie. */
-export type Credentials = (c: Context<AppBindings>, slug: string, db: D1Database, prefetch?: D1PreparedStatement[]) => Promise<AuthResult>;
+export type Credentials = (
+  c: Context<AppBindings>,
+  slug: string,
+  db: D1Database,
+  prefetch?: D1PreparedStatement[],
+) => Promise<AuthResult>;
 
 const bearer =
   (scope: TokenScope): Credentials =>
@@ -136,7 +143,12 @@ async function afterGoodToken(
 ): Promise<void> {
   try {
     if (c.error instanceof ScimError && c.req.method !== "GET" && c.error.status >= 400 && c.error.status < 500) {
-      const event = refusedEvent(scope === "scim" ? "scim" : "admin", c.req.method, new URL(c.req.url).pathname, c.error);
+      const event = refusedEvent(
+        scope === "scim" ? "scim" : "admin",
+        c.req.method,
+        new URL(c.req.url).pathname,
+        c.error,
+      );
       if (await recordRefusal(t.db, event)) t.committed.push(event);
     }
   } catch (e) {

@@ -29,7 +29,8 @@ export class GroupMembership extends DurableObject<Env> {
       try {
         return { ok: true, ...(await applyGroupChange(db, groupId, change)) };
       } catch (e) {
-        if (e instanceof ScimError) return { ok: false, error: { status: e.status, detail: e.detail, scimType: e.scimType } };
+        if (e instanceof ScimError)
+          return { ok: false, error: { status: e.status, detail: e.detail, scimType: e.scimType } };
         throw e;
       }
     });

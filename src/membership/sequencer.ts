@@ -37,4 +37,5 @@ export function durableSequencer(ns: DurableObjectNamespace, t: TenantContext): 
  * the retry would meet the version the first attempt made). The events of a first attempt whose
  * answer was lost stay in the outbox and reach the Queue through the sweep.
  */
-export const isIdempotent = (c: GroupChange) => c.kind === "remove-user" || ((c.kind === "patch" || c.kind === "replace") && !c.pre?.ifMatch && !c.pre?.ifNoneMatch);
+export const isIdempotent = (c: GroupChange) =>
+  c.kind === "remove-user" || ((c.kind === "patch" || c.kind === "replace") && !c.pre?.ifMatch && !c.pre?.ifNoneMatch);

@@ -26,9 +26,11 @@ export interface VerifiedAssertion {
 }
 
 /** Every assertion problem is invalid_client (RFC 7521 §4.2.1); the reason goes to the audit log. */
-const refuse = (reason: string) => new OAuthError("invalid_client", "The client assertion is not valid for this tenant.", reason);
+const refuse = (reason: string) =>
+  new OAuthError("invalid_client", "The client assertion is not valid for this tenant.", reason);
 
-const claimText = (v: unknown) => (typeof v === "string" && v.length > 0 && v.length <= MAX_CLAIM_CHARS ? v : undefined);
+const claimText = (v: unknown) =>
+  typeof v === "string" && v.length > 0 && v.length <= MAX_CLAIM_CHARS ? v : undefined;
 
 /**
  * RFC 7523 §3: the JWT must be signed (RS256 or ES256) by a key of the configured issuer's key
@@ -36,17 +38,25 @@ const claimText = (v: unknown) => (typeof v === "string" && v.length > 0 && v.le
  * `clientId`, when the request carries one, must be the subject (§3 item 2). The `jti` replay
  * check is the caller's, in D1, after everything here passed (so a bad assertion burns no jti).
  */
-export async function verifyAssertion(compact: string, clientId: string | undefined, federations: Federation[], nowMs: number): Promise<VerifiedAssertion> {
+export async function verifyAssertion(
+  compact: string,
+  clientId: string | undefined,
+  federations: Federation[],
+  nowMs: number,
+): Promise<VerifiedAssertion> {
   const jwt = decodeJwt(compact);
   if (!jwt) throw refuse("the assertion is not a compact JWS");
   const alg = jwt.header.alg;
-  if (!isAcceptedAlg(alg)) throw refuse(`algorithm ${JSON.stringify(String(alg).slice(0, 20))} is not accepted (RS256 or ES256 only)`);
+  if (!isAcceptedAlg(alg))
+    throw refuse(`algorithm ${JSON.stringify(String(alg).slice(0, 20))} is not accepted (RS256 or ES256 only)`);
   const iss = claimText(jwt.payload.iss);
   const sub = claimText(jwt.payload.sub);
   if (!iss || !sub) throw refuse("iss or sub is missing");
   const federation = federations.find((f) => f.issuer === iss && f.subject === sub);
   if (!federation) {
-    throw refuse(federations.some((f) => f.issuer === iss) ? `unexpected subject "${sub}"` : `untrusted issuer "${iss}"`);
+    throw refuse(
+      federations.some((f) => f.issuer === iss) ? `unexpected subject "${sub}"` : `untrusted issuer "${iss}"`,
+    );
   }
   if (clientId !== undefined && clientId !== sub) throw refuse("client_id is not the assertion's subject");
   await checkSignature(jwt, alg, federation.jwksUrl);
@@ -59,7 +69,8 @@ export async function verifyAssertion(compact: string, clientId: string | undefi
   if (typeof exp !== "number" || !Number.isFinite(exp)) throw refuse("exp is missing");
   if (exp + CLOCK_SKEW_SECONDS <= now) throw refuse("the assertion has expired");
   if (exp - now > MAX_ASSERTION_LIFETIME_SECONDS) throw refuse("exp is too far in the future");
-  if (nbf !== undefined && (typeof nbf !== "number" || nbf - CLOCK_SKEW_SECONDS > now)) throw refuse("the assertion is not yet valid (nbf)");
+  if (nbf !== undefined && (typeof nbf !== "number" || nbf - CLOCK_SKEW_SECONDS > now))
+    throw refuse("the assertion is not yet valid (nbf)");
   const jti = claimText(jwt.payload.jti);
   if (!jti) throw refuse("jti is missing");
   return { federation, jti, expires: exp };

@@ -20,12 +20,18 @@ export function clientCredentials(authorization: string | undefined, params: Map
   const bodySecret = params.get("client_secret");
   const assertion = params.get("client_assertion");
   const assertionType = params.get("client_assertion_type");
-  const used = [authorization !== undefined, bodySecret !== undefined, assertion !== undefined || assertionType !== undefined];
-  if (used.filter(Boolean).length > 1) throw new OAuthError("invalid_request", "Use exactly one client authentication method.");
+  const used = [
+    authorization !== undefined,
+    bodySecret !== undefined,
+    assertion !== undefined || assertionType !== undefined,
+  ];
+  if (used.filter(Boolean).length > 1)
+    throw new OAuthError("invalid_request", "Use exactly one client authentication method.");
 
   if (authorization !== undefined) {
     const basic = parseBasic(authorization);
-    if (bodyId !== undefined && bodyId !== basic.clientId) throw new OAuthError("invalid_request", "client_id differs from the Basic credentials.");
+    if (bodyId !== undefined && bodyId !== basic.clientId)
+      throw new OAuthError("invalid_request", "client_id differs from the Basic credentials.");
     return { method: "client_secret_basic", ...basic };
   }
   if (bodySecret !== undefined) {
@@ -36,7 +42,8 @@ export function clientCredentials(authorization: string | undefined, params: Map
     if (assertion === undefined || assertionType === undefined) {
       throw new OAuthError("invalid_request", "client_assertion and client_assertion_type go together.");
     }
-    if (assertionType !== JWT_BEARER_ASSERTION) throw new OAuthError("invalid_request", `client_assertion_type must be ${JWT_BEARER_ASSERTION}.`);
+    if (assertionType !== JWT_BEARER_ASSERTION)
+      throw new OAuthError("invalid_request", `client_assertion_type must be ${JWT_BEARER_ASSERTION}.`);
     return { method: "private_key_jwt", clientId: bodyId, assertion };
   }
   throw invalidClient(bodyId === undefined ? "no client authentication" : "client_id without a secret or assertion");
@@ -48,7 +55,9 @@ function parseBasic(header: string): { clientId: string; secret: string } {
   if (!m) throw invalidClient("the Authorization header is not HTTP Basic");
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(atob(m[1]), (ch) => ch.charCodeAt(0)));
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+      Uint8Array.from(atob(m[1]), (ch) => ch.charCodeAt(0)),
+    );
   } catch {
     throw invalidClient("the Basic credentials are not base64 of UTF-8");
   }

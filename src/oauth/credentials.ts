@@ -23,7 +23,10 @@ const DAY_MS = 86_400_000;
 
 function randomBase64url(bytes: number): string {
   const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...raw))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 export interface MintedClient {
@@ -51,7 +54,8 @@ export async function mintClient(name: string, days: number, nowMs: number): Pro
 export const mintAccessToken = () => ACCESS_TOKEN_PREFIX + randomBase64url(32);
 
 /** The statement that stores a new client; numbered parameters in the order of `clientRow`. */
-export const INSERT_CLIENT_SQL = "INSERT INTO oauth_clients (id, name, secret_hash, created, expires) VALUES (?1, ?2, ?3, ?4, ?5)";
+export const INSERT_CLIENT_SQL =
+  "INSERT INTO oauth_clients (id, name, secret_hash, created, expires) VALUES (?1, ?2, ?3, ?4, ?5)";
 export const clientRow = (c: MintedClient) => [c.id, c.name, c.secretHash, c.created, c.expires] as const;
 
 /** Clients as the admin API and the CLI list them (never a hash). */

@@ -3,7 +3,8 @@
  * `error` and `error_description`, never a SCIM error body. `reason` is what the audit record
  * (P23) says about the refusal; it never holds a secret or an assertion.
  */
-export type OAuthErrorCode = "invalid_request" | "invalid_client" | "unsupported_grant_type" | "invalid_scope" | "server_error";
+export type OAuthErrorCode =
+  "invalid_request" | "invalid_client" | "unsupported_grant_type" | "invalid_scope" | "server_error";
 
 export class OAuthError extends Error {
   constructor(
@@ -37,6 +38,13 @@ export function oauthErrorResponse(err: OAuthError, extra: Record<string, string
 export function tooManyRequests(retryAfterSeconds: number): Response {
   return new Response(
     JSON.stringify({ error: "temporarily_unavailable", error_description: "Too many token requests; retry later." }),
-    { status: 429, headers: { "Content-Type": "application/json; charset=utf-8", ...NO_STORE, "Retry-After": String(retryAfterSeconds) } },
+    {
+      status: 429,
+      headers: {
+        "Content-Type": "application/json; charset=utf-8",
+        ...NO_STORE,
+        "Retry-After": String(retryAfterSeconds),
+      },
+    },
   );
 }

@@ -4,7 +4,14 @@ import type { ClientCredentials } from "./client-auth";
 import { sha256Hex } from "../tenants/tokens";
 import { mintAccessToken } from "./credentials";
 import { OAuthError } from "./errors";
-import { type ClientRow, type Grant, clientStatement, federationsStatement, lifetimeStatement, storeAccessToken } from "./store";
+import {
+  type ClientRow,
+  type Grant,
+  clientStatement,
+  federationsStatement,
+  lifetimeStatement,
+  storeAccessToken,
+} from "./store";
 
 export interface IssuedToken {
   accessToken: string;
@@ -28,12 +35,26 @@ export async function issueAccessToken(db: D1Database, creds: ClientCredentials,
   const lifetime = settingsFromRows(lifetimeRows.results as { key: string; value: string }[]).accessTokenLifetime;
   const created = new Date(nowMs).toISOString();
   const token = mintAccessToken();
-  const row = { id: crypto.randomUUID(), hash: await sha256Hex(token), created, expires: new Date(nowMs + lifetime * 1000).toISOString() };
+  const row = {
+    id: crypto.randomUUID(),
+    hash: await sha256Hex(token),
+    created,
+    expires: new Date(nowMs + lifetime * 1000).toISOString(),
+  };
 
   if (creds.method === "private_key_jwt") {
-    const verified = await verifyAssertion(creds.assertion, creds.clientId, found.results as unknown as Federation[], nowMs);
+    const verified = await verifyAssertion(
+      creds.assertion,
+      creds.clientId,
+      found.results as unknown as Federation[],
+      nowMs,
+    );
     const grant: Grant = { kind: "federation", id: verified.federation.id };
-    const jti = { issuer: verified.federation.issuer, value: verified.jti, expires: new Date(verified.expires * 1000).toISOString() };
+    const jti = {
+      issuer: verified.federation.issuer,
+      value: verified.jti,
+      expires: new Date(verified.expires * 1000).toISOString(),
+    };
     if (!(await storeAccessToken(db, grant, row, jti))) throw invalidClient("the assertion's jti was already used");
     return { accessToken: token, expiresIn: lifetime, grant };
   }

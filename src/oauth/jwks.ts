@@ -39,10 +39,13 @@ export async function keysFor(url: string, kid: string | undefined): Promise<Jwk
     entry = (await refresh(url)) ?? entry;
     keys = matching(entry, kid);
   }
-  return keys.length > 0 ? { ok: true, keys } : { ok: false, reason: kid ? `unknown key id "${kid.slice(0, 64)}"` : "no key in the set" };
+  return keys.length > 0
+    ? { ok: true, keys }
+    : { ok: false, reason: kid ? `unknown key id "${kid.slice(0, 64)}"` : "no key in the set" };
 }
 
-const matching = (entry: Entry, kid: string | undefined) => (kid === undefined ? entry.keys : entry.keys.filter((k) => k.kid === kid));
+const matching = (entry: Entry, kid: string | undefined) =>
+  kid === undefined ? entry.keys : entry.keys.filter((k) => k.kid === kid);
 
 /** One fetch per URL at a time; a failed fetch keeps what was cached (null when nothing was). */
 function refresh(url: string): Promise<Entry | null> {
@@ -66,7 +69,11 @@ function refresh(url: string): Promise<Entry | null> {
 
 async function fetchKeySet(url: string): Promise<Jwk[]> {
   // Redirects are not followed: the key set is where the admin said it is (a 3xx is a failure).
-  const res = await fetch(url, { headers: { Accept: "application/json" }, redirect: "manual", signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS) });
+  const res = await fetch(url, {
+    headers: { Accept: "application/json" },
+    redirect: "manual",
+    signal: AbortSignal.timeout(JWKS_FETCH_TIMEOUT_MS),
+  });
   if (res.status !== 200) throw new Error(`status ${res.status}`);
   const declared = Number(res.headers.get("Content-Length") ?? "0");
   if (declared > MAX_JWKS_BYTES) throw new Error("key set too large");

@@ -86,7 +86,9 @@ export async function verifyJwtSignature(jwt: DecodedJwt, alg: AcceptedAlg, jwk:
       const modulus = base64urlDecode(jwk.n ?? "");
       if (!modulus || modulus.byteLength < MIN_RSA_MODULUS_BYTES) return false;
       const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
-      const key = await crypto.subtle.importKey("jwk", { kty: "RSA", n: jwk.n, e: jwk.e }, algorithm, false, ["verify"]);
+      const key = await crypto.subtle.importKey("jwk", { kty: "RSA", n: jwk.n, e: jwk.e }, algorithm, false, [
+        "verify",
+      ]);
       return await crypto.subtle.verify(algorithm, key, jwt.signature, jwt.signingInput);
     }
     if (jwt.signature.byteLength !== ES256_SIGNATURE_BYTES) return false;

@@ -15,8 +15,8 @@ export const clientStatement = (db: D1Database, clientId: string) =>
 export const federationsStatement = (db: D1Database) =>
   db.prepare("SELECT id, name, issuer, subject, audience, jwks_url AS jwksUrl FROM oauth_federations");
 
-export const lifetimeStatement = (db: D1Database) => db.prepare("SELECT key, value FROM settings WHERE key = 'accessTokenLifetime'");
-
+export const lifetimeStatement = (db: D1Database) =>
+  db.prepare("SELECT key, value FROM settings WHERE key = 'accessTokenLifetime'");
 
 /**
  * Stores a new access token (its hash only) and marks the grant used. Expired tokens go in the
@@ -37,7 +37,11 @@ export async function storeAccessToken(
     ...(jti
       ? [
           db.prepare("DELETE FROM oauth_assertion_ids WHERE expires <= ?1").bind(token.created),
-          db.prepare("INSERT INTO oauth_assertion_ids (issuer, jti, expires) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING").bind(jti.issuer, jti.value, jti.expires),
+          db
+            .prepare(
+              "INSERT INTO oauth_assertion_ids (issuer, jti, expires) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )
+            .bind(jti.issuer, jti.value, jti.expires),
         ]
       : []),
     db

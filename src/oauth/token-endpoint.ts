@@ -32,12 +32,17 @@ oauthRoutes.post("/token", async (c) => {
     creds = clientCredentials(c.req.header("Authorization"), params);
     const grantType = params.get("grant_type");
     if (grantType === undefined) throw new OAuthError("invalid_request", "grant_type is required.");
-    if (grantType !== "client_credentials") throw new OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported.");
+    if (grantType !== "client_credentials")
+      throw new OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported.");
     grantedScope(params.get("scope"));
     // An unknown tenant answers exactly as an unknown client: nothing tells which tenants exist.
     if (!db) throw new OAuthError("invalid_client", "Client authentication failed.", "unknown tenant");
     const issued = await issueAccessToken(db, creds, clock.now());
-    return c.json({ access_token: issued.accessToken, token_type: "Bearer", expires_in: issued.expiresIn, scope: SCIM_SCOPE }, 200, NO_STORE);
+    return c.json(
+      { access_token: issued.accessToken, token_type: "Bearer", expires_in: issued.expiresIn, scope: SCIM_SCOPE },
+      200,
+      NO_STORE,
+    );
   } catch (e) {
     const err = e instanceof OAuthError ? e : serverError(e, slug);
     // Failures count against the client they name; past the limit they are answered 429 and no
@@ -51,7 +56,11 @@ oauthRoutes.post("/token", async (c) => {
 });
 
 oauthRoutes.all("/token", () =>
-  oauthErrorResponse(new OAuthError("invalid_request", "The token endpoint accepts POST only."), { Allow: "POST" }, 405),
+  oauthErrorResponse(
+    new OAuthError("invalid_request", "The token endpoint accepts POST only."),
+    { Allow: "POST" },
+    405,
+  ),
 );
 
 /**
@@ -81,8 +90,16 @@ function serverError(e: unknown, slug: string): OAuthError {
 }
 
 /** P23: the refusal with its reason and who asked; never the secret, the assertion or a token. */
-async function auditRefusal(c: Context<AppBindings>, db: D1Database, slug: string, err: OAuthError, creds: ClientCredentials | undefined, ip: string) {
-  const clientId = creds && (creds.method === "private_key_jwt" ? (creds.clientId ?? null) : creds.clientId.slice(0, 100));
+async function auditRefusal(
+  c: Context<AppBindings>,
+  db: D1Database,
+  slug: string,
+  err: OAuthError,
+  creds: ClientCredentials | undefined,
+  ip: string,
+) {
+  const clientId =
+    creds && (creds.method === "private_key_jwt" ? (creds.clientId ?? null) : creds.clientId.slice(0, 100));
   const event = audit("oauth", "refused", "Tenant", null, {
     endpoint: "oauth/token",
     status: err.status,

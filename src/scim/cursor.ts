@@ -64,11 +64,22 @@ export async function queryFingerprint(q: {
   attributes?: string;
   excludedAttributes?: string;
 }): Promise<string> {
-  const text = JSON.stringify([q.filter ?? null, q.sortBy ?? null, q.sortOrder, q.attributes ?? null, q.excludedAttributes ?? null]);
+  const text = JSON.stringify([
+    q.filter ?? null,
+    q.sortBy ?? null,
+    q.sortOrder,
+    q.attributes ?? null,
+    q.excludedAttributes ?? null,
+  ]);
   return b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))).slice(0, 16));
 }
 
-export async function signCursor(key: CryptoKey, scope: CursorScope, pos: CursorPosition, nowMs = Date.now()): Promise<string> {
+export async function signCursor(
+  key: CryptoKey,
+  scope: CursorScope,
+  pos: CursorPosition,
+  nowMs = Date.now(),
+): Promise<string> {
   const payload: Payload = {
     t: scope.tenant,
     r: scope.resource,
@@ -90,18 +101,32 @@ const invalid = (why: string) =>
   );
 
 /** The position a cursor holds, or invalidCursor / expiredCursor (RFC 9865 section 2.4). */
-export async function openCursor(key: CryptoKey, text: string, scope: CursorScope, nowMs = Date.now()): Promise<CursorPosition> {
+export async function openCursor(
+  key: CryptoKey,
+  text: string,
+  scope: CursorScope,
+  nowMs = Date.now(),
+): Promise<CursorPosition> {
   const [body, mac, ...rest] = text.length <= MAX_CURSOR_LENGTH ? text.split(".") : [];
   const macBytes = mac === undefined ? undefined : fromB64url(mac);
   // crypto.subtle.verify compares in constant time.
-  if (body === undefined || !macBytes || rest.length > 0 || !(await crypto.subtle.verify("HMAC", key, macBytes, encoder.encode(body)))) {
+  if (
+    body === undefined ||
+    !macBytes ||
+    rest.length > 0 ||
+    !(await crypto.subtle.verify("HMAC", key, macBytes, encoder.encode(body)))
+  ) {
     throw invalid("The cursor is not one this service issued for this tenant.");
   }
   const p = JSON.parse(new TextDecoder().decode(fromB64url(body))) as Payload;
-  if (p.t !== scope.tenant || p.r !== scope.resource) throw invalid(`The cursor belongs to another tenant or resource type.`);
+  if (p.t !== scope.tenant || p.r !== scope.resource)
+    throw invalid(`The cursor belongs to another tenant or resource type.`);
   if (p.q !== scope.query) throw invalid("The cursor was issued for a different query.");
   if (p.x * 1000 < nowMs) {
-    throw badRequest("expiredCursor", `The cursor has expired: cursors live ${CURSOR_TIMEOUT_SECONDS} seconds. Start again with an empty cursor.`);
+    throw badRequest(
+      "expiredCursor",
+      `The cursor has expired: cursors live ${CURSOR_TIMEOUT_SECONDS} seconds. Start again with an empty cursor.`,
+    );
   }
   return { key: p.k, id: p.i };
 }

@@ -7,7 +7,8 @@ import type { ResourceSchema, SchemaDef } from "./schema/types";
 export function serviceProviderConfig(baseUrl: string) {
   return {
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
-    documentationUri: "https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
+    documentationUri:
+      "https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
     patch: { supported: true },
     // Bulk is not supported; maxPayloadSize is RFC 7643's one place for the body limit every request has.
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: MAX_BODY_BYTES },
@@ -70,7 +71,15 @@ export function schemaOf(s: SchemaDef, baseUrl: string) {
 }
 
 export const resourceTypeList = (resources: ResourceSchema[], baseUrl: string) =>
-  listResponse(resources.map((r) => resourceTypeOf(r, baseUrl)), resources.length, 1);
+  listResponse(
+    resources.map((r) => resourceTypeOf(r, baseUrl)),
+    resources.length,
+    1,
+  );
 
 export const schemaList = (schemas: SchemaDef[], baseUrl: string) =>
-  listResponse(schemas.map((s) => schemaOf(s, baseUrl)), schemas.length, 1);
+  listResponse(
+    schemas.map((s) => schemaOf(s, baseUrl)),
+    schemas.length,
+    1,
+  );

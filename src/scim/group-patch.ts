@@ -76,7 +76,12 @@ class Plan {
   }
 
   result(): GroupPatchPlan {
-    const out: GroupPatchPlan = { add: [...this.add], remove: [...this.remove], removeAllMembers: this.removeAll, other: this.other };
+    const out: GroupPatchPlan = {
+      add: [...this.add],
+      remove: [...this.remove],
+      removeAllMembers: this.removeAll,
+      other: this.other,
+    };
     if (this.replace) out.replaceMembers = [...this.replace];
     return out;
   }
@@ -107,10 +112,14 @@ function planWithPath(plan: Plan, op: PatchOp, text: string) {
     return;
   }
   if (path.sub !== undefined || part !== MEMBERS) {
-    throw badRequest("mutability", `"${text}": the sub-attributes of a member are immutable; add or remove the member instead.`);
+    throw badRequest(
+      "mutability",
+      `"${text}": the sub-attributes of a member are immutable; add or remove the member instead.`,
+    );
   }
   if (path.filter) {
-    if (op.op !== "remove") throw badRequest("invalidPath", `"${text}": members are added with path "members", not with a filter.`);
+    if (op.op !== "remove")
+      throw badRequest("invalidPath", `"${text}": members are added with path "members", not with a filter.`);
     plan.leave(idsOf(path.filter, text));
     return;
   }
@@ -142,7 +151,8 @@ function idsOf(filter: Filter, text: string): string[] {
     filter.attr.names.length === 1 &&
     filter.attr.names[0].toLowerCase() === "value" &&
     typeof filter.value === "string";
-  if (!isValueEq) throw badRequest("invalidFilter", `"${text}": members are selected by id only, as in members[value eq "id"].`);
+  if (!isValueEq)
+    throw badRequest("invalidFilter", `"${text}": members are selected by id only, as in members[value eq "id"].`);
   return [filter.value as string];
 }
 
@@ -156,14 +166,22 @@ export function memberIds(value: unknown): string[] {
   const items = Array.isArray(value) ? value : [value];
   const ids = items.map((item, i) => {
     if (typeof item === "string" && item.trim() !== "") return item;
-    if (!isPlainObject(item)) throw badRequest("invalidValue", `members[${i}] must be an object with a "value" (the member id) or an id string.`);
+    if (!isPlainObject(item))
+      throw badRequest(
+        "invalidValue",
+        `members[${i}] must be an object with a "value" (the member id) or an id string.`,
+      );
     const field = (name: string) => item[Object.keys(item).find((k) => k.toLowerCase() === name) ?? ""];
     const id = field("value");
-    if (typeof id !== "string" || id.trim() === "") throw badRequest("invalidValue", `members[${i}].value must be a non-empty string (the member id).`);
+    if (typeof id !== "string" || id.trim() === "")
+      throw badRequest("invalidValue", `members[${i}].value must be a non-empty string (the member id).`);
     const type = field("type");
     // P14: only users are members; nested groups are not supported.
     if (typeof type === "string" && type.toLowerCase() !== "user") {
-      throw badRequest("invalidValue", `members[${i}] has type "${type}": only users can be members of a group (nested groups are not supported).`);
+      throw badRequest(
+        "invalidValue",
+        `members[${i}] has type "${type}": only users can be members of a group (nested groups are not supported).`,
+      );
     }
     return id;
   });

@@ -32,4 +32,5 @@ export const MAX_AUDIT_DETAIL_CHARS = 4096;
 export const MAX_QUOTED_CHARS = 200;
 
 /** `"abc…"` cut to MAX_QUOTED_CHARS: errors and audit entries name a value without copying it. */
-export const quote = (s: string, max = MAX_QUOTED_CHARS) => (s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s);
+export const quote = (s: string, max = MAX_QUOTED_CHARS) =>
+  s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;

@@ -83,7 +83,11 @@ function cursorQuery(
   if (int("startIndex") !== undefined) {
     throw badRequest("invalidValue", `"startIndex" and "cursor" cannot be used together: page by index or by cursor.`);
   }
-  const { cursor: _c, count: _n, ...rest } = Object.fromEntries(Object.entries(raw).map(([k, v]) => [lowerParam(k), v]));
+  const {
+    cursor: _c,
+    count: _n,
+    ...rest
+  } = Object.fromEntries(Object.entries(raw).map(([k, v]) => [lowerParam(k), v]));
   return { ...parseListQuery(rest), count: Math.max(0, count ?? DEFAULT_PAGE_SIZE), cursor };
 }
 

@@ -25,7 +25,7 @@ const ELEMENT = /[ \t]*(?:(?:W\/)?"([\x21\x23-\x7e\x80-\xff]*)")?[ \t]*(?:,|$)/y
 function parseTags(header: string): "*" | string[] | undefined {
   if (header.trim() === "*") return "*";
   const tags: string[] = [];
-  for (let i = 0; i < header.length; ) {
+  for (let i = 0; i < header.length;) {
     ELEMENT.lastIndex = i;
     const m = ELEMENT.exec(header);
     if (!m || m[0].length === 0) return undefined;

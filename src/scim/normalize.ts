@@ -44,7 +44,8 @@ export function pathOf(r: ResolvedAttr): string {
   return (r.extension ? `${r.extension}:` : "") + names.join(".");
 }
 
-const describe = (v: unknown) => (Array.isArray(v) ? "an array" : v === null ? "null" : `${typeof v} ${quote(JSON.stringify(v) ?? "")}`);
+const describe = (v: unknown) =>
+  Array.isArray(v) ? "an array" : v === null ? "null" : `${typeof v} ${quote(JSON.stringify(v) ?? "")}`;
 
 const typeError = (r: ResolvedAttr, expected: string, got: unknown) =>
   badRequest("invalidValue", `Attribute "${pathOf(r)}" must be ${expected}; got ${describe(got)}.`);
@@ -68,8 +69,10 @@ export function normalizeResource(input: unknown, resource: ResourceSchema): { d
     const schema = findSchema(resource, key);
     if (schema) {
       if (value === null || value === undefined) continue;
-      if (!isPlainObject(value)) throw badRequest("invalidValue", `"${schema.id}" must be an object of ${schema.name} attributes.`);
-      for (const [k, v] of Object.entries(value)) put(doc, resource, { uri: schema.id, names: [k] }, v, ctx, `${schema.id}:${k}`);
+      if (!isPlainObject(value))
+        throw badRequest("invalidValue", `"${schema.id}" must be an object of ${schema.name} attributes.`);
+      for (const [k, v] of Object.entries(value))
+        put(doc, resource, { uri: schema.id, names: [k] }, v, ctx, `${schema.id}:${k}`);
       continue;
     }
     // Flat URN-qualified keys ("urn:...:enterprise:2.0:User:department") are what some clients send.
@@ -89,7 +92,14 @@ export function unknownPaths(key: string, value: unknown): string[] {
   return Object.keys(value).map((k) => `${key}:${k}`);
 }
 
-function put(doc: ScimDoc, resource: ResourceSchema, ref: { uri?: string; names: string[] }, value: unknown, ctx: CoerceContext, label: string) {
+function put(
+  doc: ScimDoc,
+  resource: ResourceSchema,
+  ref: { uri?: string; names: string[] },
+  value: unknown,
+  ctx: CoerceContext,
+  label: string,
+) {
   const r = resolveAttr(resource, ref);
   if (!r || (r.sub && r.top.multiValued)) {
     ctx.ignored.push(label);

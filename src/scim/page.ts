@@ -31,11 +31,16 @@ export function sqlPage(q: ListQuery, target: SqlTarget, createdColumn: string):
 
 /** The keyset column of a cursor walk; cursor pages sort only by indexed columns. */
 export function keysetColumn(q: ListQuery, target: SqlTarget, keyset: Record<string, KeysetColumn>): KeysetColumn {
-  const key = q.sortBy ? resolveOrThrow(target.resource, parseAttrPath(q.sortBy, "invalidValue"), "invalidValue").key : "";
+  const key = q.sortBy
+    ? resolveOrThrow(target.resource, parseAttrPath(q.sortBy, "invalidValue"), "invalidValue").key
+    : "";
   const col = keyset[key];
   if (!col) {
     const names = Object.keys(keyset).filter(Boolean).join(", ");
-    throw badRequest("invalidValue", `Cursor pages can be sorted by ${names} or left in creation order, not by "${q.sortBy}".`);
+    throw badRequest(
+      "invalidValue",
+      `Cursor pages can be sorted by ${names} or left in creation order, not by "${q.sortBy}".`,
+    );
   }
   return col;
 }
@@ -46,12 +51,22 @@ export function keysetColumn(q: ListQuery, target: SqlTarget, keyset: Record<str
  * as a range on the sort key's index, so page 1,000 costs what page 1 costs. SQLite sorts NULL
  * first: a NULL key (displayName) is handled on its own.
  */
-export function cursorPage(q: ListQuery, target: SqlTarget, col: KeysetColumn, pos: CursorPosition | undefined): SqlPage {
+export function cursorPage(
+  q: ListQuery,
+  target: SqlTarget,
+  col: KeysetColumn,
+  pos: CursorPosition | undefined,
+): SqlPage {
   const where = q.filter ? compileFilter(parseFilter(q.filter), target) : { sql: "1", params: [] };
   const desc = q.sortOrder === "descending";
   const dir = desc ? "DESC" : "ASC";
   const sortExpr = col.nocase ? `${col.column} COLLATE NOCASE` : col.column;
-  const page: SqlPage = { where, orderBy: `${sortExpr} ${dir}, ${target.idColumn} ${dir}`, offset: 0, limit: q.count && q.count + 1 };
+  const page: SqlPage = {
+    where,
+    orderBy: `${sortExpr} ${dir}, ${target.idColumn} ${dir}`,
+    offset: 0,
+    limit: q.count && q.count + 1,
+  };
   if (!pos) return page;
   const k = where.params.length + 1;
   const [key, id] = [`?${k}`, `?${k + 1}`];
@@ -61,7 +76,9 @@ export function cursorPage(q: ListQuery, target: SqlTarget, col: KeysetColumn, p
   if (pos.key === null) {
     // NULL keys come first ascending (then every non-NULL one), last descending. Ascending, this
     // is no single index range: the page reads the index past the NULL keys before the cursor.
-    sql = desc ? `(${col.column} IS NULL AND ${id_} < ${id})` : `((${col.column} IS NULL AND ${id_} > ${id}) OR ${col.column} IS NOT NULL)`;
+    sql = desc
+      ? `(${col.column} IS NULL AND ${id_} < ${id})`
+      : `((${col.column} IS NULL AND ${id_} > ${id}) OR ${col.column} IS NOT NULL)`;
   } else {
     // The bare column (declared COLLATE NOCASE where the sort is): with a COLLATE on it SQLite
     // would scan the index from its start instead of seeking to the position.

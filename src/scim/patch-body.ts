@@ -13,6 +13,7 @@ export function parsePatchBody(body: unknown): unknown[] {
   checkPatchSchemas(body, PATCH_OP_SCHEMA);
   const key = Object.keys(body).find((k) => k.toLowerCase() === "operations");
   const ops = key ? body[key] : undefined;
-  if (!Array.isArray(ops) || ops.length === 0) throw badRequest("invalidSyntax", "A PatchOp request needs a non-empty Operations array.");
+  if (!Array.isArray(ops) || ops.length === 0)
+    throw badRequest("invalidSyntax", "A PatchOp request needs a non-empty Operations array.");
   return ops;
 }

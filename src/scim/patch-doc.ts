@@ -11,10 +11,7 @@ export interface PatchContext extends CoerceContext {
 }
 
 /** Where an op lands once its path is resolved. */
-export type Target =
-  | { kind: "extension"; schema: SchemaDef }
-  | { kind: "single"; attr: ResolvedAttr }
-  | MultiTarget;
+export type Target = { kind: "extension"; schema: SchemaDef } | { kind: "single"; attr: ResolvedAttr } | MultiTarget;
 
 /** `attr` is the multi-valued attribute itself; `sub` what follows it (`emails[...].value`, `emails.value`). */
 export interface MultiTarget {

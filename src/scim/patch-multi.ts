@@ -60,7 +60,9 @@ export function applyMulti(ctx: PatchContext, op: PatchOpName, t: MultiTarget, v
         else Object.assign(e, patch);
       }
     }
-    winner = matched.find((e) => e.primary === true && (t.sub ? t.sub.sub!.name === "primary" : patch.primary === true));
+    winner = matched.find(
+      (e) => e.primary === true && (t.sub ? t.sub.sub!.name === "primary" : patch.primary === true),
+    );
   }
   keepOnePrimary(list, winner);
   if (list.length > 0) parent[key] = list;

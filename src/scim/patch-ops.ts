@@ -30,7 +30,10 @@ export function readPatchOps(ops: unknown): PatchOp[] {
     const opName = member(raw, "op").value;
     const op = typeof opName === "string" ? opName.trim().toLowerCase() : undefined;
     if (!op || !OP_NAMES.includes(op)) {
-      throw badRequest("invalidSyntax", `Operations[${i}].op must be "add", "replace" or "remove"; got ${JSON.stringify(opName ?? null)}.`);
+      throw badRequest(
+        "invalidSyntax",
+        `Operations[${i}].op must be "add", "replace" or "remove"; got ${JSON.stringify(opName ?? null)}.`,
+      );
     }
     const path = member(raw, "path").value;
     if (path !== undefined && path !== null && typeof path !== "string") {
@@ -41,8 +44,10 @@ export function readPatchOps(ops: unknown): PatchOp[] {
     if (typeof path === "string" && path.trim() !== "") out.path = path.trim();
     if (value.present) out.value = value.value;
     // RFC 7644 3.5.2.2: a remove without a path has no target.
-    if (op === "remove" && out.path === undefined) throw badRequest("noTarget", `Operations[${i}]: "remove" needs a path.`);
-    if (op !== "remove" && !value.present) throw badRequest("invalidSyntax", `Operations[${i}]: "${op}" needs a value.`);
+    if (op === "remove" && out.path === undefined)
+      throw badRequest("noTarget", `Operations[${i}]: "remove" needs a path.`);
+    if (op !== "remove" && !value.present)
+      throw badRequest("invalidSyntax", `Operations[${i}]: "${op}" needs a value.`);
     return out;
   });
 }

@@ -23,9 +23,19 @@ export interface PatchOptions {
  * `ignored` lists paths under extension schemas this resource does not define (custom attributes
  * an admin has not declared, P18) and unknown attributes inside pathless values.
  */
-export function applyPatch(doc: ScimDoc, ops: unknown, resource: ResourceSchema, options: PatchOptions = {}): { doc: ScimDoc; ignored: string[] } {
+export function applyPatch(
+  doc: ScimDoc,
+  ops: unknown,
+  resource: ResourceSchema,
+  options: PatchOptions = {},
+): { doc: ScimDoc; ignored: string[] } {
   const list = readPatchOps(ops);
-  const ctx: PatchContext = { doc: structuredClone(doc), resource, ignored: [], onBlank: options.onBlank ?? (() => {}) };
+  const ctx: PatchContext = {
+    doc: structuredClone(doc),
+    resource,
+    ignored: [],
+    onBlank: options.onBlank ?? (() => {}),
+  };
   for (const op of list) {
     if (op.path === undefined) applyPathless(ctx, op);
     else applyAt(ctx, op.op, parsePath(op.path), op.path, op.value, false);
@@ -75,7 +85,8 @@ function applyToExtension(ctx: PatchContext, op: PatchOpName, schema: SchemaDef,
     return;
   }
   if (isBlank(value)) return;
-  if (!isPlainObject(value)) throw badRequest("invalidValue", `"${schema.id}" must be an object of ${schema.name} attributes.`);
+  if (!isPlainObject(value))
+    throw badRequest("invalidValue", `"${schema.id}" must be an object of ${schema.name} attributes.`);
   for (const [k, v] of Object.entries(value)) {
     applyAt(ctx, op, { attr: { uri: schema.id, names: [k] } }, `${schema.id}:${k}`, v, true);
   }
@@ -110,12 +121,17 @@ function resolveTarget(ctx: PatchContext, path: PatchPath, text: string, lenient
     throw badRequest("invalidPath", `Unknown attribute "${text}" for resource type ${ctx.resource.name}.`);
   }
   if (!attr.top.multiValued) {
-    if (path.filter || path.sub) throw badRequest("invalidPath", `"${text}": a value filter applies to multi-valued attributes only.`);
+    if (path.filter || path.sub)
+      throw badRequest("invalidPath", `"${text}": a value filter applies to multi-valued attributes only.`);
     return { kind: "single", attr };
   }
   if (attr.sub) {
     if (path.filter || path.sub) throw badRequest("invalidPath", `"${text}" is not a valid path.`);
-    return { kind: "multi", attr: { ...attr, sub: undefined, docPath: attr.docPath.slice(0, -1), key: attr.top.name.toLowerCase() }, sub: attr };
+    return {
+      kind: "multi",
+      attr: { ...attr, sub: undefined, docPath: attr.docPath.slice(0, -1), key: attr.top.name.toLowerCase() },
+      sub: attr,
+    };
   }
   if (path.filter) checkFilterNames(path.filter, attr, text);
   let sub: ResolvedAttr | undefined;
@@ -137,7 +153,10 @@ function checkFilterNames(filter: Filter, attr: ResolvedAttr, text: string) {
       return checkFilterNames(filter.filter, attr, text);
     default:
       if (filter.kind === "valuePath" || !resolveSub(attr, filter.attr)) {
-        throw badRequest("invalidPath", `"${text}": "${formatRef(filter.attr)}" is not a sub-attribute of ${attr.top.name}.`);
+        throw badRequest(
+          "invalidPath",
+          `"${text}": "${formatRef(filter.attr)}" is not a sub-attribute of ${attr.top.name}.`,
+        );
       }
   }
 }

@@ -56,7 +56,13 @@ function viewOf(obj: Json, defs: AttrDef[], extension: string, picked: Mask | un
   return out;
 }
 
-function attrView(def: AttrDef, value: unknown, extension: string | undefined, picked: Mask | undefined, dropped: Mask): unknown {
+function attrView(
+  def: AttrDef,
+  value: unknown,
+  extension: string | undefined,
+  picked: Mask | undefined,
+  dropped: Mask,
+): unknown {
   if (def.returned === "never") return undefined;
   if (def.returned === "always") return value;
   const key = maskKey(extension, def.name);
@@ -67,7 +73,8 @@ function attrView(def: AttrDef, value: unknown, extension: string | undefined, p
   if (def.type !== "complex" || !def.subAttributes) return value;
   const keep = (sub: AttrDef) =>
     sub.returned !== "never" &&
-    (sub.returned === "always" || ((pick === "all" ? sub.returned !== "request" : pick.has(sub.name)) && !drop?.has(sub.name)));
+    (sub.returned === "always" ||
+      ((pick === "all" ? sub.returned !== "request" : pick.has(sub.name)) && !drop?.has(sub.name)));
   const trim = (item: unknown) => {
     if (!isPlainObject(item)) return item;
     const o: Json = {};

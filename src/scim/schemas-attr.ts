@@ -25,20 +25,31 @@ export function checkResourceSchemas(body: unknown, resource: ResourceSchema): v
   const list = schemaList(body[key]);
   const lower = list.map((s) => s.toLowerCase());
   if (!lower.includes(resource.core.id.toLowerCase())) {
-    throw badRequest("invalidSyntax", `"schemas" must contain "${resource.core.id}" for a ${resource.name}; got ${shown(list)}.`);
+    throw badRequest(
+      "invalidSyntax",
+      `"schemas" must contain "${resource.core.id}" for a ${resource.name}; got ${shown(list)}.`,
+    );
   }
   const own = new Set([resource.core.id, ...resource.extensions.map((e) => e.id)].map((s) => s.toLowerCase()));
   const wrong = list.find((s) => !own.has(s.toLowerCase()) && isForeign(s));
-  if (wrong) throw badRequest("invalidSyntax", `"schemas" names "${quote(wrong)}", which is not a schema of a ${resource.name}.`);
+  if (wrong)
+    throw badRequest(
+      "invalidSyntax",
+      `"schemas" names "${quote(wrong)}", which is not a schema of a ${resource.name}.`,
+    );
 }
 
 /** RFC 7644 3.5.2: a PATCH body MUST carry the PatchOp URN in `schemas`. */
 export function checkPatchSchemas(body: Record<string, unknown>, patchOpUrn: string): void {
   const key = Object.keys(body).find((k) => k.toLowerCase() === "schemas");
-  if (key === undefined) throw badRequest("invalidSyntax", `Not a PatchOp request: "schemas" must contain "${patchOpUrn}".`);
+  if (key === undefined)
+    throw badRequest("invalidSyntax", `Not a PatchOp request: "schemas" must contain "${patchOpUrn}".`);
   const list = schemaList(body[key]);
   if (!list.some((s) => s.toLowerCase() === patchOpUrn.toLowerCase())) {
-    throw badRequest("invalidSyntax", `Not a PatchOp request: "schemas" must contain "${patchOpUrn}"; got ${shown(list)}.`);
+    throw badRequest(
+      "invalidSyntax",
+      `Not a PatchOp request: "schemas" must contain "${patchOpUrn}"; got ${shown(list)}.`,
+    );
   }
 }
 
@@ -55,7 +66,10 @@ function isForeign(urn: string): boolean {
 
 function schemaList(value: unknown): string[] {
   if (!Array.isArray(value) || value.length === 0 || value.some((s) => typeof s !== "string" || s.trim() === "")) {
-    throw badRequest("invalidSyntax", `"schemas" must be a non-empty array of schema URIs; got ${quote(JSON.stringify(value) ?? "undefined")}.`);
+    throw badRequest(
+      "invalidSyntax",
+      `"schemas" must be a non-empty array of schema URIs; got ${quote(JSON.stringify(value) ?? "undefined")}.`,
+    );
   }
   return value as string[];
 }

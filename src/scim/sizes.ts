@@ -14,11 +14,17 @@ export function checkSizes(doc: Record<string, unknown>): void {
 function walk(value: unknown, path: string, sep: ":" | "." = "."): void {
   if (typeof value === "string") {
     if (value.length > MAX_STRING_CHARS) {
-      throw badRequest("invalidValue", `Attribute "${path}" has ${value.length} characters; the limit is ${MAX_STRING_CHARS}.`);
+      throw badRequest(
+        "invalidValue",
+        `Attribute "${path}" has ${value.length} characters; the limit is ${MAX_STRING_CHARS}.`,
+      );
     }
   } else if (Array.isArray(value)) {
     if (value.length > MAX_VALUES_PER_ATTRIBUTE) {
-      throw badRequest("invalidValue", `Attribute "${path}" has ${value.length} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE}.`);
+      throw badRequest(
+        "invalidValue",
+        `Attribute "${path}" has ${value.length} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE}.`,
+      );
     }
     for (const item of value) walk(item, path);
   } else if (value && typeof value === "object") {

@@ -6,7 +6,9 @@ export interface CustomAttributeRow {
 }
 
 export async function listCustomAttributes(db: D1Database): Promise<CustomAttributeRow[]> {
-  const { results } = await db.prepare("SELECT name, type, created FROM custom_attributes ORDER BY name").all<CustomAttributeRow>();
+  const { results } = await db
+    .prepare("SELECT name, type, created FROM custom_attributes ORDER BY name")
+    .all<CustomAttributeRow>();
   return results;
 }
 

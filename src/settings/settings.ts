@@ -60,7 +60,9 @@ export async function readSettings(db: D1Database): Promise<Settings> {
 }
 
 export const putSettingStatement = (db: D1Database, key: keyof Settings, value: unknown) =>
-  db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value").bind(key, JSON.stringify(value));
+  db
+    .prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    .bind(key, JSON.stringify(value));
 
 /** One stored setting's raw JSON value, or null when absent. */
 export async function readSettingValue(db: D1Database, key: string): Promise<string | null> {

@@ -12,8 +12,7 @@ export type AuthFailure = "missing" | "malformed" | "unknown" | "other-tenant" |
 const BEARER = /^Bearer +(\S+) *$/i;
 
 export type AuthResult =
-  | { ok: true; tokenId: string; tenant: TenantContext; prefetched: D1Result[] }
-  | { ok: false; reason: AuthFailure };
+  { ok: true; tokenId: string; tenant: TenantContext; prefetched: D1Result[] } | { ok: false; reason: AuthFailure };
 
 /**
  * Verifies a bearer token for one tenant and scope. KV maps the hash to its tenant; the
@@ -36,7 +35,8 @@ export async function verifyBearer(
 ): Promise<AuthResult> {
   if (!header) return { ok: false, reason: "missing" };
   const token = BEARER.exec(header)?.[1];
-  if (token && scope === "scim" && ACCESS_TOKEN_PATTERN.test(token)) return verifyAccessToken(token, slug, db, prefetch);
+  if (token && scope === "scim" && ACCESS_TOKEN_PATTERN.test(token))
+    return verifyAccessToken(token, slug, db, prefetch);
   if (!token || !TOKEN_PATTERN.test(token)) return { ok: false, reason: "malformed" };
   const hash = await sha256Hex(token);
   const [record, [tok, state, ...prefetched]] = await Promise.all([
@@ -51,7 +51,8 @@ export async function verifyBearer(
   if (record.tenant !== slug) return { ok: false, reason: "other-tenant" };
   if (record.scope !== scope) return { ok: false, reason: "wrong-scope" };
   const row = tok.results[0] as { id: string; hash: string } | undefined;
-  if (!row || row.id !== record.tokenId || !timingSafeEqualText(row.hash, hash)) return { ok: false, reason: "revoked" };
+  if (!row || row.id !== record.tokenId || !timingSafeEqualText(row.hash, hash))
+    return { ok: false, reason: "revoked" };
   return {
     ok: true,
     tokenId: record.tokenId,
@@ -65,9 +66,18 @@ export async function verifyBearer(
  * D1 batch, but without KV: its hash exists only in the issuing tenant's D1, which also says
  * whether it expired or its client was revoked (so it binds the token to that tenant).
  */
-async function verifyAccessToken(token: string, slug: string, db: D1Database, prefetch: D1PreparedStatement[]): Promise<AuthResult> {
+async function verifyAccessToken(
+  token: string,
+  slug: string,
+  db: D1Database,
+  prefetch: D1PreparedStatement[],
+): Promise<AuthResult> {
   const hash = await sha256Hex(token);
-  const [tok, state, ...prefetched] = await db.batch([accessTokenStatement(db, hash, clock.iso()), tenantStateStatement(db), ...prefetch]);
+  const [tok, state, ...prefetched] = await db.batch([
+    accessTokenStatement(db, hash, clock.iso()),
+    tenantStateStatement(db),
+    ...prefetch,
+  ]);
   const row = tok.results[0] as { id: string; hash: string } | undefined;
   if (!row || !timingSafeEqualText(row.hash, hash)) return { ok: false, reason: "revoked" };
   return { ok: true, tokenId: row.id, tenant: tenantContext(slug, db, state.results as TenantStateRow[]), prefetched };
@@ -82,4 +92,5 @@ function timingSafeEqualText(a: string, b: string): boolean {
   return crypto.subtle.timingSafeEqual(x, y);
 }
 
-export const unauthorized = () => new ScimError(401, "Authentication failed: a valid bearer token for this tenant is required.");
+export const unauthorized = () =>
+  new ScimError(401, "Authentication failed: a valid bearer token for this tenant is required.");

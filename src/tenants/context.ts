@@ -24,7 +24,9 @@ export interface TenantContext {
 
 /** Settings rows and custom attribute names in one statement (kind 's' or 'a'). */
 export const tenantStateStatement = (db: D1Database) =>
-  db.prepare("SELECT 's' AS kind, key, value FROM settings UNION ALL SELECT 'a', name, NULL FROM custom_attributes ORDER BY 1, 2");
+  db.prepare(
+    "SELECT 's' AS kind, key, value FROM settings UNION ALL SELECT 'a', name, NULL FROM custom_attributes ORDER BY 1, 2",
+  );
 
 export type TenantStateRow = { kind: "s" | "a"; key: string; value: string | null };
 

@@ -16,4 +16,5 @@ export const isTenantSlug = (s: string) => s.length <= TENANT_SLUG_MAX && TENANT
 export const tenantBinding = (slug: string) => `TENANT_${slug.toUpperCase().replace(/-/g, "_")}` as const;
 
 /** `TENANT_ACME_EU` -> `acme-eu` (slugs never contain `_`, so this inverts tenantBinding). */
-export const slugOfBinding = (binding: string) => binding.slice(TENANT_BINDING_PREFIX.length).toLowerCase().replace(/_/g, "-");
+export const slugOfBinding = (binding: string) =>
+  binding.slice(TENANT_BINDING_PREFIX.length).toLowerCase().replace(/_/g, "-");

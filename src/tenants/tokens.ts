@@ -44,7 +44,10 @@ export async function sha256Hex(text: string): Promise<string> {
 
 export async function mintToken(scope: TokenScope, now: Date = new Date()): Promise<MintedToken> {
   const bytes = crypto.getRandomValues(new Uint8Array(TOKEN_RANDOM_BYTES));
-  const b64 = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const b64 = btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
   const token = TOKEN_PREFIX[scope] + b64;
   return { id: crypto.randomUUID(), scope, token, hash: await sha256Hex(token), created: now.toISOString() };
 }

@@ -8,7 +8,9 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function primaryEmail(doc: ScimDoc): string | undefined {
   const emails = Array.isArray(doc.emails) ? (doc.emails as { value?: unknown; primary?: unknown }[]) : [];
-  const chosen = emails.find((e) => e?.primary === true && typeof e.value === "string") ?? emails.find((e) => typeof e?.value === "string");
+  const chosen =
+    emails.find((e) => e?.primary === true && typeof e.value === "string") ??
+    emails.find((e) => typeof e?.value === "string");
   return chosen?.value as string | undefined;
 }
 
@@ -49,7 +51,12 @@ export function deriveManagedAppleId(setting: ManagedAppleIdSetting, doc: ScimDo
  * On update the ID changes only when its source changed: a stored value that no longer follows
  * from the document (kept from LDAP, P25, or set before the setting changed) stays.
  */
-export function nextManagedAppleId(setting: ManagedAppleIdSetting, before: ScimDoc, after: ScimDoc, stored: string | null): string | null {
+export function nextManagedAppleId(
+  setting: ManagedAppleIdSetting,
+  before: ScimDoc,
+  after: ScimDoc,
+  stored: string | null,
+): string | null {
   let was: string | null;
   try {
     was = deriveManagedAppleId(setting, before);

@@ -6,7 +6,11 @@ import { USER_SCHEMA } from "../scim/schema/user";
 import type { UserRow } from "./row";
 
 /** The SCIM representation of a stored user: schemas and meta are derived, never stored. */
-export function renderUser(row: UserRow, baseUrl: string, resource: ResourceSchema = USER_RESOURCE): Record<string, unknown> {
+export function renderUser(
+  row: UserRow,
+  baseUrl: string,
+  resource: ResourceSchema = USER_RESOURCE,
+): Record<string, unknown> {
   const doc = JSON.parse(row.doc) as ScimDoc;
   const extensions = resource.extensions.map((e) => e.id).filter((urn) => doc[urn] !== undefined);
   return {

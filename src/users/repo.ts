@@ -5,14 +5,18 @@ import { type UserRow, type UserSource, userColumns } from "./row";
 const USER_COLUMNS =
   "u.id, u.user_name, u.external_id, u.display_name, u.active, u.source, u.doc, u.version, u.created, u.last_modified, u.managed_apple_id, u.ldap_attributes";
 
-export const findUserStatement = (db: D1Database, id: string) => db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?1`).bind(id);
+export const findUserStatement = (db: D1Database, id: string) =>
+  db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?1`).bind(id);
 
 export async function findUser(db: D1Database, id: string): Promise<UserRow | null> {
   return findUserStatement(db, id).first<UserRow>();
 }
 
 export async function findUserByName(db: D1Database, userName: string): Promise<UserRow | null> {
-  return db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.user_name = ?1 COLLATE NOCASE`).bind(userName).first<UserRow>();
+  return db
+    .prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.user_name = ?1 COLLATE NOCASE`)
+    .bind(userName)
+    .first<UserRow>();
 }
 
 /**
@@ -34,11 +38,18 @@ export function listUsersStatement(db: D1Database, page: SqlPage): D1PreparedSta
 }
 
 /** Rows and total; only a page past the end or of size 0 costs a second read. */
-export async function listUsersResult(db: D1Database, page: SqlPage, result: D1Result): Promise<{ total: number; rows: UserRow[] }> {
+export async function listUsersResult(
+  db: D1Database,
+  page: SqlPage,
+  result: D1Result,
+): Promise<{ total: number; rows: UserRow[] }> {
   const rows = result.results as (UserRow & { total: number })[];
   if (rows.length > 0) return { total: rows[0].total, rows };
   if (page.offset === 0 && page.limit > 0 && !page.after) return { total: 0, rows: [] };
-  const count = await db.prepare(`SELECT count(*) AS n FROM users u WHERE ${page.where.sql}`).bind(...page.where.params).first<{ n: number }>();
+  const count = await db
+    .prepare(`SELECT count(*) AS n FROM users u WHERE ${page.where.sql}`)
+    .bind(...page.where.params)
+    .first<{ n: number }>();
   return { total: count?.n ?? 0, rows: [] };
 }
 
@@ -57,7 +68,18 @@ export function insertUserStatement(db: D1Database, row: UserWriteRow & { ldapAt
       `INSERT INTO users (id, user_name, external_id, display_name, active, source, doc, version, created, last_modified, managed_apple_id, ldap_attributes)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10)`,
     )
-    .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now, row.managedAppleId, row.ldapAttributes ?? null);
+    .bind(
+      row.id,
+      c.user_name,
+      c.external_id,
+      c.display_name,
+      c.active,
+      row.source,
+      JSON.stringify(row.doc),
+      row.now,
+      row.managedAppleId,
+      row.ldapAttributes ?? null,
+    );
 }
 
 /**
@@ -73,11 +95,23 @@ export function updateUserStatement(db: D1Database, row: UserWriteRow & { versio
          version = version + 1, last_modified = ?8, managed_apple_id = ?10
        WHERE id = ?1 AND version = ?9 RETURNING version`,
     )
-    .bind(row.id, c.user_name, c.external_id, c.display_name, c.active, row.source, JSON.stringify(row.doc), row.now, row.version, row.managedAppleId);
+    .bind(
+      row.id,
+      c.user_name,
+      c.external_id,
+      c.display_name,
+      c.active,
+      row.source,
+      JSON.stringify(row.doc),
+      row.now,
+      row.version,
+      row.managedAppleId,
+    );
 }
 
 /** P9: the row goes; its `user_emails` rows go with it (trigger of migration 0001). */
-export const deleteUserStatement = (db: D1Database, id: string) => db.prepare("DELETE FROM users WHERE id = ?1").bind(id);
+export const deleteUserStatement = (db: D1Database, id: string) =>
+  db.prepare("DELETE FROM users WHERE id = ?1").bind(id);
 
 /** Users counted by source and status, for the console's overview. */
 export const countUsersStatement = (db: D1Database) =>

@@ -81,7 +81,13 @@ async function search(c: C, q: ListQuery) {
     const page = sqlPage(q, { ...USERS_TARGET, resource: t.userResource }, "u.created");
     result = await listUsersResult(t.db, page, await listUsersStatement(t.db, page).all());
   }
-  return scimJson(listResponse(result.rows.map((r) => withProjection(t, r, baseUrl, q)), result.total, q.startIndex));
+  return scimJson(
+    listResponse(
+      result.rows.map((r) => withProjection(t, r, baseUrl, q)),
+      result.total,
+      q.startIndex,
+    ),
+  );
 }
 
 /** The user named in the path, read with the token check. */

@@ -3,13 +3,15 @@ import { type ScimDoc, isBlank, isPlainObject } from "../scim/normalize";
 import type { ResolvedAttr } from "../scim/resolve";
 import { checkSizes } from "../scim/sizes";
 
-
 /** P6: these name parts may never be blank on create, migration or update. */
 const REQUIRED_NAME_PARTS = ["givenName", "familyName"] as const;
 const NAME_PARTS_NOT_BLANK = ["givenName", "familyName", "formatted"] as const;
 
 const p6 = (part: string) =>
-  badRequest("invalidValue", `name.${part} must not be blank (P6): given name, family name and formatted name are required.`);
+  badRequest(
+    "invalidValue",
+    `name.${part} must not be blank (P6): given name, family name and formatted name are required.`,
+  );
 
 /** PATCH hook: a blank value for a P6 name part is refused instead of being skipped as P7 says. */
 export function refuseBlankNamePart(attr: ResolvedAttr): void {
@@ -43,7 +45,10 @@ export function validateUser(doc: ScimDoc): void {
 /** P8: a suspended user cannot be provisioned. */
 export function refuseSuspendedCreate(doc: ScimDoc): void {
   if (doc.active === false) {
-    throw badRequest("invalidValue", "A user cannot be provisioned with active=false (P8): suspended users are not created.");
+    throw badRequest(
+      "invalidValue",
+      "A user cannot be provisioned with active=false (P8): suspended users are not created.",
+    );
   }
 }
 

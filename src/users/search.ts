@@ -24,7 +24,8 @@ export interface UserSearch {
 }
 
 const contains = (column: string, placeholder: string) => `instr(lower(${column}), lower(${placeholder})) > 0`;
-const emailContains = (placeholder: string) => `u.id IN (SELECT user_id FROM user_emails WHERE ${contains("value", placeholder)})`;
+const emailContains = (placeholder: string) =>
+  `u.id IN (SELECT user_id FROM user_emails WHERE ${contains("value", placeholder)})`;
 
 /** The admin's user search as a page for `listUsersStatement` (the SCIM list's own query). */
 export function userSearchPage(s: UserSearch): SqlPage {

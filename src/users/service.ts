@@ -31,7 +31,11 @@ export interface UserWrite {
 }
 
 /** The checks every create applies (P5, P6, P8), shared with the takeover and the import. */
-export function prepareNewUser(t: TenantContext, body: unknown, resource = t.userResource): { doc: ScimDoc; ignored: string[] } {
+export function prepareNewUser(
+  t: TenantContext,
+  body: unknown,
+  resource = t.userResource,
+): { doc: ScimDoc; ignored: string[] } {
   const { doc: raw, ignored } = normalizeResource(body, resource);
   refuseBlankNamePartsIn(raw);
   const doc = withoutBlanks(raw);
@@ -61,7 +65,13 @@ export async function createUser(t: TenantContext, body: unknown): Promise<UserW
   return { row: rowOf(id, doc, "scim", 1, now, now, managedAppleId, null), created: true };
 }
 
-export async function replaceUser(t: TenantContext, id: string, body: unknown, pre?: Preconditions, current?: UserRow | null): Promise<UserWrite> {
+export async function replaceUser(
+  t: TenantContext,
+  id: string,
+  body: unknown,
+  pre?: Preconditions,
+  current?: UserRow | null,
+): Promise<UserWrite> {
   checkResourceSchemas(body, t.userResource);
   const { doc: incoming, ignored } = normalizeResource(body, t.userResource);
   refuseBlankNamePartsIn(incoming);
@@ -69,10 +79,27 @@ export async function replaceUser(t: TenantContext, id: string, body: unknown, p
   if (typeof incoming.userName !== "string" || incoming.userName.trim() === "") {
     throw new ScimError(400, "userName is required in a PUT request.", "invalidValue");
   }
-  return { row: await updateUser(t, id, pre, ignored, (stored) => mergeReplace(stored, incoming), () => [], current), created: false };
+  return {
+    row: await updateUser(
+      t,
+      id,
+      pre,
+      ignored,
+      (stored) => mergeReplace(stored, incoming),
+      () => [],
+      current,
+    ),
+    created: false,
+  };
 }
 
-export async function patchUser(t: TenantContext, id: string, ops: unknown, pre?: Preconditions, current?: UserRow | null): Promise<UserWrite> {
+export async function patchUser(
+  t: TenantContext,
+  id: string,
+  ops: unknown,
+  pre?: Preconditions,
+  current?: UserRow | null,
+): Promise<UserWrite> {
   let ignored: string[] = [];
   const change = (stored: ScimDoc) => {
     const result = applyPatch(stored, ops, t.userResource, { onBlank: refuseBlankNamePart });
@@ -84,8 +111,21 @@ export async function patchUser(t: TenantContext, id: string, ops: unknown, pre?
 }
 
 /** P9: DELETE from Entra suspends the user; only an admin removes a user for good. */
-export async function softDeleteUser(t: TenantContext, id: string, pre?: Preconditions, current?: UserRow | null): Promise<UserRow> {
-  return updateUser(t, id, pre, [], (stored) => ({ ...stored, active: false }), () => [], current);
+export async function softDeleteUser(
+  t: TenantContext,
+  id: string,
+  pre?: Preconditions,
+  current?: UserRow | null,
+): Promise<UserRow> {
+  return updateUser(
+    t,
+    id,
+    pre,
+    [],
+    (stored) => ({ ...stored, active: false }),
+    () => [],
+    current,
+  );
 }
 
 export async function getUser(db: D1Database, id: string): Promise<UserRow> {
@@ -129,7 +169,14 @@ async function updateUser(
       changed: changedAttributes(stored, doc),
       ...ignoredDetail([...ignoredUpFront, ...ignoredLater()]),
     });
-    const update = updateUserStatement(t.db, { id, doc, version: row.version, source: row.source, managedAppleId, now });
+    const update = updateUserStatement(t.db, {
+      id,
+      doc,
+      version: row.version,
+      source: row.source,
+      managedAppleId,
+      now,
+    });
     const [res] = await commit(t, [update], [event], { ifLastChanged: true });
     if (res.results.length === 1) {
       return rowOf(id, doc, row.source, row.version + 1, row.created, now, managedAppleId, row.ldap_attributes);
@@ -170,4 +217,3 @@ export function rowOf(
     ldap_attributes: ldapAttributes,
   };
 }
-

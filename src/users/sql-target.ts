@@ -17,7 +17,11 @@ export const USERS_TARGET: SqlTarget = {
   },
   constants: { "meta.resourcetype": "User" },
   sideTables: {
-    emails: { table: "user_emails", owner: "user_id", columns: { value: "value", type: "type", primary: "is_primary" } },
+    emails: {
+      table: "user_emails",
+      owner: "user_id",
+      columns: { value: "value", type: "type", primary: "is_primary" },
+    },
     // groups is derived from memberships and is not stored in the user document.
     groups: { table: "group_members", owner: "member_id", columns: { value: "group_id" } },
   },

@@ -41,13 +41,17 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
   noteUserChange(t, JSON.parse(existing.doc) as ScimDoc, doc);
   const setting = t.settings.managedAppleId;
   const managedAppleId =
-    setting.mode !== "off" && existing.managed_apple_id ? existing.managed_apple_id : deriveManagedAppleId(setting, doc);
+    setting.mode !== "off" && existing.managed_apple_id
+      ? existing.managed_apple_id
+      : deriveManagedAppleId(setting, doc);
   const now = new Date().toISOString();
   const takeover = audit("scim", "takeover", "User", existing.id, {
     userName: doc.userName,
     fromSource: existing.source,
     ...(Object.keys(ldap).length ? { ldapAttributesCarriedOver: Object.keys(ldap) } : {}),
-    ...(notDefined.length ? { ldapAttributesNotCarriedOver: notDefined, reason: `custom attribute limit ${MAX_CUSTOM_ATTRIBUTES}` } : {}),
+    ...(notDefined.length
+      ? { ldapAttributesNotCarriedOver: notDefined, reason: `custom attribute limit ${MAX_CUSTOM_ATTRIBUTES}` }
+      : {}),
     ...(ignored.length ? { ignoredAttributes: ignored } : {}),
   });
   const defineAttrs = Object.keys(ldap).length
@@ -57,7 +61,11 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
             `INSERT OR IGNORE INTO custom_attributes (name, type, created)
              SELECT value, 'IdP', ?2 FROM json_each(?1) LIMIT max(0, ?3 - (SELECT count(*) FROM custom_attributes))`,
           )
-          .bind(JSON.stringify(Object.keys(ldap).filter((k) => !t.customAttributes.includes(k))), now, MAX_CUSTOM_ATTRIBUTES),
+          .bind(
+            JSON.stringify(Object.keys(ldap).filter((k) => !t.customAttributes.includes(k))),
+            now,
+            MAX_CUSTOM_ATTRIBUTES,
+          ),
       ]
     : [];
   const markSource =
@@ -65,16 +73,38 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
       ? [t.db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, 'true')").bind(ENTRA_SOURCE_MIGRATED)]
       : [];
   // The version-checked UPDATE goes last: the events are written only if it took effect.
-  const update = updateUserStatement(t.db, { id: existing.id, doc, version: existing.version, source: "scim", managedAppleId, now });
-  const results = await commit(t, [...defineAttrs, ...markSource, update], [takeover, ...invitesFor(t.settings, existing.id)], {
-    ifLastChanged: true,
+  const update = updateUserStatement(t.db, {
+    id: existing.id,
+    doc,
+    version: existing.version,
+    source: "scim",
+    managedAppleId,
+    now,
   });
+  const results = await commit(
+    t,
+    [...defineAttrs, ...markSource, update],
+    [takeover, ...invitesFor(t.settings, existing.id)],
+    {
+      ifLastChanged: true,
+    },
+  );
   // Another request changed (or took over) the user meanwhile: the same conflict as a userName in use.
-  if (results[results.length - 1].results.length !== 1) throw conflict("The existing user changed during the takeover; retry the request.");
+  if (results[results.length - 1].results.length !== 1)
+    throw conflict("The existing user changed during the takeover; retry the request.");
   // The answer to this request already shows the attributes the takeover defined (P25).
   t.customAttributes = names;
   t.userResource = userResourceFor(names);
-  return rowOf(existing.id, doc, "scim", existing.version + 1, existing.created, now, managedAppleId, existing.ldap_attributes);
+  return rowOf(
+    existing.id,
+    doc,
+    "scim",
+    existing.version + 1,
+    existing.created,
+    now,
+    managedAppleId,
+    existing.ldap_attributes,
+  );
 }
 
 function parseLdap(json: string | null): Record<string, string> {

@@ -92,10 +92,39 @@ async function main(): Promise<void> {
       statuses.set(op, s);
     };
     const calls: Record<keyof typeof OPS, () => Call> = {
-      trivial: () => ({ op: OPS.trivial, method: "GET", path: `${tenant.scimPath}/Users?${eqFilter("userName", "nobody@contoso.example")}`, token: MADE_UP_TOKEN, expect: [401, 429], then: count(OPS.trivial) }),
-      worstGet: () => ({ op: OPS.worstGet, method: "GET", path: `${tenant.scimPath}/Users?filter=${encodeURIComponent(WORST_FILTER)}`, token: MADE_UP_TOKEN, expect: [401, 429], then: count(OPS.worstGet) }),
-      worstSearch: () => ({ op: OPS.worstSearch, method: "POST", path: `${tenant.scimPath}/Users/.search`, body: { filter: WORST_FILTER }, token: MADE_UP_TOKEN, expect: [401, 429], then: count(OPS.worstSearch) }),
-      reference: () => ({ op: OPS.reference, method: "GET", path: `${tenant.scimPath}/Users?filter=${encodeURIComponent(WORST_FILTER)}`, token: tenant.scimToken, expect: [200], then: count(OPS.reference) }),
+      trivial: () => ({
+        op: OPS.trivial,
+        method: "GET",
+        path: `${tenant.scimPath}/Users?${eqFilter("userName", "nobody@contoso.example")}`,
+        token: MADE_UP_TOKEN,
+        expect: [401, 429],
+        then: count(OPS.trivial),
+      }),
+      worstGet: () => ({
+        op: OPS.worstGet,
+        method: "GET",
+        path: `${tenant.scimPath}/Users?filter=${encodeURIComponent(WORST_FILTER)}`,
+        token: MADE_UP_TOKEN,
+        expect: [401, 429],
+        then: count(OPS.worstGet),
+      }),
+      worstSearch: () => ({
+        op: OPS.worstSearch,
+        method: "POST",
+        path: `${tenant.scimPath}/Users/.search`,
+        body: { filter: WORST_FILTER },
+        token: MADE_UP_TOKEN,
+        expect: [401, 429],
+        then: count(OPS.worstSearch),
+      }),
+      reference: () => ({
+        op: OPS.reference,
+        method: "GET",
+        path: `${tenant.scimPath}/Users?filter=${encodeURIComponent(WORST_FILTER)}`,
+        token: tenant.scimToken,
+        expect: [200],
+        then: count(OPS.reference),
+      }),
     };
     const rec = new Recorder();
     const warm = new Recorder();
@@ -105,10 +134,14 @@ async function main(): Promise<void> {
     const wall = new Map<string, number>();
     const run = async (key: keyof typeof OPS) => {
       log(`${OPS[key]}: ${SECONDS} s, ${CONCURRENCY} in flight...`);
-      wall.set(OPS[key], (wall.get(OPS[key]) ?? 0) + (await forDuration(client, rec, calls[key], CONCURRENCY, SECONDS)));
+      wall.set(
+        OPS[key],
+        (wall.get(OPS[key]) ?? 0) + (await forDuration(client, rec, calls[key], CONCURRENCY, SECONDS)),
+      );
     };
     for (let r = 0; r < ROUNDS; r++) {
-      const order: (keyof typeof OPS)[] = r % 2 === 0 ? ["trivial", "worstGet", "worstSearch"] : ["worstSearch", "worstGet", "trivial"];
+      const order: (keyof typeof OPS)[] =
+        r % 2 === 0 ? ["trivial", "worstGet", "worstSearch"] : ["worstSearch", "worstGet", "trivial"];
       for (const key of order) await run(key);
     }
     await run("reference");
@@ -137,7 +170,9 @@ async function main(): Promise<void> {
       "|---|---:|---|---:|---:|---:|---:|",
       ...rows.map(
         (s) =>
-          `| ${s.op} | ${s.count} | ${Object.entries(s.statuses).map(([k, v]) => `${k}×${v}`).join(", ")} | ${f(s.p50Ms)} | ${f(s.p95Ms)} | ${f(s.p99Ms)} | ×${(s.p50Ms / trivial.p50Ms).toFixed(2)} |`,
+          `| ${s.op} | ${s.count} | ${Object.entries(s.statuses)
+            .map(([k, v]) => `${k}×${v}`)
+            .join(", ")} | ${f(s.p50Ms)} | ${f(s.p95Ms)} | ${f(s.p99Ms)} | ×${(s.p50Ms / trivial.p50Ms).toFixed(2)} |`,
       ),
       "",
       `Errors: ${rec.errorCount}. Code: ${results.code}.`,

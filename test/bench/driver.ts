@@ -116,7 +116,8 @@ export class Client {
   }
 
   request(call: Call): Promise<{ status: number; body: string }> {
-    const payload = call.body === undefined ? undefined : typeof call.body === "string" ? call.body : JSON.stringify(call.body);
+    const payload =
+      call.body === undefined ? undefined : typeof call.body === "string" ? call.body : JSON.stringify(call.body);
     const headers: Record<string, string | number> = {};
     if (call.token) headers.authorization = `Bearer ${call.token}`;
     if (payload !== undefined) {
@@ -125,7 +126,14 @@ export class Client {
     }
     return new Promise((resolve, reject) => {
       const req = http.request(
-        { host: this.origin.hostname, port: this.origin.port, method: call.method, path: call.path, headers, agent: this.agent },
+        {
+          host: this.origin.hostname,
+          port: this.origin.port,
+          method: call.method,
+          path: call.path,
+          headers,
+          agent: this.agent,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
@@ -145,7 +153,12 @@ export class Client {
 }
 
 /** Sends one call, records its latency (from `startedAt`, default now) and any error. */
-export async function timed(client: Client, rec: Recorder, call: Call, startedAt = performance.now()): Promise<boolean> {
+export async function timed(
+  client: Client,
+  rec: Recorder,
+  call: Call,
+  startedAt = performance.now(),
+): Promise<boolean> {
   let status: number;
   let body: string;
   try {
@@ -173,7 +186,12 @@ export async function timed(client: Client, rec: Recorder, call: Call, startedAt
 const resolveCall = (step: Task[number]) => (typeof step === "function" ? step() : step);
 
 /** Runs the tasks with `concurrency` workers; a failed call ends its task. Returns wall seconds. */
-export async function closedLoop(client: Client, rec: Recorder, tasks: Iterable<Task>, concurrency: number): Promise<number> {
+export async function closedLoop(
+  client: Client,
+  rec: Recorder,
+  tasks: Iterable<Task>,
+  concurrency: number,
+): Promise<number> {
   const started = performance.now();
   const it = tasks[Symbol.iterator]();
   const worker = async () => {
@@ -193,7 +211,12 @@ export async function closedLoop(client: Client, rec: Recorder, tasks: Iterable<
  * Starts one call every 1/rate seconds. Steps of a task go out at successive ticks; a step that
  * needs an earlier answer (a function) waits for it, and its latency still counts from its tick.
  */
-export async function openLoop(client: Client, rec: Recorder, tasks: Task[], rate: number): Promise<{ seconds: number; lateStarts: number; maxInFlight: number }> {
+export async function openLoop(
+  client: Client,
+  rec: Recorder,
+  tasks: Task[],
+  rate: number,
+): Promise<{ seconds: number; lateStarts: number; maxInFlight: number }> {
   const interval = 1000 / rate;
   const t0 = performance.now() + 50;
   let tick = 0;
@@ -229,7 +252,13 @@ export async function openLoop(client: Client, rec: Recorder, tasks: Task[], rat
 }
 
 /** Runs `call` back to back with `concurrency` in flight for `seconds` (baselines). */
-export async function forDuration(client: Client, rec: Recorder, make: () => Call, concurrency: number, seconds: number): Promise<number> {
+export async function forDuration(
+  client: Client,
+  rec: Recorder,
+  make: () => Call,
+  concurrency: number,
+  seconds: number,
+): Promise<number> {
   const started = performance.now();
   const end = started + seconds * 1000;
   const worker = async () => {

@@ -37,7 +37,13 @@ class Cdp {
   private constructor(ws: WebSocket) {
     this.ws = ws;
     ws.addEventListener("message", (ev) => {
-      const msg = JSON.parse(String(ev.data)) as { id?: number; method?: string; params?: { scriptId: string; url: string }; result?: unknown; error?: { message: string } };
+      const msg = JSON.parse(String(ev.data)) as {
+        id?: number;
+        method?: string;
+        params?: { scriptId: string; url: string };
+        result?: unknown;
+        error?: { message: string };
+      };
       if (msg.method === "Debugger.scriptParsed" && msg.params) this.scripts.set(msg.params.scriptId, msg.params.url);
       const w = msg.id === undefined ? undefined : this.waiting.get(msg.id);
       if (!w) return;
@@ -47,7 +53,9 @@ class Cdp {
     });
   }
   static async connect(inspectorPort: number): Promise<Cdp> {
-    const list = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+    const list = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as {
+      webSocketDebuggerUrl: string;
+    }[];
     if (!list[0]) throw new Error("no inspector target");
     // wrangler's inspector proxy accepts DevTools' origin; Node's WebSocket (undici) takes extra
     // headers in its options object, which the DOM typings do not know.
@@ -167,7 +175,8 @@ export function summarise(profile: CpuProfile, source: string, top = 15): Profil
       continue;
     }
     const inBundle = f.url !== "" && !f.url.includes(":");
-    const mod = f.url === "" ? f.functionName || "(native)" : inBundle ? moduleGroup(moduleAt(index, f.lineNumber)) : f.url;
+    const mod =
+      f.url === "" ? f.functionName || "(native)" : inBundle ? moduleGroup(moduleAt(index, f.lineNumber)) : f.url;
     byModule.set(mod, (byModule.get(mod) ?? 0) + us);
     const name = `${f.functionName || "(anonymous)"} ${inBundle ? moduleAt(index, f.lineNumber) : f.url}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);

@@ -31,7 +31,16 @@ export interface Goal {
 
 export interface Results {
   date: string;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; os: string; node: string; wrangler: string; workerd: string; loadAverageAtStart: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    os: string;
+    node: string;
+    wrangler: string;
+    workerd: string;
+    loadAverageAtStart: number[];
+  };
   options: Record<string, unknown>;
   notes: string[];
   baselines: {
@@ -42,7 +51,16 @@ export interface Results {
     rps: { health: number; read: number; write: number };
   };
   closed: { concurrency: number; ops: ClosedOp[] };
-  open: { rate: number; users: number; groups: number; seconds: number; lateStarts: number; maxInFlight: number; otherCores: number; ops: OpSummary[] } | null;
+  open: {
+    rate: number;
+    users: number;
+    groups: number;
+    seconds: number;
+    lateStarts: number;
+    maxInFlight: number;
+    otherCores: number;
+    ops: OpSummary[];
+  } | null;
   scale: {
     smallUsers: number;
     largeUsers: number;
@@ -63,14 +81,19 @@ export interface Results {
       cursorRatioP50: number;
       indexRatioP50: number;
     };
-    group50k: { members: number; withMembers: OpSummary & { bytes: number }; withoutMembers: OpSummary & { bytes: number } };
+    group50k: {
+      members: number;
+      withMembers: OpSummary & { bytes: number };
+      withoutMembers: OpSummary & { bytes: number };
+    };
   } | null;
   memory: MemoryResult & { isolateHeapUsedBytes: number; isolateHeapTotalBytes: number };
   goals: Goal[];
   errors: { total: number; samples: ErrorSample[] };
 }
 
-const f0 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "-" : Math.round(n).toLocaleString("en-US"));
+const f0 = (n: number | undefined) =>
+  n === undefined || Number.isNaN(n) ? "-" : Math.round(n).toLocaleString("en-US");
 const f1 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "-" : n.toFixed(1));
 const f2 = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "-" : n.toFixed(2));
 const ms = (n: number) => (Number.isNaN(n) ? "-" : n >= 100 ? n.toFixed(0) : n.toFixed(1));
@@ -92,23 +115,51 @@ export function toMarkdown(r: Results): string {
       `load average at start ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(" ")}`,
   );
   out.push("");
-  out.push(`Options: ${Object.entries(r.options).map(([k, v]) => `${k}=${v}`).join(", ")}`);
+  out.push(
+    `Options: ${Object.entries(r.options)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}`,
+  );
   for (const n of r.notes) out.push(`- ${n}`);
   out.push("");
 
   const b = r.baselines;
-  out.push(`### Baselines (closed loop, ${b.concurrency} in flight, ${b.seconds} s each, run before and after the cycle)`);
+  out.push(
+    `### Baselines (closed loop, ${b.concurrency} in flight, ${b.seconds} s each, run before and after the cycle)`,
+  );
   out.push("");
-  out.push(`req/s used: the mean of before and after, or the quieter of the two when other processes loaded one of them by more than 0.2 cores.`);
+  out.push(
+    `req/s used: the mean of before and after, or the quieter of the two when other processes loaded one of them by more than 0.2 cores.`,
+  );
   out.push("");
   const byOp = <T extends OpSummary>(list: T[], op: string) => list.find((s) => s.op === op) as T;
   out.push(
     table(
-      ["route", "req/s before", "req/s after", "req/s used", "p50 ms", "p95 ms", "p99 ms", "errors", "other load (cores)"],
+      [
+        "route",
+        "req/s before",
+        "req/s after",
+        "req/s used",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "errors",
+        "other load (cores)",
+      ],
       b.before.map((s) => {
         const a = byOp(b.after, s.op);
         const used = s.op.includes("healthz") ? b.rps.health : s.op.includes("read") ? b.rps.read : b.rps.write;
-        return [s.op, f0(s.rps), f0(a?.rps), f0(used), ms(s.p50Ms), ms(s.p95Ms), ms(s.p99Ms), s.errors + (a?.errors ?? 0), `${f2(s.otherCores)} / ${f2(a?.otherCores)}`];
+        return [
+          s.op,
+          f0(s.rps),
+          f0(a?.rps),
+          f0(used),
+          ms(s.p50Ms),
+          ms(s.p95Ms),
+          ms(s.p99Ms),
+          s.errors + (a?.errors ?? 0),
+          `${f2(s.otherCores)} / ${f2(a?.otherCores)}`,
+        ];
       }),
     ),
   );
@@ -125,8 +176,38 @@ export function toMarkdown(r: Results): string {
   out.push("");
   out.push(
     table(
-      ["operation", "n", "req/s", "health req/s beside", "× health", "× D1 read", "× D1 write", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "other load (cores)", "RSS peak"],
-      c.ops.map((s) => [s.op, f0(s.count), f0(s.rps), f0(s.healthAlongside), pct(s.vsHealth), pct(s.vsRead), pct(s.vsWrite), ms(s.p50Ms), ms(s.p95Ms), ms(s.p99Ms), ms(s.maxMs), s.errors, f2(s.otherCores), mib(s.memoryPeakBytes)]),
+      [
+        "operation",
+        "n",
+        "req/s",
+        "health req/s beside",
+        "× health",
+        "× D1 read",
+        "× D1 write",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "errors",
+        "other load (cores)",
+        "RSS peak",
+      ],
+      c.ops.map((s) => [
+        s.op,
+        f0(s.count),
+        f0(s.rps),
+        f0(s.healthAlongside),
+        pct(s.vsHealth),
+        pct(s.vsRead),
+        pct(s.vsWrite),
+        ms(s.p50Ms),
+        ms(s.p95Ms),
+        ms(s.p99Ms),
+        ms(s.maxMs),
+        s.errors,
+        f2(s.otherCores),
+        mib(s.memoryPeakBytes),
+      ]),
     ),
   );
   out.push("");
@@ -140,7 +221,10 @@ export function toMarkdown(r: Results): string {
       const busyMs = p.totalMs * (1 - p.idleShare);
       out.push(
         `- ${o.op}: isolate busy ${pct(1 - p.idleShare)} of ${f1(p.totalMs / 1000)} s, ${f1(busyMs / o.count)} ms CPU per request. ` +
-          p.byModule.slice(0, 8).map((m) => `${m.module} ${pct(m.share)}`).join(", "),
+          p.byModule
+            .slice(0, 8)
+            .map((m) => `${m.module} ${pct(m.share)}`)
+            .join(", "),
       );
     }
     out.push("");
@@ -148,12 +232,23 @@ export function toMarkdown(r: Results): string {
 
   if (r.open) {
     const o = r.open;
-    out.push(`### Entra cycle, open loop (${o.rate} req/s fixed; ${o.users} users, ${o.groups} groups; latency from the scheduled start)`);
+    out.push(
+      `### Entra cycle, open loop (${o.rate} req/s fixed; ${o.users} users, ${o.groups} groups; latency from the scheduled start)`,
+    );
     out.push("");
     out.push(
       table(
         ["operation", "n", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "p99 < 100 ms"],
-        o.ops.map((s) => [s.op, f0(s.count), ms(s.p50Ms), ms(s.p95Ms), ms(s.p99Ms), ms(s.maxMs), s.errors, s.p99Ms < 100 ? "yes" : "**no**"]),
+        o.ops.map((s) => [
+          s.op,
+          f0(s.count),
+          ms(s.p50Ms),
+          ms(s.p95Ms),
+          ms(s.p99Ms),
+          ms(s.maxMs),
+          s.errors,
+          s.p99Ms < 100 ? "yes" : "**no**",
+        ]),
       ),
     );
     out.push("");
@@ -166,7 +261,9 @@ export function toMarkdown(r: Results): string {
 
   if (r.scale) {
     const s = r.scale;
-    out.push(`### Scale (tenants seeded in bulk: ${f0(s.smallUsers)} and ${f0(s.largeUsers)} users, ${f1(s.seedSeconds)} s)`);
+    out.push(
+      `### Scale (tenants seeded in bulk: ${f0(s.smallUsers)} and ${f0(s.largeUsers)} users, ${f1(s.seedSeconds)} s)`,
+    );
     out.push("");
     out.push(`Seed check: ${s.seedCheck}`);
     out.push("");
@@ -174,29 +271,81 @@ export function toMarkdown(r: Results): string {
       table(
         ["measurement", "n", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"],
         [
-          [`userName lookup, ${f0(s.smallUsers)} users (1 in flight)`, s.lookupSmall.count, ms(s.lookupSmall.meanMs), ms(s.lookupSmall.p50Ms), ms(s.lookupSmall.p95Ms), ms(s.lookupSmall.p99Ms), ms(s.lookupSmall.maxMs), s.lookupSmall.errors],
-          [`userName lookup, ${f0(s.largeUsers)} users (1 in flight)`, s.lookupLarge.count, ms(s.lookupLarge.meanMs), ms(s.lookupLarge.p50Ms), ms(s.lookupLarge.p95Ms), ms(s.lookupLarge.p99Ms), ms(s.lookupLarge.maxMs), s.lookupLarge.errors],
-          [`GET group of ${f0(s.group50k.members)} members (${f0(s.group50k.withMembers.bytes)} bytes)`, s.group50k.withMembers.count, ms(s.group50k.withMembers.meanMs), ms(s.group50k.withMembers.p50Ms), ms(s.group50k.withMembers.p95Ms), ms(s.group50k.withMembers.p99Ms), ms(s.group50k.withMembers.maxMs), s.group50k.withMembers.errors],
-          [`same, excludedAttributes=members (${f0(s.group50k.withoutMembers.bytes)} bytes)`, s.group50k.withoutMembers.count, ms(s.group50k.withoutMembers.meanMs), ms(s.group50k.withoutMembers.p50Ms), ms(s.group50k.withoutMembers.p95Ms), ms(s.group50k.withoutMembers.p99Ms), ms(s.group50k.withoutMembers.maxMs), s.group50k.withoutMembers.errors],
+          [
+            `userName lookup, ${f0(s.smallUsers)} users (1 in flight)`,
+            s.lookupSmall.count,
+            ms(s.lookupSmall.meanMs),
+            ms(s.lookupSmall.p50Ms),
+            ms(s.lookupSmall.p95Ms),
+            ms(s.lookupSmall.p99Ms),
+            ms(s.lookupSmall.maxMs),
+            s.lookupSmall.errors,
+          ],
+          [
+            `userName lookup, ${f0(s.largeUsers)} users (1 in flight)`,
+            s.lookupLarge.count,
+            ms(s.lookupLarge.meanMs),
+            ms(s.lookupLarge.p50Ms),
+            ms(s.lookupLarge.p95Ms),
+            ms(s.lookupLarge.p99Ms),
+            ms(s.lookupLarge.maxMs),
+            s.lookupLarge.errors,
+          ],
+          [
+            `GET group of ${f0(s.group50k.members)} members (${f0(s.group50k.withMembers.bytes)} bytes)`,
+            s.group50k.withMembers.count,
+            ms(s.group50k.withMembers.meanMs),
+            ms(s.group50k.withMembers.p50Ms),
+            ms(s.group50k.withMembers.p95Ms),
+            ms(s.group50k.withMembers.p99Ms),
+            ms(s.group50k.withMembers.maxMs),
+            s.group50k.withMembers.errors,
+          ],
+          [
+            `same, excludedAttributes=members (${f0(s.group50k.withoutMembers.bytes)} bytes)`,
+            s.group50k.withoutMembers.count,
+            ms(s.group50k.withoutMembers.meanMs),
+            ms(s.group50k.withoutMembers.p50Ms),
+            ms(s.group50k.withoutMembers.p95Ms),
+            ms(s.group50k.withoutMembers.p99Ms),
+            ms(s.group50k.withoutMembers.maxMs),
+            s.group50k.withoutMembers.errors,
+          ],
         ],
       ),
     );
     out.push("");
-    out.push(`Lookup ${f0(s.largeUsers)} vs ${f0(s.smallUsers)} users: p50 ×${s.lookupRatioP50.toFixed(2)}, mean ×${s.lookupRatioMean.toFixed(2)}.`);
+    out.push(
+      `Lookup ${f0(s.largeUsers)} vs ${f0(s.smallUsers)} users: p50 ×${s.lookupRatioP50.toFixed(2)}, mean ×${s.lookupRatioMean.toFixed(2)}.`,
+    );
     out.push("");
     if (s.paging) {
       const p = s.paging;
-      const row = (what: string, o: OpSummary) => [what, o.count, ms(o.meanMs), ms(o.p50Ms), ms(o.p95Ms), ms(o.p99Ms), ms(o.maxMs), o.errors];
+      const row = (what: string, o: OpSummary) => [
+        what,
+        o.count,
+        ms(o.meanMs),
+        ms(o.p50Ms),
+        ms(o.p95Ms),
+        ms(o.p99Ms),
+        ms(o.maxMs),
+        o.errors,
+      ];
       out.push(
-        table(["page of 100 users (1 in flight)", "n", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"], [
-          row("first, by cursor", p.cursorFirst),
-          row(`last of ${f0(p.users)}, by cursor`, p.cursorLast),
-          row("first, by index (startIndex=1)", p.indexFirst),
-          row(`last of ${f0(p.users)}, by index (startIndex=${f0(p.users - 99)})`, p.indexLast),
-        ]),
+        table(
+          ["page of 100 users (1 in flight)", "n", "mean ms", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"],
+          [
+            row("first, by cursor", p.cursorFirst),
+            row(`last of ${f0(p.users)}, by cursor`, p.cursorLast),
+            row("first, by index (startIndex=1)", p.indexFirst),
+            row(`last of ${f0(p.users)}, by index (startIndex=${f0(p.users - 99)})`, p.indexLast),
+          ],
+        ),
       );
       out.push("");
-      out.push(`Last page vs first (p50): by cursor ×${p.cursorRatioP50.toFixed(2)}, by index ×${p.indexRatioP50.toFixed(2)}.`);
+      out.push(
+        `Last page vs first (p50): by cursor ×${p.cursorRatioP50.toFixed(2)}, by index ×${p.indexRatioP50.toFixed(2)}.`,
+      );
       out.push("");
     }
     out.push(
@@ -218,9 +367,23 @@ export function toMarkdown(r: Results): string {
   out.push("");
   out.push(`### Goals`);
   out.push("");
-  out.push(table(["goal", "figure", "met"], r.goals.map((g) => [g.goal, g.figure, g.met ? "yes" : "**no**"])));
+  out.push(
+    table(
+      ["goal", "figure", "met"],
+      r.goals.map((g) => [g.goal, g.figure, g.met ? "yes" : "**no**"]),
+    ),
+  );
   out.push("");
-  out.push(`Errors: ${r.errors.total}${r.errors.total ? ` (first: ${r.errors.samples.map((e) => `${e.op} ${e.status} ${e.detail}`).slice(0, 3).join(" / ")})` : ""}`);
+  out.push(
+    `Errors: ${r.errors.total}${
+      r.errors.total
+        ? ` (first: ${r.errors.samples
+            .map((e) => `${e.op} ${e.status} ${e.detail}`)
+            .slice(0, 3)
+            .join(" / ")})`
+        : ""
+    }`,
+  );
   out.push("");
   return out.join("\n");
 }

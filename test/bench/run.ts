@@ -20,7 +20,17 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../blackbox/harness.ts";
-import { type Call, Client, closedLoop, forDuration, type OpSummary, openLoop, Recorder, type Task, timed } from "./driver.ts";
+import {
+  type Call,
+  Client,
+  closedLoop,
+  forDuration,
+  type OpSummary,
+  openLoop,
+  Recorder,
+  type Task,
+  timed,
+} from "./driver.ts";
 import { type ClosedOp, type Goal, type Results, toMarkdown } from "./report.ts";
 import {
   addMemberTasks,
@@ -115,7 +125,8 @@ const GROUPS = int("groups");
 const CONCURRENCY = int("concurrency");
 const RATE = int("rate");
 const MEMBER_BATCH = int("member-batch");
-const HTTP_USERS = args["http-users"] !== undefined ? Math.min(USERS, int("http-users")) : USERS <= 20_000 ? USERS : 10_000;
+const HTTP_USERS =
+  args["http-users"] !== undefined ? Math.min(USERS, int("http-users")) : USERS <= 20_000 ? USERS : 10_000;
 const OPEN_USERS = int("open-users");
 const OPEN_GROUPS = int("open-groups");
 const SCALE_USERS = int("scale-users", 10_000);
@@ -218,7 +229,13 @@ async function main(): Promise<void> {
     const warm = new Recorder();
 
     // Warm-up: JIT, sockets, D1 files; not recorded.
-    await forDuration(client, warm, () => ({ op: "warm", method: "GET", path: "/healthz", expect: [200] }), CONCURRENCY, 2);
+    await forDuration(
+      client,
+      warm,
+      () => ({ op: "warm", method: "GET", path: "/healthz", expect: [200] }),
+      CONCURRENCY,
+      2,
+    );
     await forDuration(client, warm, () => lookupUserCall(main, "nobody", "warm"), CONCURRENCY, 2);
     if (warm.errorCount) throw new Error(`warm-up failed: ${JSON.stringify(warm.errorSamples.slice(0, 3))}`);
     mem.mark();
@@ -227,7 +244,13 @@ async function main(): Promise<void> {
     const baselineCalls: Record<string, () => Call> = {
       "GET /healthz": () => ({ op: "GET /healthz", method: "GET", path: "/healthz", expect: [200] }),
       "D1 read (1 row)": () => ({ op: "D1 read (1 row)", method: "GET", path: `/bench/${slug}/read`, expect: [200] }),
-      "D1 write (1 row)": () => ({ op: "D1 write (1 row)", method: "POST", path: `/bench/${slug}/write`, body: "{}", expect: [200] }),
+      "D1 write (1 row)": () => ({
+        op: "D1 write (1 row)",
+        method: "POST",
+        path: `/bench/${slug}/write`,
+        body: "{}",
+        expect: [200],
+      }),
     };
     const runBaselines = async (label: string): Promise<(OpSummary & { otherCores?: number })[]> => {
       const out: (OpSummary & { otherCores?: number })[] = [];
@@ -236,7 +259,10 @@ async function main(): Promise<void> {
         const cpu = new CpuMeter();
         cpu.begin();
         const secs = await forDuration(client, r, make, CONCURRENCY, BASELINE_SECONDS);
-        const s: OpSummary & { otherCores?: number } = { ...r.stats(op).summary(secs), otherCores: cpu.end().otherCores };
+        const s: OpSummary & { otherCores?: number } = {
+          ...r.stats(op).summary(secs),
+          otherCores: cpu.end().otherCores,
+        };
         for (const e of r.errorSamples) rec.errorSamples.push(e);
         rec.stats(`baseline ${op}`).errors += s.errors;
         log(`baseline ${label} ${op}: ${s.rps?.toFixed(0)} req/s, p50 ${s.p50Ms.toFixed(1)} ms`);
@@ -331,7 +357,10 @@ async function main(): Promise<void> {
         // the inspector is a diagnostic: its absence costs a figure, not the run
       }
     };
-    const httpUsers: CycleUser[] = makeUsers("u", USERS - HTTP_USERS, USERS).map((u) => ({ key: u.key, index: u.index }));
+    const httpUsers: CycleUser[] = makeUsers("u", USERS - HTTP_USERS, USERS).map((u) => ({
+      key: u.key,
+      index: u.index,
+    }));
     await runPhase(OPS.userLookup, userLookupTasks(main, httpUsers));
     await runPhase(OPS.userCreate, userCreateTasks(main, httpUsers));
     const allUsers = [...seeded, ...httpUsers];
@@ -348,7 +377,8 @@ async function main(): Promise<void> {
       expect: [200],
       then: (_s, body) => {
         const r = JSON.parse(body) as { totalResults: number; Resources: { id: string; members?: unknown }[] };
-        if (r.totalResults !== 1 || r.Resources[0].id !== groups[0].id || r.Resources[0].members !== undefined) throw new Error(body.slice(0, 200));
+        if (r.totalResults !== 1 || r.Resources[0].id !== groups[0].id || r.Resources[0].members !== undefined)
+          throw new Error(body.slice(0, 200));
       },
     });
     await runPhase(OPS.addMembers, addMemberTasks(main, groups, MEMBER_BATCH));
@@ -395,7 +425,9 @@ async function main(): Promise<void> {
       await openPhase("groups (lookup then create, per group)", groupCycleTasks(main, oGroups));
       await openPhase("memberships", addMemberTasks(main, oGroups, MEMBER_BATCH));
       await openPhase("incremental", incrementalTasks(main, oUsers, oGroups, MEMBER_BATCH));
-      const healthTasks: Task[] = Array.from({ length: RATE * 8 }, () => [{ op: "GET /healthz (reference)", method: "GET", path: "/healthz", expect: [200] }]);
+      const healthTasks: Task[] = Array.from({ length: RATE * 8 }, () => [
+        { op: "GET /healthz (reference)", method: "GET", path: "/healthz", expect: [200] },
+      ]);
       await openPhase("health reference", healthTasks);
       mem.mark();
       for (const e of orec.errorSamples) rec.errorSamples.push(e);
@@ -448,16 +480,38 @@ async function main(): Promise<void> {
     }
     const lookup = closedOps.find((s) => s.op === OPS.userLookup);
     const create = closedOps.find((s) => s.op === OPS.userCreate);
-    if (lookup) goals.push({ goal: `closed loop: user lookups >= 50% of the health route's req/s`, figure: `${(lookup.vsHealth * 100).toFixed(1)}% (${lookup.rps?.toFixed(0)} vs ${lookup.healthAlongside.toFixed(0)} req/s beside it; ${((100 * (lookup.rps ?? NaN)) / baseRps.health).toFixed(1)}% of the baseline's ${baseRps.health.toFixed(0)})`, met: lookup.vsHealth >= 0.5 });
-    if (create) goals.push({ goal: `closed loop: user creates >= 25% of the health route's req/s`, figure: `${(create.vsHealth * 100).toFixed(1)}% (${create.rps?.toFixed(0)} vs ${create.healthAlongside.toFixed(0)} req/s beside it; ${((100 * (create.rps ?? NaN)) / baseRps.health).toFixed(1)}% of the baseline's ${baseRps.health.toFixed(0)})`, met: create.vsHealth >= 0.25 });
+    if (lookup)
+      goals.push({
+        goal: `closed loop: user lookups >= 50% of the health route's req/s`,
+        figure: `${(lookup.vsHealth * 100).toFixed(1)}% (${lookup.rps?.toFixed(0)} vs ${lookup.healthAlongside.toFixed(0)} req/s beside it; ${((100 * (lookup.rps ?? NaN)) / baseRps.health).toFixed(1)}% of the baseline's ${baseRps.health.toFixed(0)})`,
+        met: lookup.vsHealth >= 0.5,
+      });
+    if (create)
+      goals.push({
+        goal: `closed loop: user creates >= 25% of the health route's req/s`,
+        figure: `${(create.vsHealth * 100).toFixed(1)}% (${create.rps?.toFixed(0)} vs ${create.healthAlongside.toFixed(0)} req/s beside it; ${((100 * (create.rps ?? NaN)) / baseRps.health).toFixed(1)}% of the baseline's ${baseRps.health.toFixed(0)})`,
+        met: create.vsHealth >= 0.25,
+      });
     if (scale) {
-      goals.push({ goal: `lookup at ${n(SCALE_USERS)} users within 1.5× of ${n(SCALE_SMALL)} users (p50)`, figure: `×${scale.lookupRatioP50.toFixed(2)}`, met: scale.lookupRatioP50 <= 1.5 });
+      goals.push({
+        goal: `lookup at ${n(SCALE_USERS)} users within 1.5× of ${n(SCALE_SMALL)} users (p50)`,
+        figure: `×${scale.lookupRatioP50.toFixed(2)}`,
+        met: scale.lookupRatioP50 <= 1.5,
+      });
       const worst = Math.max(...scale.addMembers10k.map((a) => a.ms));
-      goals.push({ goal: `${n(BIG_PATCH)} members added in one PATCH in < 2 s`, figure: `slowest of ${scale.addMembers10k.length}: ${worst.toFixed(0)} ms`, met: worst < 2000 });
+      goals.push({
+        goal: `${n(BIG_PATCH)} members added in one PATCH in < 2 s`,
+        figure: `slowest of ${scale.addMembers10k.length}: ${worst.toFixed(0)} ms`,
+        met: worst < 2000,
+      });
     }
     if (scale?.paging) {
       const p = scale.paging;
-      goals.push({ goal: `last cursor page at ${n(p.users)} users within 1.5× of the first (p50)`, figure: `×${p.cursorRatioP50.toFixed(2)} (index paging: ×${p.indexRatioP50.toFixed(2)})`, met: p.cursorRatioP50 <= 1.5 });
+      goals.push({
+        goal: `last cursor page at ${n(p.users)} users within 1.5× of the first (p50)`,
+        figure: `×${p.cursorRatioP50.toFixed(2)} (index paging: ×${p.indexRatioP50.toFixed(2)})`,
+        met: p.cursorRatioP50 <= 1.5,
+      });
     }
     goals.push({ goal: "no request fails", figure: `${rec.errorCount} errors`, met: rec.errorCount === 0 });
 

@@ -48,7 +48,12 @@ export async function runScale(input: ScaleInput): Promise<NonNullable<Results["
   const opLarge = `lookup ${n(largeUsers.length)}`;
   const allSmall = [...smallUsers, last];
   log(`scale: userName lookups, ${n(smallSize)} vs ${n(largeUsers.length)} users, alternating blocks, 1 in flight...`);
-  await closedLoop(client, new Recorder(), [...lookups(S, allSmall, "warm", 0, 100), ...lookups(L, largeUsers, "warm", 0, 100)], 1);
+  await closedLoop(
+    client,
+    new Recorder(),
+    [...lookups(S, allSmall, "warm", 0, 100), ...lookups(L, largeUsers, "warm", 0, 100)],
+    1,
+  );
   for (let round = 0; round < 10; round++) {
     await closedLoop(client, srec, lookups(S, allSmall, opSmall, 1000 + round * 100, 100), 1);
     await closedLoop(client, srec, lookups(L, largeUsers, opLarge, 1000 + round * 100, 100), 1);
@@ -90,15 +95,27 @@ export async function runScale(input: ScaleInput): Promise<NonNullable<Results["
     then: (_s, body) => {
       bytes[key] = Buffer.byteLength(body);
       const members = (JSON.parse(body) as { members?: unknown[] }).members;
-      if (key === "with" && members?.length !== size) throw new Error(`expected ${size} members, got ${members?.length}`);
-      if (key === "without" && members !== undefined) throw new Error("members present despite excludedAttributes=members");
+      if (key === "with" && members?.length !== size)
+        throw new Error(`expected ${size} members, got ${members?.length}`);
+      if (key === "without" && members !== undefined)
+        throw new Error("members present despite excludedAttributes=members");
     },
   });
   const opWith = `GET /Groups/{id} (${n(bigGroup)} members)`;
   const opWithout = `GET /Groups/{id}?excludedAttributes=members`;
   log(`scale: GET of the ${n(bigGroup)}-member group, with and without members...`);
-  await closedLoop(client, srec, Array.from({ length: 5 }, () => [getGroup(opWith, "", "with")]), 1);
-  await closedLoop(client, srec, Array.from({ length: 50 }, () => [getGroup(opWithout, "?excludedAttributes=members", "without")]), 1);
+  await closedLoop(
+    client,
+    srec,
+    Array.from({ length: 5 }, () => [getGroup(opWith, "", "with")]),
+    1,
+  );
+  await closedLoop(
+    client,
+    srec,
+    Array.from({ length: 50 }, () => [getGroup(opWithout, "?excludedAttributes=members", "without")]),
+    1,
+  );
   return {
     smallUsers: smallSize,
     largeUsers: largeUsers.length,
@@ -125,7 +142,11 @@ export async function runScale(input: ScaleInput): Promise<NonNullable<Results["
  */
 async function measurePaging(client: Client, rec: Recorder, t: Tenant, users: number, log: (s: string) => void) {
   log(`scale: first vs last page of 100 at ${n(users)} users, by cursor and by index...`);
-  const list = (query: string, op: string, then?: (body: { nextCursor?: string; totalResults: number; Resources: unknown[] }) => void): Call => ({
+  const list = (
+    query: string,
+    op: string,
+    then?: (body: { nextCursor?: string; totalResults: number; Resources: unknown[] }) => void,
+  ): Call => ({
     op,
     method: "GET",
     path: `${t.scim}/Users?${query}`,
@@ -139,18 +160,27 @@ async function measurePaging(client: Client, rec: Recorder, t: Tenant, users: nu
   let walked = 0;
   for (;;) {
     let next: string | undefined;
-    await timed(client, new Recorder(), list(`cursor=${encodeURIComponent(cursor)}&count=1000&attributes=id`, "cursor walk", (b) => {
-      next = b.nextCursor;
-      total = b.totalResults;
-    }));
+    await timed(
+      client,
+      new Recorder(),
+      list(`cursor=${encodeURIComponent(cursor)}&count=1000&attributes=id`, "cursor walk", (b) => {
+        next = b.nextCursor;
+        total = b.totalResults;
+      }),
+    );
     if (!next || walked + 1000 + 100 >= total) break;
     cursor = next;
     walked += 1000;
   }
   const tail = total - walked - 100;
-  if (tail > 0) await timed(client, new Recorder(), list(`cursor=${encodeURIComponent(cursor)}&count=${tail}&attributes=id`, "cursor walk", (b) => {
-    cursor = b.nextCursor ?? "";
-  }));
+  if (tail > 0)
+    await timed(
+      client,
+      new Recorder(),
+      list(`cursor=${encodeURIComponent(cursor)}&count=${tail}&attributes=id`, "cursor walk", (b) => {
+        cursor = b.nextCursor ?? "";
+      }),
+    );
   if (!cursor) throw new Error("no cursor for the last page");
   const ops = {
     cursorFirst: `GET /Users?cursor= (first page of 100)`,
@@ -159,7 +189,8 @@ async function measurePaging(client: Client, rec: Recorder, t: Tenant, users: nu
     indexLast: `GET /Users?startIndex=${n(total - 99)} (last page of 100)`,
   };
   const lastCount = (expected: number, what: string) => (b: { Resources: unknown[]; nextCursor?: string }) => {
-    if (b.Resources.length !== expected) throw new Error(`${what}: ${b.Resources.length} resources, expected ${expected}`);
+    if (b.Resources.length !== expected)
+      throw new Error(`${what}: ${b.Resources.length} resources, expected ${expected}`);
   };
   const calls: Call[] = [
     list("cursor=&count=100", ops.cursorFirst, lastCount(100, "first cursor page")),
@@ -170,27 +201,59 @@ async function measurePaging(client: Client, rec: Recorder, t: Tenant, users: nu
     list("startIndex=1&count=100", ops.indexFirst, lastCount(100, "first index page")),
     list(`startIndex=${total - 99}&count=100`, ops.indexLast, lastCount(100, "last index page")),
   ];
-  await closedLoop(client, new Recorder(), calls.map((c) => [c]), 1);
+  await closedLoop(
+    client,
+    new Recorder(),
+    calls.map((c) => [c]),
+    1,
+  );
   for (let round = 0; round < 10; round++) {
-    for (const c of calls) await closedLoop(client, rec, Array.from({ length: 5 }, () => [c]), 1);
+    for (const c of calls)
+      await closedLoop(
+        client,
+        rec,
+        Array.from({ length: 5 }, () => [c]),
+        1,
+      );
   }
   const s = (op: string) => rec.stats(op).summary();
-  const r = { users: total, cursorFirst: s(ops.cursorFirst), cursorLast: s(ops.cursorLast), indexFirst: s(ops.indexFirst), indexLast: s(ops.indexLast) };
-  return { ...r, cursorRatioP50: r.cursorLast.p50Ms / r.cursorFirst.p50Ms, indexRatioP50: r.indexLast.p50Ms / r.indexFirst.p50Ms };
+  const r = {
+    users: total,
+    cursorFirst: s(ops.cursorFirst),
+    cursorLast: s(ops.cursorLast),
+    indexFirst: s(ops.indexFirst),
+    indexLast: s(ops.indexLast),
+  };
+  return {
+    ...r,
+    cursorRatioP50: r.cursorLast.p50Ms / r.cursorFirst.p50Ms,
+    indexRatioP50: r.indexLast.p50Ms / r.indexFirst.p50Ms,
+  };
 }
 
 /** A seeded user must read back exactly like one created over HTTP from the same body shape. */
-async function checkSeeded(client: Client, t: Tenant, users: { key: string; index: number; id: string; how: string }[]): Promise<string> {
+async function checkSeeded(
+  client: Client,
+  t: Tenant,
+  users: { key: string; index: number; id: string; how: string }[],
+): Promise<string> {
   const problems: string[] = [];
   for (const u of users) {
-    const res = await client.request({ op: "seed check", method: "GET", path: `${t.scim}/Users/${u.id}`, token: t.token, expect: [200] });
+    const res = await client.request({
+      op: "seed check",
+      method: "GET",
+      path: `${t.scim}/Users/${u.id}`,
+      token: t.token,
+      expect: [200],
+    });
     if (res.status !== 200) {
       problems.push(`${u.how} user: GET ${res.status}`);
       continue;
     }
     const { meta, ...got } = JSON.parse(res.body) as Record<string, unknown> & { meta: { version?: string } };
     const expected = { schemas: [USER_SCHEMA, ENTERPRISE], id: u.id, ...storedUserDoc(u.key, u.index) };
-    if (JSON.stringify(got) !== JSON.stringify(expected)) problems.push(`${u.how} user differs: ${JSON.stringify(got)}`);
+    if (JSON.stringify(got) !== JSON.stringify(expected))
+      problems.push(`${u.how} user differs: ${JSON.stringify(got)}`);
     if (meta.version !== 'W/"1"') problems.push(`${u.how} user has version ${meta.version}`);
     const byEmail = await client.request({
       op: "seed check",
@@ -199,7 +262,10 @@ async function checkSeeded(client: Client, t: Tenant, users: { key: string; inde
       token: t.token,
       expect: [200],
     });
-    if ((JSON.parse(byEmail.body) as { totalResults?: number }).totalResults !== 1) problems.push(`${u.how} user not found by email (user_emails)`);
+    if ((JSON.parse(byEmail.body) as { totalResults?: number }).totalResults !== 1)
+      problems.push(`${u.how} user not found by email (user_emails)`);
   }
-  return problems.length ? `MISMATCH: ${problems.join("; ")}` : "a seeded user and an HTTP-created one read back identically (body, version, email index)";
+  return problems.length
+    ? `MISMATCH: ${problems.join("; ")}`
+    : "a seeded user and an HTTP-created one read back identically (body, version, email index)";
 }

@@ -112,7 +112,8 @@ export function userCycleTasks(t: Tenant, users: CycleUser[]): Task[] {
 }
 
 /** The same two operations as separate phases, so each one's throughput is measured alone. */
-export const userLookupTasks = (t: Tenant, users: CycleUser[]): Task[] => users.map((u) => [lookupUserCall(t, u.key, OPS.userLookup, false)]);
+export const userLookupTasks = (t: Tenant, users: CycleUser[]): Task[] =>
+  users.map((u) => [lookupUserCall(t, u.key, OPS.userLookup, false)]);
 export const userCreateTasks = (t: Tenant, users: CycleUser[]): Task[] => users.map((u) => [createUserCall(t, u)]);
 
 function groupLookupCall(t: Tenant, g: CycleGroup): Call {
@@ -142,7 +143,8 @@ function groupCreateCall(t: Tenant, g: CycleGroup): Call {
 }
 
 /** Initial cycle, groups: [lookup without members, create] per group. */
-export const groupCycleTasks = (t: Tenant, groups: CycleGroup[]): Task[] => groups.map((g) => [groupLookupCall(t, g), groupCreateCall(t, g)]);
+export const groupCycleTasks = (t: Tenant, groups: CycleGroup[]): Task[] =>
+  groups.map((g) => [groupLookupCall(t, g), groupCreateCall(t, g)]);
 export const groupLookupTasks = (t: Tenant, groups: CycleGroup[]): Task[] => groups.map((g) => [groupLookupCall(t, g)]);
 export const groupCreateTasks = (t: Tenant, groups: CycleGroup[]): Task[] => groups.map((g) => [groupCreateCall(t, g)]);
 
@@ -167,7 +169,9 @@ export const patchGroupCall = (t: Tenant, groupId: string, body: unknown, op: st
  */
 export function addMemberTasks(t: Tenant, groups: CycleGroup[], batch: number): Task[] {
   const perGroup = groups.map((g) =>
-    chunks(g.members, batch).map((part): Task => [patchGroupCall(t, g.id as string, addMembersPatch(part.map((u) => u.id as string)), OPS.addMembers)]),
+    chunks(g.members, batch).map((part): Task => [
+      patchGroupCall(t, g.id as string, addMembersPatch(part.map((u) => u.id as string)), OPS.addMembers),
+    ]),
   );
   return interleave(...perGroup);
 }
@@ -178,13 +182,39 @@ export const isDisabled = (p: number) => p % 100 === 7;
 /** Incremental cycle: PATCH of 10% of the users. */
 export const updateTasks = (t: Tenant, users: CycleUser[], round = 1): Task[] =>
   users.flatMap((u, p): Task[] =>
-    isUpdated(p) ? [[{ op: OPS.userUpdate, method: "PATCH", path: `${t.scim}/Users/${u.id}`, token: t.token, body: userUpdatePatch(u.key, u.index, round), expect: [204] }]] : [],
+    isUpdated(p)
+      ? [
+          [
+            {
+              op: OPS.userUpdate,
+              method: "PATCH",
+              path: `${t.scim}/Users/${u.id}`,
+              token: t.token,
+              body: userUpdatePatch(u.key, u.index, round),
+              expect: [204],
+            },
+          ],
+        ]
+      : [],
   );
 
 /** Incremental cycle: disable of 1%. */
 export const disableTasks = (t: Tenant, users: CycleUser[]): Task[] =>
   users.flatMap((u, p): Task[] =>
-    isDisabled(p) ? [[{ op: OPS.userDisable, method: "PATCH", path: `${t.scim}/Users/${u.id}`, token: t.token, body: disablePatch(p), expect: [204] }]] : [],
+    isDisabled(p)
+      ? [
+          [
+            {
+              op: OPS.userDisable,
+              method: "PATCH",
+              path: `${t.scim}/Users/${u.id}`,
+              token: t.token,
+              body: disablePatch(p),
+              expect: [204],
+            },
+          ],
+        ]
+      : [],
   );
 
 /** Incremental cycle: the disabled users leave their groups (legacy and aadOptscim062020 forms alternate by group). */
@@ -195,14 +225,33 @@ export function removalTasks(t: Tenant, users: CycleUser[], groups: CycleGroup[]
     return chunks(
       g.members.filter((u) => disabled.has(u)),
       batch,
-    ).map((part): Task => [patchGroupCall(t, g.id as string, removeMembersPatch(part.map((u) => u.id as string), legacy), OPS.removeMembers)]);
+    ).map((part): Task => [
+      patchGroupCall(
+        t,
+        g.id as string,
+        removeMembersPatch(
+          part.map((u) => u.id as string),
+          legacy,
+        ),
+        OPS.removeMembers,
+      ),
+    ]);
   });
   return interleave(...perGroup);
 }
 
 /** The whole incremental cycle in Entra's order (updates and disables by user, then removals). */
-export function incrementalTasks(t: Tenant, users: CycleUser[], groups: CycleGroup[], batch: number, round = 1): Task[] {
-  return [...interleave(updateTasks(t, users, round), disableTasks(t, users)), ...removalTasks(t, users, groups, batch)];
+export function incrementalTasks(
+  t: Tenant,
+  users: CycleUser[],
+  groups: CycleGroup[],
+  batch: number,
+  round = 1,
+): Task[] {
+  return [
+    ...interleave(updateTasks(t, users, round), disableTasks(t, users)),
+    ...removalTasks(t, users, groups, batch),
+  ];
 }
 
 /** Round-robin merge, so a phase's mix stays the same from start to end. */

@@ -55,7 +55,12 @@ export function makeUsers(prefix: string, from: number, to: number): SeededUser[
 }
 
 /** Inserts the users into the tenant's database; returns the seconds it took. */
-export async function seedUsers(state: BenchState, slug: string, users: SeededUser[], log: (s: string) => void): Promise<number> {
+export async function seedUsers(
+  state: BenchState,
+  slug: string,
+  users: SeededUser[],
+  log: (s: string) => void,
+): Promise<number> {
   const started = performance.now();
   const dir = mkdtempSync(path.join(tmpdir(), "scim-bench-seed-"));
   try {
@@ -64,7 +69,9 @@ export async function seedUsers(state: BenchState, slug: string, users: SeededUs
       const chunk = users.slice(f, f + ROWS_PER_FILE);
       const statements: string[] = [];
       for (let s = 0; s < chunk.length; s += ROWS_PER_STATEMENT) {
-        const rows = chunk.slice(s, s + ROWS_PER_STATEMENT).map((u, k) => userValues(u, new Date(base + f + s + k).toISOString()));
+        const rows = chunk
+          .slice(s, s + ROWS_PER_STATEMENT)
+          .map((u, k) => userValues(u, new Date(base + f + s + k).toISOString()));
         statements.push(
           `INSERT INTO users (id, user_name, external_id, display_name, active, source, doc, version, created, last_modified, managed_apple_id, ldap_attributes) VALUES\n${rows.join(",\n")};`,
         );
@@ -72,7 +79,9 @@ export async function seedUsers(state: BenchState, slug: string, users: SeededUs
       const file = path.join(dir, `users-${f}.sql`);
       writeFileSync(file, statements.join("\n") + "\n");
       await executeSqlFile(state, slug, file);
-      log(`  seeded ${Math.min(f + ROWS_PER_FILE, users.length).toLocaleString("en-US")} / ${users.length.toLocaleString("en-US")} users into ${slug}`);
+      log(
+        `  seeded ${Math.min(f + ROWS_PER_FILE, users.length).toLocaleString("en-US")} / ${users.length.toLocaleString("en-US")} users into ${slug}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

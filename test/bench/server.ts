@@ -78,7 +78,10 @@ export async function prepareState(slugs: string[], tag: string, code: CodeChoic
   process.once("exit", cleanup);
   const config = readFileSync(path.join(PROJECT_ROOT, "wrangler.toml"), "utf8");
   if (!/^main = .*$/m.test(config)) throw new Error("wrangler.toml has no `main` line to point at the bench entry");
-  writeFileSync(configPath, config.replace(/^main = .*$/m, `main = ${JSON.stringify(path.relative(PROJECT_ROOT, BENCH_ENTRY))}`));
+  writeFileSync(
+    configPath,
+    config.replace(/^main = .*$/m, `main = ${JSON.stringify(path.relative(PROJECT_ROOT, BENCH_ENTRY))}`),
+  );
   const target: WranglerTarget = { configPath, remote: false, persistTo, cwd: PROJECT_ROOT };
   const tenants = new Map<string, BenchTenant>();
   let script: string;
@@ -111,7 +114,10 @@ async function snapshotBundle(configPath: string, buildDir: string, { rev, srcDi
     mkdirSync(srcCopy, { recursive: true });
     let src = srcDir ? path.resolve(srcDir) : "";
     if (rev) {
-      execFileSync("sh", ["-c", `git archive "$0" src | tar -x -C "$1"`, rev, srcCopy], { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+      execFileSync("sh", ["-c", `git archive "$0" src | tar -x -C "$1"`, rev, srcCopy], {
+        cwd: PROJECT_ROOT,
+        stdio: ["ignore", "ignore", "inherit"],
+      });
       src = path.join(srcCopy, "src");
     }
     entry = path.join(srcCopy, "index.ts");
@@ -124,7 +130,9 @@ async function snapshotBundle(configPath: string, buildDir: string, { rev, srcDi
         break;
       } catch (e) {
         if (rev || srcDir || attempt >= BUILD_ATTEMPTS) throw e;
-        console.warn(`[bench] the Worker does not build right now (someone mid-edit?); retrying in ${BUILD_RETRY_MS / 1000} s\n${String(e).split("\n").slice(0, 8).join("\n")}`);
+        console.warn(
+          `[bench] the Worker does not build right now (someone mid-edit?); retrying in ${BUILD_RETRY_MS / 1000} s\n${String(e).split("\n").slice(0, 8).join("\n")}`,
+        );
         await new Promise((r) => setTimeout(r, BUILD_RETRY_MS));
       }
     }
@@ -163,7 +171,19 @@ export function codeVersion({ rev, srcDir }: CodeChoice): string {
 /** Runs an SQL file against a tenant's local D1 (the Worker must not be running on this state). */
 export async function executeSqlFile(state: BenchState, slug: string, file: string): Promise<void> {
   await runWrangler(
-    ["d1", "execute", databaseName(slug), "--file", file, "--yes", "--local", "--persist-to", state.persistTo, "--config", state.configPath],
+    [
+      "d1",
+      "execute",
+      databaseName(slug),
+      "--file",
+      file,
+      "--yes",
+      "--local",
+      "--persist-to",
+      state.persistTo,
+      "--config",
+      state.configPath,
+    ],
     PROJECT_ROOT,
   );
 }
@@ -182,12 +202,18 @@ export async function startServer(state: BenchState, vars: Record<string, string
     "dev",
     state.script,
     "--no-bundle",
-    "--config", state.configPath,
-    "--port", String(port),
-    "--ip", LOOPBACK,
-    "--persist-to", state.persistTo,
-    "--inspector-port", String(inspectorPort),
-    "--log-level", "warn",
+    "--config",
+    state.configPath,
+    "--port",
+    String(port),
+    "--ip",
+    LOOPBACK,
+    "--persist-to",
+    state.persistTo,
+    "--inspector-port",
+    String(inspectorPort),
+    "--log-level",
+    "warn",
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const child: ChildProcess = spawn(process.execPath, args, {

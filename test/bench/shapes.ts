@@ -65,13 +65,16 @@ export function userUpdatePatch(key: string, i: number, round: number): Record<s
 
 /** Disable: Entra's legacy form sends the boolean as a string. */
 export const disablePatch = (i: number) =>
-  i % 2 === 0 ? patchOp({ op: "Replace", path: "active", value: "False" }) : patchOp({ op: "replace", path: "active", value: false });
+  i % 2 === 0
+    ? patchOp({ op: "Replace", path: "active", value: "False" })
+    : patchOp({ op: "replace", path: "active", value: false });
 
 export function groupBody(name: string, externalId: string): Record<string, unknown> {
   return { schemas: [GROUP_SCHEMA], displayName: name, externalId, members: [] };
 }
 
-export const addMembersPatch = (ids: string[]) => patchOp({ op: "Add", path: "members", value: ids.map((value) => ({ value })) });
+export const addMembersPatch = (ids: string[]) =>
+  patchOp({ op: "Add", path: "members", value: ids.map((value) => ({ value })) });
 
 /** Member removal: legacy (value array) or aadOptscim062020 (one `members[value eq "id"]` op each). */
 export function removeMembersPatch(ids: string[], legacy: boolean): Record<string, unknown> {

@@ -24,7 +24,10 @@ const cspViolations: string[] = [];
 const axeReport: Record<string, number> = {};
 
 const admin = (p: string, init: RequestInit = {}) =>
-  fetch(`${box.adminApiUrl}${p}`, { ...init, headers: { Authorization: `Bearer ${box.adminToken}`, "Content-Type": "application/json", ...init.headers } });
+  fetch(`${box.adminApiUrl}${p}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${box.adminToken}`, "Content-Type": "application/json", ...init.headers },
+  });
 
 async function signIn(p: Page, token = box.adminToken) {
   await p.goto(`${base}/sign-in`);
@@ -42,7 +45,10 @@ async function checkPage(name: string, url: string, heading: string | RegExp) {
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(scrollWidth, `${name} fits ${width} px without sideways scrolling`).toBeLessThanOrEqual(width);
     const violations = (await axeViolations(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`), `${name} at ${width}`).toEqual([]);
+    expect(
+      violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`),
+      `${name} at ${width}`,
+    ).toEqual([]);
     axeReport[`${name}@${width}`] = violations.length;
     await page.screenshot({ path: path.join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
   }
@@ -69,7 +75,8 @@ async function scimUser(userName: string, extra: Record<string, unknown> = {}) {
 /** Pages answer slowly when the machine is busy: wait for what an admin would wait for. */
 const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 20_000, interval: 200 });
 
-const patch = (...ops: unknown[]) => JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+const patch = (...ops: unknown[]) =>
+  JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -83,7 +90,13 @@ beforeAll(async () => {
     name: { givenName: "Bulk", familyName: `User ${i}` },
     emails: [{ value: `bulk${String(i).padStart(3, "0")}@contoso.com`, primary: true }],
   }));
-  const imported = await admin("/import", { method: "POST", body: JSON.stringify({ users, groups: [{ displayName: "Everyone on site", source: "local", members: users.map((u) => u.userName) }] }) });
+  const imported = await admin("/import", {
+    method: "POST",
+    body: JSON.stringify({
+      users,
+      groups: [{ displayName: "Everyone on site", source: "local", members: users.map((u) => u.userName) }],
+    }),
+  });
   expect(imported.status).toBe(201);
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
@@ -101,10 +114,14 @@ afterAll(async () => {
 describe("admin console in a browser", () => {
   it("refuses a wrong token with the generic message, then signs in with the admin token", async () => {
     await signIn(page, `adm_${"x".repeat(43)}`);
-    await poll(() => page.getByRole("alert").first().textContent()).toContain("Sign-in failed. Check the admin token and try again.");
+    await poll(() => page.getByRole("alert").first().textContent()).toContain(
+      "Sign-in failed. Check the admin token and try again.",
+    );
     expect(page.url()).toBe(`${base}/sign-in`);
     await signIn(page, box.scimToken);
-    await poll(() => page.getByRole("alert").first().textContent()).toContain("Sign-in failed. Check the admin token and try again.");
+    await poll(() => page.getByRole("alert").first().textContent()).toContain(
+      "Sign-in failed. Check the admin token and try again.",
+    );
     expect(await page.content()).not.toContain(box.scimToken);
     await signIn(page);
     expect(page.url()).toBe(`${base}/`);
@@ -128,7 +145,17 @@ describe("admin console in a browser", () => {
     await checkPage("audit", `${base}/audit`, "Audit log");
     await checkPage("mail", `${base}/mail`, "Mail");
     const nav = page.getByRole("navigation", { name: "Console" });
-    for (const label of ["Overview", "Users", "Groups", "Activity", "Custom attributes", "Settings", "Token", "Audit log", "Mail"]) {
+    for (const label of [
+      "Overview",
+      "Users",
+      "Groups",
+      "Activity",
+      "Custom attributes",
+      "Settings",
+      "Token",
+      "Audit log",
+      "Mail",
+    ]) {
       await poll(() => nav.getByRole("link", { name: label, exact: true }).count()).toBe(1);
     }
     expect(cspViolations).toEqual([]);
@@ -160,11 +187,18 @@ describe("admin console in a browser", () => {
   it("P18 opens a provisioned user's profile; a custom attribute defined here shows after a SCIM PATCH", async () => {
     const u = await scimUser("grace.hall@contoso.com", {
       "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "Finance" },
-      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+      schemas: [
+        "urn:ietf:params:scim:schemas:core:2.0:User",
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+      ],
     });
     const g = await scimFetch(box, "/Groups", {
       method: "POST",
-      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Finance", members: [{ value: u.id }] }),
+      body: JSON.stringify({
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        displayName: "Finance",
+        members: [{ value: u.id }],
+      }),
     });
     expect(g.status).toBe(201);
     await page.goto(`${base}/attributes`);
@@ -177,23 +211,35 @@ describe("admin console in a browser", () => {
     await poll(() => page.getByRole("status").first().textContent()).toContain("Added badgeNumber");
     const res = await scimFetch(box, `/Users/${u.id}`, {
       method: "PATCH",
-      body: patch({ op: "add", path: "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User:badgeNumber", value: "B-7731" }),
+      body: patch({
+        op: "add",
+        path: "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User:badgeNumber",
+        value: "B-7731",
+      }),
     });
     expect(res.status).toBeLessThan(300);
     await page.goto(`${base}/users?q=grace.hall`);
     await page.getByRole("link", { name: "grace.hall@contoso.com" }).click();
-    const custom = await page.locator("section", { has: page.getByRole("heading", { name: "Custom (P18)" }) }).textContent();
+    const custom = await page
+      .locator("section", { has: page.getByRole("heading", { name: "Custom (P18)" }) })
+      .textContent();
     expect(custom).toContain("badgeNumber");
     expect(custom).toContain("B-7731");
-    expect(await page.locator("section", { has: page.getByRole("heading", { name: "Enterprise" }) }).textContent()).toContain("Finance");
-    expect(await page.locator("section", { has: page.getByRole("heading", { name: "Groups" }) }).textContent()).toContain("Finance");
+    expect(
+      await page.locator("section", { has: page.getByRole("heading", { name: "Enterprise" }) }).textContent(),
+    ).toContain("Finance");
+    expect(
+      await page.locator("section", { has: page.getByRole("heading", { name: "Groups" }) }).textContent(),
+    ).toContain("Finance");
   });
 
   it("P19 P20 refuses an unknown variable beside its field, then turns auto-invite on and shows the rendered invitation", async () => {
     await page.goto(`${base}/settings`);
     await page.getByLabel("Subject").fill("Hi ${nickname}");
     await page.getByRole("button", { name: "Save settings" }).click();
-    expect(await page.locator("#inviteSubject-error").textContent()).toBe("inviteSubject uses unknown variables: ${nickname}.");
+    expect(await page.locator("#inviteSubject-error").textContent()).toBe(
+      "inviteSubject uses unknown variables: ${nickname}.",
+    );
     expect(await page.getByLabel("Subject").inputValue()).toBe("Hi ${nickname}");
     await page.getByLabel("Subject").fill("Welcome ${givenName}, badge ${badgeNumber}");
     await page.getByLabel("Render for user (userName)").fill("grace.hall@contoso.com");
@@ -205,7 +251,10 @@ describe("admin console in a browser", () => {
     expect(await page.getByLabel("Invite new users automatically (P20)").isChecked()).toBe(true);
     await scimUser("henry.ives@contoso.com");
     await expect
-      .poll(async () => (await page.goto(`${base}/mail`), await page.locator("main").textContent()), { timeout: 20_000, interval: 500 })
+      .poll(async () => (await page.goto(`${base}/mail`), await page.locator("main").textContent()), {
+        timeout: 20_000,
+        interval: 500,
+      })
       .toContain("henry.ives@contoso.com · Welcome Test, badge");
   });
 
@@ -225,7 +274,10 @@ describe("admin console in a browser", () => {
 
   it("P9 hard-deletes a suspended user after a confirmation that names it", async () => {
     const u = await scimUser("ivy.jones@contoso.com");
-    await scimFetch(box, `/Users/${u.id}`, { method: "PATCH", body: patch({ op: "replace", path: "active", value: false }) });
+    await scimFetch(box, `/Users/${u.id}`, {
+      method: "PATCH",
+      body: patch({ op: "replace", path: "active", value: false }),
+    });
     await page.goto(`${base}/users?q=ivy.jones&status=suspended`);
     await page.getByLabel("Select ivy.jones@contoso.com").check();
     await page.getByRole("button", { name: "Delete selected for good…" }).click();
@@ -258,15 +310,29 @@ describe("admin console in a browser", () => {
     }
     const noEmail = await scimFetch(box, "/Users", {
       method: "POST",
-      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "lee.moss@contoso.com", externalId: "lee-1", active: true, name: { givenName: "Lee", familyName: "Moss" } }),
+      body: JSON.stringify({
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName: "lee.moss@contoso.com",
+        externalId: "lee-1",
+        active: true,
+        name: { givenName: "Lee", familyName: "Moss" },
+      }),
     });
     expect(noEmail.status).toBe(400);
     // Records reach D1 through the Queue's consumer a moment later: the admin reloads the Overview.
     await expect
-      .poll(async () => (await page.goto(`${base}/`), await page.locator("section", { has: page.getByRole("heading", { name: "Provisioning health" }) }).textContent()), {
-        timeout: 30_000,
-        interval: 500,
-      })
+      .poll(
+        async () => (
+          await page.goto(`${base}/`),
+          await page
+            .locator("section", { has: page.getByRole("heading", { name: "Provisioning health" }) })
+            .textContent()
+        ),
+        {
+          timeout: 30_000,
+          interval: 500,
+        },
+      )
       .toContain("User without an email address (P5)");
     await checkPage("overview-failing", `${base}/`, "Overview");
     await page.getByRole("link", { name: "Activity", exact: true }).click();
@@ -315,7 +381,11 @@ describe("admin console in a browser", () => {
     const forged = await fetch(`${base}/token`, {
       method: "POST",
       redirect: "manual",
-      headers: { Cookie: `${cookie.name}=${cookie.value}`, Origin: "https://evil.example", "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        Cookie: `${cookie.name}=${cookie.value}`,
+        Origin: "https://evil.example",
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: new URLSearchParams({ _csrf: csrf }),
     });
     expect(forged.status).toBe(403);
@@ -323,7 +393,11 @@ describe("admin console in a browser", () => {
     const noToken = await fetch(`${base}/token`, {
       method: "POST",
       redirect: "manual",
-      headers: { Cookie: `${cookie.name}=${cookie.value}`, Origin: box.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        Cookie: `${cookie.name}=${cookie.value}`,
+        Origin: box.baseUrl,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: new URLSearchParams({}),
     });
     expect(noToken.status).toBe(403);
@@ -339,7 +413,9 @@ describe("admin console in a browser", () => {
     await evil.waitForLoadState("load");
     expect(await evil.locator("h1").textContent()).not.toBe("Token");
     await evil.close();
-    expect((await scimFetch(box, "/Users?count=1", { headers: { authorization: `Bearer ${before}` } })).status).toBe(200);
+    expect((await scimFetch(box, "/Users?count=1", { headers: { authorization: `Bearer ${before}` } })).status).toBe(
+      200,
+    );
   });
 
   it("signs out: the old session cookie no longer opens anything", async () => {
@@ -348,7 +424,10 @@ describe("admin console in a browser", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     expect(page.url()).toBe(`${base}/sign-in`);
     expect((await context.cookies()).some((c) => c.name === cookie.name)).toBe(false);
-    const res = await fetch(`${base}/users`, { redirect: "manual", headers: { Cookie: `${cookie.name}=${cookie.value}` } });
+    const res = await fetch(`${base}/users`, {
+      redirect: "manual",
+      headers: { Cookie: `${cookie.name}=${cookie.value}` },
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/t/${box.slug}/admin/sign-in`);
   });

@@ -49,7 +49,14 @@ function sentMails(): SentMail[] {
     const header = (name: string) => new RegExp(`^${name}: (.*)$`, "m").exec(b)?.[1]?.trim() ?? "";
     const textPath = /^Text: (.*)$/m.exec(b)?.[1]?.trim();
     const text = textPath ? readFileSync(textPath, "utf8") : "";
-    return { from: header("From"), to: header("To"), subject: header("Subject"), text, html: /^HTML: /m.test(b), file: textPath ?? "" };
+    return {
+      from: header("From"),
+      to: header("To"),
+      subject: header("Subject"),
+      text,
+      html: /^HTML: /m.test(b),
+      file: textPath ?? "",
+    };
   });
 }
 
@@ -92,7 +99,10 @@ it("P20 P19 an invitation leaves through the Email Service binding: recipient, s
     inviteBody: "Hello ${displayName},\nyour badge is ${badge}; sign in as ${userName}.",
   });
 
-  const ann = await scimFetch(box, "/Users", { method: "POST", body: JSON.stringify(user("ann", "<script>alert(1)</script>")) });
+  const ann = await scimFetch(box, "/Users", {
+    method: "POST",
+    body: JSON.stringify(user("ann", "<script>alert(1)</script>")),
+  });
   expect(ann.status).toBe(201);
   const bob = await scimFetch(box, "/Users", { method: "POST", body: JSON.stringify(user("bob", "Bob Lee")) });
   expect(bob.status).toBe(201);
@@ -112,8 +122,13 @@ it("P20 P19 an invitation leaves through the Email Service binding: recipient, s
   expect(mails.find((m) => m.to.includes("bob@contoso.example"))?.subject).toBe("Enroll your device, Given-bob");
 
   // Entra repeats itself: the same create again (409), an update, a disable. No second mail.
-  expect((await scimFetch(box, "/Users", { method: "POST", body: JSON.stringify(user("ann", "Ann Lee")) })).status).toBe(409);
-  const patch = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "displayName", value: "Ann L." }] };
+  expect(
+    (await scimFetch(box, "/Users", { method: "POST", body: JSON.stringify(user("ann", "Ann Lee")) })).status,
+  ).toBe(409);
+  const patch = {
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    Operations: [{ op: "replace", path: "displayName", value: "Ann L." }],
+  };
   expect((await scimFetch(box, `/Users/${annId}`, { method: "PATCH", body: JSON.stringify(patch) })).status).toBe(204);
   // Time for a wrongly queued second invitation to be delivered (the consumer runs within a second or two).
   await new Promise((r) => setTimeout(r, 5000));

@@ -38,7 +38,9 @@ export function startJwksServer(): Promise<JwksServer> {
       return void res.writeHead(200, { "Content-Type": "application/json" }).end(set);
     }
     if (req.method === "GET" && kind === "hits" && name) {
-      return void res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ hits: hits.get(name) ?? 0 }));
+      return void res
+        .writeHead(200, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ hits: hits.get(name) ?? 0 }));
     }
     res.writeHead(404).end();
   });

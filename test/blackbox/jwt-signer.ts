@@ -3,7 +3,10 @@
  * in the test, plus the forgeries an attacker would try. Runs in workerd and in Node alike.
  */
 const b64url = (bytes: Uint8Array | ArrayBuffer) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 const b64json = (v: unknown) => b64url(new TextEncoder().encode(JSON.stringify(v)));
 
 export interface Signer {
@@ -37,10 +40,19 @@ export async function makeSigner(alg: "RS256" | "ES256", kid: string = crypto.ra
 }
 
 /** An unsigned (alg none) or HMAC-signed token, as an attacker would forge them. */
-export async function forge(payload: Record<string, unknown>, header: Record<string, unknown>, hmacSecret?: string): Promise<string> {
+export async function forge(
+  payload: Record<string, unknown>,
+  header: Record<string, unknown>,
+  hmacSecret?: string,
+): Promise<string> {
   const input = `${b64json(header)}.${b64json(payload)}`;
   if (!hmacSecret) return `${input}.`;
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(hmacSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(hmacSecret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   return `${input}.${b64url(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(input)))}`;
 }
-

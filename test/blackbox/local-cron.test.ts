@@ -16,7 +16,10 @@ import { PROJECT_ROOT, startBlackbox, type Blackbox } from "./harness.ts";
 describe("the local cron's schedule", () => {
   it("reads wrangler.toml's crons and matches them as Cloudflare does (UTC)", () => {
     expect(cronsOf(readFileSync(path.join(PROJECT_ROOT, "wrangler.toml"), "utf8"))).toEqual(["* * * * *"]);
-    expect(cronsOf('[triggers]\ncrons = ["*/5 * * * *", "0 3 * * 1-5"]\n[vars]\nX = "[1]"')).toEqual(["*/5 * * * *", "0 3 * * 1-5"]);
+    expect(cronsOf('[triggers]\ncrons = ["*/5 * * * *", "0 3 * * 1-5"]\n[vars]\nX = "[1]"')).toEqual([
+      "*/5 * * * *",
+      "0 3 * * 1-5",
+    ]);
     const at = (iso: string) => new Date(iso);
     expect(cronMatches("* * * * *", at("2026-12-02T10:17:00Z"))).toBe(true);
     expect(cronMatches("*/5 * * * *", at("2026-12-02T10:15:00Z"))).toBe(true);
@@ -45,21 +48,39 @@ describe("npm start's cron against wrangler dev", () => {
   it("an event whose queue send was lost reaches the audit log at the next minute's sweep", async () => {
     const id = crypto.randomUUID();
     const at = new Date(Date.now() - 5 * 60_000).toISOString();
-    const event = { kind: "audit", id, at, actor: "admin", action: "settings", resourceType: "Tenant", resourceId: null, detail: { lostSend: true } };
+    const event = {
+      kind: "audit",
+      id,
+      at,
+      actor: "admin",
+      action: "settings",
+      resourceType: "Tenant",
+      resourceId: null,
+      detail: { lostSend: true },
+    };
     const payload = JSON.stringify(event).replace(/'/g, "''");
     const target = { configPath: box.configPath, remote: false, persistTo: box.persistTo, cwd: PROJECT_ROOT };
     // Committed, never published: what a crash between the commit and the Queue send leaves.
-    await d1Execute(target, databaseName(box.slug), `INSERT INTO outbox (id, kind, payload, created) VALUES ('${id}', 'audit', '${payload}', '${at}')`);
+    await d1Execute(
+      target,
+      databaseName(box.slug),
+      `INSERT INTO outbox (id, kind, payload, created) VALUES ('${id}', 'audit', '${payload}', '${at}')`,
+    );
     const audited = async () => {
-      const res = await fetch(`${box.adminApiUrl}/audit?resourceType=Tenant&action=settings&limit=50`, { headers: { authorization: `Bearer ${box.adminToken}` } });
+      const res = await fetch(`${box.adminApiUrl}/audit?resourceType=Tenant&action=settings&limit=50`, {
+        headers: { authorization: `Bearer ${box.adminToken}` },
+      });
       return ((await res.json()) as { entries: { id: string }[] }).entries.some((e) => e.id === id);
     };
     expect(await audited()).toBe(false);
 
-    cron = startLocalCron(box.baseUrl, cronsOf(readFileSync(box.configPath, "utf8")), (c, outcome) => fired.push(`${c}: ${outcome}`));
+    cron = startLocalCron(box.baseUrl, cronsOf(readFileSync(box.configPath, "utf8")), (c, outcome) =>
+      fired.push(`${c}: ${outcome}`),
+    );
     const deadline = Date.now() + 100_000; // the next minute boundary, the sweep, then the queue consumer
     while (!(await audited())) {
-      if (Date.now() > deadline) throw new Error(`not audited; cron firings: ${fired.join("; ") || "none"}\n${box.output()}`);
+      if (Date.now() > deadline)
+        throw new Error(`not audited; cron firings: ${fired.join("; ") || "none"}\n${box.output()}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
     expect(fired[0]).toBe("* * * * *: ok");

@@ -28,7 +28,10 @@ declare module "newman" {
     timeoutRequest?: number;
   }
 
-  export function run(options: NewmanRunOptions, callback: (error: Error | null, summary: NewmanRunSummary) => void): unknown;
+  export function run(
+    options: NewmanRunOptions,
+    callback: (error: Error | null, summary: NewmanRunSummary) => void,
+  ): unknown;
 
   const newman: { run: typeof run };
   export default newman;

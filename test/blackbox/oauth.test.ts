@@ -39,9 +39,17 @@ interface Req {
 
 /** Each request from its own documentation address unless told, so the per-address limit stays out of the way. */
 function token(r: Req): Promise<Response> {
-  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": r.ip ?? `192.0.2.${++ipSeq}` };
-  if (r.basic) headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(r.basic[0])}:${encodeURIComponent(r.basic[1])}`).toString("base64")}`;
-  return fetch(tokenUrl(r.slug), { method: "POST", headers, body: r.body ?? new URLSearchParams(r.form ?? {}).toString() });
+  const headers: Record<string, string> = {
+    "content-type": "application/x-www-form-urlencoded",
+    "cf-connecting-ip": r.ip ?? `192.0.2.${++ipSeq}`,
+  };
+  if (r.basic)
+    headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(r.basic[0])}:${encodeURIComponent(r.basic[1])}`).toString("base64")}`;
+  return fetch(tokenUrl(r.slug), {
+    method: "POST",
+    headers,
+    body: r.body ?? new URLSearchParams(r.form ?? {}).toString(),
+  });
 }
 
 async function refused(res: Response, status: number, code: string): Promise<void> {
@@ -54,10 +62,15 @@ async function refused(res: Response, status: number, code: string): Promise<voi
 }
 
 const scim = (accessToken: string, path = "/Users?count=1", init: RequestInit = {}) =>
-  scimFetch(box, path, { ...init, headers: { authorization: `Bearer ${accessToken}`, ...(init.headers as Record<string, string>) } });
+  scimFetch(box, path, {
+    ...init,
+    headers: { authorization: `Bearer ${accessToken}`, ...(init.headers as Record<string, string>) },
+  });
 
 const setClock = async (offsetMs: number) =>
-  expect((await fetch(`${box.baseUrl}/test/clock`, { method: "PUT", body: JSON.stringify({ offsetMs }) })).status).toBe(204);
+  expect((await fetch(`${box.baseUrl}/test/clock`, { method: "PUT", body: JSON.stringify({ offsetMs }) })).status).toBe(
+    204,
+  );
 
 const CC = { grant_type: "client_credentials" };
 
@@ -90,12 +103,18 @@ describe("client credentials, clients made by the tenant CLI", () => {
     expect(((await found.json()) as { totalResults: number }).totalResults).toBe(1);
 
     const listed = await listClients(target(), box.slug);
-    expect(listed.find((c) => c.clientId === client.id)).toMatchObject({ name: "Entra ID", revoked: null, lastUsed: expect.any(String) });
+    expect(listed.find((c) => c.clientId === client.id)).toMatchObject({
+      name: "Entra ID",
+      revoked: null,
+      lastUsed: expect.any(String),
+    });
   });
 
   it("a token past expires_in is refused (settable clock)", async () => {
     const client = await addClient(target(), box.slug, "expiry", 365);
-    const { access_token } = (await (await token({ form: CC, basic: [client.id, client.secret] })).json()) as { access_token: string };
+    const { access_token } = (await (await token({ form: CC, basic: [client.id, client.secret] })).json()) as {
+      access_token: string;
+    };
     try {
       await setClock(3_599_000);
       expect((await scim(access_token)).status).toBe(200);
@@ -108,7 +127,9 @@ describe("client credentials, clients made by the tenant CLI", () => {
 
   it("client revoke (CLI) stops the client's tokens at once", async () => {
     const client = await addClient(target(), box.slug, "to revoke", 30);
-    const { access_token } = (await (await token({ form: CC, basic: [client.id, client.secret] })).json()) as { access_token: string };
+    const { access_token } = (await (await token({ form: CC, basic: [client.id, client.secret] })).json()) as {
+      access_token: string;
+    };
     expect((await scim(access_token)).status).toBe(200);
     const out: string[] = [];
     const code = await runTenantCommand(
@@ -126,24 +147,54 @@ describe("client credentials, clients made by the tenant CLI", () => {
     const other = await addClient(target(), box.others[0].slug, "other tenant", 365);
     const wrong = `scimcs_${"A".repeat(43)}`;
     await refused(await token({ form: CC, basic: [client.id, wrong] }), 401, "invalid_client");
-    await refused(await token({ form: CC, basic: ["scimc_AAAAAAAAAAAAAAAAAAAAAA", client.secret] }), 401, "invalid_client");
+    await refused(
+      await token({ form: CC, basic: ["scimc_AAAAAAAAAAAAAAAAAAAAAA", client.secret] }),
+      401,
+      "invalid_client",
+    );
     await refused(await token({ form: CC, basic: [other.id, other.secret] }), 401, "invalid_client");
-    await refused(await token({ form: { grant_type: "password" }, basic: [client.id, client.secret] }), 400, "unsupported_grant_type");
+    await refused(
+      await token({ form: { grant_type: "password" }, basic: [client.id, client.secret] }),
+      400,
+      "unsupported_grant_type",
+    );
     await refused(await token({ form: {}, basic: [client.id, client.secret] }), 400, "invalid_request");
     await refused(await token({ form: CC }), 401, "invalid_client");
     await refused(await token({ form: { ...CC, client_id: client.id } }), 401, "invalid_client");
-    await refused(await token({ form: { ...CC, client_id: client.id, client_secret: client.secret }, basic: [client.id, client.secret] }), 400, "invalid_request");
-    await refused(await token({ body: `grant_type=client_credentials&pad=${"x".repeat(100 * 1024)}`, basic: [client.id, client.secret] }), 400, "invalid_request");
+    await refused(
+      await token({
+        form: { ...CC, client_id: client.id, client_secret: client.secret },
+        basic: [client.id, client.secret],
+      }),
+      400,
+      "invalid_request",
+    );
+    await refused(
+      await token({
+        body: `grant_type=client_credentials&pad=${"x".repeat(100 * 1024)}`,
+        basic: [client.id, client.secret],
+      }),
+      400,
+      "invalid_request",
+    );
 
     // The other tenant's token is refused here, and this tenant's there.
-    const mine = (await (await token({ form: CC, basic: [client.id, client.secret] })).json()) as { access_token: string };
-    const theirs = (await (await token({ slug: box.others[0].slug, form: CC, basic: [other.id, other.secret] })).json()) as { access_token: string };
+    const mine = (await (await token({ form: CC, basic: [client.id, client.secret] })).json()) as {
+      access_token: string;
+    };
+    const theirs = (await (
+      await token({ slug: box.others[0].slug, form: CC, basic: [other.id, other.secret] })
+    ).json()) as { access_token: string };
     expect((await scim(theirs.access_token)).status).toBe(401);
-    const there = await fetch(`${box.baseUrl}/t/${box.others[0].slug}/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${mine.access_token}` } });
+    const there = await fetch(`${box.baseUrl}/t/${box.others[0].slug}/scim/v2/Users?count=1`, {
+      headers: { authorization: `Bearer ${mine.access_token}` },
+    });
     expect(there.status).toBe(401);
 
     // P23: every refusal is in the audit log, without the secret.
-    const audit = await fetch(`${box.adminApiUrl}/audit?action=refused&limit=50`, { headers: { authorization: `Bearer ${box.adminToken}` } });
+    const audit = await fetch(`${box.adminApiUrl}/audit?action=refused&limit=50`, {
+      headers: { authorization: `Bearer ${box.adminToken}` },
+    });
     const text = await audit.text();
     expect(text).not.toContain(client.secret);
     expect(text).not.toContain(wrong);
@@ -155,7 +206,15 @@ describe("workload identity federation, key set served by a local HTTP server", 
   const subject = randomUUID();
   const audience = "api://edge-scim";
   const now = () => Math.floor(Date.now() / 1000);
-  const claims = (over: Record<string, unknown> = {}) => ({ iss: issuer, sub: subject, aud: audience, nbf: now(), exp: now() + 600, jti: randomUUID(), ...over });
+  const claims = (over: Record<string, unknown> = {}) => ({
+    iss: issuer,
+    sub: subject,
+    aud: audience,
+    nbf: now(),
+    exp: now() + 600,
+    jti: randomUUID(),
+    ...over,
+  });
   const assertion = (a: string) => ({ ...CC, client_assertion_type: JWT_BEARER, client_assertion: a });
   let signer: Awaited<ReturnType<typeof makeSigner>>;
 
@@ -205,7 +264,11 @@ describe("rate limit", () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 25 && last?.status !== 429; i++) {
-      last = await token({ form: CC, basic: [`scimc_${randomUUID().replace(/-/g, "").slice(0, 22)}`, "x"], ip: "198.51.100.7" });
+      last = await token({
+        form: CC,
+        basic: [`scimc_${randomUUID().replace(/-/g, "").slice(0, 22)}`, "x"],
+        ip: "198.51.100.7",
+      });
       statuses.push(last.status);
     }
     expect(last?.status).toBe(429);
@@ -218,10 +281,13 @@ describe("rate limit", () => {
 describe("tenant CLI: client commands refuse bad arguments before touching anything", () => {
   const run = async (...args: string[]) => {
     const lines: string[] = [];
-    const code = await runTenantCommand(["client", ...args, "--config", box.configPath, "--persist-to", box.persistTo], {
-      out: (l) => lines.push(l),
-      err: (l) => lines.push(l),
-    });
+    const code = await runTenantCommand(
+      ["client", ...args, "--config", box.configPath, "--persist-to", box.persistTo],
+      {
+        out: (l) => lines.push(l),
+        err: (l) => lines.push(l),
+      },
+    );
     return { code, text: lines.join("\n") };
   };
   it.each([
@@ -253,7 +319,9 @@ describe("tenant CLI: client commands refuse bad arguments before touching anyth
 });
 
 it("/ServiceProviderConfig lists the OAuth scheme beside the bearer token", async () => {
-  const spc = (await (await scimFetch(box, "/ServiceProviderConfig")).json()) as { authenticationSchemes: { type: string; description: string }[] };
+  const spc = (await (await scimFetch(box, "/ServiceProviderConfig")).json()) as {
+    authenticationSchemes: { type: string; description: string }[];
+  };
   expect(spc.authenticationSchemes.map((s) => s.type)).toEqual(["oauthbearertoken", "oauth2"]);
   expect(spc.authenticationSchemes[1].description).toContain(`/t/${box.slug}/oauth/token`);
 });

@@ -99,7 +99,9 @@ export function compare(comparison: string, actual: unknown, expected: string | 
     case "not_equal":
       return text(actual) !== expected;
     case "equal_number":
-      return Number.isFinite(Number(expected)) && actual !== null && actual !== "" && Number(actual) === Number(expected);
+      return (
+        Number.isFinite(Number(expected)) && actual !== null && actual !== "" && Number(actual) === Number(expected)
+      );
     case "contains":
       if (Array.isArray(actual)) return actual.some((item) => text(item).includes(expected ?? ""));
       return actual !== undefined && text(actual).includes(expected ?? "");
@@ -110,7 +112,10 @@ export function compare(comparison: string, actual: unknown, expected: string | 
     case "empty":
       return isEmpty(actual);
     case "is_a_number":
-      return (typeof actual === "number" && Number.isFinite(actual)) || (typeof actual === "string" && actual.trim() !== "" && Number.isFinite(Number(actual)));
+      return (
+        (typeof actual === "number" && Number.isFinite(actual)) ||
+        (typeof actual === "string" && actual.trim() !== "" && Number.isFinite(Number(actual)))
+      );
     default:
       return `unsupported comparison "${comparison}"`;
   }
@@ -135,12 +140,15 @@ function read(source: string, property: string | undefined, response: Response_)
 
 function describe(a: RunscopeAssertion, vars: Record<string, string>): string {
   const subject = a.property ? `${a.source}.${a.property}` : a.source;
-  return a.value === null ? `${subject} ${a.comparison}` : `${subject} ${a.comparison} ${JSON.stringify(substitute(a.value, vars))}`;
+  return a.value === null
+    ? `${subject} ${a.comparison}`
+    : `${subject} ${a.comparison} ${JSON.stringify(substitute(a.value, vars))}`;
 }
 
 async function send(step: RunscopeStep, vars: Record<string, string>): Promise<Response_> {
   const headers = new Headers();
-  for (const [name, values] of Object.entries(step.headers ?? {})) headers.set(name, substitute(values.join(", "), vars));
+  for (const [name, values] of Object.entries(step.headers ?? {}))
+    headers.set(name, substitute(values.join(", "), vars));
   // new URL() percent-encodes the spaces and quotes of filters the way an HTTP client does.
   const url = new URL(substitute(step.url ?? "", vars));
   const method = step.method ?? "GET";
@@ -168,12 +176,24 @@ export async function runRunscopeTest(test: RunscopeTest, vars: Record<string, s
     if (step.step_type === "pause") continue;
     const name = step.note ?? `${step.method} ${step.url}`;
     if (step.step_type !== "request") {
-      results.push({ step: name, assertion: `step type ${step.step_type}`, passed: false, actual: "unsupported step type", response: "" });
+      results.push({
+        step: name,
+        assertion: `step type ${step.step_type}`,
+        passed: false,
+        actual: "unsupported step type",
+        response: "",
+      });
       continue;
     }
     for (const script of [...(step.before_scripts ?? []), ...(step.scripts ?? [])]) {
       if (script.trim() !== "") {
-        results.push({ step: name, assertion: "script", passed: false, actual: "scripts are not supported", response: "" });
+        results.push({
+          step: name,
+          assertion: "script",
+          passed: false,
+          actual: "scripts are not supported",
+          response: "",
+        });
       }
     }
     let response: Response_;
@@ -181,14 +201,23 @@ export async function runRunscopeTest(test: RunscopeTest, vars: Record<string, s
       response = await send(step, vars);
     } catch (error) {
       for (const a of step.assertions ?? []) {
-        results.push({ step: name, assertion: describe(a, vars), passed: false, actual: `request failed: ${(error as Error).message}`, response: "" });
+        results.push({
+          step: name,
+          assertion: describe(a, vars),
+          passed: false,
+          actual: `request failed: ${(error as Error).message}`,
+          response: "",
+        });
       }
       continue;
     }
     const summary = `${response.status} ${response.text.slice(0, BODY_EXCERPT_CHARS)}`;
     for (const a of step.assertions ?? []) {
       const found = read(a.source, a.property, response);
-      const outcome = typeof found === "string" ? found : compare(a.comparison, found.value, a.value === null ? null : substitute(a.value, vars));
+      const outcome =
+        typeof found === "string"
+          ? found
+          : compare(a.comparison, found.value, a.value === null ? null : substitute(a.value, vars));
       results.push({
         step: name,
         assertion: describe(a, vars),

@@ -59,7 +59,8 @@ it("passes every assertion of the Okta SCIM 2.0 SPEC Test", async () => {
   console.log(`okta: ${results.length - failed.length}/${results.length} assertions passed`);
   if (failed.length > 0) {
     console.log(`okta setup (POST /Users of the existing user): ${setup}`);
-    for (const f of failed) console.log(`okta FAIL [${f.step}] ${f.assertion} -> got ${f.actual} (response: ${f.response})`);
+    for (const f of failed)
+      console.log(`okta FAIL [${f.step}] ${f.assertion} -> got ${f.actual} (response: ${f.response})`);
   }
   expect(results.length).toBe(50);
   expect(failed.map((f) => `[${f.step}] ${f.assertion} -> got ${f.actual}`)).toEqual([]);

@@ -33,24 +33,44 @@ interface KnownFailure {
 const KNOWN_FAILURES: Record<string, KnownFailure> = {
   // DELETE /Users is a soft delete (P9): users deleted by earlier folders are still listed, so
   // the collection's absolute counts (which assume hard deletes) are too low.
-  "User tests with garbage / Get all users: Results have 2 users": { rule: "P9", reason: "8 users listed: 6 soft-deleted ones remain" },
-  "User tests with garbage / Paginate: Total results": { rule: "P9", reason: "totalResults 11, not 5: soft-deleted users remain" },
-  "User tests with garbage / get user attributes: Total results": { rule: "P9", reason: "totalResults 11, not 5: soft-deleted users remain" },
-  "User tests with garbage / filter greater than: Total results": { rule: "P9", reason: "totalResults 11, not 5: soft-deleted users remain" },
-  "SCIM Tests / Get all users: Users cleared": { rule: "P9", reason: "teardown DELETEs only suspend users, so the list is not empty" },
+  "User tests with garbage / Get all users: Results have 2 users": {
+    rule: "P9",
+    reason: "8 users listed: 6 soft-deleted ones remain",
+  },
+  "User tests with garbage / Paginate: Total results": {
+    rule: "P9",
+    reason: "totalResults 11, not 5: soft-deleted users remain",
+  },
+  "User tests with garbage / get user attributes: Total results": {
+    rule: "P9",
+    reason: "totalResults 11, not 5: soft-deleted users remain",
+  },
+  "User tests with garbage / filter greater than: Total results": {
+    rule: "P9",
+    reason: "totalResults 11, not 5: soft-deleted users remain",
+  },
+  "SCIM Tests / Get all users: Users cleared": {
+    rule: "P9",
+    reason: "teardown DELETEs only suspend users, so the list is not empty",
+  },
   // Groups
   "Group tests / Get group by id: Body contians user": {
-    reason: 'expects the non-standard member attribute "displayName":"new User" sent in the PATCH to be echoed; members are kept as references (value, $ref)',
+    reason:
+      'expects the non-standard member attribute "displayName":"new User" sent in the PATCH to be echoed; members are kept as references (value, $ref)',
   },
   "Group tests with garbage / Group patch add member: Status code is 204": {
     rule: "P14",
-    reason: 'member value "string id 1" is no user of the tenant: 400 invalidValue instead of storing a dangling member',
+    reason:
+      'member value "string id 1" is no user of the tenant: 400 invalidValue instead of storing a dangling member',
   },
   "Group tests with garbage / Group patch add member2: Status code is 204": {
     rule: "P14",
     reason: 'member value "string id 2" is no user of the tenant: 400 invalidValue',
   },
-  "SCIM Tests / Get all groups: Groups cleared": { rule: "P16", reason: 'the built-in "All Users" group always exists' },
+  "SCIM Tests / Get all groups: Groups cleared": {
+    rule: "P16",
+    reason: 'the built-in "All Users" group always exists',
+  },
 };
 
 interface Outcome {

@@ -41,8 +41,20 @@ describe("config file blocks", () => {
     const one = addTenantBlock(BASE, "acme", "local-scim-acme");
     const two = addTenantBlock(one, "big-co", "abc");
     expect(listTenantBindings(two)).toEqual([
-      { slug: "acme", binding: "TENANT_ACME", databaseName: "scim-acme", databaseId: "local-scim-acme", migrationsDir: "drizzle" },
-      { slug: "big-co", binding: "TENANT_BIG_CO", databaseName: "scim-big-co", databaseId: "abc", migrationsDir: "drizzle" },
+      {
+        slug: "acme",
+        binding: "TENANT_ACME",
+        databaseName: "scim-acme",
+        databaseId: "local-scim-acme",
+        migrationsDir: "drizzle",
+      },
+      {
+        slug: "big-co",
+        binding: "TENANT_BIG_CO",
+        databaseName: "scim-big-co",
+        databaseId: "abc",
+        migrationsDir: "drizzle",
+      },
     ]);
     expect(removeTenantBlock(removeTenantBlock(two, "acme"), "big-co")).toBe(BASE);
     expect(removeTenantBlock(two, "big-co")).toBe(one);
@@ -50,8 +62,10 @@ describe("config file blocks", () => {
   });
 
   it("keeps comments that introduce the next table when removing a block", () => {
-    const text = addTenantBlock(BASE, "acme", "id") + "\n# queues\n[[queues.producers]]\nbinding = \"EVENTS\"\n";
-    expect(removeTenantBlock(text, "acme")).toBe(BASE.trimEnd() + "\n\n# queues\n[[queues.producers]]\nbinding = \"EVENTS\"\n");
+    const text = addTenantBlock(BASE, "acme", "id") + '\n# queues\n[[queues.producers]]\nbinding = "EVENTS"\n';
+    expect(removeTenantBlock(text, "acme")).toBe(
+      BASE.trimEnd() + '\n\n# queues\n[[queues.producers]]\nbinding = "EVENTS"\n',
+    );
   });
 
   it("refuses a duplicate slug and ignores d1 blocks that are not tenants", () => {
@@ -76,13 +90,17 @@ describe("names and tokens", () => {
     expect(token.hash).toBe(await sha256Hex(token.token));
     const sql = replaceTokensSql([token]);
     expect(sql).not.toContain(token.token);
-    expect(sql).toMatch(/^UPDATE tokens SET revoked = '.+' WHERE scope = 'scim' AND revoked IS NULL; INSERT INTO tokens/);
+    expect(sql).toMatch(
+      /^UPDATE tokens SET revoked = '.+' WHERE scope = 'scim' AND revoked IS NULL; INSERT INTO tokens/,
+    );
     expect(JSON.parse(tokenKvValue("acme", token))).toEqual({ tenant: "acme", tokenId: token.id, scope: "scim" });
   });
 
   it("reads the database id from `wrangler d1 create` output", () => {
     const id = "0b3f2a8e-1111-4c2b-9d5e-123456789abc";
-    expect(parseCreatedDatabaseId(`[[d1_databases]]\nbinding = "DB"\ndatabase_name = "scim-a"\ndatabase_id = "${id}"\n`)).toBe(id);
+    expect(
+      parseCreatedDatabaseId(`[[d1_databases]]\nbinding = "DB"\ndatabase_name = "scim-a"\ndatabase_id = "${id}"\n`),
+    ).toBe(id);
     expect(parseCreatedDatabaseId(`{ "d1_databases": [ { "database_id": "${id}" } ] }`)).toBe(id);
   });
 });
@@ -118,7 +136,10 @@ describe("npm run tenant (local)", () => {
     const scim = /scim_[A-Za-z0-9_-]{43}/.exec(added.stdout)![0];
     const admin = /adm_[A-Za-z0-9_-]{43}/.exec(added.stdout)![0];
     const rows = await currentTokens(target, "cli-test");
-    expect(rows.map((r) => [r.scope, r.hash]).sort()).toEqual([["admin", await sha256Hex(admin)], ["scim", await sha256Hex(scim)]]);
+    expect(rows.map((r) => [r.scope, r.hash]).sort()).toEqual([
+      ["admin", await sha256Hex(admin)],
+      ["scim", await sha256Hex(scim)],
+    ]);
 
     const before = readFileSync(configPath, "utf8");
     const again = await tenant("add", "cli-test");
@@ -141,7 +162,15 @@ describe("npm run tenant (local)", () => {
 
   it("rejects bad arguments with exit code 2 and changes nothing", async () => {
     const before = readFileSync(configPath, "utf8");
-    for (const args of [["frobnicate"], ["add", "Not_A_Slug"], ["rotate-token", "nobody"], ["remove", "nobody"], ["rotate-token", "cli-test", "--scope", "root"], ["add"], ["list", "--bogus"]]) {
+    for (const args of [
+      ["frobnicate"],
+      ["add", "Not_A_Slug"],
+      ["rotate-token", "nobody"],
+      ["remove", "nobody"],
+      ["rotate-token", "cli-test", "--scope", "root"],
+      ["add"],
+      ["list", "--bogus"],
+    ]) {
       const result = await tenant(...args);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).toContain("Usage: npm run tenant");

@@ -35,43 +35,85 @@ describe("activity: redaction", () => {
   });
 
   it("replaces secret attributes and values, shortens long ones, caps the body", () => {
-    const body = JSON.parse(redactBody(JSON.stringify({ password: "hunter2", userName: "ann", note: "x".repeat(1000), list: Array(30).fill(1) })));
+    const body = JSON.parse(
+      redactBody(
+        JSON.stringify({ password: "hunter2", userName: "ann", note: "x".repeat(1000), list: Array(30).fill(1) }),
+      ),
+    );
     expect(body.password).toBe("[redacted]");
     expect(body.userName).toBe("ann");
     expect(body.note).toMatch(/^x{256}…\(\+744 chars\)$/);
     expect(body.list).toHaveLength(21);
-    const huge = { Operations: Array.from({ length: 50 }, (_, i) => ({ [`k${i}`]: Array.from({ length: 50 }, () => ({ a: "y".repeat(200), b: "z".repeat(200) })) })) };
-    expect(new TextEncoder().encode(redactBody(JSON.stringify(huge))).byteLength).toBeLessThanOrEqual(REQUEST_CAP_BYTES);
+    const huge = {
+      Operations: Array.from({ length: 50 }, (_, i) => ({
+        [`k${i}`]: Array.from({ length: 50 }, () => ({ a: "y".repeat(200), b: "z".repeat(200) })),
+      })),
+    };
+    expect(new TextEncoder().encode(redactBody(JSON.stringify(huge))).byteLength).toBeLessThanOrEqual(
+      REQUEST_CAP_BYTES,
+    );
     expect(JSON.parse(redactBody(`not json ${"scim_" + "b".repeat(43)}`))).toEqual({ unparsed: "not json [redacted]" });
   });
 
   it("decodes the query and redacts secret parameters", () => {
-    expect(redactQuery("?filter=userName+eq+%22a%40b.c%22&access_token=abc")).toBe('filter=userName eq "a@b.c"&access_token=[redacted]');
+    expect(redactQuery("?filter=userName+eq+%22a%40b.c%22&access_token=abc")).toBe(
+      'filter=userName eq "a@b.c"&access_token=[redacted]',
+    );
     expect(redactQuery("")).toBeNull();
   });
 });
 
 describe("activity: the record", () => {
   it("a lookup names the user it looked for", () => {
-    const r = buildRecord(facts({ url: "https://x.test/t/acme/scim/v2/Users?filter=userName+eq+%22ann%40contoso.com%22" }));
-    expect(r).toMatchObject({ op: "read", resourceType: "User", userName: "ann@contoso.com", path: "/Users", durationMs: 12, reason: null });
+    const r = buildRecord(
+      facts({ url: "https://x.test/t/acme/scim/v2/Users?filter=userName+eq+%22ann%40contoso.com%22" }),
+    );
+    expect(r).toMatchObject({
+      op: "read",
+      resourceType: "User",
+      userName: "ann@contoso.com",
+      path: "/Users",
+      durationMs: 12,
+      reason: null,
+    });
   });
 
   it("a search names the user its body's filter looked for", () => {
-    const r = buildRecord(facts({ method: "POST", url: "https://x.test/t/acme/scim/v2/Users/.search", body: JSON.stringify({ filter: 'externalId eq "e-7"' }) }));
+    const r = buildRecord(
+      facts({
+        method: "POST",
+        url: "https://x.test/t/acme/scim/v2/Users/.search",
+        body: JSON.stringify({ filter: 'externalId eq "e-7"' }),
+      }),
+    );
     expect(r).toMatchObject({ op: "read", resourceType: "User", resourceId: null, externalId: "e-7" });
   });
 
   it("a create takes its id from Location and its names from the body", () => {
     const r = buildRecord(
-      facts({ method: "POST", status: 201, location: "https://x.test/t/acme/scim/v2/Users/u-9", body: JSON.stringify({ userName: "bo", externalId: "e1" }) }),
+      facts({
+        method: "POST",
+        status: 201,
+        location: "https://x.test/t/acme/scim/v2/Users/u-9",
+        body: JSON.stringify({ userName: "bo", externalId: "e1" }),
+      }),
     );
     expect(r).toMatchObject({ op: "create", resourceId: "u-9", userName: "bo", externalId: "e1" });
   });
 
   it("modified properties: old and new values per attribute path, as Entra shows them", () => {
-    const before = { userName: "a", name: { givenName: "Ann" }, "urn:x:User": { department: "Sales" }, emails: [{ value: "a@x" }] };
-    const after = { userName: "a", name: { givenName: "Anne" }, "urn:x:User": { department: "Sales", costCenter: "7" }, emails: [{ value: "a@x" }] };
+    const before = {
+      userName: "a",
+      name: { givenName: "Ann" },
+      "urn:x:User": { department: "Sales" },
+      emails: [{ value: "a@x" }],
+    };
+    const after = {
+      userName: "a",
+      name: { givenName: "Anne" },
+      "urn:x:User": { department: "Sales", costCenter: "7" },
+      emails: [{ value: "a@x" }],
+    };
     expect(modifiedProperties({ before, after })).toEqual([
       { attribute: "name.givenName", old: "Ann", new: "Anne" },
       { attribute: "urn:x:User:costCenter", old: null, new: "7" },

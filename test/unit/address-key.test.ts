@@ -9,7 +9,12 @@ describe("rate-limit key of a client address", () => {
 
   it("counts an IPv6 address as its /64, however it is written", () => {
     const key = "2001:db8:0:1::/64";
-    for (const ip of ["2001:db8:0:1::1", "2001:0db8:0000:0001:ffff:ffff:ffff:ffff", "2001:DB8::1:0:0:0:5", "2001:db8:0:1:0:0:0:0"]) {
+    for (const ip of [
+      "2001:db8:0:1::1",
+      "2001:0db8:0000:0001:ffff:ffff:ffff:ffff",
+      "2001:DB8::1:0:0:0:5",
+      "2001:db8:0:1:0:0:0:0",
+    ]) {
       expect(addressKey(ip), ip).toBe(key);
     }
     expect(addressKey("2001:db8:0:2::1")).not.toBe(key);

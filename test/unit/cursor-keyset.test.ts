@@ -12,8 +12,13 @@ import { scimError } from "./helpers";
 const db = (env as unknown as { TENANT_ACME: D1Database }).TENANT_ACME;
 
 /** The keyset page's rows statement, as the repositories build it, under EXPLAIN QUERY PLAN. */
-async function plan(resource: "users" | "groups", query: Record<string, unknown>, key: string | null): Promise<string[]> {
-  const [target, keyset, alias] = resource === "users" ? [USERS_TARGET, USERS_KEYSET, "u"] : [GROUPS_TARGET, GROUPS_KEYSET, "g"];
+async function plan(
+  resource: "users" | "groups",
+  query: Record<string, unknown>,
+  key: string | null,
+): Promise<string[]> {
+  const [target, keyset, alias] =
+    resource === "users" ? [USERS_TARGET, USERS_KEYSET, "u"] : [GROUPS_TARGET, GROUPS_KEYSET, "g"];
   const q = parseListQuery({ ...query, cursor: "x" });
   const page = cursorPage(q, target, keysetColumn(q, target, keyset), { key, id: "some-id" });
   const after = page.after!;
@@ -31,20 +36,56 @@ async function plan(resource: "users" | "groups", query: Record<string, unknown>
 describe("keyset pages walk an index for every cursor sort key (page 1,000 costs what page 1 costs)", () => {
   it.each<[string, "users" | "groups", Record<string, unknown>, string | null, RegExp]>([
     ["Users, creation order", "users", {}, "2025-01-01T00:00:00.000Z", /INDEX users_created_id/],
-    ["Users, meta.created descending", "users", { sortBy: "meta.created", sortOrder: "descending" }, "2025-01-01T00:00:00.000Z", /INDEX users_created_id/],
-    ["Users, meta.lastModified", "users", { sortBy: "meta.lastModified" }, "2025-01-01T00:00:00.000Z", /INDEX users_last_modified_id/],
+    [
+      "Users, meta.created descending",
+      "users",
+      { sortBy: "meta.created", sortOrder: "descending" },
+      "2025-01-01T00:00:00.000Z",
+      /INDEX users_created_id/,
+    ],
+    [
+      "Users, meta.lastModified",
+      "users",
+      { sortBy: "meta.lastModified" },
+      "2025-01-01T00:00:00.000Z",
+      /INDEX users_last_modified_id/,
+    ],
     ["Users, userName", "users", { sortBy: "userName" }, "m@x", /INDEX users_user_name/],
-    ["Users, userName descending", "users", { sortBy: "userName", sortOrder: "descending" }, "m@x", /INDEX users_user_name/],
+    [
+      "Users, userName descending",
+      "users",
+      { sortBy: "userName", sortOrder: "descending" },
+      "m@x",
+      /INDEX users_user_name/,
+    ],
     ["Users, displayName", "users", { sortBy: "displayName" }, "M", /INDEX users_display_name_id/],
-    ["Users, displayName descending, after a user without one", "users", { sortBy: "displayName", sortOrder: "descending" }, null, /INDEX users_display_name_id/],
+    [
+      "Users, displayName descending, after a user without one",
+      "users",
+      { sortBy: "displayName", sortOrder: "descending" },
+      null,
+      /INDEX users_display_name_id/,
+    ],
     ["Groups, creation order", "groups", {}, "2025-01-01T00:00:00.000Z", /INDEX groups_created_id/],
     ["Groups, displayName", "groups", { sortBy: "displayName" }, "M", /INDEX groups_display_name/],
-    ["Groups, meta.lastModified descending", "groups", { sortBy: "meta.lastModified", sortOrder: "descending" }, "2025", /INDEX groups_last_modified_id/],
+    [
+      "Groups, meta.lastModified descending",
+      "groups",
+      { sortBy: "meta.lastModified", sortOrder: "descending" },
+      "2025",
+      /INDEX groups_last_modified_id/,
+    ],
   ])("%s", async (_name, resource, query, key, index) => {
     const details = await plan(resource, query, key);
     // A seek into the index at the cursor's position, no scan from the start, no sort.
-    expect(details.some((d) => /^SEARCH (u|g) USING/.test(d) && index.test(d)), details.join("\n")).toBe(true);
-    expect(details.filter((d) => /^SCAN|TEMP B-TREE/.test(d)), details.join("\n")).toEqual([]);
+    expect(
+      details.some((d) => /^SEARCH (u|g) USING/.test(d) && index.test(d)),
+      details.join("\n"),
+    ).toBe(true);
+    expect(
+      details.filter((d) => /^SCAN|TEMP B-TREE/.test(d)),
+      details.join("\n"),
+    ).toEqual([]);
   });
 });
 
@@ -64,7 +105,12 @@ describe("keyset pages with a filter at its depth limit still run", () => {
       const page = cursorPage(q, USERS_TARGET, keysetColumn(q, USERS_TARGET, USERS_KEYSET), { key: null, id: "x" });
       await expect(listUsersResult(db, page, await listUsersStatement(db, page).all())).resolves.toBeDefined();
       const g = parseListQuery({ filter: filter.replace("userName", "displayName"), cursor: "x" });
-      await expect(listGroups(db, cursorPage(g, GROUPS_TARGET, keysetColumn(g, GROUPS_TARGET, GROUPS_KEYSET), { key: "a", id: "x" }))).resolves.toBeDefined();
+      await expect(
+        listGroups(
+          db,
+          cursorPage(g, GROUPS_TARGET, keysetColumn(g, GROUPS_TARGET, GROUPS_KEYSET), { key: "a", id: "x" }),
+        ),
+      ).resolves.toBeDefined();
     }
   });
 });
@@ -95,8 +141,16 @@ describe("cursor tokens", () => {
   it("the fingerprint covers filter, sort and projection, not count", async () => {
     const base = parseListQuery({ filter: "a pr", sortBy: "userName", attributes: "userName" });
     const fp = await queryFingerprint(base);
-    expect(await queryFingerprint(parseListQuery({ filter: "a pr", sortBy: "userName", attributes: "userName", count: 7 }))).toBe(fp);
-    for (const change of [{ filter: "b pr" }, { sortBy: "displayName" }, { sortOrder: "descending" }, { attributes: "id" }, { excludedAttributes: "emails" }]) {
+    expect(
+      await queryFingerprint(parseListQuery({ filter: "a pr", sortBy: "userName", attributes: "userName", count: 7 })),
+    ).toBe(fp);
+    for (const change of [
+      { filter: "b pr" },
+      { sortBy: "displayName" },
+      { sortOrder: "descending" },
+      { attributes: "id" },
+      { excludedAttributes: "emails" },
+    ]) {
       expect(await queryFingerprint({ ...base, ...change })).not.toBe(fp);
     }
   });

@@ -35,7 +35,11 @@ function alternating(n: number, a: string, b: string): string {
 
 const FAMILIES: Family[] = [
   ["or-chain of eq", USERS_TARGET, (n) => repeat(n, 'userName eq "a"')],
-  ["or-chain of distinct eq", USERS_TARGET, (n) => Array.from({ length: n }, (_, i) => `userName eq "v${i}"`).join(" or ")],
+  [
+    "or-chain of distinct eq",
+    USERS_TARGET,
+    (n) => Array.from({ length: n }, (_, i) => `userName eq "v${i}"`).join(" or "),
+  ],
   ["and-chain of pr", USERS_TARGET, (n) => repeat(n, "title pr", "and")],
   ["or-chain of co", USERS_TARGET, (n) => repeat(n, 'displayName co "a"')],
   ["nested not", USERS_TARGET, (n) => nest(n, "not (", 'userName eq "a"', ")")],
@@ -45,9 +49,17 @@ const FAMILIES: Family[] = [
   ["nested not inside emails[...]", USERS_TARGET, (n) => `emails[${nest(n, "not (", 'value eq "a"', ")")}]`],
   ["emails[...] inside nested not", USERS_TARGET, (n) => nest(n, "not (", 'emails[value eq "a"]', ")")],
   ["or-chain of phoneNumbers[...] (json_each)", USERS_TARGET, (n) => repeat(n, 'phoneNumbers[type eq "work"]')],
-  ["nested not inside addresses[...] (json_each)", USERS_TARGET, (n) => `addresses[${nest(n, "not (", 'type eq "a"', ")")}]`],
+  [
+    "nested not inside addresses[...] (json_each)",
+    USERS_TARGET,
+    (n) => `addresses[${nest(n, "not (", 'type eq "a"', ")")}]`,
+  ],
   ["and/or alternating of ew", USERS_TARGET, (n) => alternating(n, 'userName ew "a"', 'title ew "b"')],
-  ["emails[type].value eq (Entra) in nested not", USERS_TARGET, (n) => nest(n, "not (", 'emails[type eq "work"].value eq "a"', ")")],
+  [
+    "emails[type].value eq (Entra) in nested not",
+    USERS_TARGET,
+    (n) => nest(n, "not (", 'emails[type eq "work"].value eq "a"', ")"),
+  ],
   ["groups: or-chain of eq", GROUPS_TARGET, (n) => repeat(n, 'displayName eq "a"')],
   ["groups: nested not", GROUPS_TARGET, (n) => nest(n, "not (", 'displayName eq "a"', ")")],
   ["groups: nested not inside members[...]", GROUPS_TARGET, (n) => `members[${nest(n, "not (", 'value eq "a"', ")")}]`],
@@ -96,7 +108,10 @@ async function d1Refusal(filter: string, target: SqlTarget): Promise<string | un
   ];
   for (const s of stmts) {
     try {
-      await db.prepare(s).bind(...params).all();
+      await db
+        .prepare(s)
+        .bind(...params)
+        .all();
     } catch (e) {
       return String(e);
     }
@@ -136,7 +151,9 @@ describe("D1's expression depth limit, measured", () => {
         figures.push(`${name}: D1 runs n=${firstRefused - 1} and more; we accept up to n=${allowed}`);
         continue;
       }
-      figures.push(`${name}: D1 refuses from n=${firstRefused} (${refusal.slice(0, 60)}...); we accept up to n=${allowed}`);
+      figures.push(
+        `${name}: D1 refuses from n=${firstRefused} (${refusal.slice(0, 60)}...); we accept up to n=${allowed}`,
+      );
       // Bound parameters (at most 100 per statement) and the filter's length are limits of their own.
       if (/variable number must be between|^parser:/.test(refusal)) continue;
       expect(refusal, name).toMatch(TOO_LARGE);
@@ -151,16 +168,20 @@ describe("D1's expression depth limit, measured", () => {
 });
 
 describe("the largest filter accepted runs in every list statement; one more is a 400", () => {
-  it.each(FAMILIES)("%s", async (_name, target, make) => {
-    const n = await largest((k) => accepted(make(k), target));
-    for (const [shape, run] of shapesOf(target)) {
-      await expect(run(make(n)), shape).resolves.toBeDefined();
-    }
-    const e = scimError(() => compileFilter(parseFilter(make(n + 1)), target));
-    expect(e.status).toBe(400);
-    expect(e.scimType).toBe("invalidFilter");
-    expect(e.detail).toMatch(/too complex/i);
-  }, 120_000);
+  it.each(FAMILIES)(
+    "%s",
+    async (_name, target, make) => {
+      const n = await largest((k) => accepted(make(k), target));
+      for (const [shape, run] of shapesOf(target)) {
+        await expect(run(make(n)), shape).resolves.toBeDefined();
+      }
+      const e = scimError(() => compileFilter(parseFilter(make(n + 1)), target));
+      expect(e.status).toBe(400);
+      expect(e.scimType).toBe("invalidFilter");
+      expect(e.detail).toMatch(/too complex/i);
+    },
+    120_000,
+  );
 
   it("or-chains are limited by their size, not by D1's depth", async () => {
     // 48 or-ed terms answered 500 before the compiler balanced and/or chains.
@@ -175,7 +196,14 @@ describe("the largest filter accepted runs in every list statement; one more is 
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % k;
     };
-    const leaves = ['userName eq "a"', "title pr", 'displayName ew "x"', "active eq true", 'meta.created gt "2024-01-01T00:00:00Z"', 'name.familyName co "b"'];
+    const leaves = [
+      'userName eq "a"',
+      "title pr",
+      'displayName ew "x"',
+      "active eq true",
+      'meta.created gt "2024-01-01T00:00:00Z"',
+      'name.familyName co "b"',
+    ];
     const inner = ['value eq "a"', 'type eq "work"', "primary eq true", 'value ew "c"', "display pr"];
     const gen = (d: number, sub: boolean): string => {
       const r = rand(10);

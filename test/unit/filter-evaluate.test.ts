@@ -28,7 +28,6 @@ const SCORES: ResolvedAttr = {
 
 const item = (filter: string, value: unknown, parent = EMAILS) => matchesItem(parseFilter(filter), value, parent);
 
-
 describe("matchesItem: strings", () => {
   const work = { value: "Alice@Contoso.com", type: "Work", primary: true };
 
@@ -165,7 +164,9 @@ describe("matchesItem: invalid filters", () => {
   });
 
   it("a parent that already names a sub-attribute has nothing to resolve against", () => {
-    expect(scimError(() => item('type eq "x"', {}, resolved(USER_RESOURCE, "emails.value"))).scimType).toBe("invalidFilter");
+    expect(scimError(() => item('type eq "x"', {}, resolved(USER_RESOURCE, "emails.value"))).scimType).toBe(
+      "invalidFilter",
+    );
   });
 });
 
@@ -179,9 +180,9 @@ describe("matchesItem with PATCH paths", () => {
   it.each<[string, string[]]>([
     ['emails[type eq "work"].value', ["a@work.example", "b@work.example"]],
     ['emails[type eq "work" and primary eq true]', ["a@work.example"]],
-    ['emails[not (primary eq true)]', ["a@home.example", "b@work.example"]],
+    ["emails[not (primary eq true)]", ["a@home.example", "b@work.example"]],
     ['emails[value ew "home.example" or type eq "WORK"]', ["a@work.example", "a@home.example", "b@work.example"]],
-    ['emails[display pr]', []],
+    ["emails[display pr]", []],
   ])("%s", (path, expected) => {
     const p = parsePatchPath(path);
     const filter = p.filter;

@@ -5,7 +5,8 @@ import { scimError } from "./helpers";
 
 const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
-const ref = (path: string, uri?: string): AttrRef => (uri ? { uri, names: path.split(".") } : { names: path.split(".") });
+const ref = (path: string, uri?: string): AttrRef =>
+  uri ? { uri, names: path.split(".") } : { names: path.split(".") };
 const cmp = (path: string, op: CompareOp, value: Literal, uri?: string): Filter => ({
   kind: "compare",
   attr: ref(path, uri),
@@ -17,7 +18,6 @@ const and = (left: Filter, right: Filter): Filter => ({ kind: "and", left, right
 const or = (left: Filter, right: Filter): Filter => ({ kind: "or", left, right });
 const not = (filter: Filter): Filter => ({ kind: "not", filter });
 const vp = (path: string, filter: Filter): Filter => ({ kind: "valuePath", attr: ref(path), filter });
-
 
 describe("parseFilter: operators", () => {
   it.each(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"] as CompareOp[])("%s", (op) => {
@@ -72,16 +72,24 @@ describe("parseFilter: precedence and nesting", () => {
     expect(
       parseFilter('userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")'),
     ).toEqual(
-      and(cmp("userType", "eq", "Employee"), or(cmp("emails", "co", "example.com"), cmp("emails.value", "co", "example.org"))),
+      and(
+        cmp("userType", "eq", "Employee"),
+        or(cmp("emails", "co", "example.com"), cmp("emails.value", "co", "example.org")),
+      ),
     );
-    expect(parseFilter('userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")')).toEqual(
+    expect(
+      parseFilter('userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")'),
+    ).toEqual(
       and(
         cmp("userType", "ne", "Employee"),
         not(or(cmp("emails", "co", "example.com"), cmp("emails.value", "co", "example.org"))),
       ),
     );
     expect(parseFilter('userType eq "Employee" and emails[type eq "work" and value co "@example.com"]')).toEqual(
-      and(cmp("userType", "eq", "Employee"), vp("emails", and(cmp("type", "eq", "work"), cmp("value", "co", "@example.com")))),
+      and(
+        cmp("userType", "eq", "Employee"),
+        vp("emails", and(cmp("type", "eq", "work"), cmp("value", "co", "@example.com"))),
+      ),
     );
   });
 
@@ -111,7 +119,10 @@ describe("parseFilter: value paths", () => {
       vp("addresses", and(cmp("type", "eq", "work"), cmp("streetAddress", "co", "Main"))),
     );
     expect(parseFilter('phoneNumbers[type eq "mobile" or primary eq true].value pr and title pr')).toEqual(
-      and(vp("phoneNumbers", and(or(cmp("type", "eq", "mobile"), cmp("primary", "eq", true)), pr("value"))), pr("title")),
+      and(
+        vp("phoneNumbers", and(or(cmp("type", "eq", "mobile"), cmp("primary", "eq", true)), pr("value"))),
+        pr("title"),
+      ),
     );
     expect(parseFilter('not (emails[type eq "work"].value ne "a")')).toEqual(
       not(vp("emails", and(cmp("type", "eq", "work"), cmp("value", "ne", "a")))),
@@ -217,7 +228,10 @@ describe("parseFilter: what real clients send", () => {
     ['userName eq "AlexW@contoso.com"', cmp("userName", "eq", "AlexW@contoso.com")],
     ['externalId eq "8a1f"', cmp("externalId", "eq", "8a1f")],
     ['displayName eq "Sales Team"', cmp("displayName", "eq", "Sales Team")],
-    ['members[value eq "2819c223-7f76-453a-919d-413861904646"]', vp("members", cmp("value", "eq", "2819c223-7f76-453a-919d-413861904646"))],
+    [
+      'members[value eq "2819c223-7f76-453a-919d-413861904646"]',
+      vp("members", cmp("value", "eq", "2819c223-7f76-453a-919d-413861904646")),
+    ],
     // Microsoft's SCIM Postman suite: bare unquoted values.
     ["userName sw O", cmp("userName", "sw", "O")],
     ["emails.Value co example.com", cmp("emails.Value", "co", "example.com")],
@@ -291,7 +305,10 @@ describe("parsePatchPath", () => {
     ],
     [`${ENT}:manager`, { attr: { uri: ENT, names: ["manager"] } }],
     [`${ENT}:manager.value`, { attr: { uri: ENT, names: ["manager", "value"] } }],
-    ["addresses[type eq work].streetAddress", { attr: ref("addresses"), filter: cmp("type", "eq", "work"), sub: "streetAddress" }],
+    [
+      "addresses[type eq work].streetAddress",
+      { attr: ref("addresses"), filter: cmp("type", "eq", "work"), sub: "streetAddress" },
+    ],
   ])("%s", (text, expected) => {
     expect(parsePatchPath(text)).toEqual(expected);
   });

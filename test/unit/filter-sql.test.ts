@@ -42,7 +42,10 @@ const USERS: UserFixture[] = [
         { value: "alice@home.example", type: "home" },
       ],
       phoneNumbers: [{ value: "+1 555 0100", type: "work" }],
-      addresses: [{ type: "work", streetAddress: "1 Main St" }, { type: "home", streetAddress: "9 Elm Rd" }],
+      addresses: [
+        { type: "work", streetAddress: "1 Main St" },
+        { type: "home", streetAddress: "9 Elm Rd" },
+      ],
       [ENT]: { department: "R&D", employeeNumber: "100", manager: { value: "flt-2", displayName: "Bob" } },
     },
   },
@@ -97,7 +100,15 @@ async function seed() {
           `INSERT INTO users (id, user_name, external_id, display_name, active, source, doc, version, created, last_modified)
            VALUES (?1, ?2, ?3, ?4, ?5, 'scim', ?6, 1, ?7, ?7)`,
         )
-        .bind(u.id, d.userName, d.externalId ?? null, d.displayName ?? null, d.active === false ? 0 : 1, JSON.stringify(d), u.created),
+        .bind(
+          u.id,
+          d.userName,
+          d.externalId ?? null,
+          d.displayName ?? null,
+          d.active === false ? 0 : 1,
+          JSON.stringify(d),
+          u.created,
+        ),
     );
   }
   // Written here whether or not a trigger also derives them from the document.
@@ -143,10 +154,13 @@ async function ids(filter: string, target: SqlTarget = USERS_TARGET): Promise<st
 function memoryIds(filter: string): string[] {
   const f = parseFilter(filter);
   return USERS.filter((u) =>
-    matchesResource(f, { ...u.doc, id: u.id, meta: { resourceType: "User", created: u.created, lastModified: u.created } }, USER_RESOURCE),
+    matchesResource(
+      f,
+      { ...u.doc, id: u.id, meta: { resourceType: "User", created: u.created, lastModified: u.created } },
+      USER_RESOURCE,
+    ),
   ).map((u) => u.id);
 }
-
 
 const ALL = ["flt-1", "flt-2", "flt-3", "flt-4"];
 const n = (...xs: number[]) => xs.map((x) => `flt-${x}`);
@@ -309,7 +323,10 @@ describe("compileFilter: parameters", () => {
 
   it("never uses LIKE (D1 limits LIKE patterns to 50 bytes)", async () => {
     const long = "x".repeat(60);
-    const { sql } = compileFilter(parseFilter(`userName co "${long}" or userName sw "${long}" or userName ew "${long}"`), USERS_TARGET);
+    const { sql } = compileFilter(
+      parseFilter(`userName co "${long}" or userName sw "${long}" or userName ew "${long}"`),
+      USERS_TARGET,
+    );
     expect(sql).not.toMatch(/LIKE/i);
     expect(await ids(`userName co "${long}"`)).toEqual([]);
   });
@@ -396,7 +413,10 @@ describe("query plans", () => {
     ['members[value eq "x"]', /SEARCH s USING (COVERING )?INDEX group_members_member/, GROUPS_TARGET],
   ])("%s uses an index", async (filter, index, target) => {
     const details = await plan(filter, target);
-    expect(details.some((d) => index.test(d)), details.join("\n")).toBe(true);
+    expect(
+      details.some((d) => index.test(d)),
+      details.join("\n"),
+    ).toBe(true);
     expect(details.filter((d) => /^SCAN (u|g|users|groups)\b/.test(d))).toEqual([]);
   });
 
@@ -408,7 +428,9 @@ describe("query plans", () => {
 describe("compileSortBy", () => {
   async function sorted(sortBy: string, dir = "ASC"): Promise<string[]> {
     const { results } = await db
-      .prepare(`SELECT u.id FROM users u WHERE u.id LIKE 'flt-%' ORDER BY ${compileSortBy(sortBy, USERS_TARGET)} ${dir}, u.id`)
+      .prepare(
+        `SELECT u.id FROM users u WHERE u.id LIKE 'flt-%' ORDER BY ${compileSortBy(sortBy, USERS_TARGET)} ${dir}, u.id`,
+      )
       .all<{ id: string }>();
     return results.map((r) => r.id);
   }

@@ -5,15 +5,21 @@ import { scimError } from "./helpers";
 const plan = (...ops: unknown[]) => planGroupPatch(ops);
 const empty = { add: [], remove: [], removeAllMembers: false, other: [] };
 
-
 describe("planGroupPatch: the forms Entra sends", () => {
   it("legacy Add of members with $ref null and display", () => {
-    const p = plan({ op: "Add", path: "members", value: [{ value: "id1" }, { value: "id2", display: "x", $ref: null }] });
+    const p = plan({
+      op: "Add",
+      path: "members",
+      value: [{ value: "id1" }, { value: "id2", display: "x", $ref: null }],
+    });
     expect(p).toEqual({ ...empty, add: ["id1", "id2"] });
   });
 
   it("aadOptscim062020 add of members", () => {
-    expect(plan({ op: "add", path: "members", value: [{ value: "f648f8d5ea4e4cd38e9c" }] })).toEqual({ ...empty, add: ["f648f8d5ea4e4cd38e9c"] });
+    expect(plan({ op: "add", path: "members", value: [{ value: "f648f8d5ea4e4cd38e9c" }] })).toEqual({
+      ...empty,
+      add: ["f648f8d5ea4e4cd38e9c"],
+    });
   });
 
   it("bare string ids (Microsoft's Postman collection sends one)", () => {
@@ -40,11 +46,17 @@ describe("planGroupPatch: the forms Entra sends", () => {
   });
 
   it("replace members sets the list", () => {
-    expect(plan({ op: "replace", path: "members", value: [{ value: "a" }, { value: "b" }] })).toEqual({ ...empty, replaceMembers: ["a", "b"] });
+    expect(plan({ op: "replace", path: "members", value: [{ value: "a" }, { value: "b" }] })).toEqual({
+      ...empty,
+      replaceMembers: ["a", "b"],
+    });
   });
 
   it("Replace displayName goes to other, with the op name lower-cased", () => {
-    expect(plan({ op: "Replace", path: "displayName", value: "New" })).toEqual({ ...empty, other: [{ op: "replace", path: "displayName", value: "New" }] });
+    expect(plan({ op: "Replace", path: "displayName", value: "New" })).toEqual({
+      ...empty,
+      other: [{ op: "replace", path: "displayName", value: "New" }],
+    });
   });
 
   it("pathless add of members", () => {
@@ -53,22 +65,34 @@ describe("planGroupPatch: the forms Entra sends", () => {
 
   it("pathless replace splits members out and keeps the rest", () => {
     const p = plan({ op: "replace", value: { displayName: "x", Members: [{ value: "a" }], externalId: "e" } });
-    expect(p).toEqual({ ...empty, replaceMembers: ["a"], other: [{ op: "replace", value: { displayName: "x", externalId: "e" } }] });
+    expect(p).toEqual({
+      ...empty,
+      replaceMembers: ["a"],
+      other: [{ op: "replace", value: { displayName: "x", externalId: "e" } }],
+    });
   });
 
   it("members under the Group schema URN", () => {
-    expect(plan({ op: "add", path: "urn:ietf:params:scim:schemas:core:2.0:Group:members", value: [{ value: "a" }] }).add).toEqual(["a"]);
+    expect(
+      plan({ op: "add", path: "urn:ietf:params:scim:schemas:core:2.0:Group:members", value: [{ value: "a" }] }).add,
+    ).toEqual(["a"]);
   });
 });
 
 describe("planGroupPatch: operations apply in order", () => {
   it("add then remove of the same id leaves it out", () => {
-    const p = plan({ op: "add", path: "members", value: [{ value: "a" }, { value: "b" }] }, { op: "remove", path: 'members[value eq "a"]' });
+    const p = plan(
+      { op: "add", path: "members", value: [{ value: "a" }, { value: "b" }] },
+      { op: "remove", path: 'members[value eq "a"]' },
+    );
     expect(p).toEqual({ ...empty, add: ["b"], remove: ["a"] });
   });
 
   it("remove then add of the same id makes it a member", () => {
-    const p = plan({ op: "remove", path: "members", value: [{ value: "a" }] }, { op: "add", path: "members", value: [{ value: "a" }] });
+    const p = plan(
+      { op: "remove", path: "members", value: [{ value: "a" }] },
+      { op: "add", path: "members", value: [{ value: "a" }] },
+    );
     expect(p).toEqual({ ...empty, add: ["a"] });
   });
 
@@ -82,7 +106,12 @@ describe("planGroupPatch: operations apply in order", () => {
   });
 
   it("remove all then add keeps only the added", () => {
-    const p = plan({ op: "add", path: "members", value: ["x"] }, { op: "remove", path: "members" }, { op: "add", path: "members", value: ["a"] }, { op: "remove", path: "members", value: ["zz"] });
+    const p = plan(
+      { op: "add", path: "members", value: ["x"] },
+      { op: "remove", path: "members" },
+      { op: "add", path: "members", value: ["a"] },
+      { op: "remove", path: "members", value: ["zz"] },
+    );
     expect(p).toEqual({ ...empty, removeAllMembers: true, add: ["a"] });
   });
 

@@ -7,7 +7,6 @@ const ENT = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 const norm = (body: unknown) => normalizeResource(body, USER_RESOURCE);
 
-
 describe("normalizeResource", () => {
   it("maps attribute names case-insensitively to canonical ones (RFC 7643 2.1)", () => {
     const { doc, ignored } = norm({
@@ -74,7 +73,12 @@ describe("normalizeResource", () => {
       [ENT]: { department: "D", shoeSize: 44 },
       "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User": { custAttr1: "v" },
     });
-    expect(doc).toEqual({ userName: "a@x", name: { givenName: "A" }, emails: [{ value: "a@x" }], [ENT]: { department: "D" } });
+    expect(doc).toEqual({
+      userName: "a@x",
+      name: { givenName: "A" },
+      emails: [{ value: "a@x" }],
+      [ENT]: { department: "D" },
+    });
     expect(ignored).toEqual([
       "adreses",
       "name.nickname",

@@ -28,7 +28,8 @@ describe("decodeJwt", () => {
 describe("algorithms and keys", () => {
   it("accepts RS256 and ES256 only", () => {
     for (const alg of ["RS256", "ES256"]) expect(isAcceptedAlg(alg)).toBe(true);
-    for (const alg of ["none", "HS256", "HS512", "RS384", "PS256", "ES384", "EdDSA", undefined, 1]) expect(isAcceptedAlg(alg)).toBe(false);
+    for (const alg of ["none", "HS256", "HS512", "RS384", "PS256", "ES384", "EdDSA", undefined, 1])
+      expect(isAcceptedAlg(alg)).toBe(false);
   });
 
   it("a key verifies only the algorithm its type, curve, use and alg allow", () => {
@@ -56,11 +57,25 @@ describe("clientCredentials (RFC 6749 §2.3)", () => {
   };
 
   it("reads Basic (form-decoded), body and assertion credentials", () => {
-    expect(clientCredentials(basic("a%3Ab", "s+1"), new Map())).toEqual({ method: "client_secret_basic", clientId: "a:b", secret: "s 1" });
-    const post = new Map([["client_id", "a"], ["client_secret", "s"]]);
+    expect(clientCredentials(basic("a%3Ab", "s+1"), new Map())).toEqual({
+      method: "client_secret_basic",
+      clientId: "a:b",
+      secret: "s 1",
+    });
+    const post = new Map([
+      ["client_id", "a"],
+      ["client_secret", "s"],
+    ]);
     expect(clientCredentials(undefined, post)).toEqual({ method: "client_secret_post", clientId: "a", secret: "s" });
-    const jwt = new Map([["client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"], ["client_assertion", "x.y.z"]]);
-    expect(clientCredentials(undefined, jwt)).toEqual({ method: "private_key_jwt", clientId: undefined, assertion: "x.y.z" });
+    const jwt = new Map([
+      ["client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"],
+      ["client_assertion", "x.y.z"],
+    ]);
+    expect(clientCredentials(undefined, jwt)).toEqual({
+      method: "private_key_jwt",
+      clientId: undefined,
+      assertion: "x.y.z",
+    });
   });
 
   it("refuses two methods, mismatched ids and missing parts with the RFC code", () => {

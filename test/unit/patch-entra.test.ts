@@ -30,21 +30,24 @@ const stored = (): ScimDoc =>
   ).doc;
 
 /** Applies a whole PatchOp body: its envelope (schemas, RFC 7644 3.5.2) is checked as the routes check it. */
-const send = (doc: ScimDoc, body: { schemas?: string[]; Operations: unknown[] }) => applyPatch(doc, parsePatchBody(body), USER_RESOURCE);
+const send = (doc: ScimDoc, body: { schemas?: string[]; Operations: unknown[] }) =>
+  applyPatch(doc, parsePatchBody(body), USER_RESOURCE);
 const ops = (...operations: unknown[]) => ({ schemas: [PATCH_OP], Operations: operations });
 
 type Item = Record<string, unknown>;
 
 describe("Entra: the tutorial's user requests", () => {
   it("Create User body normalizes (meta and schemas dropped, nothing ignored)", () => {
-    expect(() => checkResourceSchemas({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENT] }, USER_RESOURCE)).not.toThrow();
+    expect(() =>
+      checkResourceSchemas({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", ENT] }, USER_RESOURCE),
+    ).not.toThrow();
     const doc = stored();
     expect(doc).not.toHaveProperty("meta");
     expect(doc).not.toHaveProperty("schemas");
     expect(doc.active).toBe(true);
   });
 
-  it("Update User [Multi-valued properties]: Replace emails[type eq \"work\"].value and name.familyName", () => {
+  it('Update User [Multi-valued properties]: Replace emails[type eq "work"].value and name.familyName', () => {
     const { doc, ignored } = send(
       stored(),
       ops(
@@ -53,12 +56,19 @@ describe("Entra: the tutorial's user requests", () => {
       ),
     );
     expect(doc.emails).toEqual([{ primary: true, type: "work", value: "updatedEmail@microsoft.com" }]);
-    expect(doc.name).toEqual({ formatted: "givenName familyName", familyName: "updatedFamilyName", givenName: "givenName" });
+    expect(doc.name).toEqual({
+      formatted: "givenName familyName",
+      familyName: "updatedFamilyName",
+      givenName: "givenName",
+    });
     expect(ignored).toEqual([]);
   });
 
   it("Update User [Single-valued properties]: Replace userName", () => {
-    const { doc } = send(stored(), ops({ op: "Replace", path: "userName", value: "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com" }));
+    const { doc } = send(
+      stored(),
+      ops({ op: "Replace", path: "userName", value: "5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com" }),
+    );
     expect(doc.userName).toBe("5b50642d-79fc-4410-9e90-4c077cdd1a59@testuser.com");
   });
 
@@ -83,7 +93,9 @@ describe("Entra: disabling a user, every form", () => {
   });
 
   it('re-enables with "True"', () => {
-    expect(send({ ...stored(), active: false }, ops({ op: "Replace", path: "active", value: "True" })).doc.active).toBe(true);
+    expect(send({ ...stored(), active: false }, ops({ op: "Replace", path: "active", value: "True" })).doc.active).toBe(
+      true,
+    );
   });
 });
 
@@ -205,9 +217,15 @@ describe("Entra: multi-valued attributes addressed by type", () => {
   });
 
   it('Add phoneNumbers[type eq "mobile"].value creates the mobile number', () => {
-    const { doc } = send(stored(), ops({ op: "Add", path: 'phoneNumbers[type eq "mobile"].value', value: "+1 555 0100" }));
+    const { doc } = send(
+      stored(),
+      ops({ op: "Add", path: 'phoneNumbers[type eq "mobile"].value', value: "+1 555 0100" }),
+    );
     expect(doc.phoneNumbers).toEqual([{ type: "mobile", value: "+1 555 0100" }]);
-    const again = send(doc, ops({ op: "Replace", path: 'phoneNumbers[type eq "mobile"].value', value: "+1 555 0199" })).doc;
+    const again = send(
+      doc,
+      ops({ op: "Replace", path: 'phoneNumbers[type eq "mobile"].value', value: "+1 555 0199" }),
+    ).doc;
     expect(again.phoneNumbers).toEqual([{ type: "mobile", value: "+1 555 0199" }]);
   });
 
@@ -224,7 +242,10 @@ describe("Entra: multi-valued attributes addressed by type", () => {
   });
 
   it("a filter of eq joined by and describes the element it creates", () => {
-    const { doc } = send(stored(), ops({ op: "add", path: 'phoneNumbers[type eq "work" and primary eq true].value', value: "1" }));
+    const { doc } = send(
+      stored(),
+      ops({ op: "add", path: 'phoneNumbers[type eq "work" and primary eq true].value', value: "1" }),
+    );
     expect(doc.phoneNumbers).toEqual([{ type: "work", primary: true, value: "1" }]);
   });
 
@@ -234,7 +255,7 @@ describe("Entra: multi-valued attributes addressed by type", () => {
 });
 
 describe("Entra: group attributes (not membership)", () => {
-  it('Update Group [Attributes]: Replace displayName', () => {
+  it("Update Group [Attributes]: Replace displayName", () => {
     const { doc } = applyPatch(
       { displayName: "displayName", externalId: "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159" },
       [{ op: "Replace", path: "displayName", value: "1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName" }],
@@ -245,7 +266,10 @@ describe("Entra: group attributes (not membership)", () => {
 
   it("Create Group body: Microsoft's extra schema URN and meta are dropped", () => {
     const body = {
-      schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group", "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
+      schemas: [
+        "urn:ietf:params:scim:schemas:core:2.0:Group",
+        "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group",
+      ],
       externalId: "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
       displayName: "displayName",
       meta: { resourceType: "Group" },

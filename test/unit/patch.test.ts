@@ -21,10 +21,12 @@ const user = (): ScimDoc => ({
 
 const patch = (doc: ScimDoc, ...ops: unknown[]) => applyPatch(doc, ops, USER_RESOURCE).doc;
 
-
 describe("applyPatch: RFC 7644 3.5.2.1 add", () => {
   it("adds to a multi-valued attribute and sets a single-valued one, without a path", () => {
-    const doc = patch(user(), { op: "add", value: { emails: [{ value: "babs@example.org", type: "other" }], nickname: "Babs" } });
+    const doc = patch(user(), {
+      op: "add",
+      value: { emails: [{ value: "babs@example.org", type: "other" }], nickname: "Babs" },
+    });
     expect(doc.nickName).toBe("Babs");
     expect(doc.emails).toHaveLength(3);
     expect((doc.emails as unknown[])[2]).toEqual({ value: "babs@example.org", type: "other" });
@@ -34,16 +36,33 @@ describe("applyPatch: RFC 7644 3.5.2.1 add", () => {
     const group = { displayName: "Tour Guides", members: [{ value: "u1" }] };
     const doc = applyPatch(
       group,
-      [{ op: "add", path: "members", value: [{ display: "Babs Jensen", $ref: "https://example.com/v2/Users/2819c223", value: "2819c223" }] }],
+      [
+        {
+          op: "add",
+          path: "members",
+          value: [{ display: "Babs Jensen", $ref: "https://example.com/v2/Users/2819c223", value: "2819c223" }],
+        },
+      ],
       GROUP_RESOURCE,
     ).doc;
-    expect(doc.members).toEqual([{ value: "u1" }, { value: "2819c223", $ref: "https://example.com/v2/Users/2819c223" }]);
+    expect(doc.members).toEqual([
+      { value: "u1" },
+      { value: "2819c223", $ref: "https://example.com/v2/Users/2819c223" },
+    ]);
   });
 
   it("skips a value that is already there, merging its details", () => {
-    const doc = patch(user(), { op: "add", path: "emails", value: [{ value: "BABS@jensen.org", type: "home", display: "Babs" }] });
+    const doc = patch(user(), {
+      op: "add",
+      path: "emails",
+      value: [{ value: "BABS@jensen.org", type: "home", display: "Babs" }],
+    });
     expect(doc.emails).toHaveLength(2);
-    expect((doc.emails as Record<string, unknown>[])[1]).toEqual({ value: "BABS@jensen.org", type: "home", display: "Babs" });
+    expect((doc.emails as Record<string, unknown>[])[1]).toEqual({
+      value: "BABS@jensen.org",
+      type: "home",
+      display: "Babs",
+    });
   });
 
   it("replaces the value of a single-valued attribute that exists", () => {
@@ -101,13 +120,25 @@ describe("applyPatch: RFC 7644 3.5.2.3 replace", () => {
   });
 
   it("replaces the matching element with a filter (RFC example)", () => {
-    const value = { type: "work", streetAddress: "911 Universal City Plaza", locality: "Hollywood", region: "CA", postalCode: "91608", country: "US", primary: true };
+    const value = {
+      type: "work",
+      streetAddress: "911 Universal City Plaza",
+      locality: "Hollywood",
+      region: "CA",
+      postalCode: "91608",
+      country: "US",
+      primary: true,
+    };
     const doc = patch(user(), { op: "replace", path: 'addresses[type eq "work"]', value });
     expect(doc.addresses).toEqual([value]);
   });
 
   it("replaces a sub-attribute of the matching element", () => {
-    const doc = patch(user(), { op: "replace", path: 'addresses[type eq "work"].streetAddress', value: "1010 Broadway Ave" });
+    const doc = patch(user(), {
+      op: "replace",
+      path: 'addresses[type eq "work"].streetAddress',
+      value: "1010 Broadway Ave",
+    });
     expect((doc.addresses as Record<string, unknown>[])[0].streetAddress).toBe("1010 Broadway Ave");
     expect((doc.addresses as Record<string, unknown>[])[0].locality).toBe("Hollywood");
   });
@@ -117,13 +148,18 @@ describe("applyPatch: RFC 7644 3.5.2.3 replace", () => {
       { value: "bjensen@example.com", type: "work", primary: true },
       { value: "babs@jensen.org", type: "home" },
     ];
-    const doc = patch({ userName: "u", emails: [{ value: "old@x" }] }, { op: "replace", value: { emails, nickname: "Babs" } });
+    const doc = patch(
+      { userName: "u", emails: [{ value: "old@x" }] },
+      { op: "replace", value: { emails, nickname: "Babs" } },
+    );
     expect(doc.emails).toEqual(emails);
     expect(doc.nickName).toBe("Babs");
   });
 
   it("refuses a filter that can describe no new element when nothing matches (noTarget)", () => {
-    expect(scimError(() => patch(user(), { op: "replace", path: 'emails[value co "zzz"].type', value: "work" })).scimType).toBe("noTarget");
+    expect(
+      scimError(() => patch(user(), { op: "replace", path: 'emails[value co "zzz"].type', value: "work" })).scimType,
+    ).toBe("noTarget");
   });
 
   it("merges sub-attributes of a complex attribute (RFC: the others stay)", () => {
@@ -152,7 +188,12 @@ describe("applyPatch: general rules", () => {
   it("never mutates its input", () => {
     const before = user();
     const copy = structuredClone(before);
-    patch(before, { op: "replace", path: "name.givenName", value: "X" }, { op: "remove", path: "emails" }, { op: "add", path: "addresses[type eq \"work\"].country", value: "US" });
+    patch(
+      before,
+      { op: "replace", path: "name.givenName", value: "X" },
+      { op: "remove", path: "emails" },
+      { op: "add", path: 'addresses[type eq "work"].country', value: "US" },
+    );
     expect(before).toEqual(copy);
   });
 
@@ -161,7 +202,11 @@ describe("applyPatch: general rules", () => {
   });
 
   it("resolves paths case-insensitively to canonical names", () => {
-    const doc = patch(user(), { op: "replace", path: "NAME.GIVENNAME", value: "B" }, { op: "add", path: 'EMAILS[TYPE eq "home"].VALUE', value: "h@x" });
+    const doc = patch(
+      user(),
+      { op: "replace", path: "NAME.GIVENNAME", value: "B" },
+      { op: "add", path: 'EMAILS[TYPE eq "home"].VALUE', value: "h@x" },
+    );
     expect((doc.name as Record<string, unknown>).givenName).toBe("B");
     expect((doc.emails as Record<string, unknown>[])[1].value).toBe("h@x");
   });
@@ -176,7 +221,11 @@ describe("applyPatch: general rules", () => {
     ["unknown attribute", [{ op: "add", path: "shoeSize", value: 44 }], "invalidPath"],
     ["unknown sub-attribute", [{ op: "add", path: "name.nickname", value: "x" }], "invalidPath"],
     ["unknown name in a filter", [{ op: "replace", path: 'emails[kind eq "work"].value', value: "x" }], "invalidPath"],
-    ["unknown name in a filter, no element", [{ op: "replace", path: 'ims[kind eq "x"].value', value: "x" }], "invalidPath"],
+    [
+      "unknown name in a filter, no element",
+      [{ op: "replace", path: 'ims[kind eq "x"].value', value: "x" }],
+      "invalidPath",
+    ],
     ["filter on single-valued", [{ op: "add", path: 'name[givenName eq "x"]', value: "x" }], "invalidPath"],
     ["readOnly id", [{ op: "replace", path: "id", value: "x" }], "mutability"],
     ["readOnly meta.created", [{ op: "replace", path: "meta.created", value: "2020-01-01T00:00:00Z" }], "mutability"],
@@ -192,20 +241,36 @@ describe("applyPatch: general rules", () => {
   });
 
   it("refuses replacing an immutable sub-attribute (group member value)", () => {
-    const e = scimError(() => applyPatch({ displayName: "G", members: [{ value: "u1" }] }, [{ op: "replace", path: 'members[value eq "u1"].value', value: "u2" }], GROUP_RESOURCE));
+    const e = scimError(() =>
+      applyPatch(
+        { displayName: "G", members: [{ value: "u1" }] },
+        [{ op: "replace", path: 'members[value eq "u1"].value', value: "u2" }],
+        GROUP_RESOURCE,
+      ),
+    );
     expect(e.scimType).toBe("mutability");
   });
 
   it("ignores and lists paths under an extension the resource does not define (P18)", () => {
     const path = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User:custAttr9";
-    const result = applyPatch(user(), [{ op: "add", path, value: "v" }, { op: "replace", path: "title", value: "T" }], USER_RESOURCE);
+    const result = applyPatch(
+      user(),
+      [
+        { op: "add", path, value: "v" },
+        { op: "replace", path: "title", value: "T" },
+      ],
+      USER_RESOURCE,
+    );
     expect(result.ignored).toEqual([path]);
     expect(result.doc.title).toBe("T");
     expect(JSON.stringify(result.doc)).not.toContain("custAttr9");
   });
 
   it("replaces the whole extension object when the path is the bare URN", () => {
-    const doc = patch({ userName: "u", [ENT]: { department: "D" } }, { op: "add", path: ENT, value: { division: "V", Department: "E" } });
+    const doc = patch(
+      { userName: "u", [ENT]: { department: "D" } },
+      { op: "add", path: ENT, value: { division: "V", Department: "E" } },
+    );
     expect(doc[ENT]).toEqual({ department: "E", division: "V" });
     expect(patch(doc, { op: "remove", path: ENT })).toEqual({ userName: "u" });
   });
@@ -225,7 +290,15 @@ describe("applyPatch: P7 blanks", () => {
           { op, path: `${ENT}:manager`, value: blank },
           { op, path: 'emails[type eq "work"].value', value: blank },
           { op, path: "active", value: blank },
-          { op, value: { title: blank, "name.familyName": blank, [`${ENT}:department`]: blank, [ENT]: { department: blank } } },
+          {
+            op,
+            value: {
+              title: blank,
+              "name.familyName": blank,
+              [`${ENT}:department`]: blank,
+              [ENT]: { department: blank },
+            },
+          },
           { op, value: { name: { givenName: blank } } },
         ];
         expect(applyPatch(stored, ops, USER_RESOURCE).doc, `${op} ${JSON.stringify(blank)}`).toEqual(stored);
@@ -254,7 +327,9 @@ describe("applyPatch: P7 blanks", () => {
     const onBlank = (r: ResolvedAttr) => {
       if (r.key === "name.givenname") throw new ScimError(400, "P6", "invalidValue");
     };
-    expect(() => applyPatch(user(), [{ op: "replace", path: "name.givenName", value: "" }], USER_RESOURCE, { onBlank })).toThrow("P6");
+    expect(() =>
+      applyPatch(user(), [{ op: "replace", path: "name.givenName", value: "" }], USER_RESOURCE, { onBlank }),
+    ).toThrow("P6");
   });
 
   it("still honours remove (RFC), which P7 does not cover", () => {

@@ -42,7 +42,12 @@ describe("project", () => {
   });
 
   it("attributes: case-insensitive names, comma-separated with spaces", () => {
-    expect(p({ attributes: "USERNAME, Active" })).toEqual({ schemas: [CORE, ENT], id: "u1", userName: "bjensen", active: true });
+    expect(p({ attributes: "USERNAME, Active" })).toEqual({
+      schemas: [CORE, ENT],
+      id: "u1",
+      userName: "bjensen",
+      active: true,
+    });
   });
 
   it("attributes: sub-attributes of single- and multi-valued attributes", () => {
@@ -59,19 +64,31 @@ describe("project", () => {
   });
 
   it("attributes: URN-qualified extension attribute, and the bare URN for the whole extension", () => {
-    expect(p({ attributes: `${ENT}:department` })).toEqual({ schemas: [CORE, ENT], id: "u1", [ENT]: { department: "Tour" } });
+    expect(p({ attributes: `${ENT}:department` })).toEqual({
+      schemas: [CORE, ENT],
+      id: "u1",
+      [ENT]: { department: "Tour" },
+    });
     expect(p({ attributes: `${ENT}:manager.value` })[ENT]).toEqual({ manager: { value: "m1" } });
     expect(p({ attributes: ENT })[ENT]).toEqual(user()[ENT]);
     expect(p({ attributes: `${CORE}:userName` }).userName).toBe("bjensen");
   });
 
   it('attributes: emails[type eq "work"] is taken as emails (Postman)', () => {
-    expect(p({ attributes: 'emails[type eq "work"]' })).toEqual({ schemas: [CORE, ENT], id: "u1", emails: user().emails });
+    expect(p({ attributes: 'emails[type eq "work"]' })).toEqual({
+      schemas: [CORE, ENT],
+      id: "u1",
+      emails: user().emails,
+    });
     expect(p({ attributes: 'emails[type eq "a,b"],userName' }).userName).toBe("bjensen");
   });
 
   it("attributes: unknown names are ignored", () => {
-    expect(p({ attributes: "shoeSize,userName,urn:x:y:z" })).toEqual({ schemas: [CORE, ENT], id: "u1", userName: "bjensen" });
+    expect(p({ attributes: "shoeSize,userName,urn:x:y:z" })).toEqual({
+      schemas: [CORE, ENT],
+      id: "u1",
+      userName: "bjensen",
+    });
   });
 
   it("excludedAttributes: removes attributes and sub-attributes", () => {
@@ -112,14 +129,22 @@ describe("project", () => {
       core: {
         ...USER_RESOURCE.core,
         attributes: USER_RESOURCE.core.attributes.map((a) =>
-          a.name === "title" ? { ...a, returned: "never" as const } : a.name === "nickName" ? { ...a, returned: "request" as const } : a,
+          a.name === "title"
+            ? { ...a, returned: "never" as const }
+            : a.name === "nickName"
+              ? { ...a, returned: "request" as const }
+              : a,
         ),
       },
     };
     const doc = { ...user(), title: "secret", nickName: "Babs" };
     expect(project(doc, rs, {})).not.toHaveProperty("title");
     expect(project(doc, rs, {})).not.toHaveProperty("nickName");
-    expect(project(doc, rs, { attributes: "title,nickName" })).toEqual({ schemas: [CORE, ENT], id: "u1", nickName: "Babs" });
+    expect(project(doc, rs, { attributes: "title,nickName" })).toEqual({
+      schemas: [CORE, ENT],
+      id: "u1",
+      nickName: "Babs",
+    });
   });
 
   it("does not change its input", () => {

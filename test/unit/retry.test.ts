@@ -4,7 +4,8 @@ import { isIdempotent } from "../../src/membership/sequencer";
 import { BACKOFF_BASE_MS, MAX_ATTEMPTS, withRetries } from "../../src/platform/retry";
 
 /** Errors as the Workers runtime flags them on a failed Durable Object call. */
-const platformError = (flags: { retryable?: boolean; overloaded?: boolean }) => Object.assign(new Error("Network connection lost."), flags);
+const platformError = (flags: { retryable?: boolean; overloaded?: boolean }) =>
+  Object.assign(new Error("Network connection lost."), flags);
 
 /** A call failing with `errors` in turn, then answering "ok"; counts its attempts. */
 function flaky(errors: unknown[]) {

@@ -1,4 +1,10 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { listQuery } from "../../src/activity/list";
 import { VIEW_SQL } from "../../src/activity/views";
@@ -14,13 +20,18 @@ const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 const eq = (attr: string, v: string) => `?filter=${encodeURIComponent(`${attr} eq "${v}"`)}`;
 
 async function clearActivity(tenant: string) {
-  await tenantDb(tenant).batch([tenantDb(tenant).prepare("DELETE FROM activity"), tenantDb(tenant).prepare("DELETE FROM activity_noise")]);
+  await tenantDb(tenant).batch([
+    tenantDb(tenant).prepare("DELETE FROM activity"),
+    tenantDb(tenant).prepare("DELETE FROM activity_noise"),
+  ]);
 }
 
 /** Records reach D1 through the real local Queue and the consumer: wait until `n` are there. */
 async function recordsOf(tenant: string, n: number) {
   return eventually(async () => {
-    const { results } = await tenantDb(tenant).prepare("SELECT * FROM activity ORDER BY at, rowid").all<Record<string, any>>();
+    const { results } = await tenantDb(tenant)
+      .prepare("SELECT * FROM activity ORDER BY at, rowid")
+      .all<Record<string, any>>();
     return results.length >= n ? results : null;
   });
 }
@@ -50,7 +61,10 @@ describe("provisioning activity", () => {
     expect((await c.patch(`/Users/${id1}`, patch)).status).toBe(204);
     expect((await c.get(`/Users${eq("userName", String(u3.userName))}`)).status).toBe(200);
     expect((await c.post("/Users", u3NoEmail)).status).toBe(400);
-    expect((await c.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: ldapName })).status).toBe(409);
+    expect(
+      (await c.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: ldapName }))
+        .status,
+    ).toBe(409);
 
     const rows = await recordsOf("acme", 8);
     expect(rows).toHaveLength(8);
@@ -69,8 +83,20 @@ describe("provisioning activity", () => {
     const list = await (await admin.get("/activity?limit=50")).json<any>();
     expect(list.entries).toHaveLength(8);
     const [clash, noEmail, lookup3, patched, , , create1, lookup1] = list.entries;
-    expect(lookup1).toMatchObject({ op: "read", resourceType: "User", userName: u1.userName, query: `filter=userName eq "${u1.userName}"` });
-    expect(create1).toMatchObject({ op: "create", status: 201, resourceId: id1, userName: u1.userName, externalId: u1.externalId, reason: null });
+    expect(lookup1).toMatchObject({
+      op: "read",
+      resourceType: "User",
+      userName: u1.userName,
+      query: `filter=userName eq "${u1.userName}"`,
+    });
+    expect(create1).toMatchObject({
+      op: "create",
+      status: 201,
+      resourceId: id1,
+      userName: u1.userName,
+      externalId: u1.externalId,
+      reason: null,
+    });
     expect(patched.op).toBe("update");
     expect(patched.userName).toBe(u1.userName);
     expect(patched.changes).toEqual([
@@ -80,7 +106,13 @@ describe("provisioning activity", () => {
     expect(lookup3.userName).toBe(u3.userName);
     expect(noEmail).toMatchObject({ status: 400, scimType: "invalidValue", reason: "P5", userName: u3.userName });
     expect(noEmail.detail).toMatch(/P5/);
-    expect(clash).toMatchObject({ status: 409, scimType: "uniqueness", reason: "P15", resourceType: "Group", displayName: ldapName });
+    expect(clash).toMatchObject({
+      status: 409,
+      scimType: "uniqueness",
+      reason: "P15",
+      resourceType: "Group",
+      displayName: ldapName,
+    });
 
     const detail = await (await admin.get(`/activity/${noEmail.id}`)).json<any>();
     expect(detail.request).toMatchObject({ userName: u3.userName, name: u3.name });
@@ -101,7 +133,16 @@ describe("provisioning activity", () => {
 
     const cycles = await (await admin.get("/cycles")).json<any>();
     expect(cycles.cycles).toEqual([
-      expect.objectContaining({ start: rows[0].at, end: rows[7].at, requests: 8, reads: 3, creates: 2, updates: 1, deletes: 0, failures: 2 }),
+      expect.objectContaining({
+        start: rows[0].at,
+        end: rows[7].at,
+        requests: 8,
+        reads: 3,
+        creates: 2,
+        updates: 1,
+        deletes: 0,
+        failures: 2,
+      }),
     ]);
 
     // The user's timeline: its lookup (by userName, before Entra knew its id), its create and its PATCH.
@@ -112,10 +153,14 @@ describe("provisioning activity", () => {
   it("cycles are recognised by the gaps between bursts", async () => {
     await clearActivity("globex");
     const c = scimClient("globex", (await issueToken("globex")).token);
-    for (let i = 0; i < 3; i++) expect((await c.get(`/Users${eq("userName", `nobody${i}@contoso.com`)}`)).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await c.get(`/Users${eq("userName", `nobody${i}@contoso.com`)}`)).status).toBe(200);
     const rows = await recordsOf("globex", 3);
     // Move the first request an hour back: Entra's previous cycle.
-    await tenantDb("globex").prepare("UPDATE activity SET at = ?2 WHERE id = ?1").bind(rows[0].id, new Date(Date.now() - 3_600_000).toISOString()).run();
+    await tenantDb("globex")
+      .prepare("UPDATE activity SET at = ?2 WHERE id = ?1")
+      .bind(rows[0].id, new Date(Date.now() - 3_600_000).toISOString())
+      .run();
     const admin = await adminClient("globex");
     const { cycles } = await (await admin.get("/cycles?gapMinutes=10")).json<any>();
     expect(cycles.map((x: any) => x.requests)).toEqual([2, 1]);
@@ -133,10 +178,16 @@ describe("provisioning activity", () => {
     const { id } = await res.json<any>();
     // A membership PATCH of 2,000 ids: far more than 8 KiB of body.
     const members = Array.from({ length: 2000 }, () => ({ value: crypto.randomUUID() }));
-    const groupRes = await c.post("/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: `G ${crypto.randomUUID()}` });
+    const groupRes = await c.post("/Groups", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+      displayName: `G ${crypto.randomUUID()}`,
+    });
     const gid = (await groupRes.json<any>()).id;
     expect((await c.patch(`/Groups/${gid}`, patchOp({ op: "Add", path: "members", value: members }))).status).toBe(400);
-    expect((await c.get(`/Users?filter=${encodeURIComponent(`userName eq "${user.userName}"`)}&access_token=${token}`)).status).toBe(200);
+    expect(
+      (await c.get(`/Users?filter=${encodeURIComponent(`userName eq "${user.userName}"`)}&access_token=${token}`))
+        .status,
+    ).toBe(200);
 
     const rows = await recordsOf("globex", 4);
     const stored = JSON.stringify(rows);
@@ -175,7 +226,12 @@ describe("provisioning activity", () => {
       const n = h.unauthenticated24h.reduce((s: number, r: any) => s + r.count, 0);
       return n >= 4 && h.last24h.requests >= 1 ? h : null;
     });
-    expect(health.unauthenticated24h).toEqual(expect.arrayContaining([{ reason: "unknown", count: 3 }, { reason: "malformed", count: 1 }]));
+    expect(health.unauthenticated24h).toEqual(
+      expect.arrayContaining([
+        { reason: "unknown", count: 3 },
+        { reason: "malformed", count: 1 },
+      ]),
+    );
     const rows = await recordsOf("acme", 1);
     expect(rows.map((r) => r.status)).toEqual([200]);
   });
@@ -190,7 +246,13 @@ describe("provisioning activity", () => {
     for (const t of ["acme", "globex"]) {
       const rows = await recordsOf(t, 3);
       const db = tenantDb(t);
-      await db.batch(rows.map((r, i) => db.prepare("UPDATE activity SET at = ?2 WHERE id = ?1").bind(r.id, ago((t === "acme" ? [9, 11, 0] : [29, 31, 0])[i]))));
+      await db.batch(
+        rows.map((r, i) =>
+          db
+            .prepare("UPDATE activity SET at = ?2 WHERE id = ?1")
+            .bind(r.id, ago((t === "acme" ? [9, 11, 0] : [29, 31, 0])[i])),
+        ),
+      );
     }
     // acme keeps 10 days: its records are 9, 11 and 0 days old; globex keeps the default 30: 29, 31 and 0.
     const admin = await adminClient("acme");
@@ -201,7 +263,9 @@ describe("provisioning activity", () => {
     await waitOnExecutionContext(ctx);
     for (const t of ["acme", "globex"]) {
       const { results } = await tenantDb(t).prepare("SELECT at FROM activity ORDER BY at").all<{ at: string }>();
-      expect(results.map((r) => Math.round((Date.now() - Date.parse(r.at)) / 86_400_000))).toEqual(t === "acme" ? [9, 0] : [29, 0]);
+      expect(results.map((r) => Math.round((Date.now() - Date.parse(r.at)) / 86_400_000))).toEqual(
+        t === "acme" ? [9, 0] : [29, 0],
+      );
     }
     await admin.put("/settings", { activityRetentionDays: 30 });
   });
@@ -218,7 +282,9 @@ describe("provisioning activity", () => {
     expect(list.entries).toEqual([]);
     expect((await (await globexAdmin.get("/health")).json<any>()).last24h.requests).toBe(0);
     const acmeAdmin = await adminClient("acme");
-    expect((await (await acmeAdmin.get(`/activity?userName=${encodeURIComponent(secretName)}`)).json<any>()).entries).toHaveLength(1);
+    expect(
+      (await (await acmeAdmin.get(`/activity?userName=${encodeURIComponent(secretName)}`)).json<any>()).entries,
+    ).toHaveLength(1);
     // An acme admin token opens nothing of globex's.
     const res = await SELF_fetch(`${ORIGIN}/t/globex/admin/api/activity`, (await issueToken("acme", "admin")).token);
     expect(res.status).toBe(401);
@@ -238,7 +304,9 @@ describe("provisioning activity", () => {
     const first = await (await admin.get("/activity?status=4xx&resource=User&method=GET&limit=3")).json<any>();
     expect(first.entries).toHaveLength(3);
     expect(first.entries.every((x: any) => x.status === 404 && x.reason === "not-found")).toBe(true);
-    const second = await (await admin.get(`/activity?status=4xx&limit=3&before=${encodeURIComponent(first.next)}`)).json<any>();
+    const second = await (
+      await admin.get(`/activity?status=4xx&limit=3&before=${encodeURIComponent(first.next)}`)
+    ).json<any>();
     expect(second.entries).toHaveLength(2);
     expect(second.next).toBeNull();
     expect((await (await admin.get("/activity?status=2xx")).json<any>()).entries).toEqual([]);
@@ -252,19 +320,35 @@ describe("provisioning activity", () => {
     await clearActivity("globex");
     const camel = (k: string) => k.replace(/_(\w)/g, (_m, x: string) => x.toUpperCase());
     const record = Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v])) as unknown as ActivityRecord;
-    const message: EventMessage = { v: 1, tenant: "globex", ids: [], activity: [record], noise: [{ id: "f1:unknown", at: row.at, reason: "unknown", count: 2 }] };
+    const message: EventMessage = {
+      v: 1,
+      tenant: "globex",
+      ids: [],
+      activity: [record],
+      noise: [{ id: "f1:unknown", at: row.at, reason: "unknown", count: 2 }],
+    };
     for (let i = 0; i < 2; i++) {
-      await consume(createMessageBatch<EventMessage>("scim-events", [{ id: `m${i}`, timestamp: new Date(), attempts: i + 1, body: message }]), e);
+      await consume(
+        createMessageBatch<EventMessage>("scim-events", [
+          { id: `m${i}`, timestamp: new Date(), attempts: i + 1, body: message },
+        ]),
+        e,
+      );
     }
     const { results } = await tenantDb("globex").prepare("SELECT * FROM activity").all<Record<string, any>>();
     expect(results).toEqual([row]);
-    expect((await tenantDb("globex").prepare("SELECT sum(count) AS n FROM activity_noise").first<{ n: number }>())?.n).toBe(2);
+    expect(
+      (await tenantDb("globex").prepare("SELECT sum(count) AS n FROM activity_noise").first<{ n: number }>())?.n,
+    ).toBe(2);
   });
 
   it("a request never waits for its record: the answer leaves while the Queue send still hangs", async () => {
     const { token } = await issueToken("globex");
     const sends: string[] = [];
-    const hanging = { send: () => (sends.push("send"), new Promise(() => {})), sendBatch: () => (sends.push("batch"), new Promise(() => {})) };
+    const hanging = {
+      send: () => (sends.push("send"), new Promise(() => {})),
+      sendBatch: () => (sends.push("batch"), new Promise(() => {})),
+    };
     const ctx = createExecutionContext();
     const res = await worker.fetch!(
       new Request(`${ORIGIN}/t/globex/scim/v2/Users${eq("userName", "nobody@contoso.com")}`, {
@@ -296,7 +380,9 @@ describe("provisioning activity", () => {
     await waitOnExecutionContext(ctx);
     expect(res.status).toBe(201);
     const { id } = await res.json<any>();
-    await eventually(() => tenantDb("globex").prepare("SELECT 1 AS ok FROM audit_log WHERE resource_id = ?1").bind(id).first());
+    await eventually(() =>
+      tenantDb("globex").prepare("SELECT 1 AS ok FROM audit_log WHERE resource_id = ?1").bind(id).first(),
+    );
     expect((await tenantDb("globex").prepare("SELECT count(*) AS n FROM activity").first<{ n: number }>())?.n).toBe(0);
   });
 });

@@ -7,7 +7,10 @@ describe("admin services shared by the JSON API and the console", () => {
     const admin = await adminClient("globex");
     const u = await createUser(c);
     const keep = await createUser(c);
-    const groups = [await createGroup(c, { members: [{ value: u.id }, { value: keep.id }] }), await createGroup(c, { members: [{ value: u.id }] })];
+    const groups = [
+      await createGroup(c, { members: [{ value: u.id }, { value: keep.id }] }),
+      await createGroup(c, { members: [{ value: u.id }] }),
+    ];
     const versions = await Promise.all(groups.map(async (g) => (await c.get(`/Groups/${g.id}`)).headers.get("ETag")));
     expect((await admin.del(`/users/${u.id}`)).status).toBe(204);
     for (const [i, g] of groups.entries()) {
@@ -15,7 +18,9 @@ describe("admin services shared by the JSON API and the console", () => {
       expect(res.headers.get("ETag"), "the group's version moved: its object made the change").not.toBe(versions[i]);
       expect(((await res.json<any>()).members ?? []).map((m: any) => m.value)).toEqual(i === 0 ? [keep.id] : []);
       const rows = await eventually(async () => {
-        const r = (await auditRows("globex", g.id)).filter((x) => x.action === "membership" && x.detail.reason === "user deleted");
+        const r = (await auditRows("globex", g.id)).filter(
+          (x) => x.action === "membership" && x.detail.reason === "user deleted",
+        );
         return r.length ? r : null;
       });
       expect(rows[0].detail).toMatchObject({ removed: 1, removedIds: [u.id] });
@@ -26,9 +31,18 @@ describe("admin services shared by the JSON API and the console", () => {
     const c = await newClient("globex");
     const admin = await adminClient("globex");
     const tag = crypto.randomUUID().slice(0, 8);
-    const a = await createUser(c, { userName: `a-${tag}@contoso.com`, displayName: `Zed ${tag}`, emails: [{ value: `a-${tag}@mail.contoso.com`, primary: true }] });
-    const b = await createUser(c, { userName: `b-${tag}@contoso.com`, displayName: `Amy ${tag}`, emails: [{ value: `b-${tag}@mail.contoso.com`, primary: true }] });
-    const ids = async (q: string) => ((await (await admin.get(`/users?${q}`)).json<any>()).users as any[]).map((x) => x.id);
+    const a = await createUser(c, {
+      userName: `a-${tag}@contoso.com`,
+      displayName: `Zed ${tag}`,
+      emails: [{ value: `a-${tag}@mail.contoso.com`, primary: true }],
+    });
+    const b = await createUser(c, {
+      userName: `b-${tag}@contoso.com`,
+      displayName: `Amy ${tag}`,
+      emails: [{ value: `b-${tag}@mail.contoso.com`, primary: true }],
+    });
+    const ids = async (q: string) =>
+      ((await (await admin.get(`/users?${q}`)).json<any>()).users as any[]).map((x) => x.id);
     expect(await ids(`q=${tag}`)).toEqual([a.id, b.id]);
     expect(await ids(`q=${tag}&sort=userName&order=desc`)).toEqual([b.id, a.id]);
     expect(await ids(`q=${tag}&sort=displayName`)).toEqual([b.id, a.id]);

@@ -51,7 +51,10 @@ describe("authentication (P1, P2)", () => {
     const client = scimClient("acme", token);
     expect((await client.get("/Users")).status).toBe(200);
     // Rotation as the CLI does it: the tenant's D1 is the truth; KV keeps the old key for a while.
-    await tenantDb("acme").prepare("UPDATE tokens SET revoked = ?1 WHERE id = ?2").bind(new Date().toISOString(), id).run();
+    await tenantDb("acme")
+      .prepare("UPDATE tokens SET revoked = ?1 WHERE id = ?2")
+      .bind(new Date().toISOString(), id)
+      .run();
     await expect401(await client.get("/Users"));
   });
 
@@ -82,13 +85,21 @@ describe("authentication (P1, P2)", () => {
       const known = await SELF.fetch(`${ORIGIN}/t/globex/scim/v2/Users?filter=userName+eq+%22a%22`, { headers });
       expect(known.status).toBe(401);
       for (const unknown of ["nope", "..%2F", "x".repeat(60)]) {
-        await same(await SELF.fetch(`${ORIGIN}/t/${unknown}/scim/v2/Users?filter=userName+eq+%22a%22`, { headers }), known.clone());
+        await same(
+          await SELF.fetch(`${ORIGIN}/t/${unknown}/scim/v2/Users?filter=userName+eq+%22a%22`, { headers }),
+          known.clone(),
+        );
       }
     }
     // The admin API answers in its own format, alike for both too.
-    const adminKnown = await SELF.fetch(`${ORIGIN}/t/globex/admin/api/settings`, { headers: { Authorization: `Bearer ${fake}` } });
+    const adminKnown = await SELF.fetch(`${ORIGIN}/t/globex/admin/api/settings`, {
+      headers: { Authorization: `Bearer ${fake}` },
+    });
     expect(adminKnown.status).toBe(401);
-    await same(await SELF.fetch(`${ORIGIN}/t/nope/admin/api/settings`, { headers: { Authorization: `Bearer ${fake}` } }), adminKnown);
+    await same(
+      await SELF.fetch(`${ORIGIN}/t/nope/admin/api/settings`, { headers: { Authorization: `Bearer ${fake}` } }),
+      adminKnown,
+    );
   });
 });
 
@@ -138,7 +149,11 @@ describe("nothing runs for a bad token but fixed, small reads", () => {
   });
 
   it("Entra's lookups keep their single-row read in the token check's batch", async () => {
-    const byName = await traced(BAD, "GET", `/scim/v2/Users?filter=${encodeURIComponent('userName eq "ann@contoso.com"')}`);
+    const byName = await traced(
+      BAD,
+      "GET",
+      `/scim/v2/Users?filter=${encodeURIComponent('userName eq "ann@contoso.com"')}`,
+    );
     expect(byName.res.status).toBe(401);
     expect(byName.ran).toEqual(["token", "tenant state", "user by userName"]);
     // Entra's own spelling: `+` for spaces.
@@ -197,7 +212,9 @@ describe("rate limit of refused credentials", () => {
   const unknownSlug = () => `probe-${crypto.randomUUID().slice(0, 8)}`;
   const fake = `Bearer scim_${"E".repeat(43)}`;
   const get = (tenant: string, ip: string, auth = fake) =>
-    SELF.fetch(`${ORIGIN}/t/${tenant}/scim/v2/Users?filter=userName+eq+%22a%22`, { headers: { Authorization: auth, "CF-Connecting-IP": ip } });
+    SELF.fetch(`${ORIGIN}/t/${tenant}/scim/v2/Users?filter=userName+eq+%22a%22`, {
+      headers: { Authorization: auth, "CF-Connecting-IP": ip },
+    });
 
   /** Waits for the next window when less than `needMs` of this one is left. */
   async function freshWindow(needMs = 15_000) {
@@ -228,7 +245,8 @@ describe("rate limit of refused credentials", () => {
   it("an IPv6 client counts as its /64", async () => {
     await freshWindow();
     const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:1`;
-    for (let i = 0; i < PER_ADDRESS; i++) await expect401(await get(unknownSlug(), `${prefix}::${(i + 1).toString(16)}`));
+    for (let i = 0; i < PER_ADDRESS; i++)
+      await expect401(await get(unknownSlug(), `${prefix}::${(i + 1).toString(16)}`));
     await expect429(await get(unknownSlug(), `${prefix}:0:0:0:ffff`));
   }, 40_000);
 
@@ -264,7 +282,9 @@ describe("rate limit of refused credentials", () => {
     });
     await freshWindow();
     for (let i = 0; i < PER_ADDRESS + 5; i++) {
-      const req = new Request(`${ORIGIN}/t/acme/scim/v2/Users/some-id`, { headers: { Authorization: `Bearer ${token}`, "CF-Connecting-IP": ip } });
+      const req = new Request(`${ORIGIN}/t/acme/scim/v2/Users/some-id`, {
+        headers: { Authorization: `Bearer ${token}`, "CF-Connecting-IP": ip },
+      });
       const res = await fetchWorker(req, { TENANT_ACME: failing });
       expect(res.status).toBe(503);
       await scimError(res);

@@ -14,8 +14,13 @@ import { tenantDb } from "./helpers";
 const db = tenantDb("acme");
 const now = new Date().toISOString();
 const target = () => ({ db, committed: [] as OutboxEvent[] });
-const userDoc = (userName: string) => ({ userName, name: { givenName: "A", familyName: "B" }, emails: [{ value: userName }] });
-const insertUser = (id: string, userName: string) => insertUserStatement(db, { id, doc: userDoc(userName), source: "scim", managedAppleId: null, now });
+const userDoc = (userName: string) => ({
+  userName,
+  name: { givenName: "A", familyName: "B" },
+  emails: [{ value: userName }],
+});
+const insertUser = (id: string, userName: string) =>
+  insertUserStatement(db, { id, doc: userDoc(userName), source: "scim", managedAppleId: null, now });
 const outboxRow = (id: string) => db.prepare("SELECT id FROM outbox WHERE id = ?1").bind(id).first();
 const userRow = (id: string) => db.prepare("SELECT id FROM users WHERE id = ?1").bind(id).first();
 
@@ -31,27 +36,44 @@ describe("commit: writes and their events, one transaction", () => {
 
   it.each([
     ["users.user_name", (name: string) => [insertUser(crypto.randomUUID(), name)]],
-    ["groups.display_name", (name: string) => [insertGroupStatement(db, { id: crypto.randomUUID(), doc: { displayName: name }, now })]],
-  ] as const)("a %s violation is a 409 uniqueness with its tag; nothing of the batch stays, no event", async (tag, write) => {
-    const name = `dup-${crypto.randomUUID()}@x.test`;
-    await commit(target(), write(name), []);
-    const t = target();
-    const before = crypto.randomUUID();
-    const event = audit("scim", "create", "User", before);
-    const error = await commit(t, [insertUser(before, `other-${before}@x.test`), ...write(name.toUpperCase())], [event]).catch((e) => e);
-    expect(error).toBeInstanceOf(UniqueViolation);
-    expect(error).toMatchObject({ tag, status: 409, scimType: "uniqueness" });
-    expect(t.committed).toEqual([]);
-    expect(await outboxRow(event.id)).toBeNull();
-    expect(await userRow(before)).toBeNull();
-  });
+    [
+      "groups.display_name",
+      (name: string) => [insertGroupStatement(db, { id: crypto.randomUUID(), doc: { displayName: name }, now })],
+    ],
+  ] as const)(
+    "a %s violation is a 409 uniqueness with its tag; nothing of the batch stays, no event",
+    async (tag, write) => {
+      const name = `dup-${crypto.randomUUID()}@x.test`;
+      await commit(target(), write(name), []);
+      const t = target();
+      const before = crypto.randomUUID();
+      const event = audit("scim", "create", "User", before);
+      const error = await commit(
+        t,
+        [insertUser(before, `other-${before}@x.test`), ...write(name.toUpperCase())],
+        [event],
+      ).catch((e) => e);
+      expect(error).toBeInstanceOf(UniqueViolation);
+      expect(error).toMatchObject({ tag, status: 409, scimType: "uniqueness" });
+      expect(t.committed).toEqual([]);
+      expect(await outboxRow(event.id)).toBeNull();
+      expect(await userRow(before)).toBeNull();
+    },
+  );
 
   it("ifLastChanged: an optimistic update that lost its race writes no event", async () => {
     const id = crypto.randomUUID();
     await commit(target(), [insertUser(id, `race-${id}@x.test`)], []);
     const t = target();
     const event = audit("scim", "update", "User", id);
-    const stale = updateUserStatement(db, { id, doc: userDoc(`race-${id}@x.test`), source: "scim", managedAppleId: null, now, version: 7 });
+    const stale = updateUserStatement(db, {
+      id,
+      doc: userDoc(`race-${id}@x.test`),
+      source: "scim",
+      managedAppleId: null,
+      now,
+      version: 7,
+    });
     const [res] = await commit(t, [stale], [event], { ifLastChanged: true });
     expect(res.results).toEqual([]);
     expect(t.committed).toEqual([]);

@@ -50,7 +50,10 @@ describe("admin console: sign-in and sessions", () => {
     expect(setCookie).toContain("Path=/");
     expect(setCookie).not.toContain("Domain");
     const id = /=([^;]+);/.exec(setCookie)![1];
-    const rows = await tenantDb("acme").prepare("SELECT hash, token_id, expires FROM console_sessions WHERE token_id = ?1").bind(admin.id).all();
+    const rows = await tenantDb("acme")
+      .prepare("SELECT hash, token_id, expires FROM console_sessions WHERE token_id = ?1")
+      .bind(admin.id)
+      .all();
     expect(rows.results).toEqual([expect.objectContaining({ hash: await sha256Hex(id), token_id: admin.id })]);
     expect(JSON.stringify(rows.results)).not.toContain(id);
   });
@@ -86,7 +89,10 @@ describe("admin console: sign-in and sessions", () => {
     const res = await SELF.fetch(`${base()}/users`, { redirect: "manual" });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/t/acme/admin/sign-in");
-    const forged = await SELF.fetch(`${base()}/users`, { redirect: "manual", headers: { Cookie: `__Host-console-acme=${"A".repeat(43)}` } });
+    const forged = await SELF.fetch(`${base()}/users`, {
+      redirect: "manual",
+      headers: { Cookie: `__Host-console-acme=${"A".repeat(43)}` },
+    });
     expect(forged.status).toBe(303);
     const api = await SELF.fetch(`${base()}/api/settings`);
     expect(api.status).toBe(401);
@@ -100,7 +106,10 @@ describe("admin console: sign-in and sessions", () => {
     const { cookie, admin } = await session();
     expect((await SELF.fetch(`${base()}/users`, { headers: { Cookie: cookie }, redirect: "manual" })).status).toBe(200);
     // What `npm run tenant -- rotate-token acme --scope admin` does to the old token's row.
-    await tenantDb("acme").prepare("UPDATE tokens SET revoked = ?2 WHERE id = ?1").bind(admin.id, new Date().toISOString()).run();
+    await tenantDb("acme")
+      .prepare("UPDATE tokens SET revoked = ?2 WHERE id = ?1")
+      .bind(admin.id, new Date().toISOString())
+      .run();
     const res = await SELF.fetch(`${base()}/users`, { headers: { Cookie: cookie }, redirect: "manual" });
     expect(res.status).toBe(303);
   });
@@ -119,7 +128,9 @@ describe("admin console: forms and headers", () => {
     const { cookie, csrf } = await session();
     expect(csrf).toMatch(/^[0-9a-f]{64}$/);
     const before = await tenantDb("acme").prepare("SELECT count(*) AS n FROM custom_attributes").first<{ n: number }>();
-    expect((await post("/attributes", cookie, { _csrf: csrf, name: "csrfProbe1" }, "https://evil.example")).status).toBe(403);
+    expect(
+      (await post("/attributes", cookie, { _csrf: csrf, name: "csrfProbe1" }, "https://evil.example")).status,
+    ).toBe(403);
     expect((await post("/attributes", cookie, { name: "csrfProbe2" })).status).toBe(403);
     expect((await post("/attributes", cookie, { _csrf: "0".repeat(64), name: "csrfProbe3" })).status).toBe(403);
     const after = await tenantDb("acme").prepare("SELECT count(*) AS n FROM custom_attributes").first<{ n: number }>();
@@ -130,7 +141,18 @@ describe("admin console: forms and headers", () => {
 
   it("serves pages with a strict Content-Security-Policy, no inline script or style, never cached", async () => {
     const { cookie } = await session();
-    for (const path of ["/", "/users", "/groups", "/activity", "/attributes", "/settings", "/token", "/audit", "/mail", "/sign-in"]) {
+    for (const path of [
+      "/",
+      "/users",
+      "/groups",
+      "/activity",
+      "/attributes",
+      "/settings",
+      "/token",
+      "/audit",
+      "/mail",
+      "/sign-in",
+    ]) {
       const res = await SELF.fetch(`${base()}${path}`, { headers: { Cookie: cookie } });
       expect(res.status, path).toBe(200);
       const csp = res.headers.get("Content-Security-Policy")!;
@@ -158,7 +180,9 @@ describe("admin console: forms and headers", () => {
     });
     expect(res.status).toBe(400);
     const html = await res.text();
-    expect(html).toMatch(/<p class="error" id="inviteSubject-error" role="alert">inviteSubject uses unknown variables: \$\{nickname\}\.<\/p>/);
+    expect(html).toMatch(
+      /<p class="error" id="inviteSubject-error" role="alert">inviteSubject uses unknown variables: \$\{nickname\}\.<\/p>/,
+    );
     expect(html).toContain('value="Hi ${nickname}"');
     expect(html).toContain("Body stays</textarea>");
   });
@@ -182,7 +206,13 @@ const page = async (path: string, cookie: string) => {
 
 /** Activity records reach D1 through the real local Queue and its consumer: wait until `n` are there. */
 const activityCount = (n: number) =>
-  eventually(async () => ((await tenantDb("acme").prepare("SELECT count(*) AS n FROM activity").first<{ n: number }>())!.n >= n ? true : null), 15_000);
+  eventually(
+    async () =>
+      (await tenantDb("acme").prepare("SELECT count(*) AS n FROM activity").first<{ n: number }>())!.n >= n
+        ? true
+        : null,
+    15_000,
+  );
 
 /** An Entra-shaped burst: a create, a PATCH of it, a create without email (P5) that fails. */
 async function entraBurst() {
@@ -191,7 +221,10 @@ async function entraBurst() {
   const created = await scim.post("/Users", ok);
   expect(created.status).toBe(201);
   const id = ((await created.json()) as { id: string }).id;
-  expect((await scim.patch(`/Users/${id}`, patchOp({ op: "Replace", path: "displayName", value: "Renamed In Entra" }))).status).toBe(204);
+  expect(
+    (await scim.patch(`/Users/${id}`, patchOp({ op: "Replace", path: "displayName", value: "Renamed In Entra" })))
+      .status,
+  ).toBe(204);
   const { emails: _none, ...noEmail } = entraUser();
   expect((await scim.post("/Users", noEmail)).status).toBe(400);
   return { scim, ok, id, noEmail };
@@ -214,7 +247,9 @@ describe("admin console: provisioning activity (issue 10)", () => {
     expect(text).toContain("Last 24 hours 3 requests, 1 failed (33.3%; Entra quarantines a job above 40%)");
     expect(text).toContain("Some requests failed in the last hour");
     expect(text).toContain("User without an email address (P5) · 1 request, last");
-    expect(text).toContain('Fix: In Entra\'s attribute mappings, map mail or userPrincipalName to emails[type eq "work"].value');
+    expect(text).toContain(
+      'Fix: In Entra\'s attribute mappings, map mail or userPrincipalName to emails[type eq "work"].value',
+    );
     expect(html).toContain("<code>userPrincipalName</code>");
     expect(html).toContain('href="/t/acme/admin/activity?status=failed&amp;reason=P5"');
     expect(text).not.toContain("No SCIM request yet");
@@ -223,13 +258,20 @@ describe("admin console: provisioning activity (issue 10)", () => {
   it("filters the Activity page like the JSON API and opens an entry with its fix, modified properties and redacted body", async () => {
     await tenantDb("acme").prepare("DELETE FROM activity").run();
     const { cookie } = await session();
-    expect(textOf((await page("/activity", cookie)).html)).toContain("No SCIM request yet Paste the Tenant URL and the Secret Token into Entra");
+    expect(textOf((await page("/activity", cookie)).html)).toContain(
+      "No SCIM request yet Paste the Tenant URL and the Secret Token into Entra",
+    );
     const { ok, noEmail } = await entraBurst();
     await activityCount(3);
-    const rows = (await tenantDb("acme").prepare("SELECT id, method, status FROM activity").all<{ id: string; method: string; status: number }>()).results;
+    const rows = (
+      await tenantDb("acme")
+        .prepare("SELECT id, method, status FROM activity")
+        .all<{ id: string; method: string; status: number }>()
+    ).results;
     const failed = rows.find((r) => r.status === 400)!;
     const patched = rows.find((r) => r.method === "PATCH")!;
-    const links = (html: string) => [...html.matchAll(/href="\/t\/acme\/admin\/activity\/([0-9a-f-]+)"/g)].map((m) => m[1]);
+    const links = (html: string) =>
+      [...html.matchAll(/href="\/t\/acme\/admin\/activity\/([0-9a-f-]+)"/g)].map((m) => m[1]);
 
     const all = await page("/activity", cookie);
     expect(links(all.html).sort()).toEqual(rows.map((r) => r.id).sort());
@@ -238,15 +280,23 @@ describe("admin console: provisioning activity (issue 10)", () => {
     expect(textOf(onlyFailed.html)).toContain("User without an email address (P5)");
     expect(onlyFailed.html).toMatch(/<option value="failed" selected="">Failed<\/option>/);
     expect(links((await page("/activity?method=PATCH&resource=User", cookie)).html)).toEqual([patched.id]);
-    expect(links((await page(`/activity?userName=${encodeURIComponent(String(ok.userName))}`, cookie)).html)).toHaveLength(2);
-    expect(links((await page(`/activity?externalId=${encodeURIComponent(String(noEmail.externalId))}`, cookie)).html)).toEqual([failed.id]);
+    expect(
+      links((await page(`/activity?userName=${encodeURIComponent(String(ok.userName))}`, cookie)).html),
+    ).toHaveLength(2);
+    expect(
+      links((await page(`/activity?externalId=${encodeURIComponent(String(noEmail.externalId))}`, cookie)).html),
+    ).toEqual([failed.id]);
     expect(links((await page("/activity?status=ok&method=DELETE", cookie)).html)).toEqual([]);
-    expect(textOf((await page("/activity?status=ok&method=DELETE", cookie)).html)).toContain("No request matches these filters");
+    expect(textOf((await page("/activity?status=ok&method=DELETE", cookie)).html)).toContain(
+      "No request matches these filters",
+    );
     expect(links((await page("/activity?from=2999-01-01T00:00", cookie)).html)).toEqual([]);
 
     const refused = await page("/activity?from=yesterday&method=PATCH", cookie);
     expect(refused.status).toBe(400);
-    expect(refused.html).toContain('<p class="error" id="from-error" role="alert">Use a date and time, for example 2026-12-01T09:00.</p>');
+    expect(refused.html).toContain(
+      '<p class="error" id="from-error" role="alert">Use a date and time, for example 2026-12-01T09:00.</p>',
+    );
     expect(refused.html).toContain('value="yesterday"');
 
     const entry = await page(`/activity/${failed.id}`, cookie);
@@ -255,7 +305,9 @@ describe("admin console: provisioning activity (issue 10)", () => {
     expect(text).toContain("POST /Users · 400");
     expect(text).toMatch(/Status 400 scimType invalidValue/);
     expect(text).toContain("(P5)");
-    expect(text).toContain('Fix: In Entra\'s attribute mappings, map mail or userPrincipalName to emails[type eq "work"].value');
+    expect(text).toContain(
+      'Fix: In Entra\'s attribute mappings, map mail or userPrincipalName to emails[type eq "work"].value',
+    );
     expect(text).toContain(String(noEmail.userName));
     expect(text).toContain("This request changed no attribute.");
     expect(entry.html).toContain("Request body");
@@ -274,12 +326,20 @@ describe("admin console: provisioning activity (issue 10)", () => {
     expect(other.status).toBe(201);
     const ofUser = () =>
       tenantDb("acme")
-        .prepare("SELECT id FROM activity WHERE resource_type = 'User' AND (resource_id = ?1 OR user_name = ?2) ORDER BY at DESC, id DESC")
+        .prepare(
+          "SELECT id FROM activity WHERE resource_type = 'User' AND (resource_id = ?1 OR user_name = ?2) ORDER BY at DESC, id DESC",
+        )
         .bind(id, ok.userName)
         .all<{ id: string }>();
     await eventually(async () => ((await ofUser()).results.length >= 2 ? true : null), 15_000);
-    await eventually(async () => (await tenantDb("acme").prepare("SELECT 1 FROM activity WHERE resource_id = ?1").bind(group.id).first()) ?? null, 15_000);
-    const links = (html: string) => [...html.matchAll(/href="\/t\/acme\/admin\/activity\/([0-9a-f-]+)"/g)].map((m) => m[1]);
+    await eventually(
+      async () =>
+        (await tenantDb("acme").prepare("SELECT 1 FROM activity WHERE resource_id = ?1").bind(group.id).first()) ??
+        null,
+      15_000,
+    );
+    const links = (html: string) =>
+      [...html.matchAll(/href="\/t\/acme\/admin\/activity\/([0-9a-f-]+)"/g)].map((m) => m[1]);
 
     const user = await page(`/users/${id}`, cookie);
     expect(user.status).toBe(200);

@@ -17,11 +17,22 @@ async function seedUsers(tag: string, n: number): Promise<string[]> {
   const rows = Array.from({ length: n }, (_, i) => {
     const userName = `${tag}-${String((i * 7919) % n).padStart(5, "0")}@walk.test`;
     const displayName = i % 10 === 3 ? null : `Walker ${(i * 104729) % 997}`;
-    const doc = { userName, displayName: displayName ?? undefined, emails: [{ value: userName, type: "work", primary: true }] };
+    const doc = {
+      userName,
+      displayName: displayName ?? undefined,
+      emails: [{ value: userName, type: "work", primary: true }],
+    };
     // Some share a created time, so the id breaks ties.
     const created = new Date(base + Math.floor(i / 2) * 1000).toISOString();
     const modified = new Date(base + ((i * 31) % n) * 1000).toISOString();
-    return { id: `${tag}-${String(i).padStart(5, "0")}`, userName, displayName, doc: JSON.stringify(doc), created, modified };
+    return {
+      id: `${tag}-${String(i).padStart(5, "0")}`,
+      userName,
+      displayName,
+      doc: JSON.stringify(doc),
+      created,
+      modified,
+    };
   });
   const stmts = [];
   for (let k = 0; k < rows.length; k += 500) {
@@ -56,43 +67,50 @@ describe("a cursor walk of 2,500 users while others are created and deleted", ()
     ["displayName ascending", "&sortBy=displayName"],
     ["meta.created descending", "&sortBy=meta.created&sortOrder=descending"],
     ["meta.lastModified", "&sortBy=meta.lastModified"],
-  ])("%s", async (_name, sort) => {
-    const tag = `w${crypto.randomUUID().slice(0, 8)}`;
-    const seeded = await seedUsers(tag, TOTAL);
-    const c = await newClient();
-    const admin = await adminClient();
-    // Deleted during the walk: so not expected; the rest are there from start to end.
-    const doomed = new Set(seeded.filter((_, i) => i % 97 === 5));
-    const stable = seeded.filter((id) => !doomed.has(id));
-    const toDelete = [...doomed];
-    const filter = `&filter=${q(`userName sw "${tag}"`)}`;
-    const seen: string[] = [];
-    let cursor = "";
-    let pages = 0;
-    for (;;) {
-      const p = await page(c, `/Users?count=100&cursor=${q(cursor)}${filter}${sort}&attributes=userName`);
-      expect(p.ids.length).toBeLessThanOrEqual(100);
-      seen.push(...p.ids);
-      pages++;
-      // Another client changes the set between pages: one new user (matching the filter), one deletion.
-      const created = await c.post("/Users", {
-        userName: `${tag}-new-${pages}@walk.test`,
-        displayName: `Walker new ${pages}`,
-        emails: [{ value: `${tag}-new-${pages}@walk.test`, type: "work" }],
-        name: { givenName: "New", familyName: "Walker" },
-      });
-      expect(created.status).toBe(201);
-      const gone = toDelete.shift();
-      if (gone) expect((await admin.del(`/users/${gone}`)).status).toBeLessThan(300);
-      if (!p.next) break;
-      expect(p.ids.length).toBe(100);
-      cursor = p.next;
-    }
-    expect(pages).toBeGreaterThanOrEqual(24);
-    expect(new Set(seen).size, "no resource twice").toBe(seen.length);
-    const seenSet = new Set(seen);
-    expect(stable.filter((id) => !seenSet.has(id)), "every stable user once").toEqual([]);
-  }, 240_000);
+  ])(
+    "%s",
+    async (_name, sort) => {
+      const tag = `w${crypto.randomUUID().slice(0, 8)}`;
+      const seeded = await seedUsers(tag, TOTAL);
+      const c = await newClient();
+      const admin = await adminClient();
+      // Deleted during the walk: so not expected; the rest are there from start to end.
+      const doomed = new Set(seeded.filter((_, i) => i % 97 === 5));
+      const stable = seeded.filter((id) => !doomed.has(id));
+      const toDelete = [...doomed];
+      const filter = `&filter=${q(`userName sw "${tag}"`)}`;
+      const seen: string[] = [];
+      let cursor = "";
+      let pages = 0;
+      for (;;) {
+        const p = await page(c, `/Users?count=100&cursor=${q(cursor)}${filter}${sort}&attributes=userName`);
+        expect(p.ids.length).toBeLessThanOrEqual(100);
+        seen.push(...p.ids);
+        pages++;
+        // Another client changes the set between pages: one new user (matching the filter), one deletion.
+        const created = await c.post("/Users", {
+          userName: `${tag}-new-${pages}@walk.test`,
+          displayName: `Walker new ${pages}`,
+          emails: [{ value: `${tag}-new-${pages}@walk.test`, type: "work" }],
+          name: { givenName: "New", familyName: "Walker" },
+        });
+        expect(created.status).toBe(201);
+        const gone = toDelete.shift();
+        if (gone) expect((await admin.del(`/users/${gone}`)).status).toBeLessThan(300);
+        if (!p.next) break;
+        expect(p.ids.length).toBe(100);
+        cursor = p.next;
+      }
+      expect(pages).toBeGreaterThanOrEqual(24);
+      expect(new Set(seen).size, "no resource twice").toBe(seen.length);
+      const seenSet = new Set(seen);
+      expect(
+        stable.filter((id) => !seenSet.has(id)),
+        "every stable user once",
+      ).toEqual([]);
+    },
+    240_000,
+  );
 });
 
 describe("cursor pages", () => {
@@ -102,10 +120,19 @@ describe("cursor pages", () => {
     const made = [];
     for (let i = 0; i < 7; i++) made.push((await createGroup(c, { displayName: `${tag} ${i}` })).id);
     const filter = `displayName sw "${tag}"`;
-    const first = await page(c, `/Groups?cursor=&count=3&filter=${q(filter)}&sortBy=displayName&excludedAttributes=members`);
+    const first = await page(
+      c,
+      `/Groups?cursor=&count=3&filter=${q(filter)}&sortBy=displayName&excludedAttributes=members`,
+    );
     expect(first.ids).toEqual(made.slice(0, 3));
     expect(first.total).toBe(7);
-    const search = await c.post("/Groups/.search", { cursor: first.next, count: 5, filter, sortBy: "displayName", excludedAttributes: "members" });
+    const search = await c.post("/Groups/.search", {
+      cursor: first.next,
+      count: 5,
+      filter,
+      sortBy: "displayName",
+      excludedAttributes: "members",
+    });
     const second = await search.json<any>();
     expect(second.Resources.map((r: any) => r.id)).toEqual(made.slice(3));
     expect(second.nextCursor).toBeUndefined();
@@ -141,13 +168,32 @@ describe("cursor refusals", () => {
 
   it("a forged or garbled cursor is invalidCursor", async () => {
     const c = await newClient();
-    await c.post("/Users", { userName: `x-${crypto.randomUUID()}@x.test`, emails: [{ value: "a@x.test" }], name: { givenName: "A", familyName: "B" } });
-    await c.post("/Users", { userName: `y-${crypto.randomUUID()}@x.test`, emails: [{ value: "b@x.test" }], name: { givenName: "A", familyName: "B" } });
+    await c.post("/Users", {
+      userName: `x-${crypto.randomUUID()}@x.test`,
+      emails: [{ value: "a@x.test" }],
+      name: { givenName: "A", familyName: "B" },
+    });
+    await c.post("/Users", {
+      userName: `y-${crypto.randomUUID()}@x.test`,
+      emails: [{ value: "b@x.test" }],
+      name: { givenName: "A", familyName: "B" },
+    });
     const cursor = await firstCursor(c);
     const [body, mac] = cursor.split(".");
     const payload = JSON.parse(atob(body.replaceAll("-", "+").replaceAll("_", "/")));
-    const forgedBody = btoa(JSON.stringify({ ...payload, i: "0" })).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-    for (const bad of [`${forgedBody}.${mac}`, `${body}.${mac.slice(0, -2)}AA`, "abc", "a.b.c", `${body}`, "x".repeat(5000), "%%%.###"]) {
+    const forgedBody = btoa(JSON.stringify({ ...payload, i: "0" }))
+      .replaceAll("+", "-")
+      .replaceAll("/", "_")
+      .replace(/=+$/, "");
+    for (const bad of [
+      `${forgedBody}.${mac}`,
+      `${body}.${mac.slice(0, -2)}AA`,
+      "abc",
+      "a.b.c",
+      `${body}`,
+      "x".repeat(5000),
+      "%%%.###",
+    ]) {
       await refused(await c.get(`/Users?count=1&cursor=${q(bad)}`), "invalidCursor");
     }
   });
@@ -155,26 +201,51 @@ describe("cursor refusals", () => {
   it("a cursor of another query, resource type or tenant is invalidCursor", async () => {
     const c = await newClient();
     const cursor = await firstCursor(c, `&filter=${q("userName pr")}`);
-    await refused(await c.get(`/Users?count=1&cursor=${q(cursor)}&filter=${q("userName pr and active eq true")}`), "invalidCursor", /different query/);
-    await refused(await c.get(`/Users?count=1&cursor=${q(cursor)}&filter=${q("userName pr")}&sortOrder=descending`), "invalidCursor");
-    await refused(await c.get(`/Users?count=1&cursor=${q(cursor)}&filter=${q("userName pr")}&attributes=userName`), "invalidCursor");
+    await refused(
+      await c.get(`/Users?count=1&cursor=${q(cursor)}&filter=${q("userName pr and active eq true")}`),
+      "invalidCursor",
+      /different query/,
+    );
+    await refused(
+      await c.get(`/Users?count=1&cursor=${q(cursor)}&filter=${q("userName pr")}&sortOrder=descending`),
+      "invalidCursor",
+    );
+    await refused(
+      await c.get(`/Users?count=1&cursor=${q(cursor)}&filter=${q("userName pr")}&attributes=userName`),
+      "invalidCursor",
+    );
     // The count may change between pages.
     expect((await c.get(`/Users?count=2&cursor=${q(cursor)}&filter=${q("userName pr")}`)).status).toBe(200);
     await refused(await c.get(`/Groups?count=1&cursor=${q(cursor)}&filter=${q("userName pr")}`), "invalidCursor");
     const other = await newClient("globex");
-    await other.post("/Users", { userName: `g-${crypto.randomUUID()}@x.test`, emails: [{ value: "g@x.test" }], name: { givenName: "A", familyName: "B" } });
+    await other.post("/Users", {
+      userName: `g-${crypto.randomUUID()}@x.test`,
+      emails: [{ value: "g@x.test" }],
+      name: { givenName: "A", familyName: "B" },
+    });
     await refused(await other.get(`/Users?count=1&cursor=${q(cursor)}&filter=${q("userName pr")}`), "invalidCursor");
   });
 
   it("an expired cursor is expiredCursor", async () => {
     const c = await newClient();
     await firstCursor(c); // the tenant has its key from here on
-    const row = await tenantDb("acme").prepare("SELECT value FROM settings WHERE key = 'cursorKey'").first<{ value: string }>();
+    const row = await tenantDb("acme")
+      .prepare("SELECT value FROM settings WHERE key = 'cursorKey'")
+      .first<{ value: string }>();
     const key = await importCursorKey(Uint8Array.from(atob(JSON.parse(row!.value)), (ch) => ch.charCodeAt(0)));
     const query = await queryFingerprint({ sortOrder: "ascending" });
-    const old = await signCursor(key, { tenant: "acme", resource: "User", query }, { key: "2020-01-01T00:00:00.000Z", id: "x" }, Date.now() - 2 * 3600_000);
+    const old = await signCursor(
+      key,
+      { tenant: "acme", resource: "User", query },
+      { key: "2020-01-01T00:00:00.000Z", id: "x" },
+      Date.now() - 2 * 3600_000,
+    );
     await refused(await c.get(`/Users?count=1&cursor=${q(old)}`), "expiredCursor");
-    const fresh = await signCursor(key, { tenant: "acme", resource: "User", query }, { key: "2020-01-01T00:00:00.000Z", id: "x" });
+    const fresh = await signCursor(
+      key,
+      { tenant: "acme", resource: "User", query },
+      { key: "2020-01-01T00:00:00.000Z", id: "x" },
+    );
     expect((await c.get(`/Users?count=1&cursor=${q(fresh)}`)).status).toBe(200);
   });
 
@@ -201,7 +272,11 @@ describe("the admin API's user list pages with the same cursors", () => {
     const tag = `adm${crypto.randomUUID().slice(0, 8)}`;
     const ids: string[] = [];
     for (const i of [3, 1, 4, 0, 2]) {
-      const res = await c.post("/Users", { userName: `${tag}-${i}@x.test`, emails: [{ value: `${tag}-${i}@x.test` }], name: { givenName: "A", familyName: "B" } });
+      const res = await c.post("/Users", {
+        userName: `${tag}-${i}@x.test`,
+        emails: [{ value: `${tag}-${i}@x.test` }],
+        name: { givenName: "A", familyName: "B" },
+      });
       ids[i] = (await res.json<any>()).id;
     }
     const seen: string[] = [];

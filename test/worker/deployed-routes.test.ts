@@ -14,7 +14,11 @@ describe("the production entry", () => {
 
   async function fetchProduction(method: string, path: string): Promise<Response> {
     const ctx = createExecutionContext();
-    const res = await worker.fetch(new Request(`https://scim.test${path}`, { method, body: method === "POST" ? "{}" : undefined }), benchEnv, ctx);
+    const res = await worker.fetch(
+      new Request(`https://scim.test${path}`, { method, body: method === "POST" ? "{}" : undefined }),
+      benchEnv,
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     return res;
   }

@@ -1,4 +1,11 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  env,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { consume } from "../../src/delivery/consumer";
@@ -11,7 +18,10 @@ import { adminClient, auditRows, createUser, entraUser, eventually, newClient, t
 const e = env as unknown as Env;
 
 async function seedEvent(tenant: string, createdMsAgo = 0) {
-  const event = { ...audit("scim", "update", "User", `u-${crypto.randomUUID()}`, { probe: true }), at: new Date(Date.now() - createdMsAgo).toISOString() };
+  const event = {
+    ...audit("scim", "update", "User", `u-${crypto.randomUUID()}`, { probe: true }),
+    at: new Date(Date.now() - createdMsAgo).toISOString(),
+  };
   await outboxStatement(tenantDb(tenant), [event]).run();
   return event;
 }
@@ -25,7 +35,10 @@ describe("events: outbox, Queue, consumer, sweep", () => {
       return r.length ? r : null;
     });
     expect(rows).toEqual([{ action: "create", actor: "scim", detail: { userName: u.userName } }]);
-    const outbox = await tenantDb("acme").prepare("SELECT delivered FROM outbox WHERE payload LIKE ?1").bind(`%${u.id}%`).first<{ delivered: string }>();
+    const outbox = await tenantDb("acme")
+      .prepare("SELECT delivered FROM outbox WHERE payload LIKE ?1")
+      .bind(`%${u.id}%`)
+      .first<{ delivered: string }>();
     expect(outbox?.delivered).toBeTruthy();
   });
 
@@ -47,17 +60,24 @@ describe("events: outbox, Queue, consumer, sweep", () => {
       },
     });
     const broken = { ...e, TENANT_ACME: crashing } as Env;
-    const first = createMessageBatch<EventMessage>("scim-events", [{ id: "m1", timestamp: new Date(), attempts: 1, body: message }]);
+    const first = createMessageBatch<EventMessage>("scim-events", [
+      { id: "m1", timestamp: new Date(), attempts: 1, body: message },
+    ]);
     const ctx1 = createExecutionContext();
     await consume(first, broken);
     const r1 = await getQueueResult(first, ctx1);
     expect(r1.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
-    const second = createMessageBatch<EventMessage>("scim-events", [{ id: "m1", timestamp: new Date(), attempts: 2, body: message }]);
+    const second = createMessageBatch<EventMessage>("scim-events", [
+      { id: "m1", timestamp: new Date(), attempts: 2, body: message },
+    ]);
     const ctx2 = createExecutionContext();
     await consume(second, e);
     const r2 = await getQueueResult(second, ctx2);
     expect(r2.explicitAcks).toEqual(["m1"]);
-    const n = await tenantDb("acme").prepare("SELECT count(*) AS n FROM audit_log WHERE id = ?1").bind(event.id).first<{ n: number }>();
+    const n = await tenantDb("acme")
+      .prepare("SELECT count(*) AS n FROM audit_log WHERE id = ?1")
+      .bind(event.id)
+      .first<{ n: number }>();
     expect(n?.n).toBe(1);
   });
 
@@ -67,7 +87,9 @@ describe("events: outbox, Queue, consumer, sweep", () => {
     const ctx = createExecutionContext();
     await worker.scheduled!(createScheduledController({ cron: "* * * * *" }) as ScheduledController, e, ctx);
     await waitOnExecutionContext(ctx);
-    const row = await eventually(() => tenantDb("acme").prepare("SELECT action FROM audit_log WHERE id = ?1").bind(event.id).first());
+    const row = await eventually(() =>
+      tenantDb("acme").prepare("SELECT action FROM audit_log WHERE id = ?1").bind(event.id).first(),
+    );
     expect(row).toEqual({ action: "update" });
   });
 
@@ -76,7 +98,10 @@ describe("events: outbox, Queue, consumer, sweep", () => {
     const ctx = createExecutionContext();
     await worker.scheduled!(createScheduledController({ cron: "* * * * *" }) as ScheduledController, e, ctx);
     await waitOnExecutionContext(ctx);
-    const row = await tenantDb("globex").prepare("SELECT attempts FROM outbox WHERE id = ?1").bind(event.id).first<{ attempts: number }>();
+    const row = await tenantDb("globex")
+      .prepare("SELECT attempts FROM outbox WHERE id = ?1")
+      .bind(event.id)
+      .first<{ attempts: number }>();
     expect(row?.attempts).toBe(0);
   });
 
@@ -95,14 +120,22 @@ describe("events: outbox, Queue, consumer, sweep", () => {
       return r.results.length ? r.results : null;
     });
     // Redeliver every invite event of this user once more: still one mail.
-    const { results: inv } = await tenantDb("globex").prepare("SELECT id FROM outbox WHERE kind = 'invite' AND payload LIKE ?1").bind(`%${id}%`).all<{ id: string }>();
+    const { results: inv } = await tenantDb("globex")
+      .prepare("SELECT id FROM outbox WHERE kind = 'invite' AND payload LIKE ?1")
+      .bind(`%${id}%`)
+      .all<{ id: string }>();
     await tenantDb("globex").prepare("UPDATE outbox SET delivered = NULL WHERE kind = 'invite'").run();
     const sent: string[] = [];
     const mailer: Mailer = { send: async (m) => (sent.push(m.id), "sent") };
-    const batch = createMessageBatch<EventMessage>("scim-events", [{ id: "x", timestamp: new Date(), attempts: 1, body: { v: 1, tenant: "globex", ids: inv.map((r) => r.id) } }]);
+    const batch = createMessageBatch<EventMessage>("scim-events", [
+      { id: "x", timestamp: new Date(), attempts: 1, body: { v: 1, tenant: "globex", ids: inv.map((r) => r.id) } },
+    ]);
     await consume(batch, e, mailer);
     expect(sent).toEqual([]);
-    const again = await tenantDb("globex").prepare("SELECT count(*) AS n FROM mail_outbox WHERE user_id = ?1").bind(id).first<{ n: number }>();
+    const again = await tenantDb("globex")
+      .prepare("SELECT count(*) AS n FROM mail_outbox WHERE user_id = ?1")
+      .bind(id)
+      .first<{ n: number }>();
     expect(mail).toHaveLength(1);
     expect(again?.n).toBe(1);
     await admin.put("/settings", { autoInvite: false });

@@ -52,7 +52,14 @@ function requests(c: Client, resource: string, filter: string): [string, Promise
     ["GET sorted", q(`&sortBy=${resource === "Users" ? "userName" : "displayName"}&sortOrder=descending`)],
     ["GET count=0", q("&count=0")],
     ["GET past the end", q("&startIndex=5000")],
-    [".search", c.post(`/${resource}/.search`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter, count: 5 })],
+    [
+      ".search",
+      c.post(`/${resource}/.search`, {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        filter,
+        count: 5,
+      }),
+    ],
   ];
 }
 
@@ -86,9 +93,12 @@ describe("filters at D1's depth limit", () => {
 
   it("a too complex filter with a bad token is never a 500", async () => {
     const c = await newClient();
-    const res = await SELF.fetch(`${c.base}/Users?filter=${encodeURIComponent(nest(30, "not (", 'userName eq "a"', ")"))}`, {
-      headers: { Authorization: "Bearer scim_0000000000000000000000000000000000000000000" },
-    });
+    const res = await SELF.fetch(
+      `${c.base}/Users?filter=${encodeURIComponent(nest(30, "not (", 'userName eq "a"', ")"))}`,
+      {
+        headers: { Authorization: "Bearer scim_0000000000000000000000000000000000000000000" },
+      },
+    );
     expect([400, 401]).toContain(res.status);
     await scimError(res);
   });
@@ -112,8 +122,13 @@ describe("Entra's lookup by work email", () => {
     expect(await lookup(`emails[type eq "work"].value eq "${work.toUpperCase()}"`)).toEqual([ann.id]);
     expect(await lookup(`emails[type eq "work"].value eq "${home}"`)).toEqual([]);
     expect(await lookup(`emails[type eq "home"].value eq "${home}"`)).toEqual([ann.id]);
-    const search = await c.post("/Users/.search", { filter: `emails[type eq "work"].value eq "${work}"`, attributes: "userName" });
-    expect((await search.json<any>()).Resources).toEqual([expect.objectContaining({ id: ann.id, userName: ann.userName })]);
+    const search = await c.post("/Users/.search", {
+      filter: `emails[type eq "work"].value eq "${work}"`,
+      attributes: "userName",
+    });
+    expect((await search.json<any>()).Resources).toEqual([
+      expect.objectContaining({ id: ann.id, userName: ann.userName }),
+    ]);
   });
 
   it("the same shape on other multi-valued attributes", async () => {
@@ -123,7 +138,8 @@ describe("Entra's lookup by work email", () => {
       phoneNumbers: [{ type: "mobile", value: `+1 ${tag}` }],
       addresses: [{ type: "work", streetAddress: `${tag} Main St` }],
     });
-    const ids = async (filter: string) => (await (await c.get(`/Users?filter=${encodeURIComponent(filter)}`)).json<any>()).Resources.map((r: any) => r.id);
+    const ids = async (filter: string) =>
+      (await (await c.get(`/Users?filter=${encodeURIComponent(filter)}`)).json<any>()).Resources.map((r: any) => r.id);
     expect(await ids(`phoneNumbers[type eq "mobile"].value eq "+1 ${tag}"`)).toEqual([u.id]);
     expect(await ids(`phoneNumbers[type eq "work"].value eq "+1 ${tag}"`)).toEqual([]);
     expect(await ids(`addresses[type eq "work"].streetAddress sw "${tag}"`)).toEqual([u.id]);

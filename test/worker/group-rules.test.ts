@@ -9,7 +9,9 @@ describe("product rules for groups", () => {
     const c = await newClient();
     const a = await createUser(c);
     const g = await createGroup(c, { members: [{ value: a.id }] });
-    const list = await (await c.get(`/Groups?filter=${encodeURIComponent(`displayName eq "${g.displayName}"`)}`)).json<any>();
+    const list = await (
+      await c.get(`/Groups?filter=${encodeURIComponent(`displayName eq "${g.displayName}"`)}`)
+    ).json<any>();
     expect(list.Resources[0].members.map((m: any) => m.value)).toEqual([a.id]);
   });
 
@@ -18,7 +20,10 @@ describe("product rules for groups", () => {
     const a = await createUser(c);
     const other = await createGroup(c);
     const g = await createGroup(c);
-    const res = await c.patch(`/Groups/${g.id}`, patchOp({ op: "add", path: "members", value: [{ value: a.id }, { value: other.id }, { value: "ghost" }] }));
+    const res = await c.patch(
+      `/Groups/${g.id}`,
+      patchOp({ op: "add", path: "members", value: [{ value: a.id }, { value: other.id }, { value: "ghost" }] }),
+    );
     expect(res.status).toBe(400);
     const err = await scimError(res);
     expect(err.scimType).toBe("invalidValue");
@@ -35,7 +40,10 @@ describe("product rules for groups", () => {
     const globex = await newClient("globex");
     const stranger = await createUser(globex);
     const g = await createGroup(acme);
-    const res = await acme.patch(`/Groups/${g.id}`, patchOp({ op: "add", path: "members", value: [{ value: stranger.id }] }));
+    const res = await acme.patch(
+      `/Groups/${g.id}`,
+      patchOp({ op: "add", path: "members", value: [{ value: stranger.id }] }),
+    );
     expect(res.status).toBe(400);
     expect(await members(acme, g.id)).toEqual([]);
   });
@@ -44,7 +52,10 @@ describe("product rules for groups", () => {
     const c = await newClient();
     const a = await createUser(c);
     // Only an imported (pre-SCIM) user can lack an email; simulate one in storage.
-    await tenantDb("acme").prepare("UPDATE users SET doc = json_remove(doc, '$.emails') WHERE id = ?1").bind(a.id).run();
+    await tenantDb("acme")
+      .prepare("UPDATE users SET doc = json_remove(doc, '$.emails') WHERE id = ?1")
+      .bind(a.id)
+      .run();
     const g = await createGroup(c);
     const res = await c.patch(`/Groups/${g.id}`, patchOp({ op: "add", path: "members", value: [{ value: a.id }] }));
     expect(res.status).toBe(400);
@@ -62,7 +73,10 @@ describe("product rules for groups", () => {
       expect((await scimError(res)).scimType).toBe("uniqueness");
     }
     const other = await createGroup(c);
-    const rename = await c.patch(`/Groups/${other.id}`, patchOp({ op: "replace", path: "displayName", value: g.displayName.toLowerCase() }));
+    const rename = await c.patch(
+      `/Groups/${other.id}`,
+      patchOp({ op: "replace", path: "displayName", value: g.displayName.toLowerCase() }),
+    );
     expect(rename.status).toBe(409);
   });
 
@@ -71,7 +85,9 @@ describe("product rules for groups", () => {
     const a = await createUser(c);
     const found = await (await c.get(`/Groups?filter=displayName+eq+%22All+Users%22`)).json<any>();
     const id = found.Resources[0].id;
-    expect((await c.patch(`/Groups/${id}`, patchOp({ op: "add", path: "members", value: [{ value: a.id }] }))).status).toBe(403);
+    expect(
+      (await c.patch(`/Groups/${id}`, patchOp({ op: "add", path: "members", value: [{ value: a.id }] }))).status,
+    ).toBe(403);
     expect((await c.put(`/Groups/${id}`, { displayName: "Everyone" })).status).toBe(403);
     expect((await c.del(`/Groups/${id}`)).status).toBe(403);
     expect((await c.get(`/Groups/${id}`)).status).toBe(200);
@@ -86,7 +102,10 @@ describe("product rules for groups", () => {
     for (const u of [a, b]) expect((await (await c.get(`/Users/${u.id}`)).json<any>()).active).toBe(false);
     const all = await members(c, "all-users");
     expect(all).toEqual(expect.arrayContaining([a.id, b.id]));
-    const rows = await tenantDb("acme").prepare("SELECT count(*) AS n FROM group_members WHERE group_id = ?1").bind(g.id).first<{ n: number }>();
+    const rows = await tenantDb("acme")
+      .prepare("SELECT count(*) AS n FROM group_members WHERE group_id = ?1")
+      .bind(g.id)
+      .first<{ n: number }>();
     expect(rows?.n).toBe(0);
   });
 
@@ -103,12 +122,17 @@ describe("product rules for groups", () => {
     const users = [];
     for (let i = 0; i < 10; i++) users.push(await createUser(c));
     const g = await createGroup(c, { members: users.slice(0, 5).map((u) => ({ value: u.id })) });
-    const adds = users.slice(5).map((u) => c.patch(`/Groups/${g.id}`, patchOp({ op: "add", path: "members", value: [{ value: u.id }] })));
+    const adds = users
+      .slice(5)
+      .map((u) => c.patch(`/Groups/${g.id}`, patchOp({ op: "add", path: "members", value: [{ value: u.id }] })));
     const del = c.del(`/Groups/${g.id}`);
     const statuses = await Promise.all([...adds, del].map(async (p) => (await p).status));
     expect(statuses.every((s) => s === 204 || s === 404)).toBe(true);
     const db = tenantDb("acme");
-    const left = await db.prepare("SELECT count(*) AS n FROM group_members WHERE group_id = ?1").bind(g.id).first<{ n: number }>();
+    const left = await db
+      .prepare("SELECT count(*) AS n FROM group_members WHERE group_id = ?1")
+      .bind(g.id)
+      .first<{ n: number }>();
     expect(left?.n).toBe(0);
     const all = await members(c, "all-users");
     // Everyone who was a member at the moment of the delete is now in All Users and disabled.

@@ -9,13 +9,25 @@ describe("Groups resource", () => {
     const c = await newClient();
     const [a, b] = [await createUser(c), await createUser(c)];
     const name = `Sales ${crypto.randomUUID()}`;
-    const lookup = await c.get(`/Groups?excludedAttributes=members&filter=displayName+eq+%22${encodeURIComponent(name)}%22`);
+    const lookup = await c.get(
+      `/Groups?excludedAttributes=members&filter=displayName+eq+%22${encodeURIComponent(name)}%22`,
+    );
     expect((await lookup.json<any>()).totalResults).toBe(0);
     const g = await createGroup(c, { displayName: name });
     expect(g.members ?? []).toEqual([]);
     expect(g.meta).toMatchObject({ resourceType: "Group", location: `${c.base}/Groups/${g.id}` });
 
-    const add = await c.patch(`/Groups/${g.id}`, patchOp({ op: "Add", path: "members", value: [{ value: a.id, $ref: null }, { value: b.id, display: "B" }] }));
+    const add = await c.patch(
+      `/Groups/${g.id}`,
+      patchOp({
+        op: "Add",
+        path: "members",
+        value: [
+          { value: a.id, $ref: null },
+          { value: b.id, display: "B" },
+        ],
+      }),
+    );
     expect(add.status).toBe(204);
     const got = await (await c.get(`/Groups/${g.id}`)).json<any>();
     expect(got.members).toEqual(
@@ -26,20 +38,35 @@ describe("Groups resource", () => {
     );
     expect(got.meta.version).not.toBe(g.meta.version);
 
-    const found = await (await c.get(`/Groups?excludedAttributes=members&filter=displayName+eq+%22${encodeURIComponent(name.toUpperCase())}%22`)).json<any>();
+    const found = await (
+      await c.get(
+        `/Groups?excludedAttributes=members&filter=displayName+eq+%22${encodeURIComponent(name.toUpperCase())}%22`,
+      )
+    ).json<any>();
     expect(found.totalResults).toBe(1);
     expect(found.Resources[0].members).toBeUndefined();
 
-    const byMember = await (await c.get(`/Groups?filter=${encodeURIComponent(`members.value eq "${a.id}"`)}&excludedAttributes=members`)).json<any>();
+    const byMember = await (
+      await c.get(`/Groups?filter=${encodeURIComponent(`members.value eq "${a.id}"`)}&excludedAttributes=members`)
+    ).json<any>();
     expect(byMember.Resources.map((r: any) => r.id)).toEqual([g.id]);
 
-    expect((await c.patch(`/Groups/${g.id}`, patchOp({ op: "Remove", path: "members", value: [{ value: a.id }] }))).status).toBe(204);
+    expect(
+      (await c.patch(`/Groups/${g.id}`, patchOp({ op: "Remove", path: "members", value: [{ value: a.id }] }))).status,
+    ).toBe(204);
     expect(await memberIds(c, g.id)).toEqual([b.id]);
-    expect((await c.patch(`/Groups/${g.id}`, patchOp({ op: "remove", path: `members[value eq "${b.id}"]` }))).status).toBe(204);
+    expect(
+      (await c.patch(`/Groups/${g.id}`, patchOp({ op: "remove", path: `members[value eq "${b.id}"]` }))).status,
+    ).toBe(204);
     expect(await memberIds(c, g.id)).toEqual([]);
 
-    expect((await c.patch(`/Groups/${g.id}`, patchOp({ op: "Replace", path: "displayName", value: `${name} renamed` }))).status).toBe(204);
-    expect((await c.patch(`/Groups/${g.id}`, patchOp({ op: "replace", value: { displayName: `${name} again` } }))).status).toBe(204);
+    expect(
+      (await c.patch(`/Groups/${g.id}`, patchOp({ op: "Replace", path: "displayName", value: `${name} renamed` })))
+        .status,
+    ).toBe(204);
+    expect(
+      (await c.patch(`/Groups/${g.id}`, patchOp({ op: "replace", value: { displayName: `${name} again` } }))).status,
+    ).toBe(204);
     expect((await (await c.get(`/Groups/${g.id}`)).json<any>()).displayName).toBe(`${name} again`);
 
     expect((await c.del(`/Groups/${g.id}`)).status).toBe(204);
@@ -51,8 +78,12 @@ describe("Groups resource", () => {
     const [a, b] = [await createUser(c), await createUser(c)];
     const g = await createGroup(c, { members: [{ value: a.id }] });
     const before = await (await c.get(`/Groups/${g.id}`)).json<any>();
-    expect((await c.patch(`/Groups/${g.id}`, patchOp({ op: "add", path: "members", value: [{ value: a.id }] }))).status).toBe(204);
-    expect((await c.patch(`/Groups/${g.id}`, patchOp({ op: "remove", path: `members[value eq "${b.id}"]` }))).status).toBe(204);
+    expect(
+      (await c.patch(`/Groups/${g.id}`, patchOp({ op: "add", path: "members", value: [{ value: a.id }] }))).status,
+    ).toBe(204);
+    expect(
+      (await c.patch(`/Groups/${g.id}`, patchOp({ op: "remove", path: `members[value eq "${b.id}"]` }))).status,
+    ).toBe(204);
     const after = await (await c.get(`/Groups/${g.id}`)).json<any>();
     expect(after).toEqual(before);
   });
@@ -61,9 +92,14 @@ describe("Groups resource", () => {
     const c = await newClient();
     const [a, b, d] = [await createUser(c), await createUser(c), await createUser(c)];
     const g = await createGroup(c, { members: [{ value: a.id }, { value: b.id }] });
-    expect((await c.patch(`/Groups/${g.id}`, patchOp({ op: "replace", path: "members", value: [{ value: d.id }] }))).status).toBe(204);
+    expect(
+      (await c.patch(`/Groups/${g.id}`, patchOp({ op: "replace", path: "members", value: [{ value: d.id }] }))).status,
+    ).toBe(204);
     expect(await memberIds(c, g.id)).toEqual([d.id]);
-    const put = await c.put(`/Groups/${g.id}`, { displayName: g.displayName, members: [{ value: a.id }, { value: b.id }] });
+    const put = await c.put(`/Groups/${g.id}`, {
+      displayName: g.displayName,
+      members: [{ value: a.id }, { value: b.id }],
+    });
     expect(put.status).toBe(200);
     expect(await memberIds(c, g.id)).toEqual([a.id, b.id].sort());
     const rename = await c.put(`/Groups/${g.id}`, { displayName: "Tiffany Ortiz " + g.id });
@@ -79,7 +115,10 @@ describe("Groups resource", () => {
     const b = await createUser(c);
     const res = await c.patch(
       `/Groups/${g.id}`,
-      patchOp({ op: "replace", path: "displayName", value: "Changed" }, { op: "add", path: "members", value: [{ value: b.id }, { value: "no-such-user" }] }),
+      patchOp(
+        { op: "replace", path: "displayName", value: "Changed" },
+        { op: "add", path: "members", value: [{ value: b.id }, { value: "no-such-user" }] },
+      ),
     );
     expect(res.status).toBe(400);
     expect((await scimError(res)).detail).toContain("no-such-user");
@@ -91,14 +130,21 @@ describe("Groups resource", () => {
     const users = [];
     for (let i = 0; i < 50; i++) users.push(await createUser(c));
     const g = await createGroup(c);
-    const results = await Promise.all(users.map((u) => c.patch(`/Groups/${g.id}`, patchOp({ op: "add", path: "members", value: [{ value: u.id }] }))));
+    const results = await Promise.all(
+      users.map((u) => c.patch(`/Groups/${g.id}`, patchOp({ op: "add", path: "members", value: [{ value: u.id }] }))),
+    );
     expect(results.map((r) => r.status)).toEqual(users.map(() => 204));
     expect(await memberIds(c, g.id)).toEqual(users.map((u) => u.id).sort());
   });
 
   it("unknown group id is 404 for every method", async () => {
     const c = await newClient();
-    for (const [m, body] of [["GET"], ["PUT", { displayName: "x" }], ["PATCH", patchOp({ op: "replace", path: "displayName", value: "x" })], ["DELETE"]] as const) {
+    for (const [m, body] of [
+      ["GET"],
+      ["PUT", { displayName: "x" }],
+      ["PATCH", patchOp({ op: "replace", path: "displayName", value: "x" })],
+      ["DELETE"],
+    ] as const) {
       const res = await c.fetch(m, "/Groups/nope", body);
       expect(res.status, m).toBe(404);
       await scimError(res);

@@ -38,7 +38,12 @@ export function scimClient(tenant: string, token: string): Client {
         ...(body !== undefined ? { "Content-Type": "application/scim+json" } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === "string" || body instanceof ReadableStream ? body : JSON.stringify(body),
+      body:
+        body === undefined
+          ? undefined
+          : typeof body === "string" || body instanceof ReadableStream
+            ? body
+            : JSON.stringify(body),
     });
   return {
     base,
@@ -61,7 +66,10 @@ let seq = 0;
 export function entraUser(over: Record<string, unknown> = {}): Record<string, unknown> {
   const n = `${Date.now().toString(36)}${(seq++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   return {
-    schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+    schemas: [
+      "urn:ietf:params:scim:schemas:core:2.0:User",
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+    ],
     externalId: `ext-${n}`,
     userName: `user-${n}@contoso.com`,
     active: true,
@@ -79,13 +87,20 @@ export async function createUser(c: Client, over: Record<string, unknown> = {}):
   return res.json();
 }
 
-export const patchOp = (...ops: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+export const patchOp = (...ops: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations: ops,
+});
 
 /** Asserts the SCIM error shape of RFC 7644 3.12 and returns the body. */
-export async function scimError(res: Response): Promise<{ status: string; scimType?: string; detail: string; schemas: string[] }> {
+export async function scimError(
+  res: Response,
+): Promise<{ status: string; scimType?: string; detail: string; schemas: string[] }> {
   const body = (await res.json()) as any;
-  if (!res.headers.get("Content-Type")?.startsWith("application/scim+json")) throw new Error("error without scim+json content type");
-  if (body.schemas?.[0] !== "urn:ietf:params:scim:api:messages:2.0:Error") throw new Error(`not a SCIM error: ${JSON.stringify(body)}`);
+  if (!res.headers.get("Content-Type")?.startsWith("application/scim+json"))
+    throw new Error("error without scim+json content type");
+  if (body.schemas?.[0] !== "urn:ietf:params:scim:api:messages:2.0:Error")
+    throw new Error(`not a SCIM error: ${JSON.stringify(body)}`);
   if (body.status !== String(res.status)) throw new Error(`status mismatch ${body.status} vs ${res.status}`);
   return body;
 }
@@ -101,7 +116,6 @@ export async function createGroup(c: Client, over: Record<string, unknown> = {})
   return res.json();
 }
 
-
 /** The tenant's admin API, with a fresh admin token. */
 export async function adminClient(tenant = "acme") {
   const { token } = await issueToken(tenant, "admin");
@@ -109,7 +123,10 @@ export async function adminClient(tenant = "acme") {
   const f = (method: string, path: string, body?: unknown) =>
     SELF.fetch(base + path, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+      },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
   return {

@@ -42,15 +42,21 @@ for (const alg of ["RS256", "ES256"] as const) {
 
 it("client_id, when sent, must be the assertion's subject", async () => {
   const { signer, fed } = await setup();
-  const ok = await tokenRequest("acme", { form: assertionForm(await signer.sign(claims(fed)), { client_id: fed.subject }) });
+  const ok = await tokenRequest("acme", {
+    form: assertionForm(await signer.sign(claims(fed)), { client_id: fed.subject }),
+  });
   expect(ok.status).toBe(200);
-  const bad = await tokenRequest("acme", { form: assertionForm(await signer.sign(claims(fed)), { client_id: "someone-else" }) });
+  const bad = await tokenRequest("acme", {
+    form: assertionForm(await signer.sign(claims(fed)), { client_id: "someone-else" }),
+  });
   expect((await oauthError(bad)).error).toBe("invalid_client");
 });
 
 it("removing the federation stops its access tokens at once", async () => {
   const { signer, fed } = await setup();
-  const token = (await (await tokenRequest("acme", { form: assertionForm(await signer.sign(claims(fed))) })).json<any>()).access_token;
+  const token = (
+    await (await tokenRequest("acme", { form: assertionForm(await signer.sign(claims(fed))) })).json<any>()
+  ).access_token;
   expect((await scimWith("acme", token)).status).toBe(200);
   expect((await fed.admin.del(`/oauth/federations/${fed.id}`)).status).toBe(204);
   expect((await scimWith("acme", token)).status).toBe(401);
@@ -66,14 +72,34 @@ describe("refusals: invalid_client with the reason in the audit log", () => {
   const now = () => Math.floor(Date.now() / 1000);
   type Ctx = Awaited<ReturnType<typeof setup>>;
   const cases: [string, (x: Ctx) => Promise<string>, string | RegExp][] = [
-    ["expired", ({ signer, fed }) => signer.sign(claims(fed, { exp: now() - 120, nbf: now() - 900 })), "the assertion has expired"],
-    ["not yet valid", ({ signer, fed }) => signer.sign(claims(fed, { nbf: now() + 300 })), "the assertion is not yet valid (nbf)"],
-    ["wrong issuer", ({ signer, fed }) => signer.sign(claims(fed, { iss: "https://login.microsoftonline.com/other/v2.0" })), /^untrusted issuer/],
+    [
+      "expired",
+      ({ signer, fed }) => signer.sign(claims(fed, { exp: now() - 120, nbf: now() - 900 })),
+      "the assertion has expired",
+    ],
+    [
+      "not yet valid",
+      ({ signer, fed }) => signer.sign(claims(fed, { nbf: now() + 300 })),
+      "the assertion is not yet valid (nbf)",
+    ],
+    [
+      "wrong issuer",
+      ({ signer, fed }) => signer.sign(claims(fed, { iss: "https://login.microsoftonline.com/other/v2.0" })),
+      /^untrusted issuer/,
+    ],
     ["wrong subject", ({ signer, fed }) => signer.sign(claims(fed, { sub: "another-app" })), /^unexpected subject/],
-    ["wrong audience", ({ signer, fed }) => signer.sign(claims(fed, { aud: "api://someone-else" })), "the audience is not this tenant's"],
+    [
+      "wrong audience",
+      ({ signer, fed }) => signer.sign(claims(fed, { aud: "api://someone-else" })),
+      "the audience is not this tenant's",
+    ],
     ["no exp", ({ signer, fed }) => signer.sign(claims(fed, { exp: undefined })), "exp is missing"],
     ["no jti", ({ signer, fed }) => signer.sign(claims(fed, { jti: undefined })), "jti is missing"],
-    ["a lifetime over a day", ({ signer, fed }) => signer.sign(claims(fed, { exp: now() + 2 * 86_400 })), "exp is too far in the future"],
+    [
+      "a lifetime over a day",
+      ({ signer, fed }) => signer.sign(claims(fed, { exp: now() + 2 * 86_400 })),
+      "exp is too far in the future",
+    ],
     [
       "bad signature (signed by another key with the same kid)",
       async ({ signer, fed }) => (await makeSigner("RS256", signer.kid)).sign(claims(fed)),
@@ -83,18 +109,30 @@ describe("refusals: invalid_client with the reason in the audit log", () => {
       "a tampered payload",
       async ({ signer, fed }) => {
         const [h, , s] = (await signer.sign(claims(fed))).split(".");
-        const p = btoa(JSON.stringify(claims(fed, { sub: fed.subject, jti: "forged" }))).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+        const p = btoa(JSON.stringify(claims(fed, { sub: fed.subject, jti: "forged" })))
+          .replace(/=+$/, "")
+          .replace(/\+/g, "-")
+          .replace(/\//g, "_");
         return `${h}.${p}.${s}`;
       },
       "the signature does not verify",
     ],
-    ["alg none", ({ signer, fed }) => forge(claims(fed), { alg: "none", typ: "JWT", kid: signer.kid }), /^algorithm "none" is not accepted/],
+    [
+      "alg none",
+      ({ signer, fed }) => forge(claims(fed), { alg: "none", typ: "JWT", kid: signer.kid }),
+      /^algorithm "none" is not accepted/,
+    ],
     [
       "HMAC with the public key as the secret",
-      ({ signer, fed }) => forge(claims(fed), { alg: "HS256", typ: "JWT", kid: signer.kid }, JSON.stringify(signer.publicJwk)),
+      ({ signer, fed }) =>
+        forge(claims(fed), { alg: "HS256", typ: "JWT", kid: signer.kid }, JSON.stringify(signer.publicJwk)),
       /^algorithm "HS256" is not accepted/,
     ],
-    ["unknown kid", async ({ fed }) => (await makeSigner("RS256", "kid-nobody-published")).sign(claims(fed)), /^unknown key id/],
+    [
+      "unknown kid",
+      async ({ fed }) => (await makeSigner("RS256", "kid-nobody-published")).sign(claims(fed)),
+      /^unknown key id/,
+    ],
     ["not a JWT", async () => "not.a-jwt", "the assertion is not a compact JWS"],
   ];
 
@@ -126,7 +164,9 @@ it("a replayed jti is refused, even after the first token was issued", async () 
 it("small clock skew is tolerated (60 s) on exp and nbf", async () => {
   const { signer, fed } = await setup();
   const now = Math.floor(Date.now() / 1000);
-  const res = await tokenRequest("acme", { form: assertionForm(await signer.sign(claims(fed, { exp: now - 20, nbf: now + 20 }))) });
+  const res = await tokenRequest("acme", {
+    form: assertionForm(await signer.sign(claims(fed, { exp: now - 20, nbf: now + 20 }))),
+  });
   expect(res.status).toBe(200);
 });
 
@@ -134,7 +174,8 @@ it("JWKS: cached; an unknown kid refetches at most once a minute, and then finds
   const first = await makeSigner("RS256");
   const jwks = await publishJwks([first.publicJwk]);
   const fed = await addFederation("acme", jwks.url);
-  for (let i = 0; i < 3; i++) expect((await tokenRequest("acme", { form: assertionForm(await first.sign(claims(fed))) })).status).toBe(200);
+  for (let i = 0; i < 3; i++)
+    expect((await tokenRequest("acme", { form: assertionForm(await first.sign(claims(fed))) })).status).toBe(200);
   expect(await jwksHits(jwks.name)).toBe(1);
 
   // The issuer rotates: the new key is published, assertions name its kid.
@@ -142,12 +183,15 @@ it("JWKS: cached; an unknown kid refetches at most once a minute, and then finds
   await publishJwks([first.publicJwk, second.publicJwk], jwks.name);
   const tooSoon = await tokenRequest("acme", { form: assertionForm(await second.sign(claims(fed))) });
   expect(tooSoon.status).toBe(401); // fetched under a minute ago: no refetch
-  for (let i = 0; i < 5; i++) await tokenRequest("acme", { form: assertionForm(await (await makeSigner("RS256")).sign(claims(fed))) });
+  for (let i = 0; i < 5; i++)
+    await tokenRequest("acme", { form: assertionForm(await (await makeSigner("RS256")).sign(claims(fed))) });
   expect(await jwksHits(jwks.name)).toBe(1);
 
   await setClock(61_000);
   const now = Math.floor(Date.now() / 1000) + 61;
-  const rotated = await tokenRequest("acme", { form: assertionForm(await second.sign(claims(fed, { iat: now, nbf: now, exp: now + 600 }))) });
+  const rotated = await tokenRequest("acme", {
+    form: assertionForm(await second.sign(claims(fed, { iat: now, nbf: now, exp: now + 600 }))),
+  });
   expect(rotated.status).toBe(200);
   expect(await jwksHits(jwks.name)).toBe(2);
 });
@@ -165,13 +209,27 @@ describe("federation admin", () => {
   it("validates the config: https key set URL (http only on loopback), all fields, no duplicate issuer and subject", async () => {
     const { fed } = await setup();
     const base = { name: "x", issuer: "https://login.microsoftonline.com/t/v2.0", subject: "s", audience: "a" };
-    expect((await fed.admin.post("/oauth/federations", { ...base, jwksUrl: "http://keys.example.com/jwks" })).status).toBe(400);
+    expect(
+      (await fed.admin.post("/oauth/federations", { ...base, jwksUrl: "http://keys.example.com/jwks" })).status,
+    ).toBe(400);
     expect((await fed.admin.post("/oauth/federations", { ...base, jwksUrl: "file:///etc/passwd" })).status).toBe(400);
-    expect((await fed.admin.post("/oauth/federations", { ...base, subject: "", jwksUrl: "https://k.example/jwks" })).status).toBe(400);
-    const dup = { name: "dup", issuer: fed.issuer, subject: fed.subject, audience: "a", jwksUrl: "https://k.example/jwks" };
+    expect(
+      (await fed.admin.post("/oauth/federations", { ...base, subject: "", jwksUrl: "https://k.example/jwks" })).status,
+    ).toBe(400);
+    const dup = {
+      name: "dup",
+      issuer: fed.issuer,
+      subject: fed.subject,
+      audience: "a",
+      jwksUrl: "https://k.example/jwks",
+    };
     expect((await fed.admin.post("/oauth/federations", dup)).status).toBe(409);
     const list = await (await fed.admin.get("/oauth/federations")).json<any>();
-    expect(list.federations.find((f: any) => f.id === fed.id)).toMatchObject({ issuer: fed.issuer, subject: fed.subject, audience: fed.audience });
+    expect(list.federations.find((f: any) => f.id === fed.id)).toMatchObject({
+      issuer: fed.issuer,
+      subject: fed.subject,
+      audience: fed.audience,
+    });
     expect((await fed.admin.del("/oauth/federations/nope")).status).toBe(404);
   });
 });

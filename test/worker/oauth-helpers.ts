@@ -7,7 +7,11 @@ export { forge, makeSigner, type Signer } from "../blackbox/jwt-signer";
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /** A fresh source address per request, so the per-address rate limit of one test never meets another's. */
-export const freshIp = () => `2001:db8::${crypto.getRandomValues(new Uint16Array(3)).reduce((a, n) => `${a}:${n.toString(16)}`, "").slice(1)}`;
+export const freshIp = () =>
+  `2001:db8::${crypto
+    .getRandomValues(new Uint16Array(3))
+    .reduce((a, n) => `${a}:${n.toString(16)}`, "")
+    .slice(1)}`;
 
 export interface TokenRequest {
   form?: Record<string, string>;
@@ -23,13 +27,19 @@ export function tokenRequest(tenant: string, r: TokenRequest = {}): Promise<Resp
     "CF-Connecting-IP": r.ip ?? freshIp(),
     ...r.headers,
   };
-  if (r.basic) headers.Authorization = `Basic ${btoa(`${encodeURIComponent(r.basic[0])}:${encodeURIComponent(r.basic[1])}`)}`;
-  return SELF.fetch(`${ORIGIN}/t/${tenant}/oauth/token`, { method: "POST", headers, body: r.body ?? new URLSearchParams(r.form ?? {}).toString() });
+  if (r.basic)
+    headers.Authorization = `Basic ${btoa(`${encodeURIComponent(r.basic[0])}:${encodeURIComponent(r.basic[1])}`)}`;
+  return SELF.fetch(`${ORIGIN}/t/${tenant}/oauth/token`, {
+    method: "POST",
+    headers,
+    body: r.body ?? new URLSearchParams(r.form ?? {}).toString(),
+  });
 }
 
 /** RFC 6749 §5.2: the error shape, never a SCIM body, and never cached. */
 export async function oauthError(res: Response): Promise<{ error: string; error_description?: string }> {
-  if (!res.headers.get("Content-Type")?.startsWith("application/json")) throw new Error(`not JSON: ${res.headers.get("Content-Type")}`);
+  if (!res.headers.get("Content-Type")?.startsWith("application/json"))
+    throw new Error(`not JSON: ${res.headers.get("Content-Type")}`);
   if (res.headers.get("Cache-Control") !== "no-store") throw new Error("error without Cache-Control: no-store");
   const body = (await res.json()) as Record<string, unknown>;
   if ("schemas" in body) throw new Error(`a SCIM body: ${JSON.stringify(body)}`);
@@ -41,7 +51,10 @@ export async function addClient(tenant: string, body: Record<string, unknown> = 
   const admin = await adminClient(tenant);
   const res = await admin.post("/oauth/clients", body);
   if (res.status !== 201) throw new Error(`client add failed: ${res.status} ${await res.text()}`);
-  return { admin, ...((await res.json()) as { clientId: string; clientSecret: string; expires: string; tokenEndpoint: string }) };
+  return {
+    admin,
+    ...((await res.json()) as { clientId: string; clientSecret: string; expires: string; tokenEndpoint: string }),
+  };
 }
 
 export async function getToken(tenant: string, clientId: string, secret: string): Promise<string> {
@@ -65,7 +78,9 @@ export async function setClock(offsetMs: number): Promise<void> {
  */
 export async function oauthRefusals(tenant: string): Promise<{ detail: Record<string, unknown>; raw: string }[]> {
   const { results } = await tenantDb(tenant)
-    .prepare("SELECT payload FROM outbox WHERE kind = 'audit' AND json_extract(payload, '$.actor') = 'oauth' ORDER BY created, rowid")
+    .prepare(
+      "SELECT payload FROM outbox WHERE kind = 'audit' AND json_extract(payload, '$.actor') = 'oauth' ORDER BY created, rowid",
+    )
     .all<{ payload: string }>();
   return results.map((r) => ({ detail: JSON.parse(r.payload).detail, raw: r.payload }));
 }
@@ -109,7 +124,16 @@ export async function addFederation(tenant: string, jwksUrl: string) {
 
 export function claims(f: { issuer: string; subject: string; audience: string }, over: Record<string, unknown> = {}) {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: f.issuer, sub: f.subject, aud: f.audience, iat: now, nbf: now, exp: now + 600, jti: crypto.randomUUID(), ...over };
+  return {
+    iss: f.issuer,
+    sub: f.subject,
+    aud: f.audience,
+    iat: now,
+    nbf: now,
+    exp: now + 600,
+    jti: crypto.randomUUID(),
+    ...over,
+  };
 }
 
 export const assertionForm = (assertion: string, extra: Record<string, string> = {}) => ({
@@ -118,4 +142,3 @@ export const assertionForm = (assertion: string, extra: Record<string, string> =
   client_assertion: assertion,
   ...extra,
 });
-

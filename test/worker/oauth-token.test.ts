@@ -5,7 +5,16 @@
 import { SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { ORIGIN, adminClient, eventually, issueToken } from "./helpers";
-import { addClient, freshIp, getToken, oauthError, oauthRefusals, scimWith, setClock, tokenRequest } from "./oauth-helpers";
+import {
+  addClient,
+  freshIp,
+  getToken,
+  oauthError,
+  oauthRefusals,
+  scimWith,
+  setClock,
+  tokenRequest,
+} from "./oauth-helpers";
 
 const CC = { grant_type: "client_credentials" };
 const HOUR = 3600_000;
@@ -19,12 +28,20 @@ describe("client credentials", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
     const body = await res.json<any>();
-    expect(body).toEqual({ access_token: expect.stringMatching(/^scimat_/), token_type: "Bearer", expires_in: 3600, scope: "scim" });
+    expect(body).toEqual({
+      access_token: expect.stringMatching(/^scimat_/),
+      token_type: "Bearer",
+      expires_in: 3600,
+      scope: "scim",
+    });
     expect((await scimWith("acme", body.access_token)).status).toBe(200);
     const created = await SELF.fetch(`${ORIGIN}/t/acme/scim/v2/Groups`, {
       method: "POST",
       headers: { Authorization: `Bearer ${body.access_token}`, "Content-Type": "application/scim+json" },
-      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: `OAuth ${crypto.randomUUID()}` }),
+      body: JSON.stringify({
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        displayName: `OAuth ${crypto.randomUUID()}`,
+      }),
     });
     expect(created.status).toBe(201);
   });
@@ -51,10 +68,16 @@ describe("client credentials", () => {
 
   it("unknown scopes are ignored (RFC 6749 §3.3) and the grant says scim; a malformed scope is invalid_scope", async () => {
     const { clientId, clientSecret } = await addClient("acme");
-    const ignored = await tokenRequest("acme", { form: { ...CC, scope: "scim api://x/.default" }, basic: [clientId, clientSecret] });
+    const ignored = await tokenRequest("acme", {
+      form: { ...CC, scope: "scim api://x/.default" },
+      basic: [clientId, clientSecret],
+    });
     expect(ignored.status).toBe(200);
     expect((await ignored.json<any>()).scope).toBe("scim");
-    const bad = await tokenRequest("acme", { form: { ...CC, scope: 'scim "quoted"' }, basic: [clientId, clientSecret] });
+    const bad = await tokenRequest("acme", {
+      form: { ...CC, scope: 'scim "quoted"' },
+      basic: [clientId, clientSecret],
+    });
     expect(bad.status).toBe(400);
     expect((await oauthError(bad)).error).toBe("invalid_scope");
   });
@@ -116,7 +139,9 @@ describe("client credentials", () => {
   it("an access token is not an admin token", async () => {
     const { clientId, clientSecret } = await addClient("acme");
     const token = await getToken("acme", clientId, clientSecret);
-    const res = await SELF.fetch(`${ORIGIN}/t/acme/admin/api/settings`, { headers: { Authorization: `Bearer ${token}` } });
+    const res = await SELF.fetch(`${ORIGIN}/t/acme/admin/api/settings`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(res.status).toBe(401);
   });
 
@@ -147,19 +172,63 @@ describe("client credentials", () => {
 describe("refusals, each with its RFC 6749 §5.2 code", () => {
   const cases: [string, (id: string, secret: string) => Parameters<typeof tokenRequest>[1], number, string][] = [
     ["wrong secret", (id) => ({ form: CC, basic: [id, `scimcs_${"A".repeat(43)}`] }), 401, "invalid_client"],
-    ["unknown client", (_id, secret) => ({ form: CC, basic: ["scimc_AAAAAAAAAAAAAAAAAAAAAA", secret] }), 401, "invalid_client"],
+    [
+      "unknown client",
+      (_id, secret) => ({ form: CC, basic: ["scimc_AAAAAAAAAAAAAAAAAAAAAA", secret] }),
+      401,
+      "invalid_client",
+    ],
     ["no client authentication", () => ({ form: CC }), 401, "invalid_client"],
     ["client_id without a secret", (id) => ({ form: { ...CC, client_id: id } }), 401, "invalid_client"],
-    ["a Bearer header instead of Basic", () => ({ form: CC, headers: { Authorization: "Bearer abc" } }), 401, "invalid_client"],
+    [
+      "a Bearer header instead of Basic",
+      () => ({ form: CC, headers: { Authorization: "Bearer abc" } }),
+      401,
+      "invalid_client",
+    ],
     ["Basic that is not base64", () => ({ form: CC, headers: { Authorization: "Basic !!!" } }), 401, "invalid_client"],
-    ["wrong grant type", (id, secret) => ({ form: { grant_type: "password" }, basic: [id, secret] }), 400, "unsupported_grant_type"],
+    [
+      "wrong grant type",
+      (id, secret) => ({ form: { grant_type: "password" }, basic: [id, secret] }),
+      400,
+      "unsupported_grant_type",
+    ],
     ["missing grant type", (id, secret) => ({ form: {}, basic: [id, secret] }), 400, "invalid_request"],
-    ["both credential forms at once", (id, secret) => ({ form: { ...CC, client_id: id, client_secret: secret }, basic: [id, secret] }), 400, "invalid_request"],
-    ["a repeated parameter", (id, secret) => ({ body: "grant_type=client_credentials&grant_type=client_credentials", basic: [id, secret] }), 400, "invalid_request"],
-    ["a JSON body", (id, secret) => ({ body: JSON.stringify(CC), basic: [id, secret], headers: { "Content-Type": "application/json" } }), 400, "invalid_request"],
-    ["a 100 KB body", (id, secret) => ({ body: `grant_type=client_credentials&pad=${"x".repeat(100 * 1024)}`, basic: [id, secret] }), 400, "invalid_request"],
+    [
+      "both credential forms at once",
+      (id, secret) => ({ form: { ...CC, client_id: id, client_secret: secret }, basic: [id, secret] }),
+      400,
+      "invalid_request",
+    ],
+    [
+      "a repeated parameter",
+      (id, secret) => ({ body: "grant_type=client_credentials&grant_type=client_credentials", basic: [id, secret] }),
+      400,
+      "invalid_request",
+    ],
+    [
+      "a JSON body",
+      (id, secret) => ({
+        body: JSON.stringify(CC),
+        basic: [id, secret],
+        headers: { "Content-Type": "application/json" },
+      }),
+      400,
+      "invalid_request",
+    ],
+    [
+      "a 100 KB body",
+      (id, secret) => ({ body: `grant_type=client_credentials&pad=${"x".repeat(100 * 1024)}`, basic: [id, secret] }),
+      400,
+      "invalid_request",
+    ],
     ["an assertion without its type", () => ({ form: { ...CC, client_assertion: "a.b.c" } }), 400, "invalid_request"],
-    ["an unknown assertion type", () => ({ form: { ...CC, client_assertion: "a.b.c", client_assertion_type: "urn:x" } }), 400, "invalid_request"],
+    [
+      "an unknown assertion type",
+      () => ({ form: { ...CC, client_assertion: "a.b.c", client_assertion_type: "urn:x" } }),
+      400,
+      "invalid_request",
+    ],
   ];
 
   for (const [name, request, status, code] of cases) {
@@ -178,9 +247,15 @@ describe("refusals, each with its RFC 6749 §5.2 code", () => {
   }
 
   it("an unknown tenant answers exactly like an unknown client", async () => {
-    const res = await tokenRequest("nosuchtenant", { form: CC, basic: ["scimc_AAAAAAAAAAAAAAAAAAAAAA", `scimcs_${"A".repeat(43)}`] });
+    const res = await tokenRequest("nosuchtenant", {
+      form: CC,
+      basic: ["scimc_AAAAAAAAAAAAAAAAAAAAAA", `scimcs_${"A".repeat(43)}`],
+    });
     expect(res.status).toBe(401);
-    expect(await oauthError(res)).toEqual({ error: "invalid_client", error_description: "Client authentication failed." });
+    expect(await oauthError(res)).toEqual({
+      error: "invalid_client",
+      error_description: "Client authentication failed.",
+    });
   });
 
   it("GET is 405 with Allow: POST, in the OAuth error shape", async () => {
@@ -197,7 +272,11 @@ describe("refusals, each with its RFC 6749 §5.2 code", () => {
       const { entries } = await (await admin.get("/audit?action=refused&limit=20")).json<any>();
       return entries?.find((e: any) => e.actor === "oauth" && e.detail.clientId === clientId);
     });
-    expect(entry.detail).toMatchObject({ error: "invalid_client", reason: "wrong client secret", method: "client_secret_basic" });
+    expect(entry.detail).toMatchObject({
+      error: "invalid_client",
+      reason: "wrong client secret",
+      method: "client_secret_basic",
+    });
   });
 });
 
@@ -216,7 +295,9 @@ async function untilLimited(send: () => Promise<Response>): Promise<{ before: nu
 describe("rate limit (OAUTH_LIMIT)", () => {
   it("repeated failures for a client get 429 with Retry-After, while the correct client still gets its token", async () => {
     const { clientId, clientSecret } = await addClient("acme");
-    const { before, limited } = await untilLimited(() => tokenRequest("acme", { form: CC, basic: [clientId, `scimcs_${"C".repeat(43)}`] }));
+    const { before, limited } = await untilLimited(() =>
+      tokenRequest("acme", { form: CC, basic: [clientId, `scimcs_${"C".repeat(43)}`] }),
+    );
     expect(before.length).toBeGreaterThanOrEqual(10);
     expect(before.every((s) => s === 401)).toBe(true);
     expect(limited?.headers.get("Retry-After")).toBe("60");
@@ -228,9 +309,12 @@ describe("rate limit (OAUTH_LIMIT)", () => {
   it("one source address sending more than 10 requests a minute gets 429; Entra's pace (a token, a few retries) never does", async () => {
     const { clientId, clientSecret } = await addClient("acme");
     const entra = freshIp();
-    for (let i = 0; i < 4; i++) expect((await tokenRequest("acme", { form: CC, basic: [clientId, clientSecret], ip: entra })).status).toBe(200);
+    for (let i = 0; i < 4; i++)
+      expect((await tokenRequest("acme", { form: CC, basic: [clientId, clientSecret], ip: entra })).status).toBe(200);
     const flood = freshIp();
-    const { before, limited } = await untilLimited(() => tokenRequest("acme", { form: CC, basic: [clientId, clientSecret], ip: flood }));
+    const { before, limited } = await untilLimited(() =>
+      tokenRequest("acme", { form: CC, basic: [clientId, clientSecret], ip: flood }),
+    );
     expect(before.length).toBeGreaterThanOrEqual(10);
     expect(before.every((s) => s === 200)).toBe(true);
     expect(limited?.headers.get("Retry-After")).toBe("60");

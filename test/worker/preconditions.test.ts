@@ -9,7 +9,9 @@ import { type Client, createGroup, createUser, entraUser, newClient, patchOp, sc
 type Kind = "Users" | "Groups";
 const create = (c: Client, kind: Kind) => (kind === "Users" ? createUser(c) : createGroup(c));
 const replacement = (kind: Kind, r: Record<string, any>) =>
-  kind === "Users" ? entraUser({ userName: r.userName, title: "Replaced" }) : { displayName: `${r.displayName} replaced` };
+  kind === "Users"
+    ? entraUser({ userName: r.userName, title: "Replaced" })
+    : { displayName: `${r.displayName} replaced` };
 const headersOf = (pairs: [string, string][]) => {
   const h = new Headers();
   for (const [k, v] of pairs) h.append(k, v);
@@ -21,15 +23,39 @@ const send = (c: Client, method: string, path: string, body: unknown, pairs: [st
 
 describe.each<Kind>(["Users", "Groups"])("%s", (kind) => {
   const write = (c: Client, r: Record<string, any>, method: string, pairs: [string, string][]) =>
-    send(c, method, `/${kind}/${r.id}`, method === "PUT" ? replacement(kind, r) : method === "PATCH" ? patchOp({ op: "replace", path: "externalId", value: "changed" }) : undefined, pairs);
+    send(
+      c,
+      method,
+      `/${kind}/${r.id}`,
+      method === "PUT"
+        ? replacement(kind, r)
+        : method === "PATCH"
+          ? patchOp({ op: "replace", path: "externalId", value: "changed" })
+          : undefined,
+      pairs,
+    );
 
   it.each<[string, [string, string][], number]>([
     ["If-Match list with the current version", [["If-Match", 'W/"99999", W/"1"']], 2],
     ["If-Match *", [["If-Match", "*"]], 2],
-    ["two If-Match headers, the second current", [["If-Match", 'W/"99999"'], ["If-Match", 'W/"1"']], 2],
+    [
+      "two If-Match headers, the second current",
+      [
+        ["If-Match", 'W/"99999"'],
+        ["If-Match", 'W/"1"'],
+      ],
+      2,
+    ],
     ["If-Match list of stale versions", [["If-Match", 'W/"99999", W/"7"']], 412],
     ["If-Match list mixing a tag and *", [["If-Match", 'W/"99999", *']], 412],
-    ["two If-Match headers, one stale and one *", [["If-Match", 'W/"99999"'], ["If-Match", "*"]], 412],
+    [
+      "two If-Match headers, one stale and one *",
+      [
+        ["If-Match", 'W/"99999"'],
+        ["If-Match", "*"],
+      ],
+      412,
+    ],
     ["If-None-Match *", [["If-None-Match", "*"]], 412],
     ["If-None-Match naming the current version", [["If-None-Match", 'W/"1"']], 412],
     ["If-None-Match naming another version", [["If-None-Match", 'W/"5"']], 2],

@@ -66,7 +66,11 @@ describe("prototype keys never reach a prototype", () => {
     expect(created.status).toBe(201);
     const user = await created.json<Record<string, unknown>>();
     expectNoHostileKeys(user);
-    const put = await c.fetch("PUT", `/Users/${user.id}`, JSON.stringify(withKeys(entraUser({ userName: user.userName }), { prototype: polluter })));
+    const put = await c.fetch(
+      "PUT",
+      `/Users/${user.id}`,
+      JSON.stringify(withKeys(entraUser({ userName: user.userName }), { prototype: polluter })),
+    );
     expect(put.status).toBe(200);
     expectNoHostileKeys(await put.json());
     expectNoHostileKeys(await (await c.get(`/Users/${user.id}`)).json());
@@ -77,7 +81,15 @@ describe("prototype keys never reach a prototype", () => {
     const c = await newClient();
     const user = await createUser(c);
     const before = await (await c.get(`/Users/${user.id}`)).text();
-    for (const path of [...NAMES, "__proto__.polluted", "constructor.prototype.polluted", "name.__proto__", "name.constructor", `${ENT}:__proto__`, "emails[__proto__ eq \"x\"].value"]) {
+    for (const path of [
+      ...NAMES,
+      "__proto__.polluted",
+      "constructor.prototype.polluted",
+      "name.__proto__",
+      "name.constructor",
+      `${ENT}:__proto__`,
+      'emails[__proto__ eq "x"].value',
+    ]) {
       for (const op of ["add", "replace", "remove"]) {
         const res = await c.patch(`/Users/${user.id}`, patchOp({ op, path, value: polluter }));
         expect(res.status, `${op} ${path}`).toBe(400);
@@ -103,14 +115,20 @@ describe("prototype keys never reach a prototype", () => {
   it("filter attributes naming them are refused (SQL) and never match (in memory)", async () => {
     const c = await newClient();
     await createUser(c);
-    for (const filter of ['__proto__ eq "x"', 'constructor pr', 'prototype eq "x"', 'name.__proto__ eq "x"', 'emails[constructor eq "x"]']) {
+    for (const filter of [
+      '__proto__ eq "x"',
+      "constructor pr",
+      'prototype eq "x"',
+      'name.__proto__ eq "x"',
+      'emails[constructor eq "x"]',
+    ]) {
       const res = await c.get(`/Users?filter=${encodeURIComponent(filter)}`);
       expect(res.status, filter).toBe(400);
       expect((await scimError(res)).scimType).toBe("invalidFilter");
       const groups = await c.get(`/Groups?filter=${encodeURIComponent(filter)}`);
       expect(groups.status, filter).toBe(400);
     }
-    expect(() => matchesResource(parseFilter('constructor pr'), { userName: "a" }, USER_RESOURCE)).toThrow();
+    expect(() => matchesResource(parseFilter("constructor pr"), { userName: "a" }, USER_RESOURCE)).toThrow();
   });
 
   it("attributes and excludedAttributes naming them select nothing of the prototype", async () => {
@@ -126,7 +144,11 @@ describe("prototype keys never reach a prototype", () => {
     const admin = await adminClient();
     expect((await admin.post("/custom-attributes", { name: "constructor" })).status).toBe(201);
     try {
-      const put = await admin.put("/settings", { autoInvite: true, inviteSubject: "Hi ${givenName}", inviteBody: "[${constructor}]" });
+      const put = await admin.put("/settings", {
+        autoInvite: true,
+        inviteSubject: "Hi ${givenName}",
+        inviteBody: "[${constructor}]",
+      });
       expect(put.status).toBe(200);
       const c: Client = await newClient();
       const u = await createUser(c);
@@ -145,7 +167,9 @@ describe("prototype keys never reach a prototype", () => {
   it("P25 an LDAP attribute named constructor is carried over by the takeover like any other", async () => {
     const admin = await adminClient("globex");
     const ldapUser = entraUser();
-    const imported = await admin.post("/import", { users: [{ ...ldapUser, source: "ldap", ldapAttributes: { constructor: "C-1" } }] });
+    const imported = await admin.post("/import", {
+      users: [{ ...ldapUser, source: "ldap", ldapAttributes: { constructor: "C-1" } }],
+    });
     expect(imported.status).toBe(201);
     try {
       const c = await newClient("globex");

@@ -34,16 +34,24 @@ describe("provisioning rules", () => {
     const imported = await (await admin.post("/import", { users: [{ ...local, source: "local" }] })).json<any>();
     const id = imported.ids[String(local.userName).toLowerCase()];
     const c = await newClient();
-    const res = await c.post("/Users", entraUser({ userName: String(local.userName).toUpperCase(), displayName: "Taken over" }));
+    const res = await c.post(
+      "/Users",
+      entraUser({ userName: String(local.userName).toUpperCase(), displayName: "Taken over" }),
+    );
     expect(res.status).toBe(201);
     const u = await res.json<any>();
     expect(u.id).toBe(id);
     expect(u.displayName).toBe("Taken over");
     const one = await (await admin.get(`/users/${id}`)).json<any>();
     expect(one.source).toBe("scim");
-    const count = await tenantDb("acme").prepare("SELECT count(*) AS n FROM users WHERE user_name = ?1 COLLATE NOCASE").bind(local.userName).first<{ n: number }>();
+    const count = await tenantDb("acme")
+      .prepare("SELECT count(*) AS n FROM users WHERE user_name = ?1 COLLATE NOCASE")
+      .bind(local.userName)
+      .first<{ n: number }>();
     expect(count?.n).toBe(1);
-    const rows = await eventually(async () => ((await auditRows("acme", id)).find((r) => r.action === "takeover") ?? null));
+    const rows = await eventually(
+      async () => (await auditRows("acme", id)).find((r) => r.action === "takeover") ?? null,
+    );
     expect(rows.detail).toMatchObject({ fromSource: "local" });
     // Taken over now: a second create is an ordinary conflict.
     expect((await c.post("/Users", entraUser({ userName: local.userName }))).status).toBe(409);
@@ -75,7 +83,9 @@ describe("provisioning rules", () => {
     const admin = await adminClient();
     const ldapUser = entraUser();
     const attr = `ldapAttr${crypto.randomUUID().slice(0, 6)}`;
-    const imp = await (await admin.post("/import", { users: [{ ...ldapUser, source: "ldap", ldapAttributes: { [attr]: "SAN-123" } }] })).json<any>();
+    const imp = await (
+      await admin.post("/import", { users: [{ ...ldapUser, source: "ldap", ldapAttributes: { [attr]: "SAN-123" } }] })
+    ).json<any>();
     const id = imp.ids[String(ldapUser.userName).toLowerCase()];
     const c = await newClient();
     const res = await c.post("/Users", entraUser({ userName: ldapUser.userName }));
@@ -93,7 +103,11 @@ describe("provisioning rules", () => {
     const admin = await adminClient("globex");
     await admin.put("/settings", { managedAppleId: { mode: "email-appleid" } });
     const ldapUser = entraUser();
-    const imp = await (await admin.post("/import", { users: [{ ...ldapUser, source: "ldap", managedAppleId: "kept@apple.example.com" }] })).json<any>();
+    const imp = await (
+      await admin.post("/import", {
+        users: [{ ...ldapUser, source: "ldap", managedAppleId: "kept@apple.example.com" }],
+      })
+    ).json<any>();
     const id = imp.ids[String(ldapUser.userName).toLowerCase()];
     const c = await newClient("globex");
     expect((await c.post("/Users", entraUser({ userName: ldapUser.userName }))).status).toBe(201);
@@ -108,7 +122,10 @@ describe("provisioning rules", () => {
     const a = await createUser(c, { emails: [{ value: "ann@example.com", primary: true, type: "work" }] });
     expect((await (await admin.get(`/users/${a.id}`)).json<any>()).managedAppleId).toBe("ann@appleid.example.com");
     // A change of its source changes it.
-    await c.patch(`/Users/${a.id}`, patchOp({ op: "replace", path: 'emails[type eq "work"].value', value: "ann2@example.com" }));
+    await c.patch(
+      `/Users/${a.id}`,
+      patchOp({ op: "replace", path: 'emails[type eq "work"].value', value: "ann2@example.com" }),
+    );
     expect((await (await admin.get(`/users/${a.id}`)).json<any>()).managedAppleId).toBe("ann2@appleid.example.com");
 
     const attr = `appleSrc${crypto.randomUUID().slice(0, 6)}`;
@@ -119,7 +136,10 @@ describe("provisioning rules", () => {
     // Not an email: refused, nothing created.
     const bad = entraUser({ [CUSTOM]: { [attr]: "not an email" } });
     expect((await c.post("/Users", bad)).status).toBe(400);
-    expect((await (await c.get(`/Users?filter=userName+eq+%22${encodeURIComponent(String(bad.userName))}%22`)).json<any>()).totalResults).toBe(0);
+    expect(
+      (await (await c.get(`/Users?filter=userName+eq+%22${encodeURIComponent(String(bad.userName))}%22`)).json<any>())
+        .totalResults,
+    ).toBe(0);
     // Not unique: 409, nothing created.
     const dup = entraUser({ [CUSTOM]: { [attr]: "BOB@apple.example.com" } });
     expect((await c.post("/Users", dup)).status).toBe(409);
@@ -131,7 +151,11 @@ describe("provisioning rules", () => {
     const admin = await adminClient();
     const attr = `cost${crypto.randomUUID().slice(0, 6)}`;
     await admin.post("/custom-attributes", { name: attr });
-    const put = await admin.put("/settings", { autoInvite: true, inviteSubject: "Welcome ${givenName}", inviteBody: "Code ${" + attr + "} for ${userName}" });
+    const put = await admin.put("/settings", {
+      autoInvite: true,
+      inviteSubject: "Welcome ${givenName}",
+      inviteBody: "Code ${" + attr + "} for ${userName}",
+    });
     expect(put.status).toBe(200);
     const c = await newClient();
     const u = await createUser(c, { [CUSTOM]: { [attr]: "C-42" } });
@@ -139,7 +163,12 @@ describe("provisioning rules", () => {
       const m = await (await admin.get("/mail")).json<any>();
       return m.mail.find((x: any) => x.userId === u.id) ?? null;
     });
-    expect(mail).toMatchObject({ to: u.emails[0].value, subject: `Welcome ${u.name.givenName}`, body: `Code C-42 for ${u.userName}`, status: "stored" });
+    expect(mail).toMatchObject({
+      to: u.emails[0].value,
+      subject: `Welcome ${u.name.givenName}`,
+      body: `Code C-42 for ${u.userName}`,
+      status: "stored",
+    });
     await admin.put("/settings", { autoInvite: false });
     const v = await createUser(c);
     await new Promise((r) => setTimeout(r, 1500));
@@ -149,10 +178,17 @@ describe("provisioning rules", () => {
 
   it("P19 values from Entra are inserted as text: a <script> display name stays characters, CR/LF never reach the subject", async () => {
     const admin = await adminClient();
-    const put = await admin.put("/settings", { autoInvite: true, inviteSubject: "Welcome ${givenName}", inviteBody: "Hello ${displayName}!\nBye" });
+    const put = await admin.put("/settings", {
+      autoInvite: true,
+      inviteSubject: "Welcome ${givenName}",
+      inviteBody: "Hello ${displayName}!\nBye",
+    });
     expect(put.status).toBe(200);
     const c = await newClient();
-    const u = await createUser(c, { displayName: "<script>alert(1)</script>", name: { givenName: "Ann\r\nBcc: victim@example.com", familyName: "Lee" } });
+    const u = await createUser(c, {
+      displayName: "<script>alert(1)</script>",
+      name: { givenName: "Ann\r\nBcc: victim@example.com", familyName: "Lee" },
+    });
     const mail = await eventually(async () => {
       const m = await (await admin.get("/mail")).json<any>();
       return m.mail.find((x: any) => x.userId === u.id) ?? null;
@@ -167,11 +203,23 @@ describe("provisioning rules", () => {
   it("P8 P5 P6 hold for migration too: the import refuses and changes nothing", async () => {
     const admin = await adminClient();
     const ok = entraUser();
-    for (const bad of [entraUser({ active: false }), entraUser({ emails: [] }), entraUser({ name: { givenName: "", familyName: "F" } })]) {
-      const res = await admin.post("/import", { users: [{ ...ok, source: "local" }, { ...bad, source: "local" }] });
+    for (const bad of [
+      entraUser({ active: false }),
+      entraUser({ emails: [] }),
+      entraUser({ name: { givenName: "", familyName: "F" } }),
+    ]) {
+      const res = await admin.post("/import", {
+        users: [
+          { ...ok, source: "local" },
+          { ...bad, source: "local" },
+        ],
+      });
       expect(res.status).toBe(400);
     }
-    const n = await tenantDb("acme").prepare("SELECT count(*) AS n FROM users WHERE user_name = ?1").bind(ok.userName).first<{ n: number }>();
+    const n = await tenantDb("acme")
+      .prepare("SELECT count(*) AS n FROM users WHERE user_name = ?1")
+      .bind(ok.userName)
+      .first<{ n: number }>();
     expect(n?.n).toBe(0);
   });
 });

@@ -14,7 +14,8 @@ describe("public base URL", () => {
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
       body: JSON.stringify(body),
     });
-  const get = (origin: string, token: string, path: string) => new Request(`${origin}/t/acme${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const get = (origin: string, token: string, path: string) =>
+    new Request(`${origin}/t/acme${path}`, { headers: { Authorization: `Bearer ${token}` } });
 
   it("by default, is the request's origin", async () => {
     const { token } = await issueToken("acme");
@@ -37,10 +38,21 @@ describe("public base URL", () => {
     expect(created.headers.get("Location")).toBe(`${base}/Users/${user.id}`);
     expect(user.meta.location).toBe(`${base}/Users/${user.id}`);
 
-    const list = await fetchWorker(get(evil, token, `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${user.userName}"`)}`), vars);
-    expect(((await list.json()) as { Resources: { meta: { location: string } }[] }).Resources[0].meta.location).toBe(`${base}/Users/${user.id}`);
+    const list = await fetchWorker(
+      get(evil, token, `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${user.userName}"`)}`),
+      vars,
+    );
+    expect(((await list.json()) as { Resources: { meta: { location: string } }[] }).Resources[0].meta.location).toBe(
+      `${base}/Users/${user.id}`,
+    );
 
-    const group = await fetchWorker(post(evil, token, "/scim/v2/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: `G ${user.id}` }), vars);
+    const group = await fetchWorker(
+      post(evil, token, "/scim/v2/Groups", {
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        displayName: `G ${user.id}`,
+      }),
+      vars,
+    );
     expect(group.status).toBe(201);
     expect(group.headers.get("Location")).toMatch(new RegExp(`^${base}/Groups/[^/]+$`));
 
@@ -49,7 +61,11 @@ describe("public base URL", () => {
 
     const admin = await issueToken("acme", "admin");
     const rotated = await fetchWorker(
-      new Request(`${evil}/t/acme/admin/api/token`, { method: "POST", headers: { Authorization: `Bearer ${admin.token}`, "Content-Type": "application/json" }, body: "{}" }),
+      new Request(`${evil}/t/acme/admin/api/token`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${admin.token}`, "Content-Type": "application/json" },
+        body: "{}",
+      }),
       vars,
     );
     expect(rotated.status).toBe(201);
@@ -59,7 +75,9 @@ describe("public base URL", () => {
   it("a value that is not an absolute http(s) URL is ignored, never a 500", async () => {
     const { token } = await issueToken("acme");
     for (const value of ["scim.example.com", "ftp://scim.example.com", "https://scim.example.com/?x=1"]) {
-      const res = await fetchWorker(post("https://asked.test", token, "/scim/v2/Users", entraUser()), { PUBLIC_BASE_URL: value });
+      const res = await fetchWorker(post("https://asked.test", token, "/scim/v2/Users", entraUser()), {
+        PUBLIC_BASE_URL: value,
+      });
       expect(res.status, value).toBe(201);
       expect(res.headers.get("Location"), value).toMatch(/^https:\/\/asked\.test\/t\/acme\/scim\/v2\/Users\//);
     }

@@ -28,7 +28,12 @@ describe("product rules for users", () => {
 
   it("P6 blank given or family name is refused on create", async () => {
     const c = await newClient();
-    for (const name of [{ givenName: "", familyName: "F" }, { givenName: "G", familyName: "  " }, { givenName: "G" }, { familyName: "F", givenName: "G", formatted: "" }]) {
+    for (const name of [
+      { givenName: "", familyName: "F" },
+      { givenName: "G", familyName: "  " },
+      { givenName: "G" },
+      { familyName: "F", givenName: "G", formatted: "" },
+    ]) {
       const res = await c.post("/Users", entraUser({ name }));
       expect(res.status, JSON.stringify(name)).toBe(400);
       expect((await scimError(res)).detail).toMatch(/P6/);
@@ -105,7 +110,9 @@ describe("product rules for users", () => {
     const got = await c.get(`/Users/${u.id}`);
     expect(got.status).toBe(200);
     expect((await got.json<any>()).active).toBe(false);
-    const found = await (await c.get(`/Users?filter=${encodeURIComponent(`userName eq "${u.userName}" and active eq false`)}`)).json<any>();
+    const found = await (
+      await c.get(`/Users?filter=${encodeURIComponent(`userName eq "${u.userName}" and active eq false`)}`)
+    ).json<any>();
     expect(found.totalResults).toBe(1);
     expect(found.Resources[0].id).toBe(u.id);
     // P3: Entra may repeat the DELETE; it stays a success.

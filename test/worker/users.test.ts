@@ -27,7 +27,7 @@ describe("Users resource", () => {
     expect(got).toEqual(u);
   });
 
-  it("coerces Entra's \"True\" string for active", async () => {
+  it('coerces Entra\'s "True" string for active', async () => {
     const c = await newClient();
     const u = await createUser(c, { active: "True" });
     expect(u.active).toBe(true);
@@ -44,7 +44,8 @@ describe("Users resource", () => {
   it("finds a user by userName case-insensitively, by externalId exactly, and by email", async () => {
     const c = await newClient();
     const u = await createUser(c);
-    const q = async (f: string) => (await (await c.get(`/Users?filter=${encodeURIComponent(f)}`)).json<any>()).Resources.map((r: any) => r.id);
+    const q = async (f: string) =>
+      (await (await c.get(`/Users?filter=${encodeURIComponent(f)}`)).json<any>()).Resources.map((r: any) => r.id);
     expect(await q(`userName eq "${u.userName.toUpperCase()}"`)).toEqual([u.id]);
     expect(await q(`externalId eq "${u.externalId}"`)).toEqual([u.id]);
     expect(await q(`externalId eq "${u.externalId.toUpperCase()}"`)).toEqual([]);
@@ -63,18 +64,23 @@ describe("Users resource", () => {
     const c = await newClient("globex");
     const dept = `Paging-${crypto.randomUUID()}`;
     const made = [];
-    for (const n of ["c", "a", "b"]) made.push(await createUser(c, { displayName: `${n}-${dept}`, [ENTERPRISE]: { department: dept } }));
+    for (const n of ["c", "a", "b"])
+      made.push(await createUser(c, { displayName: `${n}-${dept}`, [ENTERPRISE]: { department: dept } }));
     const f = encodeURIComponent(`${ENTERPRISE}:department eq "${dept}"`);
     const p1 = await (await c.get(`/Users?filter=${f}&startIndex=1&count=2&sortBy=displayName`)).json<any>();
     expect(p1).toMatchObject({ totalResults: 3, itemsPerPage: 2, startIndex: 1 });
     expect(p1.Resources.map((r: any) => r.displayName)).toEqual([`a-${dept}`, `b-${dept}`]);
-    const p2 = await (await c.get(`/Users?filter=${f}&startIndex=3&count=2&sortBy=displayName&sortOrder=descending`)).json<any>();
+    const p2 = await (
+      await c.get(`/Users?filter=${f}&startIndex=3&count=2&sortBy=displayName&sortOrder=descending`)
+    ).json<any>();
     expect(p2.Resources.map((r: any) => r.displayName)).toEqual([`a-${dept}`]);
     const none = await (await c.get(`/Users?filter=${f}&count=0`)).json<any>();
     expect(none).toMatchObject({ totalResults: 3, itemsPerPage: 0, Resources: [] });
     const past = await (await c.get(`/Users?filter=${f}&startIndex=10&count=2`)).json<any>();
     expect(past).toMatchObject({ totalResults: 3, itemsPerPage: 0, startIndex: 10, Resources: [] });
-    const nothing = await (await c.get(`/Users?filter=${encodeURIComponent(`userName eq "nobody-${dept}"`)}`)).json<any>();
+    const nothing = await (
+      await c.get(`/Users?filter=${encodeURIComponent(`userName eq "nobody-${dept}"`)}`)
+    ).json<any>();
     expect(nothing).toMatchObject({ totalResults: 0, itemsPerPage: 0, Resources: [] });
   });
 
@@ -111,7 +117,11 @@ describe("Users resource", () => {
   it("replaces a user with PUT and bumps the version", async () => {
     const c = await newClient();
     const u = await createUser(c);
-    const res = await c.put(`/Users/${u.id}`, { ...u, displayName: "Renamed", name: { ...u.name, formatted: "New Name" } });
+    const res = await c.put(`/Users/${u.id}`, {
+      ...u,
+      displayName: "Renamed",
+      name: { ...u.name, formatted: "New Name" },
+    });
     expect(res.status).toBe(200);
     const after = await res.json<any>();
     expect(after.displayName).toBe("Renamed");
@@ -132,20 +142,31 @@ describe("Users resource", () => {
     );
     expect(res.status).toBe(204);
     const after = await (await c.get(`/Users/${u.id}`)).json<any>();
-    expect(after.emails).toEqual(expect.arrayContaining([{ type: "home", value: "home@x.example" }, expect.objectContaining({ type: "work", value: "work@x.example" })]));
+    expect(after.emails).toEqual(
+      expect.arrayContaining([
+        { type: "home", value: "home@x.example" },
+        expect.objectContaining({ type: "work", value: "work@x.example" }),
+      ]),
+    );
     expect(after.name.givenName).toBe("Ann");
     expect(after.active).toBe(false);
     expect(after[ENTERPRISE]).toMatchObject({ department: "R&D", manager: { value: "mgr-1" } });
-    const byMail = await (await c.get(`/Users?filter=${encodeURIComponent('emails.value eq "WORK@x.example"')}`)).json<any>();
+    const byMail = await (
+      await c.get(`/Users?filter=${encodeURIComponent('emails.value eq "WORK@x.example"')}`)
+    ).json<any>();
     expect(byMail.Resources.map((r: any) => r.id)).toEqual([u.id]);
   });
 
   it("If-Match with a stale version is 412 and changes nothing", async () => {
     const c = await newClient();
     const u = await createUser(c);
-    const ok = await c.patch(`/Users/${u.id}`, patchOp({ op: "replace", path: "title", value: "A" }), { "If-Match": u.meta.version });
+    const ok = await c.patch(`/Users/${u.id}`, patchOp({ op: "replace", path: "title", value: "A" }), {
+      "If-Match": u.meta.version,
+    });
     expect(ok.status).toBe(204);
-    const stale = await c.patch(`/Users/${u.id}`, patchOp({ op: "replace", path: "title", value: "B" }), { "If-Match": u.meta.version });
+    const stale = await c.patch(`/Users/${u.id}`, patchOp({ op: "replace", path: "title", value: "B" }), {
+      "If-Match": u.meta.version,
+    });
     expect(stale.status).toBe(412);
     await scimError(stale);
     expect((await (await c.get(`/Users/${u.id}`)).json<any>()).title).toBe("A");
@@ -156,7 +177,9 @@ describe("Users resource", () => {
     const u = await createUser(c);
     const types = ["work", "home", "other", "mobile", "fax", "pager"];
     const results = await Promise.all(
-      types.map((t) => c.patch(`/Users/${u.id}`, patchOp({ op: "add", path: "phoneNumbers", value: [{ type: t, value: `+1-${t}` }] }))),
+      types.map((t) =>
+        c.patch(`/Users/${u.id}`, patchOp({ op: "add", path: "phoneNumbers", value: [{ type: t, value: `+1-${t}` }] })),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(types.map(() => 204));
     const after = await (await c.get(`/Users/${u.id}`)).json<any>();
@@ -165,7 +188,12 @@ describe("Users resource", () => {
 
   it("unknown id is 404", async () => {
     const c = await newClient();
-    for (const [m, body] of [["GET"], ["PUT", entraUser()], ["PATCH", patchOp({ op: "replace", path: "title", value: "x" })], ["DELETE"]] as const) {
+    for (const [m, body] of [
+      ["GET"],
+      ["PUT", entraUser()],
+      ["PATCH", patchOp({ op: "replace", path: "title", value: "x" })],
+      ["DELETE"],
+    ] as const) {
       const res = await c.fetch(m, "/Users/00919288221112222", body);
       expect(res.status, m).toBe(404);
       await scimError(res);

@@ -24,7 +24,10 @@ export const activityQuery = z
     user: text(200).optional(),
     group: text(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    before: z.string().regex(/^[0-9T:.Z-]{10,30}\|[0-9a-f-]{1,40}$/, "a cursor from `next`").optional(),
+    before: z
+      .string()
+      .regex(/^[0-9T:.Z-]{10,30}\|[0-9a-f-]{1,40}$/, "a cursor from `next`")
+      .optional(),
   })
   .strict();
 export type ActivityQuery = z.infer<typeof activityQuery>;
@@ -34,8 +37,18 @@ export type ActivityDetail = NonNullable<Awaited<ReturnType<typeof getActivity>>
 export async function findActivity(db: D1Database, query: ActivityQuery) {
   const { user, group, ...q } = query;
   const [u, g] = await Promise.all([
-    user ? db.prepare("SELECT user_name AS userName, external_id AS externalId FROM users WHERE id = ?1").bind(user).first<{ userName: string; externalId: string | null }>() : null,
-    group ? db.prepare("SELECT display_name AS displayName, external_id AS externalId FROM groups WHERE id = ?1").bind(group).first<{ displayName: string; externalId: string | null }>() : null,
+    user
+      ? db
+          .prepare("SELECT user_name AS userName, external_id AS externalId FROM users WHERE id = ?1")
+          .bind(user)
+          .first<{ userName: string; externalId: string | null }>()
+      : null,
+    group
+      ? db
+          .prepare("SELECT display_name AS displayName, external_id AS externalId FROM groups WHERE id = ?1")
+          .bind(group)
+          .first<{ displayName: string; externalId: string | null }>()
+      : null,
   ]);
   // A user or group no longer here still has its past requests, found by id.
   return listActivity(db, {

@@ -21,13 +21,23 @@ export const listAttributes = (db: D1Database): Promise<CustomAttributeRow[]> =>
 
 export async function defineAttribute(t: TenantContext, name: string): Promise<CustomAttributeRow> {
   if (t.customAttributes.length >= MAX_CUSTOM_ATTRIBUTES && !t.customAttributes.includes(name)) {
-    throw adminError(400, `The tenant has ${t.customAttributes.length} custom attributes; the limit is ${MAX_CUSTOM_ATTRIBUTES}.`, "name");
+    throw adminError(
+      400,
+      `The tenant has ${t.customAttributes.length} custom attributes; the limit is ${MAX_CUSTOM_ATTRIBUTES}.`,
+      "name",
+    );
   }
   const now = new Date().toISOString();
   const event = audit("admin", "custom-attribute", "Tenant", null, { defined: name });
-  const [res] = await commit(t, [insertCustomAttributeStatement(t.db, name, now, MAX_CUSTOM_ATTRIBUTES)], [event], { ifLastChanged: true });
+  const [res] = await commit(t, [insertCustomAttributeStatement(t.db, name, now, MAX_CUSTOM_ATTRIBUTES)], [event], {
+    ifLastChanged: true,
+  });
   if (res.meta.changes === 0) {
-    throw adminError(409, `Custom attribute "${name}" already exists (or the limit of ${MAX_CUSTOM_ATTRIBUTES} was just reached).`, "name");
+    throw adminError(
+      409,
+      `Custom attribute "${name}" already exists (or the limit of ${MAX_CUSTOM_ATTRIBUTES} was just reached).`,
+      "name",
+    );
   }
   return { name, type: "IdP", created: now };
 }

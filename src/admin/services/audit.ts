@@ -3,7 +3,9 @@ import { Where } from "../../db/where";
 import { readAuditLog } from "../../events/audit-log";
 
 /** An ISO date-time, or what a `datetime-local` field sends (minutes, no zone: read as UTC). */
-export const instant = z.union([z.iso.datetime(), z.iso.datetime({ local: true })]).transform((v) => new Date(/Z|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`).toISOString());
+export const instant = z
+  .union([z.iso.datetime(), z.iso.datetime({ local: true })])
+  .transform((v) => new Date(/Z|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`).toISOString());
 
 export const auditQuery = z.object({
   resourceType: z.enum(["User", "Group", "Tenant"]).optional(),
@@ -28,7 +30,10 @@ export interface AuditEntry {
 }
 
 /** P23: newest first, filtered by resource, action and time range, paged by cursor. */
-export async function listAudit(db: D1Database, q: AuditQuery): Promise<{ entries: AuditEntry[]; next: string | null }> {
+export async function listAudit(
+  db: D1Database,
+  q: AuditQuery,
+): Promise<{ entries: AuditEntry[]; next: string | null }> {
   const [at, id] = (q.before ?? "").split("|");
   const where = new Where()
     .and(q.resourceType, (p) => `resource_type = ${p(q.resourceType)}`)
@@ -81,4 +86,5 @@ function csvField(v: unknown): string {
 }
 
 export const auditCsv = (entries: AuditEntry[]) =>
-  [CSV_COLUMNS.join(","), ...entries.map((e) => CSV_COLUMNS.map((c) => csvField(e[c])).join(","))].join("\r\n") + "\r\n";
+  [CSV_COLUMNS.join(","), ...entries.map((e) => CSV_COLUMNS.map((c) => csvField(e[c])).join(","))].join("\r\n") +
+  "\r\n";

@@ -1,5 +1,11 @@
 import { commit } from "../../events/commit";
-import { renderSubject, renderTemplate, templateSyntaxError, unknownVariables, variablesOf } from "../../delivery/template";
+import {
+  renderSubject,
+  renderTemplate,
+  templateSyntaxError,
+  unknownVariables,
+  variablesOf,
+} from "../../delivery/template";
 import { audit } from "../../events/types";
 import { type Settings, managedAppleIdSchema, putSettingStatement, settingsSchema } from "../../settings/settings";
 import type { TenantContext } from "../../tenants/context";
@@ -7,7 +13,10 @@ import { findUser } from "../../users/repo";
 import { adminError } from "../errors";
 
 /** P20-P22: every field optional; what is given replaces the stored value. */
-export const settingsPatch = settingsSchema.partial().extend({ managedAppleId: managedAppleIdSchema.optional() }).strict();
+export const settingsPatch = settingsSchema
+  .partial()
+  .extend({ managedAppleId: managedAppleIdSchema.optional() })
+  .strict();
 
 /**
  * Checks a would-be settings value against the tenant (P19, P21); throws naming the field. The
@@ -15,14 +24,26 @@ export const settingsPatch = settingsSchema.partial().extend({ managedAppleId: m
  */
 export function checkSettings(t: TenantContext, next: Settings, patch: Partial<Settings>): void {
   for (const field of ["inviteSubject", "inviteBody"] as const) {
-    const syntax = patch[field] === undefined ? undefined : templateSyntaxError(next[field], field === "inviteSubject" ? "subject" : "body");
+    const syntax =
+      patch[field] === undefined
+        ? undefined
+        : templateSyntaxError(next[field], field === "inviteSubject" ? "subject" : "body");
     if (syntax) throw adminError(400, `${field}: ${syntax}.`, field);
     const unknown = unknownVariables(next[field], t.customAttributes);
-    if (unknown.length) throw adminError(400, `${field} uses unknown variables: ${unknown.map((v) => "${" + v + "}").join(", ")}.`, field);
+    if (unknown.length)
+      throw adminError(
+        400,
+        `${field} uses unknown variables: ${unknown.map((v) => "${" + v + "}").join(", ")}.`,
+        field,
+      );
   }
   const m = next.managedAppleId;
   if (m.mode === "attribute" && !t.customAttributes.some((a) => a.toLowerCase() === m.attribute.toLowerCase())) {
-    throw adminError(400, `managedAppleId.attribute "${m.attribute}" is not a defined custom attribute (P21).`, "managedAppleId");
+    throw adminError(
+      400,
+      `managedAppleId.attribute "${m.attribute}" is not a defined custom attribute (P21).`,
+      "managedAppleId",
+    );
   }
 }
 
@@ -31,15 +52,27 @@ export async function updateSettings(t: TenantContext, patch: Partial<Settings>)
   checkSettings(t, next, patch);
   const keys = Object.keys(patch) as (keyof Settings)[];
   const event = audit("admin", "settings", "Tenant", null, { changed: keys });
-  await commit(t, keys.map((k) => putSettingStatement(t.db, k, next[k])), [event]);
+  await commit(
+    t,
+    keys.map((k) => putSettingStatement(t.db, k, next[k])),
+    [event],
+  );
   t.settings = next;
   return next;
 }
 
 /** P19, P20: the invitation a user would get with these templates, rendered as delivery renders it. */
-export async function previewInvitation(db: D1Database, userId: string, templates: Pick<Settings, "inviteSubject" | "inviteBody">) {
+export async function previewInvitation(
+  db: D1Database,
+  userId: string,
+  templates: Pick<Settings, "inviteSubject" | "inviteBody">,
+) {
   const row = await findUser(db, userId);
   if (!row) throw adminError(404, `No user ${userId}.`, "previewUser");
   const vars = variablesOf(row);
-  return { userName: row.user_name, subject: renderSubject(templates.inviteSubject, vars), body: renderTemplate(templates.inviteBody, vars) };
+  return {
+    userName: row.user_name,
+    subject: renderSubject(templates.inviteSubject, vars),
+    body: renderTemplate(templates.inviteBody, vars),
+  };
 }

@@ -14,7 +14,11 @@ export async function rotateScimToken(t: TenantContext, kv: KVNamespace): Promis
   const minted = await mintToken(scope);
   const event = audit("admin", "token", "Tenant", null, { scope, tokenId: minted.id });
   // The read of the current tokens is in the same transaction, so it names exactly the revoked ones.
-  const [current] = await commit(t, [currentTokensSql(), ...rotateTokenSql(minted)].map((s) => prepared(t.db, s)), [event]);
+  const [current] = await commit(
+    t,
+    [currentTokensSql(), ...rotateTokenSql(minted)].map((s) => prepared(t.db, s)),
+    [event],
+  );
   await kv.put(tokenKvKey(minted.hash), tokenKvValue(t.slug, minted));
   const old = (current.results as TokenRow[]).filter((r) => r.scope === scope);
   await Promise.all(old.map((r) => kv.delete(tokenKvKey(r.hash))));

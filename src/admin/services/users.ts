@@ -62,17 +62,24 @@ export async function listUsersByCursor(t: TenantContext, q: UserListQuery & { c
   const { cursor, limit, offset: _offset, ...filters } = q;
   const sortOrder = q.order === "desc" ? "descending" : "ascending";
   const filter = `admin user list ${JSON.stringify(filters)}`;
-  const scope = { tenant: t.slug, resource: "User" as const, query: await queryFingerprint({ filter, sortBy: "userName", sortOrder }) };
+  const scope = {
+    tenant: t.slug,
+    resource: "User" as const,
+    query: await queryFingerprint({ filter, sortBy: "userName", sortOrder }),
+  };
   const key = await tenantCursorKey(t);
   const pos = cursor ? await openCursor(key, cursor, scope) : undefined;
   const base = userSearchPage({ ...q, offset: 0, limit: limit + 1 });
   const k = base.where.params.length;
   const cmp = q.order === "desc" ? "<" : ">";
-  const page: SqlPage = pos ? { ...base, after: { sql: `(u.user_name, u.id) ${cmp} (?${k + 1}, ?${k + 2})`, params: [pos.key, pos.id] } } : base;
+  const page: SqlPage = pos
+    ? { ...base, after: { sql: `(u.user_name, u.id) ${cmp} (?${k + 1}, ?${k + 2})`, params: [pos.key, pos.id] } }
+    : base;
   const { total, rows } = await listUsersResult(t.db, page, await listUsersStatement(t.db, page).all());
   const shown = rows.slice(0, limit);
   const last = shown.at(-1);
-  const next = rows.length > limit && last ? await signCursor(key, scope, { key: last.user_name, id: last.id }) : undefined;
+  const next =
+    rows.length > limit && last ? await signCursor(key, scope, { key: last.user_name, id: last.id }) : undefined;
   return { total, users: shown.map(userSummary), ...(next ? { next } : {}) };
 }
 
@@ -107,7 +114,11 @@ export async function hardDeleteUser(t: TenantContext, groups: GroupSequencer, i
   const row = await findUser(t.db, id);
   if (!row) throw adminError(404, `No user ${id}.`);
   let memberOf = await groupsOfMember(t.db, row.id);
-  const event = audit("admin", "hard-delete", "User", row.id, { userName: row.user_name, source: row.source, groups: memberOf.length });
+  const event = audit("admin", "hard-delete", "User", row.id, {
+    userName: row.user_name,
+    source: row.source,
+    groups: memberOf.length,
+  });
   const [deleted] = await commit(t, [deleteUserStatement(t.db, row.id)], [event], { ifLastChanged: true });
   if (deleted.meta.changes === 0) throw adminError(404, `No user ${id}.`);
   for (let sweep = 0; sweep < MEMBERSHIP_SWEEPS && memberOf.length > 0; sweep++) {

@@ -5,10 +5,14 @@ import { Empty, Notice, Time, type Ui } from "../ui";
 
 const statusClass = (status: number) => (status >= 500 ? "http-5xx" : status >= 400 ? "http-4xx" : "http-2xx");
 
-export const HttpStatus: FC<{ status: number }> = ({ status }) => <span class={`badge ${statusClass(status)}`}>{status}</span>;
+export const HttpStatus: FC<{ status: number }> = ({ status }) => (
+  <span class={`badge ${statusClass(status)}`}>{status}</span>
+);
 
 /** A fix as written in reasons.ts: `backticked` names shown as code. */
-export const FixText: FC<{ text: string }> = ({ text }) => <>{text.split("`").map((part, i) => (i % 2 ? <code>{part}</code> : part))}</>;
+export const FixText: FC<{ text: string }> = ({ text }) => (
+  <>{text.split("`").map((part, i) => (i % 2 ? <code>{part}</code> : part))}</>
+);
 
 const concerned = (e: ActivityEntry) => e.userName ?? e.displayName ?? e.externalId ?? e.resourceId;
 
@@ -18,7 +22,8 @@ export const ActivityItems: FC<{ ui: Ui; entries: ActivityEntry[] }> = ({ ui, en
     {entries.map((e) => (
       <li>
         <a class="entry-link" href={`${ui.base}/activity/${e.id}`}>
-          <Time at={e.at} /> <HttpStatus status={e.status} /> <strong>{e.method}</strong> <span class="mono">{e.path}</span>
+          <Time at={e.at} /> <HttpStatus status={e.status} /> <strong>{e.method}</strong>{" "}
+          <span class="mono">{e.path}</span>
           {concerned(e) && <span> · {concerned(e)}</span>}
           {e.reason && <span class="sub">{FAILURE_REASONS[e.reason]?.title ?? e.reason}</span>}
         </a>
@@ -28,7 +33,12 @@ export const ActivityItems: FC<{ ui: Ui; entries: ActivityEntry[] }> = ({ ui, en
 );
 
 /** A resource's timeline on its page: the latest requests, and the way to all of them. */
-export const ActivityTimeline: FC<{ ui: Ui; entries: ActivityEntry[]; kind: "user" | "group"; id: string }> = ({ ui, entries, kind, id }) => (
+export const ActivityTimeline: FC<{ ui: Ui; entries: ActivityEntry[]; kind: "user" | "group"; id: string }> = ({
+  ui,
+  entries,
+  kind,
+  id,
+}) => (
   <section class="card" aria-labelledby="requests">
     <h2 id="requests">SCIM requests</h2>
     {entries.length === 0 ? (
@@ -44,11 +54,17 @@ export const ActivityTimeline: FC<{ ui: Ui; entries: ActivityEntry[]; kind: "use
   </section>
 );
 
-const shown = (v: unknown) => (v === undefined ? <span class="muted">none</span> : typeof v === "string" ? v : JSON.stringify(v));
+const shown = (v: unknown) =>
+  v === undefined ? <span class="muted">none</span> : typeof v === "string" ? v : JSON.stringify(v);
 
 /** One request in full: what was asked, what came back, why it failed and what to do about it. */
 export const ActivityDetailView: FC<{ ui: Ui; entry: ActivityDetail }> = ({ ui, entry: e }) => {
-  const link = e.resourceId && e.resourceType === "User" ? `${ui.base}/users/${e.resourceId}` : e.resourceId && e.resourceType === "Group" ? `${ui.base}/groups/${e.resourceId}` : null;
+  const link =
+    e.resourceId && e.resourceType === "User"
+      ? `${ui.base}/users/${e.resourceId}`
+      : e.resourceId && e.resourceType === "Group"
+        ? `${ui.base}/groups/${e.resourceId}`
+        : null;
   const reason = e.reason ? FAILURE_REASONS[e.reason] : undefined;
   return (
     <>
@@ -155,7 +171,10 @@ export const ActivityDetailView: FC<{ ui: Ui; entry: ActivityDetail }> = ({ ui, 
           <p class="muted">No body.</p>
         ) : (
           <>
-            <p class="hint">Secrets and long values are redacted; bodies over 8 KiB are cut ({(e.requestBytes ?? 0).toLocaleString("en")} bytes received).</p>
+            <p class="hint">
+              Secrets and long values are redacted; bodies over 8 KiB are cut (
+              {(e.requestBytes ?? 0).toLocaleString("en")} bytes received).
+            </p>
             <pre tabindex={0} aria-label="Request body, redacted">
               {JSON.stringify(e.request, null, 2)}
             </pre>

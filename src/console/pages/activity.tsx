@@ -10,22 +10,71 @@ export const activityPages = new Hono<ConsoleBindings>();
 
 const PAGE = 50;
 /** The form's fields; `reason`, `user` and `group` come from links (Overview, user and group pages). */
-const FIELDS = ["status", "method", "resource", "userName", "externalId", "id", "scimType", "from", "to", "reason", "user", "group"] as const;
-const SCIM_TYPES = ["uniqueness", "invalidValue", "invalidSyntax", "invalidFilter", "invalidPath", "noTarget", "mutability", "tooMany", "invalidVers", "sensitive"];
+const FIELDS = [
+  "status",
+  "method",
+  "resource",
+  "userName",
+  "externalId",
+  "id",
+  "scimType",
+  "from",
+  "to",
+  "reason",
+  "user",
+  "group",
+] as const;
+const SCIM_TYPES = [
+  "uniqueness",
+  "invalidValue",
+  "invalidSyntax",
+  "invalidFilter",
+  "invalidPath",
+  "noTarget",
+  "mutability",
+  "tooMany",
+  "invalidVers",
+  "sensitive",
+];
 const TIME_HINT = "Use a date and time, for example 2026-12-01T09:00.";
 
 /** The filters as given (the form keeps what the admin typed), and parsed by the JSON API's schema. */
 function filters(raw: Record<string, string>) {
-  const given = Object.fromEntries(FIELDS.map((k) => [k, raw[k] || undefined])) as Partial<Record<(typeof FIELDS)[number], string>>;
+  const given = Object.fromEntries(FIELDS.map((k) => [k, raw[k] || undefined])) as Partial<
+    Record<(typeof FIELDS)[number], string>
+  >;
   const parsed = activityQuery.safeParse({ ...given, before: raw.before || undefined, limit: PAGE });
   const errors: Record<string, string> = {};
-  if (!parsed.success) for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.path[0] === "from" || i.path[0] === "to" ? TIME_HINT : i.message;
+  if (!parsed.success)
+    for (const i of parsed.error.issues)
+      errors[String(i.path[0])] ??= i.path[0] === "from" || i.path[0] === "to" ? TIME_HINT : i.message;
   return { given, q: parsed.success ? parsed.data : null, errors };
 }
 
-const TextFilter = ({ id, label, value, error, hint }: { id: string; label: string; value?: string; error?: string; hint?: string }) => (
+const TextFilter = ({
+  id,
+  label,
+  value,
+  error,
+  hint,
+}: {
+  id: string;
+  label: string;
+  value?: string;
+  error?: string;
+  hint?: string;
+}) => (
   <Field id={id} label={label} error={error} hint={hint}>
-    <input id={id} name={id} type="text" value={value ?? ""} spellcheck={false} autocomplete="off" aria-invalid={error ? "true" : undefined} aria-describedby={describedBy(id, !!hint, error)} />
+    <input
+      id={id}
+      name={id}
+      type="text"
+      value={value ?? ""}
+      spellcheck={false}
+      autocomplete="off"
+      aria-invalid={error ? "true" : undefined}
+      aria-describedby={describedBy(id, !!hint, error)}
+    />
   </Field>
 );
 
@@ -42,18 +91,67 @@ activityPages.get("/", async (c) => {
     <Layout ui={ui} title="Activity" active="/activity">
       {!q && <Notice kind="error">The filters were not applied: see the fields marked below.</Notice>}
       <form method="get" action={base} class="filters" role="search">
-        <Choice id="status" label="Status" value={given.status} error={errors.status} options={[["", "Any status"], ["ok", "Succeeded"], ["failed", "Failed"], ["2xx", "2xx"], ["4xx", "4xx"], ["5xx", "5xx"]]} />
-        <Choice id="method" label="Method" value={given.method} error={errors.method} options={[["", "Any method"], ...["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [m, m] as const)]} />
-        <Choice id="resource" label="Resource" value={given.resource} error={errors.resource} options={[["", "Any resource"], ["User", "User"], ["Group", "Group"]]} />
-        <Choice id="scimType" label="scimType" value={given.scimType} error={errors.scimType} options={[["", "Any scimType"], ...SCIM_TYPES.map((t) => [t, t] as const)]} />
+        <Choice
+          id="status"
+          label="Status"
+          value={given.status}
+          error={errors.status}
+          options={[
+            ["", "Any status"],
+            ["ok", "Succeeded"],
+            ["failed", "Failed"],
+            ["2xx", "2xx"],
+            ["4xx", "4xx"],
+            ["5xx", "5xx"],
+          ]}
+        />
+        <Choice
+          id="method"
+          label="Method"
+          value={given.method}
+          error={errors.method}
+          options={[["", "Any method"], ...["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [m, m] as const)]}
+        />
+        <Choice
+          id="resource"
+          label="Resource"
+          value={given.resource}
+          error={errors.resource}
+          options={[
+            ["", "Any resource"],
+            ["User", "User"],
+            ["Group", "Group"],
+          ]}
+        />
+        <Choice
+          id="scimType"
+          label="scimType"
+          value={given.scimType}
+          error={errors.scimType}
+          options={[["", "Any scimType"], ...SCIM_TYPES.map((t) => [t, t] as const)]}
+        />
         <TextFilter id="userName" label="userName" value={given.userName} error={errors.userName} />
         <TextFilter id="externalId" label="externalId" value={given.externalId} error={errors.externalId} />
         <TextFilter id="id" label="Resource id" value={given.id} error={errors.id} />
         <Field id="from" label="From (UTC)" error={errors.from}>
-          <input id="from" name="from" type="datetime-local" value={given.from ?? ""} aria-invalid={errors.from ? "true" : undefined} aria-describedby={describedBy("from", false, errors.from)} />
+          <input
+            id="from"
+            name="from"
+            type="datetime-local"
+            value={given.from ?? ""}
+            aria-invalid={errors.from ? "true" : undefined}
+            aria-describedby={describedBy("from", false, errors.from)}
+          />
         </Field>
         <Field id="to" label="To (UTC)" error={errors.to}>
-          <input id="to" name="to" type="datetime-local" value={given.to ?? ""} aria-invalid={errors.to ? "true" : undefined} aria-describedby={describedBy("to", false, errors.to)} />
+          <input
+            id="to"
+            name="to"
+            type="datetime-local"
+            value={given.to ?? ""}
+            aria-invalid={errors.to ? "true" : undefined}
+            aria-describedby={describedBy("to", false, errors.to)}
+          />
         </Field>
         {given.reason && <input type="hidden" name="reason" value={given.reason} />}
         {given.user && <input type="hidden" name="user" value={given.user} />}
@@ -62,7 +160,9 @@ activityPages.get("/", async (c) => {
       </form>
       {scoped && (
         <p>
-          {scoped === "reason" ? `Showing one failure reason only: ${FAILURE_REASONS[given.reason ?? ""]?.title ?? given.reason}. ` : `Showing the requests of one ${scoped} only. `}
+          {scoped === "reason"
+            ? `Showing one failure reason only: ${FAILURE_REASONS[given.reason ?? ""]?.title ?? given.reason}. `
+            : `Showing the requests of one ${scoped} only. `}
           <a href={href(base, { ...given, reason: undefined, user: undefined, group: undefined })}>Show all requests</a>
         </p>
       )}
@@ -76,15 +176,22 @@ activityPages.get("/", async (c) => {
         ) : (
           <Empty title="No SCIM request yet">
             <p>
-              Paste the Tenant URL and the Secret Token into Entra (see the <a href={`${ui.base}/`}>Overview</a>), then Test Connection: every request
-              Entra sends shows here a moment later.
+              Paste the Tenant URL and the Secret Token into Entra (see the <a href={`${ui.base}/`}>Overview</a>), then
+              Test Connection: every request Entra sends shows here a moment later.
             </p>
           </Empty>
         )
       ) : (
         <ActivityItems ui={ui} entries={result.entries} />
       )}
-      {q && <Pager label="Activity pages" prev={q.before ? href(base, given) : null} next={result.next ? href(base, { ...given, before: result.next }) : null} info={q.before ? "Older requests" : "Newest requests"} />}
+      {q && (
+        <Pager
+          label="Activity pages"
+          prev={q.before ? href(base, given) : null}
+          next={result.next ? href(base, { ...given, before: result.next }) : null}
+          info={q.before ? "Older requests" : "Newest requests"}
+        />
+      )}
     </Layout>,
     q ? 200 : 400,
   );
@@ -94,7 +201,8 @@ activityPages.get("/", async (c) => {
 activityPages.get("/:id", async (c) => {
   const ui = c.var.ui;
   const entry = await getActivity(c.var.t.db, c.req.param("id").slice(0, 100));
-  if (!entry) throw new ScimError(404, "No activity record with this id: records older than the retention period are pruned.");
+  if (!entry)
+    throw new ScimError(404, "No activity record with this id: records older than the retention period are pruned.");
   return render(
     c,
     <Layout ui={ui} title={`${entry.method} ${entry.path} · ${entry.status}`} active="/activity">

@@ -1,5 +1,11 @@
 import { Hono } from "hono";
-import { ATTRIBUTE_NAME_RULE, defineAttribute, deleteAttribute, listAttributes, newAttribute } from "../../admin/services/attributes";
+import {
+  ATTRIBUTE_NAME_RULE,
+  defineAttribute,
+  deleteAttribute,
+  listAttributes,
+  newAttribute,
+} from "../../admin/services/attributes";
 import { FieldError } from "../../admin/errors";
 import { ScimError } from "../../scim/errors";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
@@ -9,7 +15,11 @@ export const attributePages = new Hono<ConsoleBindings>();
 
 const EXTENSION = "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User";
 
-async function page(c: ConsoleContext, state: { name?: string; error?: string; notice?: string; pageError?: string } = {}, status = 200) {
+async function page(
+  c: ConsoleContext,
+  state: { name?: string; error?: string; notice?: string; pageError?: string } = {},
+  status = 200,
+) {
   const ui = c.var.ui;
   const attributes = await listAttributes(c.var.t.db);
   return render(
@@ -18,8 +28,8 @@ async function page(c: ConsoleContext, state: { name?: string; error?: string; n
       {state.notice && <Notice kind="ok">{state.notice}</Notice>}
       {state.pageError && <Notice kind="error">{state.pageError}</Notice>}
       <p>
-        Custom attributes (P18) extend every user. Entra ID maps them as <code>{EXTENSION}:&lt;name&gt;</code>, and invitation templates can use{" "}
-        <code>{"${name}"}</code>.
+        Custom attributes (P18) extend every user. Entra ID maps them as <code>{EXTENSION}:&lt;name&gt;</code>, and
+        invitation templates can use <code>{"${name}"}</code>.
       </p>
       <div class="grid two">
         <section class="card" aria-labelledby="defined">
@@ -33,9 +43,16 @@ async function page(c: ConsoleContext, state: { name?: string; error?: string; n
               {attributes.map((a) => (
                 <li>
                   <span>
-                    <strong>{a.name}</strong> <span class="muted">type {a.type}, added <Time at={a.created} /></span>
+                    <strong>{a.name}</strong>{" "}
+                    <span class="muted">
+                      type {a.type}, added <Time at={a.created} />
+                    </span>
                   </span>
-                  <form method="post" action={`${ui.base}/attributes/${encodeURIComponent(a.name)}/delete`} class="inline">
+                  <form
+                    method="post"
+                    action={`${ui.base}/attributes/${encodeURIComponent(a.name)}/delete`}
+                    class="inline"
+                  >
                     <Csrf ui={ui} />
                     <button type="submit" class="secondary small" aria-label={`Delete ${a.name}`}>
                       Delete
@@ -46,8 +63,9 @@ async function page(c: ConsoleContext, state: { name?: string; error?: string; n
             </ul>
           )}
           <p class="hint">
-            Deleting an attribute removes it from the SCIM schema and from templates; values already stored in users are kept and come back if the
-            attribute is added again. An attribute that is the source of managed Apple IDs cannot be deleted.
+            Deleting an attribute removes it from the SCIM schema and from templates; values already stored in users are
+            kept and come back if the attribute is added again. An attribute that is the source of managed Apple IDs
+            cannot be deleted.
           </p>
         </section>
         <section class="card" aria-labelledby="add">
@@ -55,7 +73,16 @@ async function page(c: ConsoleContext, state: { name?: string; error?: string; n
           <form method="post" action={`${ui.base}/attributes`} class="stack">
             <Csrf ui={ui} />
             <Field id="name" label="Name" hint={`For example custAttr1: ${ATTRIBUTE_NAME_RULE}.`} error={state.error}>
-              <input id="name" name="name" type="text" required value={state.name ?? ""} aria-describedby={describedBy("name", true, state.error)} aria-invalid={state.error ? "true" : undefined} autocomplete="off" />
+              <input
+                id="name"
+                name="name"
+                type="text"
+                required
+                value={state.name ?? ""}
+                aria-describedby={describedBy("name", true, state.error)}
+                aria-invalid={state.error ? "true" : undefined}
+                autocomplete="off"
+              />
             </Field>
             <button type="submit">Add attribute</button>
           </form>

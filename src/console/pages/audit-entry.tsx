@@ -5,11 +5,16 @@ import { Time, type Ui } from "../ui";
 /** One audit entry: a summary line that expands to its details (no script needed). */
 export const AuditDetail: FC<{ entry: AuditEntry; ui: Ui }> = ({ entry: e, ui }) => {
   const link =
-    e.resourceId && e.resourceType === "User" ? `${ui.base}/users/${e.resourceId}` : e.resourceId && e.resourceType === "Group" ? `${ui.base}/groups/${e.resourceId}` : null;
+    e.resourceId && e.resourceType === "User"
+      ? `${ui.base}/users/${e.resourceId}`
+      : e.resourceId && e.resourceType === "Group"
+        ? `${ui.base}/groups/${e.resourceId}`
+        : null;
   return (
     <details class="entry">
       <summary>
-        <Time at={e.at} /> <span class={`badge act-${e.action}`}>{e.action}</span> <span class="muted">{e.actor}</span> {e.resourceType}
+        <Time at={e.at} /> <span class={`badge act-${e.action}`}>{e.action}</span> <span class="muted">{e.actor}</span>{" "}
+        {e.resourceType}
         {e.resourceId ? ` ${String(e.detail.userName ?? e.detail.displayName ?? e.resourceId)}` : ""}
       </summary>
       <div class="entry-body">

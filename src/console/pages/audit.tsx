@@ -8,14 +8,35 @@ import { AuditDetail } from "./audit-entry";
 export const auditPages = new Hono<ConsoleBindings>();
 
 const PAGE = 50;
-const ACTIONS: AuditAction[] = ["create", "update", "disable", "delete", "hard-delete", "membership", "takeover", "refused", "import", "settings", "token", "custom-attribute"];
+const ACTIONS: AuditAction[] = [
+  "create",
+  "update",
+  "disable",
+  "delete",
+  "hard-delete",
+  "membership",
+  "takeover",
+  "refused",
+  "import",
+  "settings",
+  "token",
+  "custom-attribute",
+];
 
 /** The filters as given (form fields keep what the admin typed), and parsed when valid. */
 function filters(raw: Record<string, string>) {
-  const given = { resourceType: raw.resourceType || undefined, resourceId: raw.resourceId || undefined, action: raw.action || undefined, from: raw.from || undefined, to: raw.to || undefined };
+  const given = {
+    resourceType: raw.resourceType || undefined,
+    resourceId: raw.resourceId || undefined,
+    action: raw.action || undefined,
+    from: raw.from || undefined,
+    to: raw.to || undefined,
+  };
   const parsed = auditQuery.safeParse({ ...given, before: raw.before || undefined, limit: PAGE });
   const errors: Record<string, string> = {};
-  if (!parsed.success) for (const i of parsed.error.issues) errors[String(i.path[0])] ??= "Use a date and time, for example 2026-12-01T09:00.";
+  if (!parsed.success)
+    for (const i of parsed.error.issues)
+      errors[String(i.path[0])] ??= "Use a date and time, for example 2026-12-01T09:00.";
   return { given, q: parsed.success ? parsed.data : null, errors };
 }
 
@@ -30,21 +51,56 @@ auditPages.get("/", async (c) => {
     <Layout ui={ui} title="Audit log" active="/audit">
       {!q && <Notice kind="error">The filters were not applied: see the fields marked below.</Notice>}
       <form method="get" action={base} class="filters" role="search">
-        <Choice id="resourceType" label="Resource" value={given.resourceType} options={[["", "Any resource"], ["User", "User"], ["Group", "Group"], ["Tenant", "Tenant"]]} />
-        <Choice id="action" label="Action" value={given.action} options={[["", "Any action"], ...ACTIONS.map((a) => [a, a] as const)]} />
+        <Choice
+          id="resourceType"
+          label="Resource"
+          value={given.resourceType}
+          options={[
+            ["", "Any resource"],
+            ["User", "User"],
+            ["Group", "Group"],
+            ["Tenant", "Tenant"],
+          ]}
+        />
+        <Choice
+          id="action"
+          label="Action"
+          value={given.action}
+          options={[["", "Any action"], ...ACTIONS.map((a) => [a, a] as const)]}
+        />
         <Field id="from" label="From (UTC)" error={errors.from}>
-          <input id="from" name="from" type="datetime-local" value={given.from ?? ""} aria-invalid={errors.from ? "true" : undefined} aria-describedby={errors.from ? "from-error" : undefined} />
+          <input
+            id="from"
+            name="from"
+            type="datetime-local"
+            value={given.from ?? ""}
+            aria-invalid={errors.from ? "true" : undefined}
+            aria-describedby={errors.from ? "from-error" : undefined}
+          />
         </Field>
         <Field id="to" label="To (UTC)" error={errors.to}>
-          <input id="to" name="to" type="datetime-local" value={given.to ?? ""} aria-invalid={errors.to ? "true" : undefined} aria-describedby={errors.to ? "to-error" : undefined} />
+          <input
+            id="to"
+            name="to"
+            type="datetime-local"
+            value={given.to ?? ""}
+            aria-invalid={errors.to ? "true" : undefined}
+            aria-describedby={errors.to ? "to-error" : undefined}
+          />
         </Field>
         {given.resourceId && <input type="hidden" name="resourceId" value={given.resourceId} />}
         <button type="submit">Apply</button>
       </form>
       {q && (
         <p class="exports">
-          Export these entries: <a href={href(`${base}/export.csv`, given)} download="audit.csv">CSV</a> ·{" "}
-          <a href={href(`${base}/export.json`, given)} download="audit.json">JSON</a>
+          Export these entries:{" "}
+          <a href={href(`${base}/export.csv`, given)} download="audit.csv">
+            CSV
+          </a>{" "}
+          ·{" "}
+          <a href={href(`${base}/export.json`, given)} download="audit.json">
+            JSON
+          </a>
         </p>
       )}
       {given.resourceId && (
@@ -54,7 +110,11 @@ auditPages.get("/", async (c) => {
       )}
       {q && result.entries.length === 0 ? (
         <Empty title="No entries">
-          <p>{Object.values(given).some(Boolean) ? "Nothing matches these filters." : "Changes by Entra ID and by admins are recorded here a moment after they happen."}</p>
+          <p>
+            {Object.values(given).some(Boolean)
+              ? "Nothing matches these filters."
+              : "Changes by Entra ID and by admins are recorded here a moment after they happen."}
+          </p>
         </Empty>
       ) : (
         <ol class="timeline">
@@ -66,7 +126,12 @@ auditPages.get("/", async (c) => {
         </ol>
       )}
       {q && (
-        <Pager label="Audit pages" prev={q.before ? href(base, given) : null} next={result.next ? href(base, { ...given, before: result.next }) : null} info={q.before ? "Older entries" : "Newest entries"} />
+        <Pager
+          label="Audit pages"
+          prev={q.before ? href(base, given) : null}
+          next={result.next ? href(base, { ...given, before: result.next }) : null}
+          info={q.before ? "Older entries" : "Newest entries"}
+        />
       )}
     </Layout>,
     q ? 200 : 400,

@@ -20,7 +20,10 @@ groupPages.get("/", async (c) => {
     <Layout ui={ui} title="Groups" active="/groups">
       {groups.length <= 1 && (
         <Empty title="Only the built-in group so far">
-          <p>Groups appear when Entra ID provisions them (assign groups to the enterprise application), or through an import.</p>
+          <p>
+            Groups appear when Entra ID provisions them (assign groups to the enterprise application), or through an
+            import.
+          </p>
         </Empty>
       )}
       <div class="table-wrap">
@@ -29,9 +32,13 @@ groupPages.get("/", async (c) => {
           <thead>
             <tr>
               <th scope="col">Group</th>
-              <th scope="col" class="num">Members</th>
+              <th scope="col" class="num">
+                Members
+              </th>
               <th scope="col">Source</th>
-              <th scope="col" class="hide-narrow">Last modified</th>
+              <th scope="col" class="hide-narrow">
+                Last modified
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -39,7 +46,9 @@ groupPages.get("/", async (c) => {
               <tr>
                 <td>
                   <a href={`${ui.base}/groups/${g.id}`}>{g.displayName}</a>
-                  {g.builtIn && <span class="sub">Built in: former members of deleted groups; SCIM cannot change it (P16).</span>}
+                  {g.builtIn && (
+                    <span class="sub">Built in: former members of deleted groups; SCIM cannot change it (P16).</span>
+                  )}
                 </td>
                 <td class="num">{g.members.toLocaleString("en")}</td>
                 <td>
@@ -69,7 +78,8 @@ groupPages.get("/:id", async (c) => {
     c,
     <Layout ui={ui} title={g.displayName} active="/groups">
       <p class="lead">
-        <SourceBadge source={g.source} /> {g.memberCount.toLocaleString("en")} {g.memberCount === 1 ? "member" : "members"}
+        <SourceBadge source={g.source} /> {g.memberCount.toLocaleString("en")}{" "}
+        {g.memberCount === 1 ? "member" : "members"}
         {g.builtIn && " · built in: holds the former members of deleted groups; SCIM cannot change it (P16)"}
       </p>
       {g.members.length === 0 ? (

@@ -10,7 +10,10 @@ const pct = (ratio: number) => `${(ratio * 100).toLocaleString("en", { maximumFr
 const STATE: Record<Health["state"], { label: string; kind: string }> = {
   healthy: { label: "Healthy: no request failed in the last hour.", kind: "ok" },
   failing: { label: "Some requests failed in the last hour: see the reasons below.", kind: "warn" },
-  "at-risk": { label: "At risk: more than 40% of the last 24 hours' requests failed; Entra quarantines such a job.", kind: "error" },
+  "at-risk": {
+    label: "At risk: more than 40% of the last 24 hours' requests failed; Entra quarantines such a job.",
+    kind: "error",
+  },
   idle: { label: "Idle: no SCIM request in the last 24 hours.", kind: "info" },
 };
 
@@ -23,7 +26,10 @@ export const HealthCard: FC<{ ui: Ui; h: Health }> = ({ ui, h }) => {
       <h2 id="health">Provisioning health</h2>
       {!h.lastRequest ? (
         <Empty title="No SCIM request yet">
-          <p>Paste the Tenant URL and the Secret Token into Entra, then Test Connection: its requests, and any failure with its fix, show here.</p>
+          <p>
+            Paste the Tenant URL and the Secret Token into Entra, then Test Connection: its requests, and any failure
+            with its fix, show here.
+          </p>
         </Empty>
       ) : (
         <>
@@ -39,8 +45,8 @@ export const HealthCard: FC<{ ui: Ui; h: Health }> = ({ ui, h }) => {
             </dd>
             <dt>Last 24 hours</dt>
             <dd>
-              {h.last24h.requests.toLocaleString("en")} requests, {h.last24h.failures.toLocaleString("en")} failed ({pct(h.last24h.failureRatio)}; Entra
-              quarantines a job above {pct(h.quarantine.threshold)})
+              {h.last24h.requests.toLocaleString("en")} requests, {h.last24h.failures.toLocaleString("en")} failed (
+              {pct(h.last24h.failureRatio)}; Entra quarantines a job above {pct(h.quarantine.threshold)})
             </dd>
             <dt>Token last used</dt>
             <dd>
@@ -54,7 +60,8 @@ export const HealthCard: FC<{ ui: Ui; h: Health }> = ({ ui, h }) => {
                 {h.failureReasons.map((r) => (
                   <li>
                     <p class="reason-title">
-                      <strong>{r.title}</strong> · {r.count.toLocaleString("en")} {r.count === 1 ? "request" : "requests"}, last <Time at={r.last} />
+                      <strong>{r.title}</strong> · {r.count.toLocaleString("en")}{" "}
+                      {r.count === 1 ? "request" : "requests"}, last <Time at={r.last} />
                     </p>
                     <p>
                       Fix: <FixText text={r.fix} />

@@ -10,7 +10,11 @@ const PAGE = 25;
 /** Page 9 (P20): the invitation outbox with status. */
 mailPages.get("/", async (c) => {
   const ui = c.var.ui;
-  const parsed = mailQuery.safeParse({ status: c.req.query("status") || undefined, offset: c.req.query("offset") || 0, limit: PAGE });
+  const parsed = mailQuery.safeParse({
+    status: c.req.query("status") || undefined,
+    offset: c.req.query("offset") || 0,
+    limit: PAGE,
+  });
   const q = parsed.success ? parsed.data : { status: undefined, offset: 0, limit: PAGE };
   const mail = await listMail(c.var.t.db, { ...q, limit: PAGE + 1 });
   const base = `${ui.base}/mail`;
@@ -18,7 +22,17 @@ mailPages.get("/", async (c) => {
     c,
     <Layout ui={ui} title="Mail" active="/mail">
       <form method="get" action={base} class="filters">
-        <Choice id="status" label="Status" value={q.status} options={[["", "Any status"], ["queued", "Queued"], ["stored", "Stored (outbox mailer)"], ["sent", "Sent"]]} />
+        <Choice
+          id="status"
+          label="Status"
+          value={q.status}
+          options={[
+            ["", "Any status"],
+            ["queued", "Queued"],
+            ["stored", "Stored (outbox mailer)"],
+            ["sent", "Sent"],
+          ]}
+        />
         <button type="submit">Apply</button>
       </form>
       {mail.length === 0 ? (

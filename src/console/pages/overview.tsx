@@ -69,8 +69,8 @@ overviewPages.get("/", async (c) => {
               <h3>Nothing has connected yet</h3>
               <ol>
                 <li>
-                  In the Entra admin center: Enterprise applications → New application → Create your own → Provisioning, mode{" "}
-                  <strong>Automatic</strong>.
+                  In the Entra admin center: Enterprise applications → New application → Create your own → Provisioning,
+                  mode <strong>Automatic</strong>.
                 </li>
                 <li>Paste the Tenant URL above, and the Secret Token from the Token page, then Test Connection.</li>
                 <li>Assign users and groups, and start provisioning. They appear under Users and Groups.</li>
@@ -86,7 +86,10 @@ overviewPages.get("/", async (c) => {
           </p>
           {total === 0 ? (
             <Empty title="No users yet">
-              <p>Users arrive when Entra ID provisions them, or when older directories are imported through the admin API.</p>
+              <p>
+                Users arrive when Entra ID provisions them, or when older directories are imported through the admin
+                API.
+              </p>
             </Empty>
           ) : (
             <table class="compact">
@@ -94,8 +97,12 @@ overviewPages.get("/", async (c) => {
               <thead>
                 <tr>
                   <th scope="col">Source</th>
-                  <th scope="col" class="num">Active</th>
-                  <th scope="col" class="num">Suspended</th>
+                  <th scope="col" class="num">
+                    Active
+                  </th>
+                  <th scope="col" class="num">
+                    Suspended
+                  </th>
                 </tr>
               </thead>
               <tbody>

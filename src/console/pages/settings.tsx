@@ -10,7 +10,14 @@ import { Choice, Csrf, Field, Layout, Notice, describedBy } from "../ui";
 
 export const settingsPages = new Hono<ConsoleBindings>();
 
-type Form = { autoInvite: boolean; mode: string; attribute: string; inviteSubject: string; inviteBody: string; previewUser: string };
+type Form = {
+  autoInvite: boolean;
+  mode: string;
+  attribute: string;
+  inviteSubject: string;
+  inviteBody: string;
+  previewUser: string;
+};
 type Preview = { userName: string; subject: string; body: string } | null;
 
 const formFromSettings = (s: Settings, previewUser = ""): Form => ({
@@ -39,7 +46,12 @@ async function preview(c: ConsoleContext, f: Form): Promise<{ preview: Preview; 
   return { preview: await previewInvitation(db, id, f) };
 }
 
-async function page(c: ConsoleContext, f: Form, state: { errors?: Record<string, string>; notice?: string } = {}, status = 200) {
+async function page(
+  c: ConsoleContext,
+  f: Form,
+  state: { errors?: Record<string, string>; notice?: string } = {},
+  status = 200,
+) {
   const ui = c.var.ui;
   const t = c.var.t;
   const errors = { ...state.errors };
@@ -57,7 +69,14 @@ async function page(c: ConsoleContext, f: Form, state: { errors?: Record<string,
           <section class="card stack" aria-labelledby="provisioning">
             <h2 id="provisioning">Provisioning</h2>
             <div class="field check-field">
-              <input id="autoInvite" name="autoInvite" type="checkbox" value="on" checked={f.autoInvite} aria-describedby="autoInvite-hint" />
+              <input
+                id="autoInvite"
+                name="autoInvite"
+                type="checkbox"
+                value="on"
+                checked={f.autoInvite}
+                aria-describedby="autoInvite-hint"
+              />
               <label for="autoInvite">Invite new users automatically (P20)</label>
               <p class="hint" id="autoInvite-hint">
                 Each user Entra ID creates gets one invitation, rendered from the templates below.
@@ -69,9 +88,18 @@ async function page(c: ConsoleContext, f: Form, state: { errors?: Record<string,
               value={f.mode}
               error={errors.managedAppleId}
               hint="Where each user's managed Apple ID comes from."
-              options={[["off", "Off"], ["email", "The user's email"], ["email-appleid", "The email with an appleid subdomain"], ["attribute", "A custom attribute"]]}
+              options={[
+                ["off", "Off"],
+                ["email", "The user's email"],
+                ["email-appleid", "The email with an appleid subdomain"],
+                ["attribute", "A custom attribute"],
+              ]}
             />
-            <Field id="attribute" label="Custom attribute for managed Apple IDs" hint="Used when the mode is “A custom attribute”.">
+            <Field
+              id="attribute"
+              label="Custom attribute for managed Apple IDs"
+              hint="Used when the mode is “A custom attribute”."
+            >
               <select id="attribute" name="attribute" aria-describedby="attribute-hint">
                 <option value="">None</option>
                 {t.customAttributes.map((a) => (
@@ -85,10 +113,27 @@ async function page(c: ConsoleContext, f: Form, state: { errors?: Record<string,
           <section class="card stack" aria-labelledby="invitation">
             <h2 id="invitation">Invitation</h2>
             <Field id="inviteSubject" label="Subject" error={errors.inviteSubject}>
-              <input id="inviteSubject" name="inviteSubject" type="text" required maxlength={200} value={f.inviteSubject} aria-describedby={describedBy("inviteSubject", false, errors.inviteSubject)} aria-invalid={errors.inviteSubject ? "true" : undefined} />
+              <input
+                id="inviteSubject"
+                name="inviteSubject"
+                type="text"
+                required
+                maxlength={200}
+                value={f.inviteSubject}
+                aria-describedby={describedBy("inviteSubject", false, errors.inviteSubject)}
+                aria-invalid={errors.inviteSubject ? "true" : undefined}
+              />
             </Field>
             <Field id="inviteBody" label="Body" error={errors.inviteBody}>
-              <textarea id="inviteBody" name="inviteBody" rows={8} required maxlength={10000} aria-describedby={describedBy("inviteBody", false, errors.inviteBody)} aria-invalid={errors.inviteBody ? "true" : undefined}>
+              <textarea
+                id="inviteBody"
+                name="inviteBody"
+                rows={8}
+                required
+                maxlength={10000}
+                aria-describedby={describedBy("inviteBody", false, errors.inviteBody)}
+                aria-invalid={errors.inviteBody ? "true" : undefined}
+              >
                 {f.inviteBody}
               </textarea>
             </Field>
@@ -106,8 +151,21 @@ async function page(c: ConsoleContext, f: Form, state: { errors?: Record<string,
         </div>
         <section class="card" aria-labelledby="preview-title">
           <h2 id="preview-title">Preview</h2>
-          <Field id="previewUser" label="Render for user (userName)" error={errors.previewUser} hint="Empty: the first user by userName.">
-            <input id="previewUser" name="previewUser" type="text" value={f.previewUser} autocomplete="off" aria-describedby={describedBy("previewUser", true, errors.previewUser)} aria-invalid={errors.previewUser ? "true" : undefined} />
+          <Field
+            id="previewUser"
+            label="Render for user (userName)"
+            error={errors.previewUser}
+            hint="Empty: the first user by userName."
+          >
+            <input
+              id="previewUser"
+              name="previewUser"
+              type="text"
+              value={f.previewUser}
+              autocomplete="off"
+              aria-describedby={describedBy("previewUser", true, errors.previewUser)}
+              aria-invalid={errors.previewUser ? "true" : undefined}
+            />
           </Field>
           <div id="preview" class="preview" aria-live="polite">
             {p.preview ? (
@@ -117,7 +175,11 @@ async function page(c: ConsoleContext, f: Form, state: { errors?: Record<string,
                 <pre class="mail-body">{p.preview.body}</pre>
               </>
             ) : (
-              <p class="muted">{errors.inviteSubject || errors.inviteBody ? "Fix the template to see the preview." : "No user to render the invitation for yet."}</p>
+              <p class="muted">
+                {errors.inviteSubject || errors.inviteBody
+                  ? "Fix the template to see the preview."
+                  : "No user to render the invitation for yet."}
+              </p>
             )}
           </div>
         </section>
@@ -136,7 +198,9 @@ async function page(c: ConsoleContext, f: Form, state: { errors?: Record<string,
 }
 
 /** Page 6 (P20-P22): auto-invite, managed Apple ID, the templates with a live preview. */
-settingsPages.get("/", (c) => page(c, formFromSettings(c.var.t.settings), { notice: c.req.query("saved") ? "Settings saved." : undefined }));
+settingsPages.get("/", (c) =>
+  page(c, formFromSettings(c.var.t.settings), { notice: c.req.query("saved") ? "Settings saved." : undefined }),
+);
 
 settingsPages.post("/", async (c) => {
   const body = await formOf(c);

@@ -12,11 +12,26 @@ const tenantDb = (c: ConsoleContext): D1Database | undefined => tenantDatabase(c
 const SignInPage = ({ ui, error }: { ui: Ui; error?: string }) => (
   <Layout ui={ui} title="Sign in" signedIn={false}>
     <div class="card narrow">
-      <p>Paste the tenant's admin token. It is checked once and never shown or stored by the browser; you stay signed in for 8 hours.</p>
+      <p>
+        Paste the tenant's admin token. It is checked once and never shown or stored by the browser; you stay signed in
+        for 8 hours.
+      </p>
       {error && <Notice kind="error">{error}</Notice>}
       <form method="post" action={`${ui.base}/sign-in`} class="stack">
-        <Field id="token" label="Admin token" hint="Starts with adm_. Printed by npm run tenant -- add, or by npm start for the demo tenant.">
-          <input id="token" name="token" type="password" required autocomplete="off" spellcheck={false} aria-describedby="token-hint" />
+        <Field
+          id="token"
+          label="Admin token"
+          hint="Starts with adm_. Printed by npm run tenant -- add, or by npm start for the demo tenant."
+        >
+          <input
+            id="token"
+            name="token"
+            type="password"
+            required
+            autocomplete="off"
+            spellcheck={false}
+            aria-describedby="token-hint"
+          />
         </Field>
         <button type="submit">Sign in</button>
       </form>

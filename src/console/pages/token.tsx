@@ -16,10 +16,18 @@ tokenPages.get("/", async (c) => {
     <Layout ui={ui} title="Token" active="/token">
       <section class="card narrow stack" aria-labelledby="scim-token">
         <h2 id="scim-token">SCIM token (Entra's Secret Token)</h2>
-        <p>{current ? <>The current token was created <Time at={current.created} />.</> : "This tenant has no SCIM token yet."}</p>
+        <p>
+          {current ? (
+            <>
+              The current token was created <Time at={current.created} />.
+            </>
+          ) : (
+            "This tenant has no SCIM token yet."
+          )}
+        </p>
         <Notice kind="warn">
-          Generating a new token stops the current one at once: Entra ID's provisioning fails until you paste the new token into its Admin
-          Credentials.
+          Generating a new token stops the current one at once: Entra ID's provisioning fails until you paste the new
+          token into its Admin Credentials.
         </Notice>
         <form method="post" action={`${ui.base}/token`}>
           <Csrf ui={ui} />
@@ -42,8 +50,8 @@ tokenPages.post("/", async (c) => {
       <section class="card narrow stack" aria-labelledby="new-token">
         <h2 id="new-token">Your new SCIM token</h2>
         <Notice kind="warn">
-          Shown once: copy it now. The previous token no longer works. Paste this one into Entra ID (Provisioning → Admin Credentials → Secret
-          Token) and run Test Connection.
+          Shown once: copy it now. The previous token no longer works. Paste this one into Entra ID (Provisioning →
+          Admin Credentials → Secret Token) and run Test Connection.
         </Notice>
         <CopyField id="new-scim-token" label="Secret Token" value={token} />
         <CopyField id="tenant-url" label="Tenant URL" value={tenantUrl} />

@@ -11,11 +11,17 @@ import { AuditDetail } from "./audit-entry";
 /** Nested SCIM values as `path: value` rows (`name.givenName`, `emails[0].value`). */
 function flatten(value: unknown, path = ""): [string, string][] {
   if (Array.isArray(value)) return value.flatMap((v, i) => flatten(v, `${path}[${i}]`));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => flatten(v, path ? `${path}.${k}` : k));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => flatten(v, path ? `${path}.${k}` : k));
   return [[path, value === null || value === undefined ? "" : String(value)]];
 }
 
-const Attributes: FC<{ title: string; rows: [string, string][]; empty: string; id: string }> = ({ title, rows, empty, id }) => (
+const Attributes: FC<{ title: string; rows: [string, string][]; empty: string; id: string }> = ({
+  title,
+  rows,
+  empty,
+  id,
+}) => (
   <section class="card" aria-labelledby={id}>
     <h2 id={id}>{title}</h2>
     {rows.length === 0 ? (
@@ -53,7 +59,9 @@ export const UserProfilePage: FC<{
     const key = Object.keys(p.custom).find((k) => k.toLowerCase() === name.toLowerCase());
     return [name, key ? String(p.custom[key] ?? "") : ""] as [string, string];
   });
-  const history = audit.filter((e) => e.action === "takeover" || e.action === "create" || e.action === "import").reverse();
+  const history = audit
+    .filter((e) => e.action === "takeover" || e.action === "create" || e.action === "import")
+    .reverse();
   return (
     <Layout ui={ui} title={p.userName} active="/users">
       <p class="lead">
@@ -62,7 +70,9 @@ export const UserProfilePage: FC<{
       </p>
       <dl class="facts card">
         <dt>Managed Apple ID (P21)</dt>
-        <dd>{p.managedAppleId ?? <span class="muted">none (mode: {APPLE_ID_MODE[settings.managedAppleId.mode]})</span>}</dd>
+        <dd>
+          {p.managedAppleId ?? <span class="muted">none (mode: {APPLE_ID_MODE[settings.managedAppleId.mode]})</span>}
+        </dd>
         <dt>Invitation (P20)</dt>
         <dd>
           {mail ? (
@@ -70,7 +80,11 @@ export const UserProfilePage: FC<{
               {mail.status} to {mail.to}, <Time at={mail.sent ?? mail.created} /> · <a href={`${ui.base}/mail`}>Mail</a>
             </>
           ) : (
-            <span class="muted">{settings.autoInvite ? "not invited (auto-invite applies to users created while it is on)" : "none; auto-invite is off"}</span>
+            <span class="muted">
+              {settings.autoInvite
+                ? "not invited (auto-invite applies to users created while it is on)"
+                : "none; auto-invite is off"}
+            </span>
           )}
         </dd>
         <dt>Created</dt>
@@ -113,7 +127,12 @@ export const UserProfilePage: FC<{
             <ol class="plain">
               {history.map((e) => (
                 <li>
-                  <Time at={e.at} /> · {e.action === "takeover" ? `taken over by SCIM from ${sourceLabel(String(e.detail.fromSource ?? "another source"))}` : e.action === "import" ? "imported" : `created by ${e.actor}`}
+                  <Time at={e.at} /> ·{" "}
+                  {e.action === "takeover"
+                    ? `taken over by SCIM from ${sourceLabel(String(e.detail.fromSource ?? "another source"))}`
+                    : e.action === "import"
+                      ? "imported"
+                      : `created by ${e.actor}`}
                 </li>
               ))}
             </ol>
@@ -137,7 +156,9 @@ export const UserProfilePage: FC<{
           </ol>
         )}
         <p>
-          <a href={`${ui.base}/audit?resourceType=User&resourceId=${p.id}`}>All entries of this user in the audit log</a>
+          <a href={`${ui.base}/audit?resourceType=User&resourceId=${p.id}`}>
+            All entries of this user in the audit log
+          </a>
         </p>
       </section>
     </Layout>

@@ -6,7 +6,20 @@ import { mailOfUserStatement, type MailRow } from "../../events/mail-log";
 import { durableSequencer } from "../../membership/sequencer";
 import { findUser } from "../../users/repo";
 import { type ConsoleBindings, formValues, render } from "../context";
-import { Choice, Csrf, Empty, Field, Layout, Notice, Pager, SOURCE_OPTIONS, SourceBadge, StatusBadge, UserCells, href } from "../ui";
+import {
+  Choice,
+  Csrf,
+  Empty,
+  Field,
+  Layout,
+  Notice,
+  Pager,
+  SOURCE_OPTIONS,
+  SourceBadge,
+  StatusBadge,
+  UserCells,
+  href,
+} from "../ui";
 import { UserProfilePage } from "./user-profile";
 
 export const userPages = new Hono<ConsoleBindings>();
@@ -29,26 +42,59 @@ userPages.get("/", async (c) => {
   const parsed = userListQuery.safeParse({ ...raw, limit: PAGE, offset: raw.offset || 0 });
   const q = parsed.success ? parsed.data : userListQuery.parse({ limit: PAGE });
   const { total, users } = await listUsers(c.var.t.db, q);
-  const query = { q: q.q, source: q.source, status: q.status, sort: q.sort === "userName" ? undefined : q.sort, order: q.order === "asc" ? undefined : q.order };
+  const query = {
+    q: q.q,
+    source: q.source,
+    status: q.status,
+    sort: q.sort === "userName" ? undefined : q.sort,
+    order: q.order === "asc" ? undefined : q.order,
+  };
   const deleted = Number(raw.deleted) || 0;
   return render(
     c,
     <Layout ui={ui} title="Users" active="/users">
-      {deleted > 0 && <Notice kind="ok">{deleted === 1 ? "1 user was deleted for good." : `${deleted} users were deleted for good.`}</Notice>}
+      {deleted > 0 && (
+        <Notice kind="ok">
+          {deleted === 1 ? "1 user was deleted for good." : `${deleted} users were deleted for good.`}
+        </Notice>
+      )}
       {!parsed.success && <Notice kind="error">Some filters were not understood and were ignored.</Notice>}
       <form method="get" action={`${ui.base}/users`} class="filters" role="search">
         <Field id="q" label="Search">
           <input id="q" name="q" type="search" value={q.q ?? ""} placeholder="userName, email or name" />
         </Field>
         <Choice id="source" label="Source" value={q.source} options={SOURCE_OPTIONS} />
-        <Choice id="status" label="Status" value={q.status} options={[["", "Any status"], ["active", "Active"], ["suspended", "Suspended"]]} />
+        <Choice
+          id="status"
+          label="Status"
+          value={q.status}
+          options={[
+            ["", "Any status"],
+            ["active", "Active"],
+            ["suspended", "Suspended"],
+          ]}
+        />
         <Choice id="sort" label="Sort by" value={q.sort} options={SORTS} />
-        <Choice id="order" label="Order" value={q.order} options={[["asc", "Ascending"], ["desc", "Descending"]]} />
+        <Choice
+          id="order"
+          label="Order"
+          value={q.order}
+          options={[
+            ["asc", "Ascending"],
+            ["desc", "Descending"],
+          ]}
+        />
         <button type="submit">Apply</button>
       </form>
       {users.length === 0 ? (
         <Empty title={q.q || q.source || q.status ? "No user matches these filters" : "No users yet"}>
-          <p>{q.q || q.source || q.status ? <a href={`${ui.base}/users`}>Clear the filters</a> : "Users appear here once Entra ID provisions them (see the Overview for the Tenant URL)."}</p>
+          <p>
+            {q.q || q.source || q.status ? (
+              <a href={`${ui.base}/users`}>Clear the filters</a>
+            ) : (
+              "Users appear here once Entra ID provisions them (see the Overview for the Tenant URL)."
+            )}
+          </p>
         </Empty>
       ) : (
         <form method="post" action={`${ui.base}/users/delete`}>
@@ -75,9 +121,19 @@ userPages.get("/", async (c) => {
                 {users.map((u) => (
                   <tr>
                     <td class="check">
-                      <input type="checkbox" name="id" value={u.id} id={`sel-${u.id}`} aria-label={`Select ${u.userName}`} />
+                      <input
+                        type="checkbox"
+                        name="id"
+                        value={u.id}
+                        id={`sel-${u.id}`}
+                        aria-label={`Select ${u.userName}`}
+                      />
                     </td>
-                    <UserCells ui={ui} user={u} email={<td class="wrap cell-main">{u.email ?? <span class="muted">none</span>}</td>} />
+                    <UserCells
+                      ui={ui}
+                      user={u}
+                      email={<td class="wrap cell-main">{u.email ?? <span class="muted">none</span>}</td>}
+                    />
                   </tr>
                 ))}
               </tbody>
@@ -91,7 +147,11 @@ userPages.get("/", async (c) => {
           </div>
           <Pager
             label="User pages"
-            prev={q.offset > 0 ? href(`${ui.base}/users`, { ...query, offset: Math.max(0, q.offset - PAGE) || undefined }) : null}
+            prev={
+              q.offset > 0
+                ? href(`${ui.base}/users`, { ...query, offset: Math.max(0, q.offset - PAGE) || undefined })
+                : null
+            }
             next={q.offset + PAGE < total ? href(`${ui.base}/users`, { ...query, offset: q.offset + PAGE }) : null}
             info={`Page ${Math.floor(q.offset / PAGE) + 1} of ${Math.max(1, Math.ceil(total / PAGE))}`}
           />
@@ -128,15 +188,16 @@ userPages.post("/delete", async (c) => {
         <form method="post" action={`${ui.base}/users/delete`} class="card narrow stack">
           <Csrf ui={ui} />
           <p>
-            {rows.length === 1 ? "This user is" : `These ${rows.length} users are`} removed for good, with their group memberships. Entra ID
-            provisioning would create {rows.length === 1 ? "it" : "them"} again as new {rows.length === 1 ? "user" : "users"}.
+            {rows.length === 1 ? "This user is" : `These ${rows.length} users are`} removed for good, with their group
+            memberships. Entra ID provisioning would create {rows.length === 1 ? "it" : "them"} again as new{" "}
+            {rows.length === 1 ? "user" : "users"}.
           </p>
           <ul class="names">
             {rows.map((r) => (
               <li>
                 <input type="hidden" name="id" value={r.id} />
-                <strong>{r.user_name}</strong> {r.display_name && <span class="muted">({r.display_name})</span>} <SourceBadge source={r.source} />{" "}
-                <StatusBadge status={r.active ? "active" : "suspended"} />
+                <strong>{r.user_name}</strong> {r.display_name && <span class="muted">({r.display_name})</span>}{" "}
+                <SourceBadge source={r.source} /> <StatusBadge status={r.active ? "active" : "suspended"} />
               </li>
             ))}
           </ul>
@@ -164,6 +225,14 @@ userPages.get("/:id", async (c) => {
   ]);
   return render(
     c,
-    <UserProfilePage ui={c.var.ui} profile={profile} audit={audit.entries} activity={activity.entries} mail={mail} settings={t.settings} customAttributes={t.customAttributes} />,
+    <UserProfilePage
+      ui={c.var.ui}
+      profile={profile}
+      audit={audit.entries}
+      activity={activity.entries}
+      mail={mail}
+      settings={t.settings}
+      customAttributes={t.customAttributes}
+    />,
   );
 });

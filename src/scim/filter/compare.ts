@@ -23,7 +23,8 @@ export function toOperand(def: AttrDef, op: PositiveOp, value: Exclude<Literal, 
     case "boolean": {
       if (op !== "eq") throw invalid(`"${name}" is a boolean: only eq, ne and pr apply.`);
       const b = toBoolean(value);
-      if (b === undefined) throw invalid(`"${name}" is a boolean: expected true or false, found ${JSON.stringify(value)}.`);
+      if (b === undefined)
+        throw invalid(`"${name}" is a boolean: expected true or false, found ${JSON.stringify(value)}.`);
       return { type: "boolean", value: b };
     }
     case "integer":
@@ -37,7 +38,8 @@ export function toOperand(def: AttrDef, op: PositiveOp, value: Exclude<Literal, 
       // co/sw/ew on a timestamp only make sense on its text.
       if (SUBSTRING_OPS.has(op)) return { type: "string", value: String(value), caseExact: false };
       const ms = typeof value === "string" ? parseInstant(value) : NaN;
-      if (Number.isNaN(ms)) throw invalid(`"${name}" is a dateTime: expected an xsd:dateTime, found ${JSON.stringify(value)}.`);
+      if (Number.isNaN(ms))
+        throw invalid(`"${name}" is a dateTime: expected an xsd:dateTime, found ${JSON.stringify(value)}.`);
       return { type: "instant", value: new Date(ms).toISOString(), ms };
     }
     default:
@@ -79,7 +81,8 @@ export function compareScalar(operand: Operand, op: PositiveOp, actual: unknown)
     case "boolean":
       return toBoolean(actual) === operand.value;
     case "number": {
-      const n = typeof actual === "number" ? actual : typeof actual === "string" && actual.trim() ? Number(actual) : NaN;
+      const n =
+        typeof actual === "number" ? actual : typeof actual === "string" && actual.trim() ? Number(actual) : NaN;
       return !Number.isNaN(n) && order(op, n, operand.value);
     }
     case "instant": {

@@ -13,15 +13,25 @@ type Lookup = (f: Leaf) => { def: AttrDef; name: string; values: unknown[] };
  * `emails[type eq "work"]` (RFC 7644 section 3.5.2). Names inside are relative to `parent`.
  */
 export function matchesItem(filter: Filter, item: unknown, parent: ResolvedAttr): boolean {
-  return evaluate(filter, ({ attr }) => {
-    const r = resolveSub(parent, attr);
-    if (!r?.sub) {
-      throw badRequest("invalidFilter", `Unknown attribute "${formatRef(attr)}" in the value filter of "${parent.key}".`);
-    }
-    return { def: r.sub, name: r.key, values: [get(item, r.sub.name)] };
-  }, (f) => {
-    throw badRequest("invalidFilter", `Value filters cannot be nested: "${formatRef(f.attr)}" inside "${parent.key}".`);
-  });
+  return evaluate(
+    filter,
+    ({ attr }) => {
+      const r = resolveSub(parent, attr);
+      if (!r?.sub) {
+        throw badRequest(
+          "invalidFilter",
+          `Unknown attribute "${formatRef(attr)}" in the value filter of "${parent.key}".`,
+        );
+      }
+      return { def: r.sub, name: r.key, values: [get(item, r.sub.name)] };
+    },
+    (f) => {
+      throw badRequest(
+        "invalidFilter",
+        `Value filters cannot be nested: "${formatRef(f.attr)}" inside "${parent.key}".`,
+      );
+    },
+  );
 }
 
 /** Whether a whole resource document matches a filter; the list endpoints use SQL, this serves tests and PATCH. */
@@ -37,7 +47,10 @@ export function matchesResource(filter: Filter, doc: Record<string, unknown>, re
     (f) => {
       const r = resolveOrThrow(resource, f.attr, "invalidFilter");
       if (r.sub || r.top.type !== "complex") {
-        throw badRequest("invalidFilter", `"${formatRef(f.attr)}" is not a complex attribute: it takes no value filter.`);
+        throw badRequest(
+          "invalidFilter",
+          `"${formatRef(f.attr)}" is not a complex attribute: it takes no value filter.`,
+        );
       }
       const value = get(r.extension ? get(doc, r.extension) : doc, r.top.name);
       const items = r.top.multiValued ? (Array.isArray(value) ? value : []) : [value];
@@ -46,7 +59,11 @@ export function matchesResource(filter: Filter, doc: Record<string, unknown>, re
   );
 }
 
-function evaluate(filter: Filter, lookup: Lookup, valuePath: (f: Extract<Filter, { kind: "valuePath" }>) => boolean): boolean {
+function evaluate(
+  filter: Filter,
+  lookup: Lookup,
+  valuePath: (f: Extract<Filter, { kind: "valuePath" }>) => boolean,
+): boolean {
   const go = (f: Filter): boolean => {
     switch (f.kind) {
       case "and":
@@ -81,8 +98,7 @@ function leafMatches(f: Leaf, { def, name, values }: ReturnType<Lookup>): boolea
 }
 
 /** `emails eq "x"` means `emails.value eq "x"` (RFC 7644 section 3.4.2.2, multi-valued attributes). */
-export const valueSub = (r: ResolvedAttr): AttrDef | undefined =>
-  r.top.subAttributes?.find((s) => s.name === "value");
+export const valueSub = (r: ResolvedAttr): AttrDef | undefined => r.top.subAttributes?.find((s) => s.name === "value");
 
 function valuesAt(doc: unknown, r: ResolvedAttr, sub: AttrDef | undefined): unknown[] {
   const top = get(r.extension ? get(doc, r.extension) : doc, r.top.name);

@@ -201,7 +201,10 @@ class Parser {
 
   private checkDepth(depth: number, at: Token) {
     if (depth > MAX_FILTER_DEPTH) {
-      throw badRequest(this.scimType, `${this.label()} position ${at.pos}: nested deeper than ${MAX_FILTER_DEPTH} levels.`);
+      throw badRequest(
+        this.scimType,
+        `${this.label()} position ${at.pos}: nested deeper than ${MAX_FILTER_DEPTH} levels.`,
+      );
     }
   }
 }

@@ -39,7 +39,11 @@ export const binary = (left: Expr, op: string, right: Expr, paren = false): Expr
   return { sql: paren ? `(${sql})` : sql, h: 1 + tallest([left, right]), nest: deepest([left, right]) };
 };
 
-export const collate = (x: Expr, collation: string): Expr => ({ sql: `${x.sql} COLLATE ${collation}`, h: x.h + 1, nest: x.nest });
+export const collate = (x: Expr, collation: string): Expr => ({
+  sql: `${x.sql} COLLATE ${collation}`,
+  h: x.h + 1,
+  nest: x.nest,
+});
 
 export const not = (x: Expr): Expr => ({ sql: `NOT ${x.sql}`, h: x.h + 1, nest: x.nest });
 

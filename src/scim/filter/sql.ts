@@ -51,7 +51,13 @@ interface ElementScope {
   source: (r: ResolvedAttr) => Source;
 }
 
-const SQL_OP: Record<Exclude<PositiveOp, "co" | "sw" | "ew">, string> = { eq: "=", gt: ">", ge: ">=", lt: "<", le: "<=" };
+const SQL_OP: Record<Exclude<PositiveOp, "co" | "sw" | "ew">, string> = {
+  eq: "=",
+  gt: ">",
+  ge: ">=",
+  lt: "<",
+  le: "<=",
+};
 /** Document keys come from schema definitions, never from the request; checked so they can sit inside '...'. */
 const SAFE_JSON_KEY = /^[A-Za-z0-9$:._-]+$/;
 
@@ -153,12 +159,16 @@ class Compiler {
       case "and":
       case "or":
         // A balanced tree: D1 counts the depth of the SQL expression, and a chain nests one level per term.
-        return balanced(f.kind === "and" ? "AND" : "OR", chain(f).map((x) => this.node(x, scope)));
+        return balanced(
+          f.kind === "and" ? "AND" : "OR",
+          chain(f).map((x) => this.node(x, scope)),
+        );
       case "not":
         // RFC 7644: `not (x eq y)` matches when x is absent; COALESCE keeps SQL NULL from dropping those rows.
         return negate(this.node(f.filter, scope));
       case "valuePath":
-        if (scope) throw this.invalid(`Value filters cannot be nested: "${formatRef(f.attr)}" inside "${scope.parent.key}".`);
+        if (scope)
+          throw this.invalid(`Value filters cannot be nested: "${formatRef(f.attr)}" inside "${scope.parent.key}".`);
         return this.valuePath(f);
       default:
         return scope ? this.elementLeaf(f, scope) : this.resourceLeaf(f);
@@ -186,7 +196,8 @@ class Compiler {
     const inner = { ...f, attr: { names: [sub.name] } };
     // Absence and `ne` apply to the attribute as a whole: `emails.value ne "x"` = no email is "x".
     if (inner.kind === "compare" && inner.value === null) {
-      if (inner.op !== "eq" && inner.op !== "ne") throw this.invalid(`"${r.key}": null can only be compared with eq or ne.`);
+      if (inner.op !== "eq" && inner.op !== "ne")
+        throw this.invalid(`"${r.key}": null can only be compared with eq or ne.`);
       const any = this.elements(parent, { kind: "present", attr: inner.attr });
       return inner.op === "ne" ? any : negate(any);
     }
@@ -196,7 +207,8 @@ class Compiler {
 
   private elementLeaf(f: Leaf, scope: ElementScope): Expr {
     const r = resolveSub(scope.parent, f.attr);
-    if (!r?.sub) throw this.invalid(`Unknown attribute "${formatRef(f.attr)}" in the value filter of "${scope.parent.key}".`);
+    if (!r?.sub)
+      throw this.invalid(`Unknown attribute "${formatRef(f.attr)}" in the value filter of "${scope.parent.key}".`);
     return this.scalar(f, scope.source(r), r.sub, r.key);
   }
 
@@ -219,7 +231,11 @@ class Compiler {
     });
     const where = inner && this.node(inner, { parent, source });
     const from = call("json_each", doc, atom(`'${jsonPath(parent.docPath)}'`));
-    return subquery(`EXISTS (SELECT 1 FROM ${from.sql} j${whereSql(where)})`, { select: [atom("1")], from: [from], where });
+    return subquery(`EXISTS (SELECT 1 FROM ${from.sql} j${whereSql(where)})`, {
+      select: [atom("1")],
+      from: [from],
+      where,
+    });
   }
 
   /** The side table, if it has a column for every sub-attribute `inner` names. */
@@ -260,7 +276,14 @@ class Compiler {
     if (leaf(r).type !== "complex") return { sql };
     const from = call("json_each", doc, path);
     const where = binary(call("COALESCE", column("j.value"), atom("''")), "<>", atom("''"));
-    return { sql, present: subquery(`EXISTS (SELECT 1 FROM ${from.sql} j WHERE ${where.sql})`, { select: [atom("1")], from: [from], where }) };
+    return {
+      sql,
+      present: subquery(`EXISTS (SELECT 1 FROM ${from.sql} j WHERE ${where.sql})`, {
+        select: [atom("1")],
+        from: [from],
+        where,
+      }),
+    };
   }
 
   /** The value of a multi-valued attribute's primary element, else its first (RFC 7644 section 3.4.2.3). */

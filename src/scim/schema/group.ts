@@ -9,10 +9,14 @@ export const groupSchema: SchemaDef = {
   name: "Group",
   description: "Group",
   attributes: [
-    str("displayName", "A human-readable name for the Group. Unique in the tenant, compared case-insensitively (P15).", {
-      required: true,
-      uniqueness: "server",
-    }),
+    str(
+      "displayName",
+      "A human-readable name for the Group. Unique in the tenant, compared case-insensitively (P15).",
+      {
+        required: true,
+        uniqueness: "server",
+      },
+    ),
     attr("members", "complex", "A list of members of the Group. Users only (P14).", {
       multiValued: true,
       returned: "default",

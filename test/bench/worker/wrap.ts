@@ -11,6 +11,7 @@ export function benchWorker<T extends ExportedHandler<Env, EventMessage>>(worker
   const fetch = worker.fetch!;
   return {
     ...worker,
-    fetch: (req, env, ctx) => (new URL(req.url).pathname.startsWith("/bench/") ? benchRoutes.fetch(req, env, ctx) : fetch(req, env, ctx)),
+    fetch: (req, env, ctx) =>
+      new URL(req.url).pathname.startsWith("/bench/") ? benchRoutes.fetch(req, env, ctx) : fetch(req, env, ctx),
   };
 }
