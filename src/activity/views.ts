@@ -110,18 +110,15 @@ function stateOf(
  * `gapMinutes` after the previous one starts a new cycle (window functions over `activity_at`).
  */
 export async function cycles(db: D1Database, opts: { from: string; to: string; gapMinutes: number; limit: number }) {
-  const { results } = await db
-    .prepare(VIEW_SQL.cycles)
-    .bind(opts.from, opts.to, opts.gapMinutes, opts.limit)
-    .all<{
-      start: string;
-      end: string;
-      requests: number;
-      reads: number;
-      creates: number;
-      updates: number;
-      deletes: number;
-      failures: number;
-    }>();
+  const { results } = await db.prepare(VIEW_SQL.cycles).bind(opts.from, opts.to, opts.gapMinutes, opts.limit).all<{
+    start: string;
+    end: string;
+    requests: number;
+    reads: number;
+    creates: number;
+    updates: number;
+    deletes: number;
+    failures: number;
+  }>();
   return results.map((r) => ({ ...r, durationMs: Date.parse(r.end) - Date.parse(r.start) }));
 }
