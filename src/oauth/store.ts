@@ -1,4 +1,5 @@
 /** The tenant D1 statements of the OAuth flows (tables: drizzle/0006_oauth.sql, docs/storage.md). */
+import { INSERT_CLIENT_SQL, LIST_CLIENTS_SQL, type MintedClient, clientRow } from "./credentials";
 
 export interface ClientRow {
   id: string;
@@ -71,3 +72,50 @@ export const accessTokenStatement = (db: D1Database, hash: string, nowIso: strin
          ELSE 0 END`,
     )
     .bind(hash, nowIso);
+
+/* Client and federation management (admin API and console, through admin/services/oauth.ts). */
+
+export interface ClientListing {
+  clientId: string;
+  name: string;
+  created: string;
+  expires: string;
+  lastUsed: string | null;
+  revoked: string | null;
+}
+
+export interface FederationRow {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audience: string;
+  jwksUrl: string;
+  created: string;
+  lastUsed: string | null;
+}
+
+export const listClientsStatement = (db: D1Database) => db.prepare(LIST_CLIENTS_SQL);
+
+export const insertClientStatement = (db: D1Database, c: MintedClient) =>
+  db.prepare(INSERT_CLIENT_SQL).bind(...clientRow(c));
+
+export const revokeClientStatement = (db: D1Database, clientId: string, nowIso: string) =>
+  db.prepare("UPDATE oauth_clients SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL").bind(clientId, nowIso);
+
+const FEDERATION_COLUMNS = "id, name, issuer, subject, audience, jwks_url AS jwksUrl, created, last_used AS lastUsed";
+
+export const listFederationsStatement = (db: D1Database) =>
+  db.prepare(`SELECT ${FEDERATION_COLUMNS} FROM oauth_federations ORDER BY created`);
+
+/** One config per (issuer, subject): a second one changes nothing (the caller answers 409). */
+export const insertFederationStatement = (db: D1Database, f: Omit<FederationRow, "lastUsed">) =>
+  db
+    .prepare(
+      `INSERT INTO oauth_federations (id, name, issuer, subject, audience, jwks_url, created)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (issuer, subject) DO NOTHING`,
+    )
+    .bind(f.id, f.name, f.issuer, f.subject, f.audience, f.jwksUrl, f.created);
+
+export const deleteFederationStatement = (db: D1Database, id: string) =>
+  db.prepare("DELETE FROM oauth_federations WHERE id = ?1").bind(id);
