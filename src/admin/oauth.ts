@@ -18,8 +18,7 @@ import { valid } from "./validate";
 /** Issue 11: the tenant's OAuth clients (client credentials) and workload identity federations. */
 export const oauthAdminRoutes = new Hono<AppBindings>();
 
-const tokenEndpoint = (c: Context<AppBindings>) =>
-  tokenEndpointUrl(publicBase(c.env, c.req.url), c.var.t.slug);
+const tokenEndpoint = (c: Context<AppBindings>) => tokenEndpointUrl(publicBase(c.env, c.req.url), c.var.t.slug);
 
 oauthAdminRoutes.get("/clients", async (c) =>
   c.json({ clients: await listClients(c.var.t.db), tokenEndpoint: tokenEndpoint(c) }),

@@ -19,6 +19,7 @@ const NAV = [
   ["/attributes", "Custom attributes"],
   ["/settings", "Settings"],
   ["/token", "Token"],
+  ["/oauth", "OAuth clients"],
   ["/audit", "Audit log"],
   ["/mail", "Mail"],
 ] as const;
