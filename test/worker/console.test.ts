@@ -2,6 +2,7 @@ import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/tenants/tokens";
 import { ORIGIN, createGroup, entraUser, eventually, issueToken, patchOp, scimClient, tenantDb } from "./helpers";
+import { oauthError, scimWith, tokenRequest } from "./oauth-helpers";
 
 const base = (tenant = "acme") => `${ORIGIN}/t/${tenant}/admin`;
 let client = 0;
@@ -358,5 +359,121 @@ describe("admin console: provisioning activity (issue 10)", () => {
     const all = await page(`/activity?group=${group.id}`, cookie);
     expect(links(all.html)).toEqual(groupLinks);
     expect(textOf(all.html)).toContain("Showing the requests of one group only.");
+  });
+});
+
+describe("admin console: OAuth clients (issue 11)", () => {
+  const grant = (id: string, secret: string) =>
+    tokenRequest("acme", { form: { grant_type: "client_credentials" }, basic: [id, secret] });
+
+  it("adds a client with its secret shown once, which gets a token, and revokes it after a confirmation naming it", async () => {
+    const { cookie, csrf } = await session();
+    const name = `Entra ${crypto.randomUUID().slice(0, 8)}`;
+    const list = await page("/oauth", cookie);
+    expect(list.status).toBe(200);
+    expect(list.html).toContain('aria-current="page">OAuth clients</a>');
+    expect(list.html).toContain(`value="${ORIGIN}/t/acme/oauth/token"`);
+
+    const added = await post("/oauth/clients", cookie, { _csrf: csrf, name, expiresInDays: "30" });
+    expect(added.status).toBe(201);
+    expect(added.headers.get("Cache-Control")).toBe("no-store");
+    const html = await added.text();
+    const clientId = /id="client-id" type="text" readonly="" value="(scimc_[^"]+)"/.exec(html)?.[1] ?? "";
+    const secret = /id="client-secret" type="text" readonly="" value="(scimcs_[^"]+)"/.exec(html)?.[1] ?? "";
+    expect(clientId).toMatch(/^scimc_/);
+    expect(secret).toMatch(/^scimcs_/);
+    expect(textOf(html)).toContain("Shown once: copy the client secret now.");
+    expect(html).toContain(`value="${ORIGIN}/t/acme/oauth/token"`);
+
+    // A reload of the list never shows the secret again; the client is there with its expiry (30 days).
+    const again = await page("/oauth", cookie);
+    expect(again.html).not.toContain(secret);
+    expect(textOf(again.html)).toContain(name);
+    expect(again.html).toContain(clientId);
+    const row = await tenantDb("acme")
+      .prepare("SELECT created, expires FROM oauth_clients WHERE id = ?1")
+      .bind(clientId)
+      .first<{ created: string; expires: string }>();
+    expect(Date.parse(row!.expires) - Date.parse(row!.created)).toBe(30 * 86_400_000);
+
+    const ok = await grant(clientId, secret);
+    expect(ok.status).toBe(200);
+    const token = ((await ok.json()) as { access_token: string }).access_token;
+    expect((await scimWith("acme", token)).status).toBe(200);
+
+    // Step 1 asks, naming the client, and changes nothing.
+    const ask = await post(`/oauth/clients/${clientId}/revoke`, cookie, { _csrf: csrf });
+    expect(ask.status).toBe(200);
+    expect(textOf(await ask.text())).toContain(`Revoke ${name} ( ${clientId} )?`);
+    expect((await grant(clientId, secret)).status).toBe(200);
+
+    const done = await post(`/oauth/clients/${clientId}/revoke`, cookie, { _csrf: csrf, confirm: "yes" });
+    expect(done.status).toBe(303);
+    expect(done.headers.get("Location")).toBe(`/t/acme/admin/oauth?revoked=${encodeURIComponent(name)}`);
+    const refused = await grant(clientId, secret);
+    expect(refused.status).toBe(401);
+    expect((await oauthError(refused)).error).toBe("invalid_client");
+    expect((await scimWith("acme", token)).status).toBe(401);
+    expect(textOf((await page("/oauth", cookie)).html)).toMatch(new RegExp(`${name} .*Revoked`));
+  });
+
+  it("keeps the input and shows each error beside its field; a refused form adds nothing", async () => {
+    const { cookie, csrf } = await session();
+    const before = await tenantDb("acme").prepare("SELECT count(*) AS n FROM oauth_clients").first<{ n: number }>();
+    const res = await post("/oauth/clients", cookie, { _csrf: csrf, name: "Kept name", expiresInDays: "5000" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toMatch(
+      /<p class="error" id="expiresInDays-error" role="alert">A whole number of days from 1 to 1095/,
+    );
+    expect(html).toContain('value="Kept name"');
+    expect(html).toContain('value="5000"');
+    const after = await tenantDb("acme").prepare("SELECT count(*) AS n FROM oauth_clients").first<{ n: number }>();
+    expect(after!.n).toBe(before!.n);
+
+    const fed = await post("/oauth/federations", cookie, {
+      _csrf: csrf,
+      "fed-name": "Entra WIF",
+      issuer: "https://login.microsoftonline.com/x/v2.0",
+      subject: "app-object-id",
+      audience: "api://scim",
+      jwksUrl: "http://example.com/keys",
+    });
+    expect(fed.status).toBe(400);
+    const fedHtml = await fed.text();
+    expect(fedHtml).toMatch(/<p class="error" id="jwksUrl-error" role="alert">The JWKS URL must be an https URL/);
+    expect(fedHtml).toContain('value="http://example.com/keys"');
+    expect(fedHtml).toContain('value="app-object-id"');
+  });
+
+  it("adds a federation config and removes it after a confirmation naming it", async () => {
+    const { cookie, csrf } = await session();
+    const name = `WIF ${crypto.randomUUID().slice(0, 8)}`;
+    const subject = crypto.randomUUID();
+    const form = {
+      _csrf: csrf,
+      "fed-name": name,
+      issuer: "https://login.microsoftonline.com/contoso/v2.0",
+      subject,
+      audience: "api://AzureADTokenExchange",
+      jwksUrl: "https://login.microsoftonline.com/contoso/discovery/v2.0/keys",
+    };
+    const added = await post("/oauth/federations", cookie, form);
+    expect(added.status).toBe(303);
+    expect(textOf((await page("/oauth", cookie)).html)).toContain(`${name} issuer`);
+    const dup = await post("/oauth/federations", cookie, { ...form, "fed-name": "Again" });
+    expect(dup.status).toBe(409);
+    expect(await dup.text()).toMatch(/<p class="error" id="subject-error" role="alert">A federation with this issuer/);
+
+    const { id } = (await tenantDb("acme")
+      .prepare("SELECT id FROM oauth_federations WHERE subject = ?1")
+      .bind(subject)
+      .first<{ id: string }>())!;
+    const ask = await post(`/oauth/federations/${id}/remove`, cookie, { _csrf: csrf });
+    expect(textOf(await ask.text())).toContain(`Remove ${name} (issuer`);
+    const done = await post(`/oauth/federations/${id}/remove`, cookie, { _csrf: csrf, confirm: "yes" });
+    expect(done.status).toBe(303);
+    const gone = await tenantDb("acme").prepare("SELECT id FROM oauth_federations WHERE id = ?1").bind(id).first();
+    expect(gone).toBeNull();
   });
 });
