@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { FieldError } from "../../admin/errors";
 import {
-  type ClientListing,
   DEFAULT_SECRET_DAYS,
   MAX_SECRET_DAYS,
   JWKS_URL_RULE,
@@ -19,7 +18,8 @@ import { publicBase } from "../../http/public-url";
 import { clock } from "../../platform/clock";
 import { ScimError } from "../../scim/errors";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
-import { CopyField, Csrf, Empty, Layout, Notice, Time } from "../ui";
+import { CopyField, Csrf, Layout, Notice, Time } from "../ui";
+import { ClientTable } from "./oauth-clients";
 import { FederationForm, FederationList, type FederationState } from "./oauth-federations";
 import { TextField } from "./oauth-fields";
 
@@ -40,12 +40,6 @@ interface PageState {
 
 const endpoint = (c: ConsoleContext) => tokenEndpointUrl(publicBase(c.env, c.req.url), c.var.ui.slug);
 
-function clientStatus(cl: ClientListing, now: string) {
-  if (cl.revoked) return <span class="badge st-suspended">Revoked</span>;
-  if (cl.expires <= now) return <span class="badge st-suspended">Expired</span>;
-  return <span class="badge st-active">Active</span>;
-}
-
 async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
   const ui = c.var.ui;
   const [clients, federations] = await Promise.all([listClients(c.var.t.db), listFederations(c.var.t.db)]);
@@ -62,69 +56,7 @@ async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
       </p>
       <CopyField id="token-endpoint" label="OAuth token endpoint (for Entra)" value={endpoint(c)} />
       <div class="grid two">
-        <section class="card" aria-labelledby="clients">
-          <h2 id="clients">Clients</h2>
-          {clients.length === 0 ? (
-            <Empty title="No OAuth clients yet">
-              <p>Add one with the form; several can be active at once, so a secret can be rotated without a gap.</p>
-            </Empty>
-          ) : (
-            <div class="table-wrap">
-              <table class="compact stack-narrow">
-                <caption class="sr-only">OAuth clients</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Client id</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Last used</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">
-                      <span class="sr-only">Action</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {clients.map((cl) => (
-                    <tr>
-                      <td class="cell-main wrap">
-                        <strong>{cl.name}</strong>
-                      </td>
-                      <td class="wrap">
-                        <code>{cl.clientId}</code>
-                      </td>
-                      <td>
-                        <Time at={cl.created} />
-                      </td>
-                      <td>
-                        <Time at={cl.expires} />
-                      </td>
-                      <td>
-                        <Time at={cl.lastUsed} />
-                      </td>
-                      <td class="cell-badge">{clientStatus(cl, now)}</td>
-                      <td>
-                        {!cl.revoked && (
-                          <form
-                            method="post"
-                            action={`${ui.base}/oauth/clients/${encodeURIComponent(cl.clientId)}/revoke`}
-                            class="inline"
-                          >
-                            <Csrf ui={ui} />
-                            <button type="submit" class="secondary small" aria-label={`Revoke ${cl.name}…`}>
-                              Revoke…
-                            </button>
-                          </form>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
+        <ClientTable ui={ui} clients={clients} now={now} />
         <section class="card" aria-labelledby="add-client">
           <h2 id="add-client">Add a client</h2>
           <form method="post" action={`${ui.base}/oauth/clients`} class="stack">
