@@ -50,7 +50,7 @@ export const FederationList: FC<{ ui: Ui; federations: FederationRow[] }> = ({ u
 );
 
 export const FederationForm: FC<{ ui: Ui; state: FederationState }> = ({ ui, state }) => (
-  <section class="card" aria-labelledby="add-federation">
+  <section class="card narrow" aria-labelledby="add-federation">
     <h2 id="add-federation">Add a federation</h2>
     <form method="post" action={`${ui.base}/oauth/federations`} class="stack">
       <Csrf ui={ui} />

@@ -55,31 +55,27 @@ async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
         id and secret from here and this token endpoint.
       </p>
       <CopyField id="token-endpoint" label="OAuth token endpoint (for Entra)" value={endpoint(c)} />
-      <div class="grid two">
-        <ClientTable ui={ui} clients={clients} now={now} />
-        <section class="card" aria-labelledby="add-client">
-          <h2 id="add-client">Add a client</h2>
-          <form method="post" action={`${ui.base}/oauth/clients`} class="stack">
-            <Csrf ui={ui} />
-            <TextField id="name" label="Name" value={cs.name} error={cs.errors?.name} hint="For example: Entra ID." />
-            <TextField
-              id="expiresInDays"
-              label="Secret expires in (days)"
-              type="number"
-              min={1}
-              max={MAX_SECRET_DAYS}
-              value={cs.days ?? String(DEFAULT_SECRET_DAYS)}
-              error={cs.errors?.expiresInDays}
-              hint={`1 to ${MAX_SECRET_DAYS} days (three years); ${DEFAULT_SECRET_DAYS} by default.`}
-            />
-            <button type="submit">Add client</button>
-          </form>
-        </section>
-      </div>
-      <div class="grid two">
-        <FederationList ui={ui} federations={federations} />
-        <FederationForm ui={ui} state={state.federation ?? {}} />
-      </div>
+      <ClientTable ui={ui} clients={clients} now={now} />
+      <section class="card narrow" aria-labelledby="add-client">
+        <h2 id="add-client">Add a client</h2>
+        <form method="post" action={`${ui.base}/oauth/clients`} class="stack">
+          <Csrf ui={ui} />
+          <TextField id="name" label="Name" value={cs.name} error={cs.errors?.name} hint="For example: Entra ID." />
+          <TextField
+            id="expiresInDays"
+            label="Secret expires in (days)"
+            type="number"
+            min={1}
+            max={MAX_SECRET_DAYS}
+            value={cs.days ?? String(DEFAULT_SECRET_DAYS)}
+            error={cs.errors?.expiresInDays}
+            hint={`1 to ${MAX_SECRET_DAYS} days (three years); ${DEFAULT_SECRET_DAYS} by default.`}
+          />
+          <button type="submit">Add client</button>
+        </form>
+      </section>
+      <FederationList ui={ui} federations={federations} />
+      <FederationForm ui={ui} state={state.federation ?? {}} />
     </Layout>,
     status,
   );
