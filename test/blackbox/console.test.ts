@@ -141,6 +141,7 @@ describe("admin console in a browser", () => {
     await checkPage("attributes", `${base}/attributes`, "Custom attributes");
     await checkPage("settings", `${base}/settings`, "Settings");
     await checkPage("token", `${base}/token`, "Token");
+    await checkPage("oauth", `${base}/oauth`, "OAuth clients");
     await checkPage("activity", `${base}/activity`, "Activity");
     await checkPage("audit", `${base}/audit`, "Audit log");
     await checkPage("mail", `${base}/mail`, "Mail");
@@ -153,6 +154,7 @@ describe("admin console in a browser", () => {
       "Custom attributes",
       "Settings",
       "Token",
+      "OAuth clients",
       "Audit log",
       "Mail",
     ]) {
