@@ -37,13 +37,6 @@ declare module "hono" {
   }
 }
 
-/**
- * Resolves `/t/:tenant/...` to the tenant's database and installs the gate for `scope`. Every
- * token problem, and an unknown tenant, is the same bare 401 (429 once refusals repeat, see
- * auth-failures.ts), revealing nothing about tenants or token states. After the handler, the
- * events the request committed go to the Queue off the response path, and a refused write is
- * audited (P23).
- */
 /** How a request proves it may act for the tenant: a bearer token, or the console's session cookie. */
 export type Credentials = (
   c: Context<AppBindings>,
@@ -57,6 +50,13 @@ const bearer =
   (c, slug, db, prefetch) =>
     verifyBearer(c.req.header("Authorization"), slug, scope, c.env.TOKENS, db, prefetch);
 
+/**
+ * Resolves `/t/:tenant/...` to the tenant's database and installs the gate for `scope`. Every
+ * token problem, and an unknown tenant, is the same bare 401 (429 once refusals repeat, see
+ * auth-failures.ts), revealing nothing about tenants or token states. After the handler, the
+ * events the request committed go to the Queue off the response path, and a refused write is
+ * audited (P23).
+ */
 export function tenantGate(
   scope: TokenScope,
   prefix: string,
