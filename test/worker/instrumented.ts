@@ -18,8 +18,11 @@ export async function fetchWorker(req: Request, overrides: Record<string, unknow
  * A tenant's D1 that records the SQL of every statement it executes (alone or in a batch), in
  * order, and otherwise is the real local database: statements are the real prepared statements,
  * run by the real D1. What is recorded is what ran, not what a mock pretends.
+ *
+ * `trips` (issue 18) gets one entry per round trip to D1, the SQL it carried: a `batch()` is one,
+ * so is each `first()`, `all()`, `run()`, `raw()` or `exec()` of its own.
  */
-export function tracedD1(db: D1Database, executed: string[]): D1Database {
+export function tracedD1(db: D1Database, executed: string[], trips: string[][] = []): D1Database {
   const real = new WeakMap<object, { stmt: D1PreparedStatement; sql: string }>();
   const wrap = (stmt: D1PreparedStatement, sql: string): D1PreparedStatement => {
     const proxy = new Proxy(stmt, {
@@ -28,6 +31,7 @@ export function tracedD1(db: D1Database, executed: string[]): D1Database {
         if (prop === "first" || prop === "all" || prop === "run" || prop === "raw") {
           return (...args: unknown[]) => {
             executed.push(sql);
+            trips.push([sql]);
             return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
           };
         }
@@ -49,12 +53,14 @@ export function tracedD1(db: D1Database, executed: string[]): D1Database {
             executed.push(r.sql);
             return r.stmt;
           });
+          trips.push(stmts.map((s) => (real.get(s) as { sql: string }).sql));
           return target.batch(reals);
         };
       }
       if (prop === "exec") {
         return (sql: string) => {
           executed.push(sql);
+          trips.push([sql]);
           return target.exec(sql);
         };
       }
