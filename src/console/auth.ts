@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { FAILURE_PERIOD_SECONDS, countFailure } from "../http/auth-failures";
 import type { Credentials } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
-import { type TenantStateRow, tenantContext, tenantStateStatement } from "../tenants/context";
+import { stateText, tenantContext, tenantStateStatement } from "../tenants/context";
 import { verifyBearer } from "../tenants/auth";
 import { closeSessionStatement, openSession, sessionCheckStatement, sessionCookieName, sessionHash } from "./sessions";
 import { clearFailures, lockedFor, recordFailure } from "./throttle";
@@ -25,7 +25,7 @@ export const sessionCredentials: Credentials = async (c, slug, db, prefetch = []
   return {
     ok: true,
     tokenId: row.token_id,
-    tenant: tenantContext(slug, db, state.results as TenantStateRow[]),
+    tenant: tenantContext(slug, db, stateText(state)),
     prefetched,
   };
 };

@@ -8,7 +8,9 @@ import { type AuthResult, unauthorized, verifyBearer } from "../tenants/auth";
 import type { TenantContext } from "../tenants/context";
 import { tenantDatabase } from "../tenants/resolve";
 import type { TokenScope } from "../tenants/tokens";
+import { GuardFailed } from "../tenants/guarded-db";
 import { FAILURE_PERIOD_SECONDS, countFailure } from "./auth-failures";
+import { speculativeTenant } from "./one-trip";
 import { publicBase } from "./public-url";
 
 /**
@@ -26,6 +28,18 @@ export interface TenantGate {
   authorize(
     prefetch?: (db: D1Database) => D1PreparedStatement[],
   ): Promise<{ t: TenantContext; prefetched: D1Result[] }>;
+  /**
+   * Issue 18: runs `work` with the tenant, in as few D1 round trips as this isolate allows. When
+   * it can (http/one-trip.ts), `work` runs at once and its first round trip carries the token
+   * check; if that check fails (token not current, tenant state changed, D1 failing), the token
+   * is checked the classic way and `work` runs again, from scratch, or the request is refused.
+   * Otherwise the classic way: `authorize(prefetch)`, then `work` gets the prefetched results.
+   * `work` must keep everything it does before its first round trip in memory (no sends).
+   */
+  run<T>(
+    work: (t: TenantContext, prefetched?: D1Result[]) => Promise<T>,
+    prefetch?: (db: D1Database) => D1PreparedStatement[],
+  ): Promise<T>;
 }
 
 /** What the tenant gate puts on every request it lets through (Hono's typed context variables). */
@@ -61,8 +75,9 @@ export function tenantGate(
   scope: TokenScope,
   prefix: string,
   render: (err: ScimError) => Response,
-  credentials: Credentials = bearer(scope),
+  custom?: Credentials,
 ): MiddlewareHandler<AppBindings> {
+  const credentials = custom ?? bearer(scope);
   return async (c, next) => {
     const slug = c.req.param("tenant") ?? "";
     const db = tenantDatabase(c.env, slug);
@@ -79,7 +94,27 @@ export function tenantGate(
      * `authorize` calls fail at once instead of verifying again.
      */
     let verdict: "refused" | "unchecked" | undefined;
-    c.set("gate", {
+    const gate: TenantGate = {
+      async run(work, prefetch) {
+        const early =
+          t || verdict || scope !== "scim" || custom !== undefined
+            ? undefined
+            : await speculativeTenant(c.req.header("Authorization"), slug, scope, db, (passed, id) => {
+                t = passed;
+                tokenId = id;
+                c.set("t", passed);
+              });
+        if (early) {
+          try {
+            return await work(early);
+          } catch (e) {
+            if (!(e instanceof GuardFailed)) throw e;
+            if (t === early) t = undefined;
+          }
+        }
+        const auth = await gate.authorize(prefetch);
+        return work(auth.t, prefetch ? auth.prefetched : undefined);
+      },
       async authorize(prefetch) {
         if (t) return { t, prefetched: prefetch ? await db.batch(prefetch(db)) : [] };
         if (verdict === "refused") throw unauthorized();
@@ -102,7 +137,8 @@ export function tenantGate(
         c.set("t", t);
         return { t, prefetched: result.prefetched };
       },
-    });
+    };
+    c.set("gate", gate);
     c.set("baseUrl", `${publicBase(c.env, c.req.url)}/t/${slug}${prefix}`);
     await next();
     // A handler that needed no data (discovery of a 404, a 405) still answers only a good token.

@@ -2,7 +2,8 @@ import { ACCESS_TOKEN_PATTERN } from "../oauth/credentials";
 import { accessTokenStatement } from "../oauth/store";
 import { clock } from "../platform/clock";
 import { ScimError } from "../scim/errors";
-import { type TenantContext, type TenantStateRow, tenantContext, tenantStateStatement } from "./context";
+import { type TenantContext, stateText, tenantContext, tenantStateStatement } from "./context";
+import { clearRefused, markRefused, rememberState } from "./one-trip";
 import { lookupToken } from "./token-index";
 import { type TokenScope, TOKEN_PATTERN, sha256Hex } from "./tokens";
 
@@ -10,6 +11,9 @@ import { type TokenScope, TOKEN_PATTERN, sha256Hex } from "./tokens";
 export type AuthFailure = "missing" | "malformed" | "unknown" | "other-tenant" | "wrong-scope" | "revoked";
 
 const BEARER = /^Bearer +(\S+) *$/i;
+
+/** The token of an `Authorization: Bearer` header, unchecked. */
+export const bearerToken = (header: string | undefined) => (header ? BEARER.exec(header)?.[1] : undefined);
 
 export type AuthResult =
   { ok: true; tokenId: string; tenant: TenantContext; prefetched: D1Result[] } | { ok: false; reason: AuthFailure };
@@ -34,7 +38,7 @@ export async function verifyBearer(
   prefetch: D1PreparedStatement[] = [],
 ): Promise<AuthResult> {
   if (!header) return { ok: false, reason: "missing" };
-  const token = BEARER.exec(header)?.[1];
+  const token = bearerToken(header);
   if (token && scope === "scim" && ACCESS_TOKEN_PATTERN.test(token))
     return verifyAccessToken(token, slug, db, prefetch);
   if (!token || !TOKEN_PATTERN.test(token)) return { ok: false, reason: "malformed" };
@@ -51,14 +55,13 @@ export async function verifyBearer(
   if (record.tenant !== slug) return { ok: false, reason: "other-tenant" };
   if (record.scope !== scope) return { ok: false, reason: "wrong-scope" };
   const row = tok.results[0] as { id: string; hash: string } | undefined;
-  if (!row || row.id !== record.tokenId || !timingSafeEqualText(row.hash, hash))
+  if (!row || row.id !== record.tokenId || !timingSafeEqualText(row.hash, hash)) {
+    markRefused(hash);
     return { ok: false, reason: "revoked" };
-  return {
-    ok: true,
-    tokenId: record.tokenId,
-    tenant: tenantContext(slug, db, state.results as TenantStateRow[]),
-    prefetched,
-  };
+  }
+  clearRefused(hash);
+  rememberState(slug, stateText(state));
+  return { ok: true, tokenId: record.tokenId, tenant: tenantContext(slug, db, stateText(state)), prefetched };
 }
 
 /**
@@ -80,7 +83,7 @@ async function verifyAccessToken(
   ]);
   const row = tok.results[0] as { id: string; hash: string } | undefined;
   if (!row || !timingSafeEqualText(row.hash, hash)) return { ok: false, reason: "revoked" };
-  return { ok: true, tokenId: row.id, tenant: tenantContext(slug, db, state.results as TenantStateRow[]), prefetched };
+  return { ok: true, tokenId: row.id, tenant: tenantContext(slug, db, stateText(state)), prefetched };
 }
 
 /** Constant-time comparison of two hex digests, so timing reveals nothing of the stored hash. */

@@ -22,17 +22,25 @@ export interface TenantContext {
   committed: OutboxEvent[];
 }
 
-/** Settings rows and custom attribute names in one statement (kind 's' or 'a'). */
-export const tenantStateStatement = (db: D1Database) =>
-  db.prepare(
-    "SELECT 's' AS kind, key, value FROM settings UNION ALL SELECT 'a', name, NULL FROM custom_attributes ORDER BY 1, 2",
-  );
+/**
+ * The tenant's state, settings rows and custom attribute names, as ONE text computed by SQLite:
+ * the same expression serves the token check's read and the guard of a one-trip request
+ * (tenants/guard.ts), which compares the text this isolate remembers with what is stored now.
+ */
+export const TENANT_STATE_SQL = `(SELECT json_group_array(json_array(kind, key, value)) FROM
+  (SELECT 's' AS kind, key, value FROM settings UNION ALL SELECT 'a', name, NULL FROM custom_attributes ORDER BY 1, 2))`;
 
-export type TenantStateRow = { kind: "s" | "a"; key: string; value: string | null };
+export const tenantStateStatement = (db: D1Database) => db.prepare(`SELECT ${TENANT_STATE_SQL} AS state`);
 
-export function tenantContext(slug: string, db: D1Database, rows: TenantStateRow[]): TenantContext {
-  const customAttributes = rows.filter((r) => r.kind === "a").map((r) => r.key);
-  const settingsRows = rows.filter((r) => r.kind === "s") as { key: string; value: string }[];
+/** The state's text out of the tenantStateStatement's result. */
+export const stateText = (result: D1Result): string => (result.results[0] as { state: string }).state;
+
+type TenantStateRow = [kind: "s" | "a", key: string, value: string | null];
+
+export function tenantContext(slug: string, db: D1Database, state: string): TenantContext {
+  const rows = JSON.parse(state) as TenantStateRow[];
+  const customAttributes = rows.filter((r) => r[0] === "a").map((r) => r[1]);
+  const settingsRows = rows.filter((r) => r[0] === "s").map(([, key, value]) => ({ key, value: value as string }));
   return {
     slug,
     db,

@@ -12,12 +12,11 @@ export async function findUser(db: D1Database, id: string): Promise<UserRow | nu
   return findUserStatement(db, id).first<UserRow>();
 }
 
-export async function findUserByName(db: D1Database, userName: string): Promise<UserRow | null> {
-  return db
-    .prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.user_name = ?1 COLLATE NOCASE`)
-    .bind(userName)
-    .first<UserRow>();
-}
+export const findUserByNameStatement = (db: D1Database, userName: string) =>
+  db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.user_name = ?1 COLLATE NOCASE`).bind(userName);
+
+export const findUserByName = (db: D1Database, userName: string): Promise<UserRow | null> =>
+  findUserByNameStatement(db, userName).first<UserRow>();
 
 /**
  * Count and page in ONE statement: the count rides as a scalar subquery on every row of the
@@ -61,12 +60,22 @@ export interface UserWriteRow {
   now: string;
 }
 
-export function insertUserStatement(db: D1Database, row: UserWriteRow & { ldapAttributes?: string | null }) {
+/**
+ * `ifNameFree` (issue 18): inserts nothing when the userName is taken, instead of failing the
+ * batch, so a create learns in the same round trip who holds the name (P11) by a SELECT before
+ * it; RETURNING tells whether the row went in.
+ */
+export function insertUserStatement(
+  db: D1Database,
+  row: UserWriteRow & { ldapAttributes?: string | null },
+  opts: { ifNameFree?: boolean } = {},
+) {
   const c = userColumns(row.doc);
+  const values = "?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10";
   return db
     .prepare(
       `INSERT INTO users (id, user_name, external_id, display_name, active, source, doc, version, created, last_modified, managed_apple_id, ldap_attributes)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10)`,
+       ${opts.ifNameFree ? `SELECT ${values} WHERE NOT EXISTS (SELECT 1 FROM users WHERE user_name = ?2) RETURNING id` : `VALUES (${values})`}`,
     )
     .bind(
       row.id,
@@ -87,13 +96,13 @@ export function insertUserStatement(db: D1Database, row: UserWriteRow & { ldapAt
  * change was computed from; otherwise the caller re-reads and re-applies (no lost update).
  * RETURNING tells the two apart: `meta.changes` also counts the rows the email triggers touch.
  */
-export function updateUserStatement(db: D1Database, row: UserWriteRow & { version: number }) {
+export function updateUserStatement(db: D1Database, row: UserWriteRow & { version: number; created: string }) {
   const c = userColumns(row.doc);
   return db
     .prepare(
       `UPDATE users SET user_name = ?2, external_id = ?3, display_name = ?4, active = ?5, source = ?6, doc = ?7,
          version = version + 1, last_modified = ?8, managed_apple_id = ?10
-       WHERE id = ?1 AND version = ?9 RETURNING version`,
+       WHERE id = ?1 AND version = ?9 AND created = ?11 RETURNING version`,
     )
     .bind(
       row.id,
@@ -106,6 +115,7 @@ export function updateUserStatement(db: D1Database, row: UserWriteRow & { versio
       row.now,
       row.version,
       row.managedAppleId,
+      row.created,
     );
 }
 

@@ -9,7 +9,9 @@ import { applyPatch } from "../scim/patch";
 import { checkResourceSchemas } from "../scim/schemas-attr";
 import type { TenantContext } from "../tenants/context";
 import { deriveManagedAppleId, nextManagedAppleId } from "./managed-apple-id";
-import { findUser, findUserByName, insertUserStatement, updateUserStatement } from "./repo";
+import type { OutboxEvent } from "../events/types";
+import { rememberUser, recentUser } from "./recent";
+import { findUser, findUserByNameStatement, findUserStatement, insertUserStatement, updateUserStatement } from "./repo";
 import { type UserRow, userColumns } from "./row";
 import {
   mergeReplace,
@@ -45,6 +47,11 @@ export function prepareNewUser(
   return { doc, ignored };
 }
 
+/**
+ * Issue 18: one batch (one round trip, the token check included when the gate runs it so): who
+ * holds the userName, then the insert if nobody does, then the events if it went in. A taken
+ * name is a 409 from SCIM (P11's own source), or a takeover, which writes in a second trip.
+ */
 export async function createUser(t: TenantContext, body: unknown): Promise<UserWrite> {
   checkResourceSchemas(body, t.userResource);
   const { doc, ignored } = prepareNewUser(t, body);
@@ -53,16 +60,26 @@ export async function createUser(t: TenantContext, body: unknown): Promise<UserW
   const now = new Date().toISOString();
   const id = crypto.randomUUID();
   const events = [audit("scim", "create", "User", id, detailOf(doc, ignored)), ...invitesFor(t.settings, id)];
-  try {
-    await commit(t, [insertUserStatement(t.db, { id, doc, source: "scim", managedAppleId, now })], events);
-  } catch (e) {
-    if (!(e instanceof UniqueViolation && e.tag === "users.user_name")) throw e;
-    // P11: the userName exists. From another source it is taken over; from SCIM it is a 409.
-    const existing = await findUserByName(t.db, String(doc.userName));
-    if (!existing || existing.source === "scim") throw e;
-    return { row: await takeOver(t, existing, body), created: true };
+  const [holder, inserted] = await commit(
+    t,
+    [
+      findUserByNameStatement(t.db, String(doc.userName)),
+      insertUserStatement(t.db, { id, doc, source: "scim", managedAppleId, now }, { ifNameFree: true }),
+    ],
+    events,
+    { ifLastChanged: true },
+  );
+  if (inserted.results.length === 1) {
+    const row = rowOf(id, doc, "scim", 1, now, now, managedAppleId, null);
+    rememberUser(t, row);
+    return { row, created: true };
   }
-  return { row: rowOf(id, doc, "scim", 1, now, now, managedAppleId, null), created: true };
+  // P11: the userName exists. From another source it is taken over; from SCIM it is a 409.
+  const existing = holder.results[0] as UserRow | undefined;
+  if (!existing || existing.source === "scim") throw new UniqueViolation("users.user_name");
+  const row = await takeOver(t, existing, body);
+  rememberUser(t, row);
+  return { row, created: true };
 }
 
 export async function replaceUser(
@@ -141,6 +158,12 @@ export function orNotFound(row: UserRow | null, id: string): UserRow {
  * Read, compute, write-if-unchanged. A write that lost a race is recomputed from the fresh row,
  * so two concurrent PATCHes of one user both take effect (no accepted write is lost). A change
  * that leaves the document as it was is not written and keeps the version.
+ *
+ * Issue 18: the first computation may start from the row as this isolate last saw it (recent.ts)
+ * when it was not read with the token check (`current`): the write then rides in one batch with
+ * a read of the row, and applies only if the version is still the one computed from. A refusal,
+ * a failed precondition or a no-op computed from that copy is never answered before the stored
+ * row confirms it (`fresh`).
  */
 async function updateUser(
   t: TenantContext,
@@ -152,37 +175,76 @@ async function updateUser(
   /** The row as read with the token check (users/routes.ts), saving the first read. */
   current?: UserRow | null,
 ): Promise<UserRow> {
+  let row = current === undefined ? recentUser(t, id) : current;
+  let fresh = current !== undefined;
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    const row = attempt === 0 && current !== undefined ? orNotFound(current, id) : await getUser(t.db, id);
-    checkPreconditions(pre, row.version);
-    const stored = { ...(JSON.parse(row.doc) as ScimDoc), active: row.active === 1 };
-    noteUserRead(t, stored);
-    const doc = change(stored);
-    validateUser(doc);
-    if (JSON.stringify(doc) === JSON.stringify(stored)) return row;
-    noteUserChange(t, stored, doc);
-    const managedAppleId = nextManagedAppleId(t.settings.managedAppleId, stored, doc, row.managed_apple_id);
-    const now = new Date().toISOString();
-    const action = stored.active !== false && doc.active === false ? "disable" : "update";
-    const event = audit("scim", action, "User", id, {
-      userName: doc.userName,
-      changed: changedAttributes(stored, doc),
-      ...ignoredDetail([...ignoredUpFront, ...ignoredLater()]),
-    });
-    const update = updateUserStatement(t.db, {
-      id,
-      doc,
-      version: row.version,
-      source: row.source,
-      managedAppleId,
-      now,
-    });
-    const [res] = await commit(t, [update], [event], { ifLastChanged: true });
-    if (res.results.length === 1) {
-      return rowOf(id, doc, row.source, row.version + 1, row.created, now, managedAppleId, row.ldap_attributes);
+    if (row === undefined) {
+      row = await findUser(t.db, id);
+      fresh = true;
     }
+    let planned: PlannedUpdate | null;
+    try {
+      planned = planUpdate(t, orNotFound(row, id), pre, ignoredUpFront, change, ignoredLater);
+    } catch (e) {
+      if (fresh || !(e instanceof ScimError)) throw e;
+      row = undefined;
+      continue;
+    }
+    if (!planned) {
+      if (fresh) return row as UserRow;
+      row = undefined;
+      continue;
+    }
+    const [stored, res] = await commit(t, [findUserStatement(t.db, id), planned.update], [planned.event], {
+      ifLastChanged: true,
+    });
+    if (res.results.length === 1) {
+      rememberUser(t, planned.row);
+      return planned.row;
+    }
+    row = (stored.results[0] as UserRow | undefined) ?? null;
+    fresh = true;
   }
   throw new ScimError(409, "The user is being changed by other requests at this moment; retry the request.");
+}
+
+interface PlannedUpdate {
+  update: D1PreparedStatement;
+  event: OutboxEvent;
+  /** The row as it is once `update` applied. */
+  row: UserRow;
+}
+
+/** The write that turns `row` into what `change` makes of it; null when nothing changes. */
+function planUpdate(
+  t: TenantContext,
+  row: UserRow,
+  pre: Preconditions | undefined,
+  ignoredUpFront: string[],
+  change: (doc: ScimDoc) => ScimDoc,
+  ignoredLater: () => string[],
+): PlannedUpdate | null {
+  checkPreconditions(pre, row.version);
+  const stored = { ...(JSON.parse(row.doc) as ScimDoc), active: row.active === 1 };
+  noteUserRead(t, stored);
+  const doc = change(stored);
+  validateUser(doc);
+  if (JSON.stringify(doc) === JSON.stringify(stored)) return null;
+  noteUserChange(t, stored, doc);
+  const managedAppleId = nextManagedAppleId(t.settings.managedAppleId, stored, doc, row.managed_apple_id);
+  const now = new Date().toISOString();
+  const action = stored.active !== false && doc.active === false ? "disable" : "update";
+  const event = audit("scim", action, "User", row.id, {
+    userName: doc.userName,
+    changed: changedAttributes(stored, doc),
+    ...ignoredDetail([...ignoredUpFront, ...ignoredLater()]),
+  });
+  const w = { id: row.id, doc, version: row.version, created: row.created, source: row.source, managedAppleId, now };
+  return {
+    update: updateUserStatement(t.db, w),
+    event,
+    row: rowOf(row.id, doc, row.source, row.version + 1, row.created, now, managedAppleId, row.ldap_attributes),
+  };
 }
 
 const detailOf = (doc: ScimDoc, ignored: string[]) => ({ userName: doc.userName, ...ignoredDetail(ignored) });

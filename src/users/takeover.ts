@@ -6,6 +6,7 @@ import { MAX_CUSTOM_ATTRIBUTES } from "../scim/limits";
 import type { ScimDoc } from "../scim/normalize";
 import { CUSTOM_SCHEMA, userResourceFor } from "../scim/schema/custom";
 import type { TenantContext } from "../tenants/context";
+import { forgetState } from "../tenants/one-trip";
 import { deriveManagedAppleId } from "./managed-apple-id";
 import { updateUserStatement } from "./repo";
 import type { UserRow } from "./row";
@@ -77,6 +78,7 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
     id: existing.id,
     doc,
     version: existing.version,
+    created: existing.created,
     source: "scim",
     managedAppleId,
     now,
@@ -92,6 +94,8 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
   // Another request changed (or took over) the user meanwhile: the same conflict as a userName in use.
   if (results[results.length - 1].results.length !== 1)
     throw conflict("The existing user changed during the takeover; retry the request.");
+  // Settings or custom attributes changed: the next request reads the tenant state afresh.
+  if (defineAttrs.length || markSource.length) forgetState(t.slug);
   // The answer to this request already shows the attributes the takeover defined (P25).
   t.customAttributes = names;
   t.userResource = userResourceFor(names);

@@ -118,13 +118,15 @@ describe("nothing runs for a bad token but fixed, small reads", () => {
   const label = (sql: string) =>
     sql.startsWith("SELECT id, hash FROM tokens")
       ? "token"
-      : sql.startsWith("SELECT 's' AS kind")
+      : sql.startsWith("SELECT (SELECT json_group_array(json_array(kind, key, value))")
         ? "tenant state"
-        : /FROM users u WHERE u\.id = \?1$/.test(sql)
-          ? "user by id"
-          : /^SELECT \(SELECT count\(\*\) FROM users u WHERE u\.user_name = \?1 COLLATE NOCASE\)/.test(sql)
-            ? "user by userName"
-            : `other: ${sql.replace(/\s+/g, " ").slice(0, 80)}`;
+        : sql.startsWith("SELECT abs((EXISTS (SELECT 1 FROM tokens")
+          ? "token guard"
+          : /FROM users u WHERE u\.id = \?1$/.test(sql)
+            ? "user by id"
+            : /^SELECT \(SELECT count\(\*\) FROM users u WHERE u\.user_name = \?1 COLLATE NOCASE\)/.test(sql)
+              ? "user by userName"
+              : `other: ${sql.replace(/\s+/g, " ").slice(0, 80)}`;
 
   async function traced(auth: string, method: string, path: string, body?: string) {
     const executed: string[] = [];

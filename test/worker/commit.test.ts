@@ -73,6 +73,7 @@ describe("commit: writes and their events, one transaction", () => {
       managedAppleId: null,
       now,
       version: 7,
+      created: now,
     });
     const [res] = await commit(t, [stale], [event], { ifLastChanged: true });
     expect(res.results).toEqual([]);
