@@ -15,7 +15,7 @@ import { ALL_USERS_GROUP_ID, type GroupRow, groupRow } from "./row";
 export type GroupChange =
   | { kind: "patch"; plan: GroupPatchPlan; pre?: Preconditions }
   /** PUT, its body normalised before the call (groups/service.ts); `members` absent: kept (P12). */
-  | { kind: "replace"; doc: ScimDoc; members?: string[]; pre?: Preconditions }
+  | { kind: "replace"; doc: ScimDoc; members?: string[]; pre?: Preconditions; showMembers?: boolean }
   | { kind: "delete"; pre?: Preconditions }
   /** An admin's hard delete of a user (P9) takes it out of every group, All Users included. */
   | { kind: "remove-user"; userId: string };
@@ -96,7 +96,7 @@ export async function applyGroupChange(
   };
 }
 
-const changedKeys = (a: ScimDoc, b: ScimDoc) =>
+export const changedKeys = (a: ScimDoc, b: ScimDoc) =>
   [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 
 /** Enough ids for an admin to follow a change; a 10,000-member PATCH is summarised by its counts. */
@@ -136,7 +136,7 @@ async function removeUser(
 }
 
 /** The membership part of a change: known from the request alone, before any read. */
-function memberChangeOf(change: GroupChange): MemberChange {
+export function memberChangeOf(change: GroupChange): MemberChange {
   switch (change.kind) {
     case "patch": {
       const plan = change.plan;
@@ -153,7 +153,7 @@ function memberChangeOf(change: GroupChange): MemberChange {
   }
 }
 
-const patchedDoc = (stored: ScimDoc, plan: GroupPatchPlan): ScimDoc =>
+export const patchedDoc = (stored: ScimDoc, plan: GroupPatchPlan): ScimDoc =>
   plan.other.length ? applyPatch(stored, plan.other, GROUP_RESOURCE).doc : stored;
 
 /**
@@ -163,29 +163,29 @@ const patchedDoc = (stored: ScimDoc, plan: GroupPatchPlan): ScimDoc =>
  * never changes that group and INSERT OR IGNORE is idempotent.
  */
 async function deleteGroup(db: D1Database, groupId: string, event: AuditEvent): Promise<OutboxEvent[]> {
-  const now = new Date().toISOString();
   const done = { db, committed: [] as OutboxEvent[] };
-  await commit(
-    done,
-    [
-      db
-        .prepare(
-          `UPDATE users SET active = 0, doc = json_set(doc, '$.active', json('false')), version = version + 1, last_modified = ?2
-         WHERE active = 1 AND id IN (SELECT member_id FROM group_members WHERE group_id = ?1)`,
-        )
-        .bind(groupId, now),
-      db
-        .prepare(
-          `INSERT OR IGNORE INTO group_members (group_id, member_id) SELECT ?2, member_id FROM group_members WHERE group_id = ?1`,
-        )
-        .bind(groupId, ALL_USERS_GROUP_ID),
-      db
-        .prepare(`UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1`)
-        .bind(ALL_USERS_GROUP_ID, now),
-      db.prepare("DELETE FROM group_members WHERE group_id = ?1").bind(groupId),
-      db.prepare("DELETE FROM groups WHERE id = ?1").bind(groupId),
-    ],
-    [event],
-  );
+  await commit(done, deleteGroupStatements(db, groupId), [event]);
   return done.committed;
+}
+
+export function deleteGroupStatements(db: D1Database, groupId: string): D1PreparedStatement[] {
+  const now = new Date().toISOString();
+  return [
+    db
+      .prepare(
+        `UPDATE users SET active = 0, doc = json_set(doc, '$.active', json('false')), version = version + 1, last_modified = ?2
+         WHERE active = 1 AND id IN (SELECT member_id FROM group_members WHERE group_id = ?1)`,
+      )
+      .bind(groupId, now),
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO group_members (group_id, member_id) SELECT ?2, member_id FROM group_members WHERE group_id = ?1`,
+      )
+      .bind(groupId, ALL_USERS_GROUP_ID),
+    db
+      .prepare(`UPDATE groups SET version = version + 1, last_modified = ?2 WHERE id = ?1`)
+      .bind(ALL_USERS_GROUP_ID, now),
+    db.prepare("DELETE FROM group_members WHERE group_id = ?1").bind(groupId),
+    db.prepare("DELETE FROM groups WHERE id = ?1").bind(groupId),
+  ];
 }

@@ -28,8 +28,13 @@ export interface GroupState {
  * length. Valid only inside the group's sequencer: the next writer may change the answer.
  */
 export async function readGroupState(db: D1Database, groupId: string, change: MemberChange): Promise<GroupState> {
+  return groupStateOf(await db.batch(groupStateStatements(db, groupId, change)));
+}
+
+/** The reads of readGroupState, to ride in another batch (groups/one-trip.ts); results in groupStateOf. */
+export function groupStateStatements(db: D1Database, groupId: string, change: MemberChange): D1PreparedStatement[] {
   const incoming = JSON.stringify(change.keepOnly ?? change.add);
-  const [row, notUsers, noEmail, added, removed, dropped] = await db.batch([
+  return [
     findGroupStatement(db, groupId),
     db
       .prepare(
@@ -43,32 +48,50 @@ export async function readGroupState(db: D1Database, groupId: string, change: Me
          WHERE NOT EXISTS (SELECT 1 FROM user_emails e WHERE e.user_id = j.value) LIMIT ?2`,
       )
       .bind(incoming, NAMED_IN_ERROR + 1),
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM (SELECT DISTINCT value FROM json_each(?1)) j
-         WHERE NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = ?2 AND m.member_id = j.value)`,
-      )
-      .bind(incoming, groupId),
-    db
-      .prepare(
-        `SELECT count(*) AS n FROM group_members m WHERE m.group_id = ?2 AND m.member_id IN (SELECT value FROM json_each(?1))`,
-      )
-      .bind(JSON.stringify(change.remove), groupId),
-    change.keepOnly
-      ? db
-          .prepare(
-            `SELECT count(*) AS n FROM group_members m WHERE m.group_id = ?2 AND m.member_id NOT IN (SELECT value FROM json_each(?1))`,
-          )
-          .bind(incoming, groupId)
-      : db.prepare("SELECT 0 AS n"),
-  ]);
-  const n = (r: D1Result) => (r.results[0] as { n: number }).n;
+    deltaStatement(db, "SELECT added, removed, dropped", groupId, change),
+  ];
+}
+
+/**
+ * The membership delta of `change` as the columns `added`, `removed` (ids listed for removal
+ * that are members) and `dropped` (members a `keepOnly` list leaves out), counted BEFORE any of
+ * it is written: `select` picks and combines them. One statement, so a one-trip change
+ * (groups/one-trip.ts) counts exactly what the classic read counts.
+ */
+export function deltaStatement(
+  db: D1Database,
+  select: string,
+  groupId: string,
+  change: MemberChange,
+  tail = "",
+  ...more: unknown[]
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `${select} FROM (SELECT
+         (SELECT count(*) FROM (SELECT DISTINCT value FROM json_each(?1)) j
+          WHERE NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = ?2 AND m.member_id = j.value)) AS added,
+         (SELECT count(*) FROM group_members m WHERE m.group_id = ?2 AND m.member_id IN (SELECT value FROM json_each(?3))) AS removed,
+         CASE WHEN ?4 THEN (SELECT count(*) FROM group_members m WHERE m.group_id = ?2
+           AND m.member_id NOT IN (SELECT value FROM json_each(?1))) ELSE 0 END AS dropped) ${tail}`,
+    )
+    .bind(
+      JSON.stringify(change.keepOnly ?? change.add),
+      groupId,
+      JSON.stringify(change.remove),
+      change.keepOnly ? 1 : 0,
+      ...more,
+    );
+}
+
+export function groupStateOf([row, notUsers, noEmail, delta]: D1Result[]): GroupState {
+  const d = delta.results[0] as { added: number; removed: number; dropped: number };
   return {
     row: (row.results[0] as GroupRow | undefined) ?? null,
     notUsers: notUsers.results as GroupState["notUsers"],
     noEmail: noEmail.results as GroupState["noEmail"],
-    added: n(added),
-    removed: n(removed) + n(dropped),
+    added: d.added,
+    removed: d.removed + d.dropped,
   };
 }
 

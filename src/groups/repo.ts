@@ -33,17 +33,19 @@ export async function listGroups(db: D1Database, page: SqlPage): Promise<{ total
  */
 export async function membersOf(db: D1Database, groupIds: string[]): Promise<MemberRow[]> {
   if (groupIds.length === 0) return [];
-  const { results } = await db
+  const { results } = await membersOfStatement(db, groupIds).all<MemberRow>();
+  return results;
+}
+
+export const membersOfStatement = (db: D1Database, groupIds: string[]) =>
+  db
     .prepare(
       `SELECT m.group_id, m.member_id AS value, coalesce(u.display_name, u.user_name) AS display
        FROM group_members m LEFT JOIN users u ON u.id = m.member_id
        WHERE m.group_id IN (SELECT value FROM json_each(?1))
        ORDER BY m.group_id, m.member_id`,
     )
-    .bind(JSON.stringify(groupIds))
-    .all<MemberRow>();
-  return results;
-}
+    .bind(JSON.stringify(groupIds));
 
 export function insertGroupStatement(
   db: D1Database,

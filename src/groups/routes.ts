@@ -1,7 +1,6 @@
 import { type Context, Hono } from "hono";
 import { readJsonBody } from "../http/body";
 import { methodNotAllowed, notModifiedResponse, scimJson } from "../http/respond";
-import { authorizeFirst } from "../http/tenant";
 import { durableSequencer } from "../membership/sequencer";
 import type { AppBindings } from "../platform/env";
 import { cursorListResponse, cursorListing } from "../scim/cursor-page";
@@ -13,24 +12,33 @@ import { sqlPage } from "../scim/page";
 import { parsePatchBody } from "../scim/patch-body";
 import { project } from "../scim/projection";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
-import { listGroups, membersOf } from "./repo";
+import { notFound } from "../scim/errors";
+import { findGroupStatement, listGroups, membersOf, membersOfStatement } from "./repo";
 import { renderGroup, wantsMembers } from "./render";
-import type { GroupRow } from "./row";
-import { createGroup, deleteGroup, getGroup, patchGroup, replaceGroup } from "./service";
+import { recentGroups } from "./recent";
+import type { GroupRow, MemberRow } from "./row";
+import { createGroup, deleteGroup, patchGroup, replaceGroup } from "./service";
 import { GROUPS_KEYSET, GROUPS_TARGET } from "./sql-target";
 
 type Projection = { attributes?: string; excludedAttributes?: string };
 
 export const groupRoutes = new Hono<AppBindings>();
 
-groupRoutes.use("*", authorizeFirst);
+/**
+ * Issue 18: reads run through the gate's one-trip way (TenantGate.run); writes that go through
+ * the group's Durable Object check the token first, so nothing reaches the object's queue
+ * before the token is known good.
+ */
+const authorized = async (c: Context<AppBindings>) => (await c.var.gate.authorize()).t;
 
-async function rendered(db: D1Database, rows: GroupRow[], baseUrl: string, p: Projection) {
+/** `known`: the members already read (or known empty), keyed by group; others are read here. */
+async function rendered(db: D1Database, rows: GroupRow[], baseUrl: string, p: Projection, known?: MemberRow[]) {
   const members = wantsMembers(p)
-    ? await membersOf(
+    ? (known ??
+      (await membersOf(
         db,
         rows.map((r) => r.id),
-      )
+      )))
     : undefined;
   return rows.map((r) =>
     project(
@@ -45,10 +53,10 @@ async function rendered(db: D1Database, rows: GroupRow[], baseUrl: string, p: Pr
   );
 }
 
-async function one(db: D1Database, row: GroupRow, baseUrl: string, p: Projection, status = 200) {
+async function one(db: D1Database, row: GroupRow, baseUrl: string, p: Projection, status = 200, known?: MemberRow[]) {
   const headers: Record<string, string> = { ETag: etagOf(row.version) };
   if (status === 201) headers.Location = `${baseUrl}/Groups/${row.id}`;
-  return scimJson((await rendered(db, [row], baseUrl, p))[0], status, headers);
+  return scimJson((await rendered(db, [row], baseUrl, p, known))[0], status, headers);
 }
 
 async function search(t: TenantContext, baseUrl: string, q: ListQuery) {
@@ -65,46 +73,75 @@ async function search(t: TenantContext, baseUrl: string, q: ListQuery) {
     return scimJson(cursorListResponse(await rendered(db, page.rows, baseUrl, q), page.total, page.nextCursor));
   }
   const { total, rows } = await listGroups(db, sqlPage(q, GROUPS_TARGET, "g.created"));
+  for (const row of rows.slice(0, REMEMBERED_PER_LOOKUP)) recentGroups.remember(t.slug, row);
   return scimJson(listResponse(await rendered(db, rows, baseUrl, q), total, q.startIndex));
 }
 
-const sequencer = (c: Context<AppBindings>) => durableSequencer(c.env.GROUPS, c.var.t);
+/** Rows of a lookup this isolate keeps for the changes that follow (Entra looks one group up at a time). */
+const REMEMBERED_PER_LOOKUP = 5;
 
-groupRoutes.get("/", (c) => search(c.var.t, c.var.baseUrl, parseListQuery(c.req.query())));
-groupRoutes.post("/.search", async (c) =>
-  search(c.var.t, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)),
+const sequencer = (c: Context<AppBindings>, t: TenantContext) => durableSequencer(c.env.GROUPS, t);
+
+groupRoutes.get("/", (c) => c.var.gate.run((t) => search(t, c.var.baseUrl, parseListQuery(c.req.query()))));
+groupRoutes.post("/.search", (c) =>
+  c.var.gate.run(async (t) =>
+    search(t, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)),
+  ),
 );
-groupRoutes.get("/:id", async (c) => {
-  const row = await getGroup(c.var.t.db, c.req.param("id"));
-  if (notModified(c.req.header("If-None-Match"), row.version)) return notModifiedResponse(row.version);
-  return one(c.var.t.db, row, c.var.baseUrl, c.req.query());
-});
+/** The group and, when the answer shows them, its members: one batch. */
+groupRoutes.get("/:id", (c) =>
+  c.var.gate.run(async (t) => {
+    const id = c.req.param("id");
+    const q = c.req.query();
+    const members = wantsMembers(q);
+    const [found, listed] = await t.db.batch([
+      findGroupStatement(t.db, id),
+      ...(members ? [membersOfStatement(t.db, [id])] : []),
+    ]);
+    const row = found.results[0] as GroupRow | undefined;
+    if (!row) throw notFound(`Group ${id} not found.`);
+    recentGroups.remember(t.slug, row);
+    if (notModified(c.req.header("If-None-Match"), row.version)) return notModifiedResponse(row.version);
+    return one(t.db, row, c.var.baseUrl, q, 200, members ? (listed.results as MemberRow[]) : undefined);
+  }),
+);
 
-groupRoutes.post("/", async (c) =>
-  one(c.var.t.db, await createGroup(c.var.t, await readJsonBody(c)), c.var.baseUrl, c.req.query(), 201),
+groupRoutes.post("/", (c) =>
+  c.var.gate.run(async (t) => {
+    const { row, members } = await createGroup(t, await readJsonBody(c));
+    recentGroups.remember(t.slug, row);
+    // A group created without members needs no read to show them.
+    return one(t.db, row, c.var.baseUrl, c.req.query(), 201, members.length ? undefined : []);
+  }),
 );
 
 groupRoutes.put("/:id", async (c) => {
-  const row = await replaceGroup(
-    sequencer(c),
+  const t = await authorized(c);
+  const q = c.req.query();
+  // The members the answer shows come back from the object's own batch.
+  const { row, members } = await replaceGroup(
+    sequencer(c, t),
     c.req.param("id"),
     await readJsonBody(c),
     preconditionsOf(c.req.raw.headers),
+    wantsMembers(q),
   );
-  return one(c.var.t.db, row, c.var.baseUrl, c.req.query());
+  return one(t.db, row, c.var.baseUrl, q, 200, members);
 });
 
 /** 204 like Users (see there), 200 with the group when a representation is asked for. */
 groupRoutes.patch("/:id", async (c) => {
+  const t = await authorized(c);
   const ops = parsePatchBody(await readJsonBody(c));
-  const row = await patchGroup(sequencer(c), c.req.param("id"), ops, preconditionsOf(c.req.raw.headers));
+  const row = await patchGroup(sequencer(c, t), c.req.param("id"), ops, preconditionsOf(c.req.raw.headers));
   const q = c.req.query();
-  if (q.attributes || q.excludedAttributes) return one(c.var.t.db, row, c.var.baseUrl, q);
+  if (q.attributes || q.excludedAttributes) return one(t.db, row, c.var.baseUrl, q);
   return new Response(null, { status: 204, headers: { ETag: etagOf(row.version) } });
 });
 
 groupRoutes.delete("/:id", async (c) => {
-  await deleteGroup(sequencer(c), c.req.param("id"), preconditionsOf(c.req.raw.headers));
+  const t = await authorized(c);
+  await deleteGroup(sequencer(c, t), c.req.param("id"), preconditionsOf(c.req.raw.headers));
   return new Response(null, { status: 204 });
 });
 

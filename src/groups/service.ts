@@ -12,13 +12,13 @@ import { GROUP_RESOURCE } from "../scim/schema/resources";
 import { memberSample } from "./changes";
 import { assertMembersAllowed, readGroupState } from "./members";
 import { addMembersStatement, findGroup, insertGroupStatement } from "./repo";
-import { type GroupRow, groupRow } from "./row";
+import { type GroupRow, type MemberRow, groupRow } from "./row";
 
 /**
  * A new group's id is unknown to anyone until this request answers, so its first members are
  * written here directly, in the same batch as the group, without going through a sequencer.
  */
-export async function createGroup(t: TenantContext, body: unknown): Promise<GroupRow> {
+export async function createGroup(t: TenantContext, body: unknown): Promise<{ row: GroupRow; members: string[] }> {
   const db = t.db;
   const { doc: rest, members } = groupBody(body);
   if (typeof rest.displayName !== "string" || rest.displayName.trim() === "") {
@@ -40,7 +40,10 @@ export async function createGroup(t: TenantContext, body: unknown): Promise<Grou
     [insertGroupStatement(db, { id, doc: rest, now }), ...(ids.length ? [addMembersStatement(db, id, ids)] : [])],
     [event],
   );
-  return groupRow({ id, doc: rest, source: "scim", version: 1, created: now, lastModified: now });
+  return {
+    row: groupRow({ id, doc: rest, source: "scim", version: 1, created: now, lastModified: now }),
+    members: ids,
+  };
 }
 
 /** A POST or PUT body: the document without members, and the member ids when `members` was given. */
@@ -60,9 +63,18 @@ export const patchGroup = (seq: GroupSequencer, id: string, ops: unknown, pre?: 
   seq.change(id, { kind: "patch", plan: planGroupPatch(ops), pre }) as Promise<GroupRow>;
 
 /** Normalised here, once, before the Durable Object call: a bad body costs the group's queue nothing. */
-export function replaceGroup(seq: GroupSequencer, id: string, body: unknown, pre?: Preconditions): Promise<GroupRow> {
+export function replaceGroup(
+  seq: GroupSequencer,
+  id: string,
+  body: unknown,
+  pre?: Preconditions,
+  showMembers = false,
+): Promise<{ row: GroupRow; members?: MemberRow[] }> {
   const { doc, members } = groupBody(body);
-  return seq.change(id, { kind: "replace", doc, members, pre }) as Promise<GroupRow>;
+  return seq.changeShowing(id, { kind: "replace", doc, members, pre, showMembers }) as Promise<{
+    row: GroupRow;
+    members?: MemberRow[];
+  }>;
 }
 
 /**

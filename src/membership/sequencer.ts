@@ -1,6 +1,7 @@
 import type { GroupChange } from "../groups/changes";
 import { withRetries } from "../platform/retry";
-import type { GroupRow } from "../groups/row";
+import type { GroupRow, MemberRow } from "../groups/row";
+import { recentGroups } from "../groups/recent";
 import { ScimError } from "../scim/errors";
 import type { TenantContext } from "../tenants/context";
 import type { ChangeResult, GroupMembership } from "./durable-object";
@@ -8,6 +9,8 @@ import type { ChangeResult, GroupMembership } from "./durable-object";
 /** The port the group service uses; the Durable Object is its only production adapter. */
 export interface GroupSequencer {
   change(groupId: string, change: GroupChange): Promise<GroupRow | null>;
+  /** As `change`, with the members after it when a `replace` asked for them (`showMembers`). */
+  changeShowing(groupId: string, change: GroupChange): Promise<{ row: GroupRow | null; members?: MemberRow[] }>;
 }
 
 /**
@@ -16,18 +19,22 @@ export interface GroupSequencer {
  * name that class (it sits below this module), so the stub gets its type here.
  */
 export function durableSequencer(ns: DurableObjectNamespace, t: TenantContext): GroupSequencer {
-  return {
-    async change(groupId, change) {
+  const seq: GroupSequencer = {
+    change: async (groupId, change) => (await seq.changeShowing(groupId, change)).row,
+    async changeShowing(groupId, change) {
       const call = () => {
         const stub = ns.getByName(`${t.slug}:${groupId}`) as DurableObjectStub<GroupMembership>;
-        return stub.change(t.slug, groupId, change) as Promise<ChangeResult>;
+        return stub.change(t.slug, groupId, change, recentGroups.get(t.slug, groupId)) as Promise<ChangeResult>;
       };
       const result = await withRetries(call, isIdempotent(change));
       if (!result.ok) throw new ScimError(result.error.status, result.error.detail, result.error.scimType);
       t.committed.push(...result.events);
-      return result.row;
+      if (result.row) recentGroups.remember(t.slug, result.row);
+      else recentGroups.forget(t.slug, groupId);
+      return { row: result.row, members: result.members };
     },
   };
+  return seq;
 }
 
 /**
