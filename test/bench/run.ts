@@ -18,6 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../blackbox/harness.ts";
 import {
@@ -31,6 +32,7 @@ import {
   type Task,
   timed,
 } from "./driver.ts";
+import { runAb } from "./ab.ts";
 import { type ClosedOp, type Goal, type Results, toMarkdown } from "./report.ts";
 import {
   addMemberTasks,
@@ -77,6 +79,9 @@ const HELP = `npm run bench -- [options]
   --no-open            skip the open-loop cycle
   --no-activity        run with the provisioning activity record off (ACTIVITY=off), to compare
                        lookups and creates with and without recording
+  --ab                 run the bench twice back to back, activity on then off (same options,
+                       results under --out/activity-on and activity-off), and print the
+                       difference for lookups and creates (ab.md)
   --rev REV            bench the sources of a git commit (default: the working tree,
                        bundled once at the start)
   --src DIR            bench another copy of src/ (e.g. a patched one), built with this
@@ -99,6 +104,7 @@ const { values: args } = parseArgs({
     "no-scale": { type: "boolean", default: false },
     "no-open": { type: "boolean", default: false },
     "no-activity": { type: "boolean", default: false },
+    ab: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
     out: { type: "string", default: "test/bench/results" },
     rev: { type: "string" },
@@ -563,4 +569,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (args.ab) process.exitCode = runAb(process.argv.slice(2), OUT_DIR, fileURLToPath(import.meta.url));
+else await main();

@@ -178,7 +178,7 @@ describe("D1 round trips per Entra operation (issue 18)", () => {
 
   it("groups", async () => {
     const name = `Group ${crypto.randomUUID()}`;
-    const lookup = await measure(
+    await measure(
       "group lookup by displayName",
       "GET",
       q("Groups", `displayName eq "${name}"`, "excludedAttributes=members&"),
