@@ -11,7 +11,17 @@ const ACCEPTED_TYPES = ["application/scim+json", "application/json"];
  * (RFC 7644 section 3.8 allows either). A missing Content-Type is tolerated because some
  * clients omit it on JSON bodies.
  */
-export async function readJsonBody(c: Context): Promise<unknown> {
+export function readJsonBody(c: Context): Promise<unknown> {
+  // Issue 18: a one-trip request whose guard failed runs its handler again (TenantGate.run); the
+  // body can be read from its stream once, so the first reading (or its refusal) is kept.
+  let read = bodies.get(c);
+  if (!read) bodies.set(c, (read = parseJsonBody(c)));
+  return read;
+}
+
+const bodies = new WeakMap<Context, Promise<unknown>>();
+
+async function parseJsonBody(c: Context): Promise<unknown> {
   const type = c.req.header("Content-Type")?.split(";")[0].trim().toLowerCase();
   if (type && !ACCEPTED_TYPES.includes(type)) {
     throw new ScimError(
