@@ -1,75 +1,194 @@
 /**
- * `npm run bench -- --ab [options]` (issue 18): the provisioning activity record's cost, measured
- * A/B in one invocation. The whole bench runs twice back to back, same options, in child
- * processes: first with the activity record on, then off (`--no-activity`), each writing its own
- * latest.json under --out (`activity-on/`, `activity-off/`). Then a table compares user lookups
- * and creates: req/s, × the same run's bare D1 read / write route (which cancels a drift of the
- * machine's speed between the two halves, and still includes what recording costs), and the
- * other processes' load, so a disturbed half can be seen. Goal: recording costs lookups and
- * creates at most 5% (× D1 route with the record on / off ≥ 0.95). Exit code 1 if a run failed.
+ * `npm run bench -- --ab [--users N --concurrency C --baseline-seconds S --ab-rounds R --out DIR]`
+ * (issue 18): what the provisioning activity record costs user lookups and creates, measured
+ * A/B in one invocation. Two Workers run side by side under `wrangler dev`, the same code, each
+ * with its own fresh tenant, one with the activity record on and one with it off
+ * (`ACTIVITY=off`). In R rounds, alternating which side goes first, each side runs: its bare D1
+ * read route for S s, N/R Entra lookups (`userName eq`, none found, as before a create), its bare
+ * D1 write route for S s, and the N/R creates, closed loop, C in flight. Interleaving in short
+ * slices puts both sides under the same background load, which a run of one after the other
+ * (minutes apart, on a shared machine) does not. Per side: lookups × D1 read, creates × D1
+ * write (req/s over the same side's baselines of the same rounds), and the difference on / off.
+ * Goal: recording costs at most 5%. Writes ab.json and ab.md to --out; exit code 1 on errors.
  */
-import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { ClosedOp, Results } from "./report.ts";
-import { OPS } from "./scenario.ts";
+import { type Call, Client, closedLoop, forDuration, Recorder, sleep } from "./driver.ts";
+import { CpuMeter } from "./meters.ts";
+import { type Tenant, userCreateTasks, userLookupTasks } from "./scenario.ts";
+import { makeUsers } from "./seed.ts";
+import { type BenchServer, type BenchState, codeVersion, prepareState, startServer } from "./server.ts";
 
 /** How much slower with the record on than off an operation may be. */
 const AB_GOAL = 0.05;
+/** After a side's creates, the queue consumer still writes their events (and records): let it finish. */
+const SETTLE_MS = 1500;
+const OPS = ["D1 read", "lookups", "D1 write", "creates"] as const;
+type Op = (typeof OPS)[number];
 
 const log = (s: string) => console.log(`[bench a/b ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
-export function runAb(argv: string[], outDir: string, script: string): number {
-  const passOn = argv.filter((a) => a !== "--ab" && a !== "--no-activity");
-  const withoutOut: string[] = [];
-  for (let i = 0; i < passOn.length; i++) {
-    if (passOn[i] === "--out") i++;
-    else if (!passOn[i].startsWith("--out=")) withoutOut.push(passOn[i]);
-  }
-  const halves = [
-    { name: "on", extra: [] as string[] },
-    { name: "off", extra: ["--no-activity"] },
-  ].map((h) => ({ ...h, out: path.join(outDir, `activity-${h.name}`) }));
-  let failed = false;
-  for (const h of halves) {
-    log(`activity ${h.name}: npm run bench -- ${[...withoutOut, ...h.extra, "--out", h.out].join(" ")}`);
-    const r = spawnSync(process.execPath, [...process.execArgv, script, ...withoutOut, ...h.extra, "--out", h.out], {
-      stdio: "inherit",
-    });
-    if (r.status !== 0) failed = true;
-  }
-  const [on, off] = halves.map((h) => JSON.parse(readFileSync(path.join(h.out, "latest.json"), "utf8")) as Results);
-  const md = abTable(on, off);
-  writeFileSync(path.join(outDir, "ab.md"), md);
-  console.log(`\n${md}`);
-  return failed ? 1 : 0;
+interface Side {
+  name: "on" | "off";
+  slug: string;
+  state: BenchState;
+  server?: BenchServer;
+  client?: Client;
+  tenant?: Tenant;
+  rec: Recorder;
+  seconds: Record<Op, number>;
+  /** req/s of each op in each round. */
+  rounds: Record<Op, number>[];
+  otherCoreSeconds: number;
 }
 
-function abTable(on: Results, off: Results): string {
+export async function runAb(o: {
+  users: number;
+  concurrency: number;
+  seconds: number;
+  rounds: number;
+  outDir: string;
+}): Promise<number> {
+  const tag = randomBytes(3).toString("hex");
+  const sides: Side[] = [];
+  try {
+    for (const name of ["on", "off"] as const) {
+      const slug = `ab-${tag}-${name}`;
+      log(`onboarding ${slug} (activity ${name}) with the tenant CLI...`);
+      const state = await prepareState([slug], `${tag}${name}`);
+      sides.push({ name, slug, state, rec: new Recorder(), seconds: zero(), rounds: [], otherCoreSeconds: 0 });
+    }
+    for (const s of sides) {
+      s.server = await startServer(s.state, s.name === "on" ? {} : { ACTIVITY: "off" });
+      s.client = new Client(s.server.baseUrl, Math.max(o.concurrency, 64));
+      const t = s.state.tenants.get(s.slug);
+      if (!t) throw new Error(`no tenant ${s.slug}`);
+      s.tenant = { token: t.scimToken, scim: t.scimPath };
+      // Warm-up: JIT, sockets, D1 files, the isolate's token and tenant state; not recorded.
+      await forDuration(s.client, new Recorder(), () => readCall(s), o.concurrency, 2);
+      await closedLoop(s.client, new Recorder(), userLookupTasks(s.tenant, makeUsers("w", 0, 200)), o.concurrency);
+    }
+    log(`code: ${codeVersion({})}; ${o.rounds} rounds, ${o.users} users per side, ${o.concurrency} in flight`);
+    const perRound = Math.max(1, Math.floor(o.users / o.rounds));
+    for (let round = 0; round < o.rounds; round++) {
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
+      for (const s of order) {
+        const users = makeUsers(`r${round}`, 0, perRound);
+        const client = s.client as Client;
+        s.rounds.push(zero());
+        const tenant = s.tenant as Tenant;
+        await measure(s, "D1 read", () => forDuration(client, s.rec, () => readCall(s), o.concurrency, o.seconds));
+        await measure(s, "lookups", () => closedLoop(client, s.rec, userLookupTasks(tenant, users), o.concurrency));
+        await measure(s, "D1 write", () => forDuration(client, s.rec, () => writeCall(s), o.concurrency, o.seconds));
+        await measure(s, "creates", () => closedLoop(client, s.rec, userCreateTasks(tenant, users), o.concurrency));
+        await sleep(SETTLE_MS);
+      }
+      log(
+        `round ${round + 1}: ${sides
+          .map(
+            (s) =>
+              `${s.name} ${figures(s)
+                .map((f) => f.toFixed(0))
+                .join("/")}`,
+          )
+          .join(", ")} req/s (${OPS.join("/")})`,
+      );
+    }
+    const md = report(sides, o);
+    mkdirSync(o.outDir, { recursive: true });
+    writeFileSync(path.join(o.outDir, "ab.md"), md);
+    writeFileSync(
+      path.join(o.outDir, "ab.json"),
+      JSON.stringify(
+        sides.map((s) => ({
+          side: s.name,
+          rps: Object.fromEntries(OPS.map((op, i) => [op, figures(s)[i]])),
+          errors: s.rec.errorCount,
+        })),
+        null,
+        2,
+      ) + "\n",
+    );
+    console.log(`\n${md}`);
+    const errors = sides.reduce((n, s) => n + s.rec.errorCount, 0);
+    if (errors) log(`first errors: ${JSON.stringify(sides.flatMap((s) => s.rec.errorSamples).slice(0, 3))}`);
+    return errors ? 1 : 0;
+  } finally {
+    for (const s of sides) {
+      s.client?.close();
+      await s.server?.stop();
+      s.state.cleanup();
+    }
+  }
+}
+
+const zero = (): Record<Op, number> => ({ "D1 read": 0, lookups: 0, "D1 write": 0, creates: 0 });
+
+const readCall = (s: Side): Call => ({ op: "D1 read", method: "GET", path: `/bench/${s.slug}/read`, expect: [200] });
+const writeCall = (s: Side): Call => ({
+  op: "D1 write",
+  method: "POST",
+  path: `/bench/${s.slug}/write`,
+  body: "{}",
+  expect: [200],
+});
+
+/** Runs one slice; the scenario's calls are named by OPS in scenario.ts, so they are counted by time here. */
+async function measure(s: Side, op: Op, run: () => Promise<number>) {
+  const cpu = new CpuMeter();
+  const before = countOf(s, op);
+  cpu.begin();
+  const secs = await run();
+  s.rounds[s.rounds.length - 1][op] = (countOf(s, op) - before) / secs;
+  s.seconds[op] += secs;
+  s.otherCoreSeconds += cpu.end().otherCores * secs;
+}
+
+/** Requests of `op` so far (the scenario names lookups and creates by their route). */
+function countOf(s: Side, op: Op): number {
+  const name = op === "lookups" ? "GET /Users?filter=userName eq" : op === "creates" ? "POST /Users" : op;
+  return s.rec.stats(name).samples.length;
+}
+
+/** req/s per op over all rounds: requests of that op over the seconds of its slices. */
+const figures = (s: Side): number[] => OPS.map((op) => (s.seconds[op] ? countOf(s, op) / s.seconds[op] : NaN));
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function report(sides: Side[], o: { rounds: number; users: number; concurrency: number; seconds: number }): string {
+  const [on, off] = sides.map(figures);
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const op = (r: Results, name: string) => r.closed.ops.find((o) => o.op === name) as ClosedOp;
   const rows = [
-    { name: OPS.userLookup, base: "read" as const },
-    { name: OPS.userCreate, base: "write" as const },
-  ].map(({ name, base }) => {
-    const [a, b] = [op(on, name), op(off, name)];
-    const vs = (o: ClosedOp) => (base === "read" ? o.vsRead : o.vsWrite);
-    const ratio = vs(a) / vs(b);
-    return {
-      line: `| ${name} | ${a.rps?.toFixed(0)} / ${b.rps?.toFixed(0)} | ${pct(vs(a))} / ${pct(vs(b))} (D1 ${base}) | ${pct(ratio - 1)} | ${a.p50Ms.toFixed(1)} / ${b.p50Ms.toFixed(1)} | ${a.otherCores.toFixed(2)} / ${b.otherCores.toFixed(2)} | ${ratio >= 1 - AB_GOAL ? "yes" : "**no**"} |`,
-    };
+    { name: "user lookups (`userName eq`)", i: 1, base: 0 },
+    { name: "user creates (POST /Users)", i: 3, base: 2 },
+  ].map(({ name, i, base }) => {
+    const [a, b] = [on[i] / on[base], off[i] / off[base]];
+    const diff = a / b - 1;
+    // The same ratio round by round (each round's slices ran minutes apart from the others'): its median.
+    const [opName, baseName] = [OPS[i], OPS[base]];
+    const perRound = sides[0].rounds.map(
+      (r, k) => r[opName] / r[baseName] / (sides[1].rounds[k][opName] / sides[1].rounds[k][baseName]) - 1,
+    );
+    const rawDiff = on[i] / off[i] - 1;
+    return `| ${name} | ${on[i].toFixed(0)} / ${off[i].toFixed(0)} (${pct(rawDiff)}) | ${pct(a)} / ${pct(b)} | ${pct(diff)} | ${pct(median(perRound))} (${perRound.map(pct).join(", ")}) | ${median(perRound) >= -AB_GOAL ? "yes" : "**no**"} |`;
   });
-  const errors = on.errors.total + off.errors.total;
+  const other = sides.map((s) => (s.otherCoreSeconds / Object.values(s.seconds).reduce((x, y) => x + y, 0)).toFixed(2));
   return [
-    `## Activity record A/B (${on.date.slice(0, 16)}Z and ${off.date.slice(0, 16)}Z, ${on.machine.cpus} × ${on.machine.cpuModel})`,
+    `## Activity record A/B, interleaved (${new Date().toISOString().slice(0, 16)}Z)`,
     "",
-    "Figures: activity on / off. Difference: (× D1 route on) / (× D1 route off) − 1; negative = recording costs that much.",
+    `${o.rounds} rounds, ${o.users} users per side, ${o.concurrency} in flight, baselines ${o.seconds} s per slice. Figures: activity on / off.`,
+    "× bare D1 route: lookups over the same side's D1 read route, creates over its D1 write route. Difference: (on / off) − 1.",
     "",
-    "| operation | req/s | × bare D1 route | difference | p50 ms | other load (cores) | within 5% |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
-    ...rows.map((r) => r.line),
+    "| operation | req/s (difference) | × bare D1 route | difference | median of rounds (each round) | within 5% (median) |",
+    "| --- | ---: | ---: | ---: | ---: | --- |",
+    ...rows,
     "",
-    `D1 baselines (req/s, read / write): on ${on.baselines.rps.read.toFixed(0)} / ${on.baselines.rps.write.toFixed(0)}, off ${off.baselines.rps.read.toFixed(0)} / ${off.baselines.rps.write.toFixed(0)}. Errors: ${errors}.`,
+    `Bare D1 routes (req/s, read / write): on ${on[0].toFixed(0)} / ${on[2].toFixed(0)}, off ${off[0].toFixed(0)} / ${off[2].toFixed(0)}. ` +
+      `Other processes' load during the slices (cores): on ${other[0]}, off ${other[1]}. Errors: ${sides.reduce((n, s) => n + s.rec.errorCount, 0)}.`,
     "",
   ].join("\n");
 }

@@ -18,7 +18,6 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../blackbox/harness.ts";
 import {
@@ -79,9 +78,11 @@ const HELP = `npm run bench -- [options]
   --no-open            skip the open-loop cycle
   --no-activity        run with the provisioning activity record off (ACTIVITY=off), to compare
                        lookups and creates with and without recording
-  --ab                 run the bench twice back to back, activity on then off (same options,
-                       results under --out/activity-on and activity-off), and print the
-                       difference for lookups and creates (ab.md)
+  --ab                 instead of the cycle: the activity record's cost, A/B in one run. Two
+                       Workers (activity on / off) side by side; in --ab-rounds rounds each
+                       runs its D1 read route, --users/rounds lookups, its D1 write route and
+                       the creates, alternating; prints the difference (ab.md, ab.json)
+  --ab-rounds R        rounds of --ab (default 4)
   --rev REV            bench the sources of a git commit (default: the working tree,
                        bundled once at the start)
   --src DIR            bench another copy of src/ (e.g. a patched one), built with this
@@ -105,6 +106,7 @@ const { values: args } = parseArgs({
     "no-open": { type: "boolean", default: false },
     "no-activity": { type: "boolean", default: false },
     ab: { type: "boolean", default: false },
+    "ab-rounds": { type: "string", default: "4" },
     profile: { type: "boolean", default: false },
     out: { type: "string", default: "test/bench/results" },
     rev: { type: "string" },
@@ -569,5 +571,12 @@ async function main(): Promise<void> {
   }
 }
 
-if (args.ab) process.exitCode = runAb(process.argv.slice(2), OUT_DIR, fileURLToPath(import.meta.url));
+if (args.ab)
+  process.exitCode = await runAb({
+    users: USERS,
+    concurrency: CONCURRENCY,
+    seconds: BASELINE_SECONDS,
+    rounds: int("ab-rounds"),
+    outDir: OUT_DIR,
+  });
 else await main();
