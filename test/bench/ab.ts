@@ -84,16 +84,8 @@ export async function runAb(o: {
         await measure(s, "creates", () => closedLoop(client, s.rec, userCreateTasks(tenant, users), o.concurrency));
         await sleep(SETTLE_MS);
       }
-      log(
-        `round ${round + 1}: ${sides
-          .map(
-            (s) =>
-              `${s.name} ${figures(s)
-                .map((f) => f.toFixed(0))
-                .join("/")}`,
-          )
-          .join(", ")} req/s (${OPS.join("/")})`,
-      );
+      const line = (s: Side) => OPS.map((op) => s.rounds[round][op].toFixed(0)).join("/");
+      log(`round ${round + 1}: ${sides.map((s) => `${s.name} ${line(s)}`).join(", ")} req/s (${OPS.join("/")})`);
     }
     const md = report(sides, o);
     mkdirSync(o.outDir, { recursive: true });
