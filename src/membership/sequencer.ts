@@ -23,7 +23,10 @@ export function durableSequencer(ns: DurableObjectNamespace, t: TenantContext): 
         return stub.change(t.slug, groupId, change) as Promise<ChangeResult>;
       };
       const result = await withRetries(call, isIdempotent(change));
-      if (!result.ok) throw new ScimError(result.error.status, result.error.detail, result.error.scimType);
+      if (!result.ok) {
+        const { status, detail, scimType, reason } = result.error;
+        throw new ScimError(status, detail, scimType, reason);
+      }
       t.committed.push(...result.events);
       return result.row;
     },

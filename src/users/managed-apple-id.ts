@@ -39,7 +39,8 @@ export function deriveManagedAppleId(setting: ManagedAppleIdSetting, doc: ScimDo
       if (typeof value !== "string" || !EMAIL.test(value)) {
         throw badRequest(
           "invalidValue",
-          `The managed Apple ID comes from custom attribute "${setting.attribute}", whose value must be an email address (P21).`,
+          `The managed Apple ID comes from custom attribute "${setting.attribute}", whose value must be an email address. Map an email address to that attribute in Entra, or choose another source in the settings.`,
+          "managed-apple-id",
         );
       }
       return value;

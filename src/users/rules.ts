@@ -7,10 +7,19 @@ import { checkSizes } from "../scim/sizes";
 const REQUIRED_NAME_PARTS = ["givenName", "familyName"] as const;
 const NAME_PARTS_NOT_BLANK = ["givenName", "familyName", "formatted"] as const;
 
+/** The Entra source attribute an admin fills for each name part. */
+const ENTRA_SOURCE: Record<string, string> = {
+  givenName: "givenName",
+  familyName: "surname",
+  formatted: "displayName",
+};
+
 const p6 = (part: string) =>
   badRequest(
     "invalidValue",
-    `name.${part} must not be blank (P6): given name, family name and formatted name are required.`,
+    `name.${part} is blank; every user needs a given name and a family name, and a formatted name that is not blank. ` +
+      `Fill \`${ENTRA_SOURCE[part]}\` for this user in Entra, or map \`name.${part}\` from an expression with a fallback.`,
+    "names-required",
   );
 
 /** PATCH hook: a blank value for a P6 name part is refused instead of being skipped as P7 says. */
@@ -36,7 +45,12 @@ export function validateUser(doc: ScimDoc): void {
   }
   const emails = Array.isArray(doc.emails) ? (doc.emails as Record<string, unknown>[]) : [];
   if (!emails.some((e) => typeof e?.value === "string" && e.value.trim() !== "")) {
-    throw badRequest("invalidValue", "An email address is required (P5): emails must hold at least one value.");
+    throw badRequest(
+      "invalidValue",
+      "The user has no email address, and every user needs one. In Entra's attribute mappings, " +
+        'map `mail` or `userPrincipalName` to `emails[type eq "work"].value`, or give the user a mail address.',
+      "email-required",
+    );
   }
   const name = (doc.name ?? {}) as Record<string, unknown>;
   for (const part of REQUIRED_NAME_PARTS) if (isBlank(name[part])) throw p6(part);
@@ -47,7 +61,9 @@ export function refuseSuspendedCreate(doc: ScimDoc): void {
   if (doc.active === false) {
     throw badRequest(
       "invalidValue",
-      "A user cannot be provisioned with active=false (P8): suspended users are not created.",
+      "The user is sent as disabled (active=false), and disabled users are not created here. " +
+        "Enable the user in Entra, or leave it out of the provisioning scope.",
+      "no-suspended-create",
     );
   }
 }

@@ -41,8 +41,9 @@ export function checkSettings(t: TenantContext, next: Settings, patch: Partial<S
   if (m.mode === "attribute" && !t.customAttributes.some((a) => a.toLowerCase() === m.attribute.toLowerCase())) {
     throw adminError(
       400,
-      `managedAppleId.attribute "${m.attribute}" is not a defined custom attribute (P21).`,
+      `managedAppleId.attribute "${m.attribute}" is not a defined custom attribute: define it first, or choose another source of managed Apple IDs.`,
       "managedAppleId",
+      "managed-apple-id",
     );
   }
 }
