@@ -1,4 +1,5 @@
 import { badRequest } from "../scim/errors";
+import { isMailbox } from "../scim/mailbox";
 import { type ScimDoc, isBlank, isPlainObject } from "../scim/normalize";
 import type { ResolvedAttr } from "../scim/resolve";
 import { checkSizes } from "../scim/sizes";
@@ -52,6 +53,17 @@ export function validateUser(doc: ScimDoc): void {
       "email-required",
     );
   }
+  emails.forEach((e, i) => {
+    if (e?.value !== undefined && !isMailbox(e.value)) {
+      throw badRequest(
+        "invalidValue",
+        `emails[${i}].value ${JSON.stringify(String(e.value).slice(0, 100))} is not one email address: ` +
+          "it must be a single address such as ann@contoso.com, without a display name, a list or line breaks. " +
+          "Check what Entra's attribute mappings send to emails.",
+        "invalid-email",
+      );
+    }
+  });
   const name = (doc.name ?? {}) as Record<string, unknown>;
   for (const part of REQUIRED_NAME_PARTS) if (isBlank(name[part])) throw p6(part);
 }
