@@ -161,12 +161,35 @@ describe("admin console: forms and headers", () => {
       expect(csp).toContain("script-src 'self'");
       expect(csp).toContain("style-src 'self'");
       expect(csp).toContain("frame-ancestors 'none'");
+      // One framing policy: the legacy header agrees with the CSP.
+      expect(res.headers.get("X-Frame-Options")).toBe("DENY");
       expect(csp).not.toContain("unsafe");
       expect(res.headers.get("Cache-Control")).toBe("no-store");
       const html = await res.text();
       expect(html, path).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
       expect(html, path).not.toMatch(/\sstyle=|<style/);
       expect(html, path).not.toMatch(/\son[a-z]+=/);
+    }
+  });
+
+  it("a slug with an encoded line break, carriage return or NUL is a redirect or a refusal, never a 500", async () => {
+    for (const slug of ["a%0aX", "a%0d%0aSet-Cookie:%20x=1", "a%00", "%0a", "ACME%0a"]) {
+      for (const path of ["/admin/users", "/admin/", "/admin/sign-in", "/admin/settings"]) {
+        const res = await SELF.fetch(`${ORIGIN}/t/${slug}${path}`, { redirect: "manual" });
+        expect(res.status, `${slug}${path}`).toBeLessThan(500);
+        const location = res.headers.get("Location");
+        if (location) expect(location, slug).toMatch(/^\/t\/[^\s\u0000]+\/admin\/sign-in$/);
+        expect(res.headers.get("Set-Cookie")).toBeNull();
+        await res.body?.cancel();
+      }
+      const post = await SELF.fetch(`${ORIGIN}/t/${slug}/admin/sign-in`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
+        body: "token=adm_x",
+      });
+      expect(post.status, slug).toBeLessThan(500);
+      await post.body?.cancel();
     }
   });
 
