@@ -7,7 +7,7 @@ import type { AppBindings } from "../platform/env";
 import { cursorListResponse, cursorListing } from "../scim/cursor-page";
 import type { TenantContext } from "../tenants/context";
 import { tenantCursorKey } from "../tenants/cursor-key";
-import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
+import { type ListQuery, listResponse, parseListQuery, parseSearchRequest } from "../scim/list";
 import { etagOf, notModified, preconditionsOf } from "../scim/meta";
 import { sqlPage } from "../scim/page";
 import { parsePatchBody } from "../scim/patch-body";
@@ -72,7 +72,7 @@ const sequencer = (c: Context<AppBindings>) => durableSequencer(c.env.GROUPS, c.
 
 groupRoutes.get("/", (c) => search(c.var.t, c.var.baseUrl, parseListQuery(c.req.query())));
 groupRoutes.post("/.search", async (c) =>
-  search(c.var.t, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)),
+  search(c.var.t, c.var.baseUrl, parseSearchRequest((await readJsonBody(c)) as Record<string, unknown>)),
 );
 groupRoutes.get("/:id", async (c) => {
   const row = await getGroup(c.var.t.db, c.req.param("id"));

@@ -5,6 +5,8 @@
  * `a@x.com\r\nBcc: b@y.com` a header. UTF-8 beyond ASCII is allowed in both parts (RFC 6531).
  */
 
+import { isLoneSurrogateFree } from "./well-formed";
+
 /** RFC 5321 §4.5.3.1: 64 octets of local part, 255 of domain; a path of 256 leaves 254 for the mailbox. */
 const MAX_LOCAL_OCTETS = 64;
 const MAX_DOMAIN_OCTETS = 255;
@@ -20,14 +22,13 @@ const DOMAIN = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`, "u");
 const IPV4 = /^\[(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\]$/;
 const IPV6 = /^\[IPv6:[0-9A-Fa-f:.]+\]$/;
 /** C0, DEL, C1, line and paragraph separators: never part of an address, whatever quoting. */
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-/** Lone surrogates are not text; they cannot be encoded as UTF-8 in a header. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const octets = (s: string) => new TextEncoder().encode(s).length;
 
 export function isMailbox(value: unknown): value is string {
-  if (typeof value !== "string" || CONTROL.test(value) || LONE_SURROGATE.test(value)) return false;
+  if (typeof value !== "string" || CONTROL.test(value) || !isLoneSurrogateFree(value)) return false;
   if (octets(value) > MAX_MAILBOX_OCTETS) return false;
   const at = value.lastIndexOf("@");
   if (at <= 0) return false;

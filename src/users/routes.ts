@@ -4,7 +4,7 @@ import { methodNotAllowed, notModifiedResponse, scimJson } from "../http/respond
 import type { AppBindings } from "../platform/env";
 import { cursorListResponse, cursorListing } from "../scim/cursor-page";
 import { tenantCursorKey } from "../tenants/cursor-key";
-import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
+import { type ListQuery, listResponse, parseListQuery, parseSearchRequest } from "../scim/list";
 import { etagOf, notModified, preconditionsOf } from "../scim/meta";
 import { sqlPage } from "../scim/page";
 import { parsePatchBody } from "../scim/patch-body";
@@ -102,7 +102,7 @@ userRoutes.get("/", (c) => search(c, parseListQuery(c.req.query())));
 // Bodies are read only after the token is good (issue 12), in every handler below.
 userRoutes.post("/.search", async (c) => {
   await c.var.gate.authorize();
-  return search(c, parseListQuery((await readJsonBody(c)) as Record<string, unknown>));
+  return search(c, parseSearchRequest((await readJsonBody(c)) as Record<string, unknown>));
 });
 
 userRoutes.get("/:id", async (c) => {
