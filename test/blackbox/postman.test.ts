@@ -56,7 +56,7 @@ const KNOWN_FAILURES: Record<string, KnownFailure> = {
   // Groups
   "Group tests / Get group by id: Body contians user": {
     reason:
-      'expects the non-standard member attribute "displayName":"new User" sent in the PATCH to be echoed; members are kept as references (value, $ref)',
+      'expects the member attribute "displayName":"new User" that the PATCH sent to be echoed back; every member carries display and $ref, but display is the member user\'s own displayName ("lennay"), never a label a client sends',
   },
   "Group tests with garbage / Group patch add member: Status code is 204": {
     rule: "P14",
