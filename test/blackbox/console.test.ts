@@ -247,6 +247,13 @@ describe("admin console in a browser", () => {
     await page.getByLabel("Render for user (userName)").fill("grace.hall@contoso.com");
     await page.getByRole("button", { name: "Preview without saving" }).click();
     await poll(() => page.locator("#preview").textContent()).toContain("Welcome Test, badge B-7731");
+    // Live: typing alone renders the preview again (app.js posts the form), no button pressed.
+    await page.getByLabel("Subject").fill("");
+    await page.getByLabel("Subject").pressSequentially("Live ${givenName}");
+    await poll(() => page.locator("#preview").textContent()).toContain("Live Test");
+    expect(page.url()).toBe(`${base}/settings`);
+    await page.getByLabel("Subject").fill("Welcome ${givenName}, badge ${badgeNumber}");
+    await poll(() => page.locator("#preview").textContent()).toContain("Welcome Test, badge B-7731");
     await page.getByLabel("Invite new users automatically").check();
     await page.getByRole("button", { name: "Save settings" }).click();
     await poll(() => page.getByRole("status").first().textContent()).toContain("Settings saved");

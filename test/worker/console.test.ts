@@ -279,6 +279,20 @@ describe("admin console: provisioning activity (issue 10)", () => {
     expect(text).not.toContain("No SCIM request yet");
   });
 
+  it("counts read in the right number: 1 request, 2 requests", async () => {
+    await tenantDb("acme").prepare("DELETE FROM activity").run();
+    const { cookie } = await session();
+    const scim = scimClient("acme", (await issueToken("acme")).token);
+    expect((await scim.get("/Users?count=1")).status).toBe(200);
+    await activityCount(1);
+    const one = textOf((await page("/", cookie)).html);
+    expect(one).toContain("Last hour 1 request, 0 failed");
+    expect(one).not.toMatch(/\b1 requests\b/);
+    expect((await scim.get("/Users?count=1")).status).toBe(200);
+    await activityCount(2);
+    expect(textOf((await page("/", cookie)).html)).toContain("Last hour 2 requests, 0 failed");
+  });
+
   it("filters the Activity page like the JSON API and opens an entry with its fix, modified properties and redacted body", async () => {
     await tenantDb("acme").prepare("DELETE FROM activity").run();
     const { cookie } = await session();
