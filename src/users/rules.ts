@@ -8,18 +8,18 @@ import { checkSizes } from "../scim/sizes";
 const REQUIRED_NAME_PARTS = ["givenName", "familyName"] as const;
 const NAME_PARTS_NOT_BLANK = ["givenName", "familyName", "formatted"] as const;
 
-/** The Entra source attribute an admin fills for each name part. */
+/** What an admin fills in Entra for each name part (its default mappings). */
 const ENTRA_SOURCE: Record<string, string> = {
-  givenName: "givenName",
-  familyName: "surname",
-  formatted: "displayName",
+  givenName: "`givenName`",
+  familyName: "`surname`",
+  formatted: "`givenName` and `surname` (Entra joins them into name.formatted)",
 };
 
 const p6 = (part: string) =>
   badRequest(
     "invalidValue",
     `name.${part} is blank; every user needs a given name and a family name, and a formatted name that is not blank. ` +
-      `Fill \`${ENTRA_SOURCE[part]}\` for this user in Entra, or map \`name.${part}\` from an expression with a fallback.`,
+      `Fill ${ENTRA_SOURCE[part]} for this user in Entra, or map \`name.${part}\` from an expression with a fallback.`,
     "names-required",
   );
 
