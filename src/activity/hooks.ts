@@ -59,6 +59,7 @@ export function afterScimRequest(
         basePath: new URL(baseUrl).pathname,
         scimType: err?.scimType ?? answer?.scimType ?? null,
         detail: err?.detail ?? answer?.detail ?? null,
+        errorReason: err?.reason ?? null,
         body: buf ? new TextDecoder().decode(buf) : null,
         requestBytes: buf?.byteLength ?? declared,
       });

@@ -1,4 +1,4 @@
-import { FAILURE_REASONS } from "./reasons";
+import { currentReason, reasonInfo, storedReasons } from "./reasons";
 import type { ActivityRecord } from "./types";
 
 export interface ActivityFilters {
@@ -34,7 +34,13 @@ const STATUS: Record<NonNullable<ActivityFilters["status"]>, string> = {
   "5xx": "status >= 400 AND status >= 500",
 };
 
-type Row = Record<string, unknown> & { id: string; at: string; changes: string | null; request?: string | null };
+type Row = Record<string, unknown> & {
+  id: string;
+  at: string;
+  changes: string | null;
+  request?: string | null;
+  reason: string | null;
+};
 
 const LIST_COLUMNS = `id, at, method, path, query, status, scim_type AS scimType, detail, reason, duration_ms AS durationMs, op,
   resource_type AS resourceType, resource_id AS resourceId, user_name AS userName, external_id AS externalId,
@@ -65,7 +71,7 @@ export function listQuery(f: ActivityFilters): { sql: string; params: unknown[] 
   if (f.displayName) where.push(`display_name = ${p(f.displayName)}`);
   if (f.id) where.push(`resource_id = ${p(f.id)}`);
   if (f.scimType) where.push(`scim_type = ${p(f.scimType)}`);
-  if (f.reason) where.push(`reason = ${p(f.reason)}`);
+  if (f.reason) where.push(`reason IN (${storedReasons(f.reason).map(p).join(", ")})`);
   if (f.from) where.push(`at >= ${p(f.from)}`);
   if (f.to) where.push(`at <= ${p(f.to)}`);
   if (f.user)
@@ -114,7 +120,7 @@ export async function getActivity(db: D1Database, id: string) {
   return {
     ...entry,
     request: row.request ? (JSON.parse(row.request) as unknown) : null,
-    ...(entry.reason ? { fix: FAILURE_REASONS[entry.reason]?.fix } : {}),
+    ...(entry.reason ? { fix: reasonInfo(entry.reason)?.fix } : {}),
   };
 }
 
@@ -122,4 +128,8 @@ export async function getActivity(db: D1Database, id: string) {
 export type ActivityEntry = Omit<ActivityRecord, "request">;
 
 const entryOf = ({ changes, request: _request, ...rest }: Row) =>
-  ({ ...rest, changes: changes ? JSON.parse(changes) : null }) as ActivityEntry;
+  ({
+    ...rest,
+    reason: rest.reason ? currentReason(rest.reason) : null,
+    changes: changes ? JSON.parse(changes) : null,
+  }) as ActivityEntry;

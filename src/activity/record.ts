@@ -1,6 +1,7 @@
 import type { OutboxEvent } from "../events/types";
 import { groupProperties, modifiedProperties } from "./changes";
 import type { ActivityNote } from "./note";
+import type { Reason } from "../scim/reasons";
 import { failureReason } from "./reasons";
 import { redactBody, redactQuery } from "./redact";
 import type { ActivityOp, ActivityRecord } from "./types";
@@ -17,6 +18,8 @@ export interface RequestFacts {
   status: number;
   scimType: string | null;
   detail: string | null;
+  /** The code the error was raised with (scim/reasons.ts), if any. */
+  errorReason: Reason | null;
   location: string | null;
   tokenId: string | null;
   body: string | null;
@@ -81,7 +84,7 @@ export function buildRecord(f: RequestFacts): ActivityRecord {
     status: f.status,
     scimType: f.scimType,
     detail: f.detail?.slice(0, 1000) ?? null,
-    reason: failureReason(f.status, f.scimType, f.detail),
+    reason: failureReason(f.status, f.scimType, f.errorReason),
     durationMs: Math.max(0, Math.round(f.durationMs)),
     op,
     resourceType,

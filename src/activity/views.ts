@@ -1,4 +1,4 @@
-import { FAILURE_REASONS } from "./reasons";
+import { FAILURE_REASONS, currentReason, reasonInfo } from "./reasons";
 
 /**
  * The derived views, each a few statements over the indexes of migration 0005: `activity_at`
@@ -80,14 +80,12 @@ export async function health(db: D1Database, now = Date.now()) {
       likely: last24h.failureRatio > ENTRA_QUARANTINE_RATIO && last24h.failures >= ENTRA_QUARANTINE_MIN_FAILURES,
     },
     state: stateOf(lastRequest, now, lastHour, last24h),
-    failureReasons: (
-      reasons.results as { reason: string; count: number; last: string; status: number; detail: string | null }[]
-    ).map((r) => ({
+    failureReasons: byCurrentReason(reasons.results as ReasonRow[]).map((r) => ({
       reason: r.reason,
       count: r.count,
       last: r.last,
       example: { status: r.status, detail: r.detail },
-      ...(FAILURE_REASONS[r.reason] ?? FAILURE_REASONS.other),
+      ...(reasonInfo(r.reason) ?? FAILURE_REASONS.other),
     })),
     tokens: tokens.results as { id: string; created: string; revoked: string | null; lastUsed: string | null }[],
     unauthenticated24h: noise.results as { reason: string; count: number }[],
@@ -121,4 +119,27 @@ export async function cycles(db: D1Database, opts: { from: string; to: string; g
     failures: number;
   }>();
   return results.map((r) => ({ ...r, durationMs: Date.parse(r.end) - Date.parse(r.start) }));
+}
+
+interface ReasonRow {
+  reason: string;
+  count: number;
+  last: string;
+  status: number;
+  detail: string | null;
+}
+
+/** Records stored under a former code (reasons.ts) count with the current one. */
+function byCurrentReason(rows: ReasonRow[]): ReasonRow[] {
+  const merged = new Map<string, ReasonRow>();
+  for (const r of rows) {
+    const reason = currentReason(r.reason);
+    const seen = merged.get(reason);
+    if (!seen) merged.set(reason, { ...r, reason });
+    else {
+      seen.count += r.count;
+      if (r.last > seen.last) Object.assign(seen, { last: r.last, status: r.status, detail: r.detail });
+    }
+  }
+  return [...merged.values()].sort((a, b) => b.count - a.count || b.last.localeCompare(a.last));
 }

@@ -1,4 +1,5 @@
 import { ScimError } from "../scim/errors";
+import type { Reason } from "../scim/reasons";
 
 /** An admin error that concerns one input field, so the console can show it beside that field. */
 export class FieldError extends ScimError {
@@ -6,11 +7,15 @@ export class FieldError extends ScimError {
     status: number,
     message: string,
     readonly field: string,
+    reason?: Reason,
   ) {
-    super(status, message);
+    super(status, message, undefined, reason);
   }
 }
 
-/** The admin API reuses ScimError as its one error type; http/respond.ts renders it as admin JSON. */
-export const adminError = (status: number, message: string, field?: string) =>
-  field ? new FieldError(status, message, field) : new ScimError(status, message);
+/**
+ * The admin API reuses ScimError as its one error type; http/respond.ts renders it as admin JSON.
+ * `reason` is the product rule's short name when a rule refused the request (scim/reasons.ts).
+ */
+export const adminError = (status: number, message: string, field?: string, reason?: Reason) =>
+  field ? new FieldError(status, message, field, reason) : new ScimError(status, message, undefined, reason);

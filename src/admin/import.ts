@@ -65,7 +65,9 @@ importRoutes.post("/", valid("json", body), async (c) => {
     if (await readSettingValue(t.db, ENTRA_SOURCE_MIGRATED)) {
       throw adminError(
         409,
-        "The Entra ID user source is read-only: migration to SCIM has started (P24). Provision these users from Entra instead.",
+        "The Entra ID user source is read-only: migration to SCIM has started. Provision these users from Entra instead.",
+        undefined,
+        "entra-user-source-migration",
       );
     }
   }

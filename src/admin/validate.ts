@@ -1,8 +1,10 @@
 import { zValidator } from "@hono/zod-validator";
 import type { Context, ValidationTargets } from "hono";
 import type { z } from "zod";
+import { refuseLoneSurrogates } from "../http/body";
 import { renderAdminError } from "../http/respond";
 import { ScimError } from "../scim/errors";
+import { mayHoldLoneSurrogate } from "../scim/well-formed";
 
 /** RFC 6839: application/json and any `+json` type (a charset parameter is fine). */
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json$/;
@@ -32,6 +34,17 @@ export const valid = <T extends z.ZodType, K extends keyof ValidationTargets>(ta
   if (target !== "json") return validator;
   return (async (c, next) => {
     requireJson(c);
+    const text = await c.req.text();
+    if (mayHoldLoneSurrogate(text)) {
+      // Malformed JSON is left to the validator's own answer; only a parsed value is walked.
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed !== undefined) refuseLoneSurrogates(text, parsed, (detail) => new ScimError(400, detail));
+    }
     return validator(c, next);
   }) as typeof validator;
 };

@@ -38,6 +38,8 @@ const headers = secureHeaders({
   },
   referrerPolicy: "same-origin",
   crossOriginResourcePolicy: "same-origin",
+  // One framing policy: never framed. CSP's frame-ancestors rules; the legacy header says the same.
+  xFrameOptions: "DENY",
 });
 
 /** Per request: the console's base path, its asset URLs and (once signed in) the CSRF token. */
@@ -46,7 +48,8 @@ const ui: MiddlewareHandler<ConsoleBindings> = async (c, next) => {
   const cookie = getCookie(c, sessionCookieName(slug));
   c.set("ui", {
     slug,
-    base: `/t/${slug}${CONSOLE_PREFIX}`,
+    // From the path as sent, re-encoded: a decoded slug (`a\nX`, `%00`) must never reach a Location header.
+    base: `/t/${encodeURIComponent(slug)}${CONSOLE_PREFIX}`,
     csrf: cookie ? await csrfTokenOf(cookie) : "",
     assets: await assetUrls(c.env.ASSETS),
   });

@@ -81,6 +81,10 @@ export const Layout: FC<PropsWithChildren<{ ui: Ui; title: string; active?: stri
   </html>
 );
 
+/** `1 user`, `2 users`, `1,000 users`: a count with its noun in the right number. */
+export const counted = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+
 export const Csrf: FC<{ ui: Ui }> = ({ ui }) => <input type="hidden" name="_csrf" value={ui.csrf} />;
 
 const SOURCE_LABELS: Record<string, string> = {

@@ -150,7 +150,7 @@ export const mailOutbox = sqliteTable(
     toAddress: text("to_address").notNull(),
     subject: text("subject").notNull(),
     body: text("body").notNull(),
-    /** queued | sent | failed */
+    /** queued | stored | sent | refused (recipient not one address) */
     status: text("status").notNull(),
     created: text("created").notNull(),
     sent: text("sent"),

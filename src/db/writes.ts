@@ -1,4 +1,5 @@
 import { ScimError } from "../scim/errors";
+import type { Reason } from "../scim/reasons";
 
 /**
  * The unique constraints a client can run into, by the tag SQLite names them with (`table.column`
@@ -7,18 +8,24 @@ import { ScimError } from "../scim/errors";
  * it, is the same 409 `uniqueness`.
  */
 const UNIQUE_CONFLICTS = {
-  "users.user_name": "A user with this userName already exists.",
-  "users.managed_apple_id": "The managed Apple ID this user would get is already another user's (P21).",
-  "groups.display_name": "A group with this displayName already exists in the tenant, from any source (P15).",
-  "custom_attributes.name": "A custom attribute with this name already exists (P18).",
-} as const;
+  "users.user_name": ["A user with this userName already exists.", "user-exists"],
+  "users.managed_apple_id": [
+    "The managed Apple ID this user would get is already another user's. Correct the email address or custom attribute it comes from for one of the two users.",
+    "managed-apple-id",
+  ],
+  "groups.display_name": [
+    "A group with this displayName already exists here, from Entra or another source such as LDAP or a local group; group names are unique. Rename the group in Entra, or the existing one.",
+    "unique-group-names",
+  ],
+  "custom_attributes.name": ["A custom attribute with this name already exists.", "custom-attributes"],
+} as const satisfies Record<string, readonly [string, Reason]>;
 
 export type UniqueTag = keyof typeof UNIQUE_CONFLICTS;
 
 /** A write refused by a unique constraint; callers that handle one case (P11's takeover) test the tag. */
 export class UniqueViolation extends ScimError {
   constructor(readonly tag: UniqueTag) {
-    super(409, UNIQUE_CONFLICTS[tag], "uniqueness");
+    super(409, UNIQUE_CONFLICTS[tag][0], "uniqueness", UNIQUE_CONFLICTS[tag][1]);
   }
 }
 

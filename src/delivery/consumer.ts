@@ -130,10 +130,15 @@ async function sendInvitation(db: D1Database, settings: Settings, inv: InviteEve
   if (!mail) return;
   try {
     const status = await mailer.send(mail);
-    await db
-      .prepare("UPDATE mail_outbox SET status = ?2, sent = ?3 WHERE id = ?1")
-      .bind(mail.id, status, new Date().toISOString())
-      .run();
+    await (
+      status === "refused"
+        ? db
+            .prepare("UPDATE mail_outbox SET status = 'refused', error = ?2 WHERE id = ?1")
+            .bind(mail.id, "The recipient is not one email address; nothing was sent.")
+        : db
+            .prepare("UPDATE mail_outbox SET status = ?2, sent = ?3 WHERE id = ?1")
+            .bind(mail.id, status, new Date().toISOString())
+    ).run();
   } catch (e) {
     await db.prepare("UPDATE mail_outbox SET error = ?2 WHERE id = ?1").bind(mail.id, String(e).slice(0, 500)).run();
     throw e;

@@ -1,4 +1,5 @@
 import type { Env } from "../platform/env";
+import { isMailbox } from "../scim/mailbox";
 
 export interface Mail {
   id: string;
@@ -7,8 +8,11 @@ export interface Mail {
   body: string;
 }
 
-/** What became of a mail: kept in the outbox for admins, or handed to the email service. */
-export type MailStatus = "stored" | "sent";
+/**
+ * What became of a mail: kept in the outbox for admins, handed to the email service, or refused
+ * because its recipient is not one address (a row stored before email values were checked).
+ */
+export type MailStatus = "stored" | "sent" | "refused";
 
 /** The port the consumer sends invitations through; chosen by the MAILER variable. */
 export interface Mailer {
@@ -38,11 +42,19 @@ export function emailServiceMailer(binding: SendEmail, from: string): Mailer {
   };
 }
 
+/**
+ * Every mailer sends to one RFC 5321 mailbox or to nobody: SCIM refuses other email values,
+ * and this guard covers rows stored before it did (`a@x.com\r\nBcc: b@y.com`, lists).
+ */
+export function singleRecipientOnly(mailer: Mailer): Mailer {
+  return { send: (mail) => (isMailbox(mail.to) ? mailer.send(mail) : Promise.resolve("refused")) };
+}
+
 export function mailerFor(env: Env): Mailer {
   if (env.MAILER === "email") {
     if (!env.MAIL || !env.MAIL_FROM)
       throw new Error("MAILER=email needs a send_email binding MAIL and a MAIL_FROM variable");
-    return emailServiceMailer(env.MAIL, env.MAIL_FROM);
+    return singleRecipientOnly(emailServiceMailer(env.MAIL, env.MAIL_FROM));
   }
-  return outboxMailer;
+  return singleRecipientOnly(outboxMailer);
 }

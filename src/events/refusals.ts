@@ -14,6 +14,7 @@ export function refusedEvent(actor: Actor, method: string, path: string, err: Sc
     status: err.status,
     scimType: err.scimType ?? null,
     reason: err.detail,
+    ...(err.reason ? { code: err.reason } : {}),
   });
 }
 

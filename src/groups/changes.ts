@@ -39,7 +39,9 @@ export async function applyGroupChange(
   if (row.source === "builtin") {
     throw new ScimError(
       403,
-      `"${row.display_name}" is the built-in group of every tenant; SCIM cannot change or delete it (P16).`,
+      `"${row.display_name}" is the built-in group that holds the former members of deleted groups; it cannot be changed or deleted over SCIM. Rename the Entra group.`,
+      undefined,
+      "all-users-group",
     );
   }
   checkPreconditions(change.pre, row.version);

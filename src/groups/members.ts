@@ -101,14 +101,18 @@ export function assertMembersAllowed(state: Pick<GroupState, "notUsers" | "noEma
     const named = state.notUsers.slice(0, NAMED_IN_ERROR).map((r) => `"${r.id}"${r.is_group ? " (a group)" : ""}`);
     throw badRequest(
       "invalidValue",
-      `Only users of this tenant can be members; nested groups are not supported (P14). Not users: ${named.join(", ")}${more(state.notUsers.length)}.`,
+      `Only users of this tenant can be group members, not groups or unknown ids: ${named.join(", ")}${more(state.notUsers.length)}. ` +
+        "Assign users to the group directly in Entra (nested groups are not provisioned), and provision them first.",
+      "users-only-members",
     );
   }
   if (state.noEmail.length > 0) {
     const named = state.noEmail.slice(0, NAMED_IN_ERROR).map((r) => `"${r.id}"`);
     throw badRequest(
       "invalidValue",
-      `Members need an email address (P5). Without one: ${named.join(", ")}${more(state.noEmail.length)}.`,
+      `Group members need an email address; these users have none: ${named.join(", ")}${more(state.noEmail.length)}. ` +
+        'Give them a mail address in Entra, or map `mail` or `userPrincipalName` to `emails[type eq "work"].value`.',
+      "email-required",
     );
   }
 }

@@ -6,7 +6,7 @@ import type { AppBindings } from "../platform/env";
 import { cursorListResponse, cursorListing } from "../scim/cursor-page";
 import type { TenantContext } from "../tenants/context";
 import { tenantCursorKey } from "../tenants/cursor-key";
-import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
+import { type ListQuery, listResponse, parseListQuery, parseSearchRequest } from "../scim/list";
 import { etagOf, notModified, preconditionsOf } from "../scim/meta";
 import { sqlPage } from "../scim/page";
 import { parsePatchBody } from "../scim/patch-body";
@@ -85,7 +85,7 @@ const sequencer = (c: Context<AppBindings>, t: TenantContext) => durableSequence
 groupRoutes.get("/", (c) => c.var.gate.run((t) => search(t, c.var.baseUrl, parseListQuery(c.req.query()))));
 groupRoutes.post("/.search", (c) =>
   c.var.gate.run(async (t) =>
-    search(t, c.var.baseUrl, parseListQuery((await readJsonBody(c)) as Record<string, unknown>)),
+    search(t, c.var.baseUrl, parseSearchRequest((await readJsonBody(c)) as Record<string, unknown>)),
   ),
 );
 /** The group and, when the answer shows them, its members: one batch. */

@@ -87,7 +87,7 @@ function checkGroupBody(body: unknown): void {
   const key = Object.keys(body).find((k) => k.toLowerCase() === "members");
   const members = key === undefined ? undefined : body[key];
   if (members !== undefined && members !== null && !Array.isArray(members)) {
-    throw badRequest("invalidValue", `"members" must be an array of members (users only, P14); got ${typeof members}.`);
+    throw badRequest("invalidValue", `"members" must be an array of user members; got ${typeof members}.`);
   }
 }
 

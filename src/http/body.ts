@@ -1,6 +1,18 @@
 import type { Context } from "hono";
 import { ScimError, badRequest } from "../scim/errors";
+import { loneSurrogateAt, mayHoldLoneSurrogate } from "../scim/well-formed";
 import { cappedBody } from "./respond";
+
+/** Shared by the SCIM and the admin API bodies; each throws its own error type. */
+export function refuseLoneSurrogates(text: string, value: unknown, error: (detail: string) => Error): void {
+  if (!mayHoldLoneSurrogate(text)) return;
+  const at = loneSurrogateAt(value);
+  if (at) {
+    throw error(
+      `${at} holds a lone UTF-16 surrogate escape (such as \\ud800 without its pair): that is not text, and nothing was stored.`,
+    );
+  }
+}
 
 const ACCEPTED_TYPES = ["application/scim+json", "application/json"];
 
@@ -48,5 +60,6 @@ async function parseJsonBody(c: Context): Promise<unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw badRequest("invalidSyntax", "The request body must be a JSON object.");
   }
+  refuseLoneSurrogates(text, value, (detail) => badRequest("invalidValue", detail));
   return value;
 }

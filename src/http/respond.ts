@@ -38,7 +38,10 @@ export const renderScimError: ErrorRenderer = (err) =>
 export const renderAdminError: ErrorRenderer = (err) =>
   withStatusHeaders(
     err,
-    Response.json({ error: { status: err.status, message: err.detail } }, { status: err.status }),
+    Response.json(
+      { error: { status: err.status, message: err.detail, ...(err.reason ? { reason: err.reason } : {}) } },
+      { status: err.status },
+    ),
     "admin",
   );
 

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { scimJson } from "./respond";
+import { methodNotAllowed, scimJson } from "./respond";
+import { rootSearch } from "./root-search";
 import { authorizeFirst } from "./tenant";
 import type { AppBindings } from "../platform/env";
 import { groupRoutes } from "../groups/routes";
@@ -18,6 +19,8 @@ export const scimRoutes = new Hono<AppBindings>();
 
 scimRoutes.route("/Users", userRoutes);
 scimRoutes.route("/Groups", groupRoutes);
+scimRoutes.post("/.search", rootSearch);
+scimRoutes.all("/.search", methodNotAllowed("POST"));
 
 scimRoutes.get("/ServiceProviderConfig", authorizeFirst, (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
 // Microsoft's reference Postman collection asks for this older name.

@@ -12,7 +12,10 @@ import { tenantDatabase } from "../tenants/resolve";
 /** Error properties do not survive RPC, so expected failures travel as values (DESIGN.md). */
 export type ChangeResult =
   | { ok: true; row: GroupRow | null; events: OutboxEvent[]; members?: MemberRow[] }
-  | { ok: false; error: { status: number; detail: string; scimType?: ScimError["scimType"] } };
+  | {
+      ok: false;
+      error: { status: number; detail: string; scimType?: ScimError["scimType"]; reason?: ScimError["reason"] };
+    };
 
 /**
  * One instance per (tenant, group), named `<tenant>:<groupId>`. Every write touching the
@@ -47,7 +50,7 @@ export class GroupMembership extends DurableObject<Env> {
         return { ok: true, ...applied };
       } catch (e) {
         if (e instanceof ScimError)
-          return { ok: false, error: { status: e.status, detail: e.detail, scimType: e.scimType } };
+          return { ok: false, error: { status: e.status, detail: e.detail, scimType: e.scimType, reason: e.reason } };
         throw e;
       }
     });

@@ -27,7 +27,10 @@ export function durableSequencer(ns: DurableObjectNamespace, t: TenantContext): 
         return stub.change(t.slug, groupId, change, recentGroups.get(t.slug, groupId)) as Promise<ChangeResult>;
       };
       const result = await withRetries(call, isIdempotent(change));
-      if (!result.ok) throw new ScimError(result.error.status, result.error.detail, result.error.scimType);
+      if (!result.ok) {
+        const { status, detail, scimType, reason } = result.error;
+        throw new ScimError(status, detail, scimType, reason);
+      }
       t.committed.push(...result.events);
       if (result.row) recentGroups.remember(t.slug, result.row);
       else recentGroups.forget(t.slug, groupId);

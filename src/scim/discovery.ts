@@ -33,7 +33,7 @@ export function serviceProviderConfig(baseUrl: string) {
         primary: true,
       },
       {
-        // Issue 11: RFC 6749 §4.4 client credentials (or an RFC 7523 assertion) at the tenant's token endpoint.
+        // RFC 6749 §4.4 client credentials (or an RFC 7523 assertion) at the tenant's token endpoint.
         type: "oauth2",
         name: "OAuth 2.0 Client Credentials",
         description: `Access tokens from ${baseUrl.replace(/\/scim\/v2$/, "")}/oauth/token (grant_type=client_credentials), sent as \`Authorization: Bearer <token>\`.`,
@@ -41,7 +41,6 @@ export function serviceProviderConfig(baseUrl: string) {
         primary: false,
       },
     ],
-    maxPayloadSize: MAX_BODY_BYTES,
     meta: { resourceType: "ServiceProviderConfig", location: `${baseUrl}/ServiceProviderConfig` },
   };
 }

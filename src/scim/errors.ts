@@ -1,3 +1,5 @@
+import type { Reason } from "./reasons";
+
 /**
  * The one error type of the service. Everything a client can cause ends as a ScimError and is
  * rendered by `renderScimError` as an RFC 7644 section 3.12 Error body.
@@ -25,6 +27,8 @@ export class ScimError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly scimType?: ScimType,
+    /** Why, as a code for the activity log and the console (reasons.ts); not on the wire. */
+    readonly reason?: Reason,
   ) {
     super(detail);
     this.name = "ScimError";
@@ -40,6 +44,7 @@ export class ScimError extends Error {
   }
 }
 
-export const badRequest = (scimType: ScimType, detail: string) => new ScimError(400, detail, scimType);
+export const badRequest = (scimType: ScimType, detail: string, reason?: Reason) =>
+  new ScimError(400, detail, scimType, reason);
 export const notFound = (detail: string) => new ScimError(404, detail);
-export const conflict = (detail: string) => new ScimError(409, detail, "uniqueness");
+export const conflict = (detail: string, reason?: Reason) => new ScimError(409, detail, "uniqueness", reason);

@@ -102,3 +102,28 @@ export function listResponse(resources: unknown[], totalResults: number, startIn
     Resources: resources,
   };
 }
+
+export const SEARCH_REQUEST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+
+/**
+ * RFC 7644 §3.4.3: a `POST .search` body is a SearchRequest. Its `schemas`, when sent, must name
+ * that message and nothing else (`["urn:evil"]` is 400); a body without `schemas` is read all
+ * the same, as resource bodies without one are.
+ */
+export function parseSearchRequest(body: Raw): ListQuery {
+  const key = Object.keys(body).find((k) => k.toLowerCase() === "schemas");
+  if (key !== undefined) {
+    const schemas = body[key];
+    const ok =
+      Array.isArray(schemas) &&
+      schemas.length > 0 &&
+      schemas.every((s) => typeof s === "string" && s.toLowerCase() === SEARCH_REQUEST_SCHEMA.toLowerCase());
+    if (!ok)
+      throw badRequest(
+        "invalidSyntax",
+        `A search request's "schemas" must be ["${SEARCH_REQUEST_SCHEMA}"]; got ${JSON.stringify(schemas)?.slice(0, 200)}.`,
+      );
+  }
+  const { [key ?? "schemas"]: _schemas, ...rest } = body;
+  return parseListQuery(rest);
+}

@@ -1,7 +1,6 @@
 import { z } from "zod";
 
-/** P21: where a user's managed Apple ID comes from. */
-export const managedAppleIdSchema = z.discriminatedUnion("mode", [
+const managedAppleIdModes = [
   z.object({ mode: z.literal("off") }),
   /** The user's email as it is. */
   z.object({ mode: z.literal("email") }),
@@ -9,7 +8,19 @@ export const managedAppleIdSchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("email-appleid") }),
   /** A custom attribute (P18) whose value must be an email address unique in the tenant. */
   z.object({ mode: z.literal("attribute"), attribute: z.string().min(1).max(64) }),
-]);
+] as const;
+
+/** P21: where a user's managed Apple ID comes from, as stored (lenient: an old row still reads). */
+export const managedAppleIdSchema = z.discriminatedUnion("mode", managedAppleIdModes);
+
+/**
+ * P21 as an admin sends it: a field the mode does not use (`{"mode":"off","attribute":"x"}`) is
+ * refused, not dropped in silence, so what is saved is what was asked.
+ */
+export const managedAppleIdInput = z.discriminatedUnion(
+  "mode",
+  managedAppleIdModes.map((m) => m.strict()) as unknown as typeof managedAppleIdModes,
+);
 
 export const settingsSchema = z.object({
   /** P20 */
@@ -21,7 +32,7 @@ export const settingsSchema = z.object({
   inviteBody: z.string().min(1).max(10_000),
   /** Days the provisioning activity is kept (src/activity/retention.ts). */
   activityRetentionDays: z.number().int().min(1).max(365),
-  /** Issue 11: seconds an OAuth access token lives (5 minutes to 6 hours, as Entra expects). */
+  /** Seconds an OAuth access token lives (5 minutes to 6 hours, as Entra expects). */
   accessTokenLifetime: z.number().int().min(300).max(21_600),
 });
 

@@ -1,10 +1,8 @@
+import { isMailbox } from "../scim/mailbox";
 import { badRequest } from "../scim/errors";
 import type { ScimDoc } from "../scim/normalize";
 import { CUSTOM_SCHEMA } from "../scim/schema/custom";
 import type { ManagedAppleIdSetting } from "../settings/settings";
-
-/** Deliberately simple: one @, a dot in the domain, no spaces. Apple validates the rest. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function primaryEmail(doc: ScimDoc): string | undefined {
   const emails = Array.isArray(doc.emails) ? (doc.emails as { value?: unknown; primary?: unknown }[]) : [];
@@ -36,10 +34,11 @@ export function deriveManagedAppleId(setting: ManagedAppleIdSetting, doc: ScimDo
       const key = Object.keys(ext).find((k) => k.toLowerCase() === setting.attribute.toLowerCase());
       const value = key ? ext[key] : undefined;
       if (value === undefined || value === null || value === "") return null;
-      if (typeof value !== "string" || !EMAIL.test(value)) {
+      if (typeof value !== "string" || !isMailbox(value)) {
         throw badRequest(
           "invalidValue",
-          `The managed Apple ID comes from custom attribute "${setting.attribute}", whose value must be an email address (P21).`,
+          `The managed Apple ID comes from custom attribute "${setting.attribute}", whose value must be an email address. Map an email address to that attribute in Entra, or choose another source in the settings.`,
+          "managed-apple-id",
         );
       }
       return value;

@@ -4,7 +4,7 @@ import { methodNotAllowed, notModifiedResponse, scimJson } from "../http/respond
 import type { AppBindings } from "../platform/env";
 import { cursorListResponse, cursorListing } from "../scim/cursor-page";
 import { tenantCursorKey } from "../tenants/cursor-key";
-import { type ListQuery, listResponse, parseListQuery } from "../scim/list";
+import { type ListQuery, listResponse, parseListQuery, parseSearchRequest } from "../scim/list";
 import { etagOf, notModified, preconditionsOf } from "../scim/meta";
 import { type SqlPage, sqlPage } from "../scim/page";
 import { parsePatchBody } from "../scim/patch-body";
@@ -116,7 +116,7 @@ userRoutes.get("/", (c) => search(c, parseListQuery(c.req.query())));
 // Bodies are read only after the token is good (issue 12), or in the one-trip way only for a
 // token this isolate knows, in every handler below.
 userRoutes.post("/.search", (c) =>
-  c.var.gate.run(async (t) => searchIn(c, t, parseListQuery((await readJsonBody(c)) as Record<string, unknown>))),
+  c.var.gate.run(async (t) => searchIn(c, t, parseSearchRequest((await readJsonBody(c)) as Record<string, unknown>))),
 );
 
 userRoutes.get("/:id", (c) =>

@@ -1,4 +1,5 @@
 import { badRequest } from "../scim/errors";
+import { isMailbox } from "../scim/mailbox";
 import { type ScimDoc, isBlank, isPlainObject } from "../scim/normalize";
 import type { ResolvedAttr } from "../scim/resolve";
 import { checkSizes } from "../scim/sizes";
@@ -7,10 +8,19 @@ import { checkSizes } from "../scim/sizes";
 const REQUIRED_NAME_PARTS = ["givenName", "familyName"] as const;
 const NAME_PARTS_NOT_BLANK = ["givenName", "familyName", "formatted"] as const;
 
+/** What an admin fills in Entra for each name part (its default mappings). */
+const ENTRA_SOURCE: Record<string, string> = {
+  givenName: "`givenName`",
+  familyName: "`surname`",
+  formatted: "`givenName` and `surname` (Entra joins them into name.formatted)",
+};
+
 const p6 = (part: string) =>
   badRequest(
     "invalidValue",
-    `name.${part} must not be blank (P6): given name, family name and formatted name are required.`,
+    `name.${part} is blank; every user needs a given name and a family name, and a formatted name that is not blank. ` +
+      `Fill ${ENTRA_SOURCE[part]} for this user in Entra, or map \`name.${part}\` from an expression with a fallback.`,
+    "names-required",
   );
 
 /** PATCH hook: a blank value for a P6 name part is refused instead of being skipped as P7 says. */
@@ -36,8 +46,24 @@ export function validateUser(doc: ScimDoc): void {
   }
   const emails = Array.isArray(doc.emails) ? (doc.emails as Record<string, unknown>[]) : [];
   if (!emails.some((e) => typeof e?.value === "string" && e.value.trim() !== "")) {
-    throw badRequest("invalidValue", "An email address is required (P5): emails must hold at least one value.");
+    throw badRequest(
+      "invalidValue",
+      "The user has no email address, and every user needs one. In Entra's attribute mappings, " +
+        'map `mail` or `userPrincipalName` to `emails[type eq "work"].value`, or give the user a mail address.',
+      "email-required",
+    );
   }
+  emails.forEach((e, i) => {
+    if (e?.value !== undefined && !isMailbox(e.value)) {
+      throw badRequest(
+        "invalidValue",
+        `emails[${i}].value ${JSON.stringify(String(e.value).slice(0, 100))} is not one email address: ` +
+          "it must be a single address such as ann@contoso.com, without a display name, a list or line breaks. " +
+          "Check what Entra's attribute mappings send to emails.",
+        "invalid-email",
+      );
+    }
+  });
   const name = (doc.name ?? {}) as Record<string, unknown>;
   for (const part of REQUIRED_NAME_PARTS) if (isBlank(name[part])) throw p6(part);
 }
@@ -47,7 +73,9 @@ export function refuseSuspendedCreate(doc: ScimDoc): void {
   if (doc.active === false) {
     throw badRequest(
       "invalidValue",
-      "A user cannot be provisioned with active=false (P8): suspended users are not created.",
+      "The user is sent as disabled (active=false), and disabled users are not created here. " +
+        "Enable the user in Entra, or leave it out of the provisioning scope.",
+      "no-suspended-create",
     );
   }
 }

@@ -136,6 +136,18 @@ it("P20 P19 an invitation leaves through the Email Service binding: recipient, s
   expect(after.filter((m) => m.to.includes("ann@contoso.example"))).toHaveLength(1);
   expect(after).toHaveLength(2);
 
+  // An email value that would inject a header (or name two recipients) is refused: nothing mailed.
+  for (const value of [
+    "eve@contoso.example\r\nBcc: mallory@evil.example",
+    "eve@contoso.example, mallory@evil.example",
+  ]) {
+    const eve = { ...user("eve", "Eve"), emails: [{ value, type: "work", primary: true }] };
+    expect((await scimFetch(box, "/Users", { method: "POST", body: JSON.stringify(eve) })).status).toBe(400);
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  expect(sentMails()).toHaveLength(2);
+  expect(log).not.toContain("mallory@evil.example");
+
   const { mail } = await admin("GET", "/mail");
   expect(mail.map((m: any) => [m.to, m.status]).sort()).toEqual([
     ["ann@contoso.example", "sent"],

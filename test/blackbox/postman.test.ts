@@ -53,10 +53,28 @@ const KNOWN_FAILURES: Record<string, KnownFailure> = {
     rule: "P9",
     reason: "teardown DELETEs only suspend users, so the list is not empty",
   },
+  // An email value is one address (P5: it is the invitation's recipient); "emailName357" is not,
+  // so user1 is refused and the folder's later requests about it find nothing.
+  "ComplexAttribute tests / create user1: Status code is 201": {
+    rule: "P5",
+    reason: 'the work email value "emailName357" is not an email address: 400 invalidValue, nothing stored',
+  },
+  "ComplexAttribute tests / Get user attributes: Body contians User1 email": {
+    rule: "P5",
+    reason: "user1 (with emailName357) was refused, so no user carries that value",
+  },
+  "ComplexAttribute tests / Get user via attributes filter: Body contians User1 email": {
+    rule: "P5",
+    reason: "user1 (with emailName357) was refused, so no user carries that value",
+  },
+  "ComplexAttribute tests / Delete User1: Status code is 204": {
+    rule: "P5",
+    reason: "user1 was refused, so its id is null and the DELETE is 404",
+  },
   // Groups
   "Group tests / Get group by id: Body contians user": {
     reason:
-      'expects the non-standard member attribute "displayName":"new User" sent in the PATCH to be echoed; members are kept as references (value, $ref)',
+      'expects the member attribute "displayName":"new User" that the PATCH sent to be echoed back; every member carries display and $ref, but display is the member user\'s own displayName ("lennay"), never a label a client sends',
   },
   "Group tests with garbage / Group patch add member: Status code is 204": {
     rule: "P14",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { modifiedProperties } from "../../src/activity/changes";
-import { failureReason } from "../../src/activity/reasons";
+import { currentReason, failureReason, storedReasons } from "../../src/activity/reasons";
 import { buildRecord, type RequestFacts } from "../../src/activity/record";
 import { REQUEST_CAP_BYTES, looksSecret, redactBody, redactQuery } from "../../src/activity/redact";
 
@@ -14,6 +14,7 @@ const facts = (over: Partial<RequestFacts>): RequestFacts => ({
   status: 200,
   scimType: null,
   detail: null,
+  errorReason: null,
   location: null,
   tokenId: "tok-1",
   body: null,
@@ -123,15 +124,32 @@ describe("activity: the record", () => {
 
 describe("activity: failure reasons", () => {
   it.each([
-    [400, "invalidValue", "An email address is required (P5): emails must hold at least one value.", "P5"],
-    [400, "invalidValue", "name.givenName must not be blank (P6): …", "P6"],
-    [409, "uniqueness", "A group with this displayName already exists in the tenant, from any source (P15).", "P15"],
-    [409, "uniqueness", "A user with this userName already exists.", "user-exists"],
-    [404, null, "User x not found.", "not-found"],
-    [400, "invalidFilter", "Unknown attribute", "invalid-filter"],
-    [500, null, "The service could not complete the request.", "server-error"],
+    [400, "invalidValue", "email-required", "email-required"],
+    [400, "invalidValue", "names-required", "names-required"],
+    [409, "uniqueness", "unique-group-names", "unique-group-names"],
+    [409, "uniqueness", "user-exists", "user-exists"],
+    [409, "uniqueness", null, "conflict"],
+    [404, null, null, "not-found"],
+    [400, "invalidFilter", null, "invalid-filter"],
+    [400, "invalidValue", null, "invalid-value"],
+    [500, null, null, "server-error"],
     [201, null, null, null],
-  ])("%s %s %s -> %s", (status, scimType, detail, reason) => {
-    expect(failureReason(status, scimType, detail)).toBe(reason);
+  ] as const)("%s %s %s -> %s", (status, scimType, code, reason) => {
+    expect(failureReason(status, scimType, code)).toBe(reason);
+  });
+
+  it("the code comes from the error, never from its text", () => {
+    // A detail that once named a rule no longer decides the code.
+    expect(failureReason(400, "invalidValue", null)).toBe("invalid-value");
+    expect(
+      buildRecord(facts({ status: 400, scimType: "invalidValue", detail: "x (P5) userName", errorReason: null }))
+        .reason,
+    ).toBe("invalid-value");
+  });
+
+  it("records stored under a rule id read as the current code", () => {
+    expect(currentReason("P5")).toBe("email-required");
+    expect(storedReasons("email-required")).toEqual(["email-required", "P5"]);
+    expect(currentReason("invalid-value")).toBe("invalid-value");
   });
 });

@@ -104,12 +104,17 @@ describe("provisioning activity", () => {
       { attribute: `${ENTERPRISE}:department`, old: "Sales", new: "Marketing" },
     ]);
     expect(lookup3.userName).toBe(u3.userName);
-    expect(noEmail).toMatchObject({ status: 400, scimType: "invalidValue", reason: "P5", userName: u3.userName });
-    expect(noEmail.detail).toMatch(/P5/);
+    expect(noEmail).toMatchObject({
+      status: 400,
+      scimType: "invalidValue",
+      reason: "email-required",
+      userName: u3.userName,
+    });
+    expect(noEmail.detail).not.toMatch(/\bP\d+\b/);
     expect(clash).toMatchObject({
       status: 409,
       scimType: "uniqueness",
-      reason: "P15",
+      reason: "unique-group-names",
       resourceType: "Group",
       displayName: ldapName,
     });
@@ -125,10 +130,12 @@ describe("provisioning activity", () => {
     expect(health.quarantine).toMatchObject({ threshold: 0.4, atRisk: false, likely: false });
     expect(health.state).toBe("failing");
     const reasons = Object.fromEntries(health.failureReasons.map((r: any) => [r.reason, r]));
-    expect(Object.keys(reasons).sort()).toEqual(["P15", "P5"]);
-    expect(reasons.P5.count).toBe(1);
-    expect(reasons.P5.fix).toMatch(/map `mail` or `userPrincipalName` to `emails\[type eq "work"\]\.value`/);
-    expect(reasons.P15.title).toMatch(/LDAP/);
+    expect(Object.keys(reasons).sort()).toEqual(["email-required", "unique-group-names"]);
+    expect(reasons["email-required"].count).toBe(1);
+    expect(reasons["email-required"].fix).toMatch(
+      /map `mail` or `userPrincipalName` to `emails\[type eq "work"\]\.value`/,
+    );
+    expect(reasons["unique-group-names"].title).toMatch(/LDAP/);
     expect(health.tokens.find((t: any) => t.id === tokenId)?.lastUsed).toBe(rows[7].at);
 
     const cycles = await (await admin.get("/cycles")).json<any>();

@@ -161,12 +161,37 @@ describe("admin console: forms and headers", () => {
       expect(csp).toContain("script-src 'self'");
       expect(csp).toContain("style-src 'self'");
       expect(csp).toContain("frame-ancestors 'none'");
+      // One framing policy: the legacy header agrees with the CSP.
+      expect(res.headers.get("X-Frame-Options")).toBe("DENY");
       expect(csp).not.toContain("unsafe");
       expect(res.headers.get("Cache-Control")).toBe("no-store");
       const html = await res.text();
       expect(html, path).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
       expect(html, path).not.toMatch(/\sstyle=|<style/);
       expect(html, path).not.toMatch(/\son[a-z]+=/);
+      // An admin reads what happened and what to change, never a rule number.
+      expect(textOf(html), path).not.toMatch(/\bP\d{1,2}\b/);
+    }
+  });
+
+  it("a slug with an encoded line break, carriage return or NUL is a redirect or a refusal, never a 500", async () => {
+    for (const slug of ["a%0aX", "a%0d%0aSet-Cookie:%20x=1", "a%00", "%0a", "ACME%0a"]) {
+      for (const path of ["/admin/users", "/admin/", "/admin/sign-in", "/admin/settings"]) {
+        const res = await SELF.fetch(`${ORIGIN}/t/${slug}${path}`, { redirect: "manual" });
+        expect(res.status, `${slug}${path}`).toBeLessThan(500);
+        const location = res.headers.get("Location");
+        if (location) expect(location, slug).toMatch(/^\/t\/[!-~]+\/admin\/sign-in$/);
+        expect(res.headers.get("Set-Cookie")).toBeNull();
+        await res.body?.cancel();
+      }
+      const post = await SELF.fetch(`${ORIGIN}/t/${slug}/admin/sign-in`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
+        body: "token=adm_x",
+      });
+      expect(post.status, slug).toBeLessThan(500);
+      await post.body?.cancel();
     }
   });
 
@@ -247,13 +272,27 @@ describe("admin console: provisioning activity (issue 10)", () => {
     expect(text).toContain("Last hour 3 requests, 1 failed");
     expect(text).toContain("Last 24 hours 3 requests, 1 failed (33.3%; Entra quarantines a job above 40%)");
     expect(text).toContain("Some requests failed in the last hour");
-    expect(text).toContain("User without an email address (P5) · 1 request, last");
+    expect(text).toContain("User without an email address · 1 request, last");
     expect(text).toContain(
       'Fix: In Entra\'s attribute mappings, map mail or userPrincipalName to emails[type eq "work"].value',
     );
     expect(html).toContain("<code>userPrincipalName</code>");
-    expect(html).toContain('href="/t/acme/admin/activity?status=failed&amp;reason=P5"');
+    expect(html).toContain('href="/t/acme/admin/activity?status=failed&amp;reason=email-required"');
     expect(text).not.toContain("No SCIM request yet");
+  });
+
+  it("counts read in the right number: 1 request, 2 requests", async () => {
+    await tenantDb("acme").prepare("DELETE FROM activity").run();
+    const { cookie } = await session();
+    const scim = scimClient("acme", (await issueToken("acme")).token);
+    expect((await scim.get("/Users?count=1")).status).toBe(200);
+    await activityCount(1);
+    const one = textOf((await page("/", cookie)).html);
+    expect(one).toContain("Last hour 1 request, 0 failed");
+    expect(one).not.toMatch(/\b1 requests\b/);
+    expect((await scim.get("/Users?count=1")).status).toBe(200);
+    await activityCount(2);
+    expect(textOf((await page("/", cookie)).html)).toContain("Last hour 2 requests, 0 failed");
   });
 
   it("filters the Activity page like the JSON API and opens an entry with its fix, modified properties and redacted body", async () => {
@@ -278,7 +317,7 @@ describe("admin console: provisioning activity (issue 10)", () => {
     expect(links(all.html).sort()).toEqual(rows.map((r) => r.id).sort());
     const onlyFailed = await page("/activity?status=failed", cookie);
     expect(links(onlyFailed.html)).toEqual([failed.id]);
-    expect(textOf(onlyFailed.html)).toContain("User without an email address (P5)");
+    expect(textOf(onlyFailed.html)).toContain("User without an email address");
     expect(onlyFailed.html).toMatch(/<option value="failed" selected="">Failed<\/option>/);
     expect(links((await page("/activity?method=PATCH&resource=User", cookie)).html)).toEqual([patched.id]);
     expect(
@@ -305,7 +344,8 @@ describe("admin console: provisioning activity (issue 10)", () => {
     const text = textOf(entry.html);
     expect(text).toContain("POST /Users · 400");
     expect(text).toMatch(/Status 400 scimType invalidValue/);
-    expect(text).toContain("(P5)");
+    expect(text).toContain("User without an email address");
+    expect(text).not.toMatch(/\bP\d+\b/);
     expect(text).toContain(
       'Fix: In Entra\'s attribute mappings, map mail or userPrincipalName to emails[type eq "work"].value',
     );

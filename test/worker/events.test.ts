@@ -151,6 +151,7 @@ describe("events: outbox, Queue, consumer, sweep", () => {
       return r.length ? r : null;
     });
     expect(rows[0].detail).toMatchObject({ method: "PUT", status: 400, scimType: "invalidValue" });
-    expect(rows[0].detail.reason).toMatch(/P6/);
+    expect(rows[0].detail.reason).toMatch(/name\.givenName is blank/);
+    expect(rows[0].detail.code).toBe("names-required");
   });
 });

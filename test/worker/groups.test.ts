@@ -5,6 +5,45 @@ const memberIds = async (c: Client, groupId: string) =>
   ((await (await c.get(`/Groups/${groupId}`)).json<any>()).members ?? []).map((m: any) => m.value).sort();
 
 describe("Groups resource", () => {
+  it("members carry display (the user's displayName) and $ref in every answer that lists them", async () => {
+    const c = await newClient();
+    const [a, b] = [await createUser(c), await createUser(c)];
+    const member = (u: Record<string, any>) => ({
+      value: u.id,
+      $ref: `${c.base}/Users/${u.id}`,
+      display: u.displayName,
+      type: "User",
+    });
+    const created = await c.post("/Groups", {
+      displayName: `Display ${crypto.randomUUID()}`,
+      members: [{ value: a.id }],
+    });
+    expect(created.status).toBe(201);
+    const g = await created.json<any>();
+    expect(g.members).toEqual([member(a)]);
+    const put = await c.put(`/Groups/${g.id}`, {
+      displayName: g.displayName,
+      members: [{ value: a.id }, { value: b.id }],
+    });
+    expect((await put.json<any>()).members).toEqual(expect.arrayContaining([member(a), member(b)]));
+    const patched = await c.patch(
+      `/Groups/${g.id}?attributes=members`,
+      patchOp({ op: "remove", path: `members[value eq "${b.id}"]` }),
+    );
+    expect((await patched.json<any>()).members).toEqual([member(a)]);
+    const filter = `filter=${encodeURIComponent(`displayName eq "${g.displayName}"`)}`;
+    for (const res of [
+      await c.get(`/Groups/${g.id}`),
+      await c.get(`/Groups?${filter}`),
+      await c.post("/Groups/.search", { filter: `displayName eq "${g.displayName}"` }),
+    ]) {
+      const body = await res.json<any>();
+      expect((body.Resources?.[0] ?? body).members).toEqual([member(a)]);
+    }
+    const only = await (await c.get(`/Groups/${g.id}?attributes=members.display`)).json<any>();
+    expect(only.members).toEqual([{ display: a.displayName }]);
+  });
+
   it("Entra's cycle: lookup with excludedAttributes=members, create, add, remove, rename, delete", async () => {
     const c = await newClient();
     const [a, b] = [await createUser(c), await createUser(c)];

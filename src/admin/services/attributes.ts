@@ -46,7 +46,12 @@ export async function defineAttribute(t: TenantContext, name: string): Promise<C
 export async function deleteAttribute(t: TenantContext, name: string): Promise<void> {
   const m = t.settings.managedAppleId;
   if (m.mode === "attribute" && m.attribute.toLowerCase() === name.toLowerCase()) {
-    throw adminError(409, `"${name}" is the source of managed Apple IDs (P21); change that setting first.`);
+    throw adminError(
+      409,
+      `"${name}" is the source of managed Apple IDs; choose another source in the settings first.`,
+      undefined,
+      "managed-apple-id",
+    );
   }
   const event = audit("admin", "custom-attribute", "Tenant", null, { deleted: name });
   const [res] = await commit(t, [deleteCustomAttributeStatement(t.db, name)], [event], { ifLastChanged: true });

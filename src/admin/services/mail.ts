@@ -2,7 +2,7 @@ import { z } from "zod";
 import { readMail } from "../../events/mail-log";
 
 export const mailQuery = z.object({
-  status: z.enum(["queued", "stored", "sent"]).optional(),
+  status: z.enum(["queued", "stored", "sent", "refused"]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -7,7 +7,7 @@ import {
   variablesOf,
 } from "../../delivery/template";
 import { audit } from "../../events/types";
-import { type Settings, managedAppleIdSchema, putSettingStatement, settingsSchema } from "../../settings/settings";
+import { type Settings, managedAppleIdInput, putSettingStatement, settingsSchema } from "../../settings/settings";
 import type { TenantContext } from "../../tenants/context";
 import { findUser } from "../../users/repo";
 import { adminError } from "../errors";
@@ -15,7 +15,7 @@ import { adminError } from "../errors";
 /** P20-P22: every field optional; what is given replaces the stored value. */
 export const settingsPatch = settingsSchema
   .partial()
-  .extend({ managedAppleId: managedAppleIdSchema.optional() })
+  .extend({ managedAppleId: managedAppleIdInput.optional() })
   .strict();
 
 /**
@@ -41,8 +41,9 @@ export function checkSettings(t: TenantContext, next: Settings, patch: Partial<S
   if (m.mode === "attribute" && !t.customAttributes.some((a) => a.toLowerCase() === m.attribute.toLowerCase())) {
     throw adminError(
       400,
-      `managedAppleId.attribute "${m.attribute}" is not a defined custom attribute (P21).`,
+      `managedAppleId.attribute "${m.attribute}" is not a defined custom attribute: define it first, or choose another source of managed Apple IDs.`,
       "managedAppleId",
+      "managed-apple-id",
     );
   }
 }

@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import { FAILURE_REASONS } from "../../activity/reasons";
+import { reasonInfo } from "../../activity/reasons";
 import type { ActivityDetail, ActivityEntry } from "../../admin/services/activity";
 import { Empty, Notice, Time, type Ui } from "../ui";
 
@@ -25,7 +25,7 @@ export const ActivityItems: FC<{ ui: Ui; entries: ActivityEntry[] }> = ({ ui, en
           <Time at={e.at} /> <HttpStatus status={e.status} /> <strong>{e.method}</strong>{" "}
           <span class="mono">{e.path}</span>
           {concerned(e) && <span> · {concerned(e)}</span>}
-          {e.reason && <span class="sub">{FAILURE_REASONS[e.reason]?.title ?? e.reason}</span>}
+          {e.reason && <span class="sub">{reasonInfo(e.reason)?.title ?? e.reason}</span>}
         </a>
       </li>
     ))}
@@ -65,7 +65,7 @@ export const ActivityDetailView: FC<{ ui: Ui; entry: ActivityDetail }> = ({ ui, 
       : e.resourceId && e.resourceType === "Group"
         ? `${ui.base}/groups/${e.resourceId}`
         : null;
-  const reason = e.reason ? FAILURE_REASONS[e.reason] : undefined;
+  const reason = e.reason ? reasonInfo(e.reason) : undefined;
   return (
     <>
       {reason && (

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { FAILURE_REASONS } from "../../activity/reasons";
+import { reasonInfo } from "../../activity/reasons";
 import { activityQuery, findActivity, getActivity } from "../../admin/services/activity";
 import { ScimError } from "../../scim/errors";
 import { type ConsoleBindings, render } from "../context";
@@ -161,7 +161,7 @@ activityPages.get("/", async (c) => {
       {scoped && (
         <p>
           {scoped === "reason"
-            ? `Showing one failure reason only: ${FAILURE_REASONS[given.reason ?? ""]?.title ?? given.reason}. `
+            ? `Showing one failure reason only: ${(given.reason && reasonInfo(given.reason)?.title) ?? given.reason}. `
             : `Showing the requests of one ${scoped} only. `}
           <a href={href(base, { ...given, reason: undefined, user: undefined, group: undefined })}>Show all requests</a>
         </p>

@@ -28,8 +28,8 @@ async function page(
       {state.notice && <Notice kind="ok">{state.notice}</Notice>}
       {state.pageError && <Notice kind="error">{state.pageError}</Notice>}
       <p>
-        Custom attributes (P18) extend every user. Entra ID maps them as <code>{EXTENSION}:&lt;name&gt;</code>, and
-        invitation templates can use <code>{"${name}"}</code>.
+        Custom attributes extend every user. Entra ID maps them as <code>{EXTENSION}:&lt;name&gt;</code>, and invitation
+        templates can use <code>{"${name}"}</code>.
       </p>
       <div class="grid two">
         <section class="card" aria-labelledby="defined">

@@ -47,7 +47,7 @@ groupPages.get("/", async (c) => {
                 <td>
                   <a href={`${ui.base}/groups/${g.id}`}>{g.displayName}</a>
                   {g.builtIn && (
-                    <span class="sub">Built in: former members of deleted groups; SCIM cannot change it (P16).</span>
+                    <span class="sub">Built in: former members of deleted groups; SCIM cannot change it.</span>
                   )}
                 </td>
                 <td class="num">{g.members.toLocaleString("en")}</td>
@@ -80,7 +80,7 @@ groupPages.get("/:id", async (c) => {
       <p class="lead">
         <SourceBadge source={g.source} /> {g.memberCount.toLocaleString("en")}{" "}
         {g.memberCount === 1 ? "member" : "members"}
-        {g.builtIn && " · built in: holds the former members of deleted groups; SCIM cannot change it (P16)"}
+        {g.builtIn && " · built in: holds the former members of deleted groups; SCIM cannot change it"}
       </p>
       {g.members.length === 0 ? (
         <Empty title={g.offset > 0 ? "No members on this page" : "No members"}>

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { health } from "../../activity/views";
-import { Empty, Time, type Ui, href } from "../ui";
+import { Empty, Time, type Ui, counted, href } from "../ui";
 import { FixText } from "./activity-entry";
 
 type Health = Awaited<ReturnType<typeof health>>;
@@ -41,11 +41,11 @@ export const HealthCard: FC<{ ui: Ui; h: Health }> = ({ ui, h }) => {
             </dd>
             <dt>Last hour</dt>
             <dd>
-              {h.lastHour.requests.toLocaleString("en")} requests, {h.lastHour.failures.toLocaleString("en")} failed
+              {counted(h.lastHour.requests, "request")}, {h.lastHour.failures.toLocaleString("en")} failed
             </dd>
             <dt>Last 24 hours</dt>
             <dd>
-              {h.last24h.requests.toLocaleString("en")} requests, {h.last24h.failures.toLocaleString("en")} failed (
+              {counted(h.last24h.requests, "request")}, {h.last24h.failures.toLocaleString("en")} failed (
               {pct(h.last24h.failureRatio)}; Entra quarantines a job above {pct(h.quarantine.threshold)})
             </dd>
             <dt>Token last used</dt>
@@ -60,8 +60,7 @@ export const HealthCard: FC<{ ui: Ui; h: Health }> = ({ ui, h }) => {
                 {h.failureReasons.map((r) => (
                   <li>
                     <p class="reason-title">
-                      <strong>{r.title}</strong> · {r.count.toLocaleString("en")}{" "}
-                      {r.count === 1 ? "request" : "requests"}, last <Time at={r.last} />
+                      <strong>{r.title}</strong> · {counted(r.count, "request")}, last <Time at={r.last} />
                     </p>
                     <p>
                       Fix: <FixText text={r.fix} />

@@ -30,6 +30,7 @@ mailPages.get("/", async (c) => {
             ["", "Any status"],
             ["queued", "Queued"],
             ["stored", "Stored (outbox mailer)"],
+            ["refused", "Refused (not one address)"],
             ["sent", "Sent"],
           ]}
         />

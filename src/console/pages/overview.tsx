@@ -3,7 +3,7 @@ import { publicBase } from "../../http/public-url";
 import { health } from "../../activity/views";
 import { overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
-import { CopyField, Empty, Layout, Time, sourceLabel } from "../ui";
+import { CopyField, Empty, Layout, Time, counted, sourceLabel } from "../ui";
 import { HealthCard } from "./health";
 
 export const overviewPages = new Hono<ConsoleBindings>();
@@ -81,8 +81,8 @@ overviewPages.get("/", async (c) => {
         <section class="card" aria-labelledby="counts">
           <h2 id="counts">Directory</h2>
           <p class="big">
-            <a href={`${ui.base}/users`}>{total.toLocaleString("en")} users</a> ·{" "}
-            <a href={`${ui.base}/groups`}>{o.groups.toLocaleString("en")} groups</a>
+            <a href={`${ui.base}/users`}>{counted(total, "user")}</a> ·{" "}
+            <a href={`${ui.base}/groups`}>{counted(o.groups, "group")}</a>
           </p>
           {total === 0 ? (
             <Empty title="No users yet">

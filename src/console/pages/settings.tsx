@@ -77,14 +77,14 @@ async function page(
                 checked={f.autoInvite}
                 aria-describedby="autoInvite-hint"
               />
-              <label for="autoInvite">Invite new users automatically (P20)</label>
+              <label for="autoInvite">Invite new users automatically</label>
               <p class="hint" id="autoInvite-hint">
                 Each user Entra ID creates gets one invitation, rendered from the templates below.
               </p>
             </div>
             <Choice
               id="mode"
-              label="Managed Apple ID (P21)"
+              label="Managed Apple ID"
               value={f.mode}
               error={errors.managedAppleId}
               hint="Where each user's managed Apple ID comes from."
@@ -138,7 +138,7 @@ async function page(
               </textarea>
             </Field>
             <div class="vars">
-              <p id="vars-label">Variables (P19):</p>
+              <p id="vars-label">Variables:</p>
               <ul aria-labelledby="vars-label">
                 {vars.map((v) => (
                   <li>

@@ -69,11 +69,11 @@ export const UserProfilePage: FC<{
         <SourceBadge source={p.source} /> <StatusBadge status={p.status} />
       </p>
       <dl class="facts card">
-        <dt>Managed Apple ID (P21)</dt>
+        <dt>Managed Apple ID</dt>
         <dd>
           {p.managedAppleId ?? <span class="muted">none (mode: {APPLE_ID_MODE[settings.managedAppleId.mode]})</span>}
         </dd>
-        <dt>Invitation (P20)</dt>
+        <dt>Invitation</dt>
         <dd>
           {mail ? (
             <>
@@ -101,8 +101,8 @@ export const UserProfilePage: FC<{
       <div class="grid attrs-grid">
         <Attributes id="core" title="Core" rows={flatten(p.attributes)} empty="No core attributes." />
         <Attributes id="enterprise" title="Enterprise" rows={flatten(p.enterprise)} empty="No enterprise attributes." />
-        <Attributes id="custom" title="Custom (P18)" rows={custom} empty="No custom attributes are defined." />
-        <Attributes id="ldap" title="LDAP (P25)" rows={flatten(p.ldap)} empty="Not imported from LDAP." />
+        <Attributes id="custom" title="Custom" rows={custom} empty="No custom attributes are defined." />
+        <Attributes id="ldap" title="LDAP" rows={flatten(p.ldap)} empty="Not imported from LDAP." />
       </div>
       <div class="grid two">
         <section class="card" aria-labelledby="groups">
@@ -120,7 +120,7 @@ export const UserProfilePage: FC<{
           )}
         </section>
         <section class="card" aria-labelledby="history">
-          <h2 id="history">Source history (P11, P24, P25)</h2>
+          <h2 id="history">Source history</h2>
           {history.length === 0 ? (
             <p class="muted">Source: {sourceLabel(p.source)}; no change of source is recorded.</p>
           ) : (

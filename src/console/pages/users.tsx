@@ -143,7 +143,7 @@ userPages.get("/", async (c) => {
             <button type="submit" class="danger">
               Delete selected for good…
             </button>
-            <span class="hint">Asks for confirmation first. Entra's own deletes only suspend a user (P9).</span>
+            <span class="hint">Asks for confirmation first. Entra's own deletes only suspend a user.</span>
           </div>
           <Pager
             label="User pages"

@@ -16,7 +16,11 @@ export const COMMON_ATTRIBUTES: AttrDef[] = [
       str("resourceType", "The name of the resource type.", { caseExact: true, mutability: "readOnly" }),
       attr("created", "dateTime", "When the resource was added.", { mutability: "readOnly" }),
       attr("lastModified", "dateTime", "When the resource was last updated.", { mutability: "readOnly" }),
-      attr("location", "reference", "The URI of the resource.", { mutability: "readOnly", caseExact: true }),
+      attr("location", "reference", "The URI of the resource.", {
+        mutability: "readOnly",
+        caseExact: true,
+        referenceTypes: ["uri"],
+      }),
       str("version", "The version (ETag) of the resource.", { caseExact: true, mutability: "readOnly" }),
     ],
   }),

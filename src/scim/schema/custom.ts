@@ -9,8 +9,14 @@ export function customSchema(names: string[]): SchemaDef {
   return {
     id: CUSTOM_SCHEMA,
     name: "CustomUser",
-    description: "Custom attributes defined by the tenant's admins (type IdP).",
-    attributes: names.map((n) => str(n, `Custom attribute ${n} (type IdP).`)),
+    description:
+      "Custom attributes defined by the tenant's admins (type IdP), usable as ${name} in invitation templates.",
+    attributes: names.map((n) =>
+      str(
+        n,
+        `Custom attribute ${n} (type IdP), defined by the tenant's admin; usable as \${${n}} in invitation templates.`,
+      ),
+    ),
   };
 }
 

@@ -23,11 +23,18 @@ export const str = (name: string, description: string, over: Partial<AttrDef> = 
   attr(name, "string", description, over);
 
 /** The multi-valued complex shape shared by emails, phoneNumbers, ims, photos, ... (RFC 7643 2.4). */
-export function multiValued(name: string, description: string, valueType: AttrType, types: string[]): AttrDef {
+export function multiValued(
+  name: string,
+  description: string,
+  valueType: AttrType,
+  types: string[],
+  over: { required?: boolean; value?: Partial<AttrDef> } = {},
+): AttrDef {
   return attr(name, "complex", description, {
     multiValued: true,
+    required: over.required ?? false,
     subAttributes: [
-      attr("value", valueType, `The value of ${name}.`),
+      attr("value", valueType, `The value of ${name}.`, over.value),
       str("display", "A human-readable name, primarily used for display purposes."),
       str("type", "A label indicating the attribute's function.", { canonicalValues: types }),
       attr("primary", "boolean", "Indicates the primary or preferred value."),

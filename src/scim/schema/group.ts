@@ -11,25 +11,30 @@ export const groupSchema: SchemaDef = {
   attributes: [
     str(
       "displayName",
-      "A human-readable name for the Group. Unique in the tenant, compared case-insensitively (P15).",
+      "A human-readable name for the Group. Unique among all groups of the tenant, whatever their source (LDAP, local), compared case-insensitively.",
       {
         required: true,
         uniqueness: "server",
       },
     ),
-    attr("members", "complex", "A list of members of the Group. Users only (P14).", {
-      multiValued: true,
-      returned: "default",
-      subAttributes: [
-        str("value", "Identifier of the member of this Group.", { caseExact: true, mutability: "immutable" }),
-        attr("$ref", "reference", "The URI of the member resource.", {
-          mutability: "immutable",
-          caseExact: true,
-          referenceTypes: ["User"],
-        }),
-        str("display", "A human-readable name of the member.", { mutability: "readOnly" }),
-        str("type", "The type of the member.", { mutability: "immutable", canonicalValues: ["User"] }),
-      ],
-    }),
+    attr(
+      "members",
+      "complex",
+      "A list of members of the Group: users only (no nested groups), each with an email address.",
+      {
+        multiValued: true,
+        returned: "default",
+        subAttributes: [
+          str("value", "Identifier of the member of this Group.", { caseExact: true, mutability: "immutable" }),
+          attr("$ref", "reference", "The URI of the member resource.", {
+            mutability: "immutable",
+            caseExact: true,
+            referenceTypes: ["User"],
+          }),
+          str("display", "The member's displayName.", { mutability: "readOnly" }),
+          str("type", "The type of the member.", { mutability: "immutable", canonicalValues: ["User"] }),
+        ],
+      },
+    ),
   ],
 };

@@ -10,15 +10,18 @@ export const userSchema: SchemaDef = {
   name: "User",
   description: "User Account",
   attributes: [
-    str("userName", "Unique identifier for the User, used to authenticate. Compared case-insensitively.", {
+    str(
+      "userName",
+      "Unique identifier for the User, compared case-insensitively. A user of another source (local, LDAP, the Entra ID user source) with the same userName is taken over: same record, its source becomes SCIM.",
+      { required: true, uniqueness: "server" },
+    ),
+    // Required: a user without a given and a family name is refused on create and update.
+    attr("name", "complex", "The components of the user's real name. Given and family name are required.", {
       required: true,
-      uniqueness: "server",
-    }),
-    attr("name", "complex", "The components of the user's real name.", {
       subAttributes: [
-        str("formatted", "The full name."),
-        str("familyName", "The family name of the User."),
-        str("givenName", "The given name of the User."),
+        str("formatted", "The full name. Optional, but never blank when sent."),
+        str("familyName", "The family name of the User. Required, never blank.", { required: true }),
+        str("givenName", "The given name of the User. Required, never blank.", { required: true }),
         str("middleName", "The middle name(s) of the User."),
         str("honorificPrefix", "The honorific prefix(es) of the User."),
         str("honorificSuffix", "The honorific suffix(es) of the User."),
@@ -32,8 +35,19 @@ export const userSchema: SchemaDef = {
     str("preferredLanguage", "The User's preferred written or spoken language."),
     str("locale", "The User's default location."),
     str("timezone", "The User's time zone in the Olson format."),
-    attr("active", "boolean", "The User's administrative status."),
-    multiValued("emails", "Email addresses for the user.", "string", ["work", "home", "other"]),
+    attr(
+      "active",
+      "boolean",
+      "The User's administrative status. A user is never created disabled; DELETE suspends the user (active=false) instead of removing it.",
+    ),
+    // Required: a user without an email address is refused; each value is one mailbox.
+    multiValued(
+      "emails",
+      "Email addresses for the user. At least one is required; each value is a single address (local@domain), the invitation's recipient.",
+      "string",
+      ["work", "home", "other"],
+      { required: true, value: { required: true } },
+    ),
     multiValued("phoneNumbers", "Phone numbers for the User.", "string", [
       "work",
       "home",
@@ -52,7 +66,9 @@ export const userSchema: SchemaDef = {
       "qq",
       "yahoo",
     ]),
-    multiValued("photos", "URLs of photos of the User.", "reference", ["photo", "thumbnail"]),
+    multiValued("photos", "URLs of photos of the User.", "reference", ["photo", "thumbnail"], {
+      value: { referenceTypes: ["external"] },
+    }),
     attr("addresses", "complex", "A physical mailing address for this User.", {
       multiValued: true,
       subAttributes: [
@@ -85,7 +101,7 @@ export const userSchema: SchemaDef = {
   ],
 };
 
-/** RFC 7643 section 4.3 (P17). */
+/** RFC 7643 section 4.3 (P17). Stored as sent; a blank value never overwrites a stored one (P7). */
 export const enterpriseUserSchema: SchemaDef = {
   id: ENTERPRISE_SCHEMA,
   name: "EnterpriseUser",

@@ -30,7 +30,9 @@ if (form) {
     const body = new FormData(form);
     body.set("action", "preview");
     try {
-      const res = await fetch(form.action, { method: "POST", body, credentials: "same-origin" });
+      // form.action would be the <button name="action"> (a named control shadows the property).
+      const url = form.getAttribute("action") || window.location.pathname;
+      const res = await fetch(url, { method: "POST", body, credentials: "same-origin" });
       const doc = new DOMParser().parseFromString(await res.text(), "text/html");
       const next = doc.getElementById(form.dataset.preview);
       if (next && mine === seq) region.replaceChildren(...next.childNodes);
