@@ -33,7 +33,8 @@ export function tokensKvId(configText: string): string | undefined {
 /** `wrangler deploy` of one cell (with --dry-run: bundle and check the config, upload nothing). */
 export async function deployCell(cell: Cell, options: DeployOptions): Promise<string> {
   const args = ["deploy", "--config", cell.configPath];
-  if (options.dryRun) args.push("--dry-run", "--outdir", path.join(".wrangler", "dry-run", cell.name));
+  // Absolute: wrangler resolves a relative --outdir against the config's folder for the bundle.
+  if (options.dryRun) args.push("--dry-run", "--outdir", path.resolve(options.cwd, ".wrangler", "dry-run", cell.name));
   const { stdout } = await runWrangler(args, options.cwd);
   return stdout;
 }

@@ -79,19 +79,34 @@ async function appliedNames(db: SqlDatabase, create: boolean): Promise<string[]>
   return results.map((r) => r.name);
 }
 
-/** Applies what is pending to one database, one batch per migration. */
-export async function migrateDatabase(db: SqlDatabase, all: readonly Migration[], check: boolean) {
+export interface DatabaseProgress {
+  /** Names pending when the run started. */
+  pending: string[];
+  /** Names applied by this run so far. */
+  applied: string[];
+}
+
+/**
+ * Applies what is pending to one database, one batch per migration, recording its progress in
+ * `progress` as it goes (so a failure can say what is left).
+ */
+export async function migrateDatabase(
+  db: SqlDatabase,
+  all: readonly Migration[],
+  check: boolean,
+  progress: DatabaseProgress = { pending: [], applied: [] },
+): Promise<DatabaseProgress> {
   const pending = pendingMigrations(all, await appliedNames(db, !check));
-  if (check || pending.length === 0) return { pending, applied: [] as string[] };
-  const applied: string[] = [];
+  progress.pending = pending.map((m) => m.name);
+  if (check) return progress;
   for (const migration of pending) {
     await db.batch([
       ...migration.statements.map((sql) => db.prepare(sql)),
       db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (name) VALUES (?)`).bind(migration.name),
     ]);
-    applied.push(migration.name);
+    progress.applied.push(migration.name);
   }
-  return { pending, applied };
+  return progress;
 }
 
 async function migrateLocal(
@@ -105,16 +120,18 @@ async function migrateLocal(
     (open) =>
       inPool(databases, options.concurrency, async ({ cell, tenant }) => {
         const base = { cell: cell.name, database: tenant.databaseName };
-        let done: string[] = [];
+        const progress: DatabaseProgress = { pending: [], applied: [] };
         try {
-          const db = await open(tenant.databaseId);
-          const { pending, applied } = await migrateDatabase(db, all, options.check);
-          done = applied;
-          const names = pending.map((m) => m.name);
+          const { pending, applied } = await migrateDatabase(
+            await open(tenant.databaseId),
+            all,
+            options.check,
+            progress,
+          );
           const state: MigrationState = pending.length === 0 ? "current" : options.check ? "behind" : "applied";
-          return report(options, { ...base, state, migrations: options.check ? names : applied });
+          return report(options, { ...base, state, migrations: options.check ? pending : applied });
         } catch (error) {
-          const left = pendingMigrations(all, done).map((m) => m.name);
+          const left = progress.pending.filter((name) => !progress.applied.includes(name));
           return report(options, { ...base, state: "failed", migrations: left, reason: reasonOf(error) });
         }
       }),
