@@ -7,6 +7,7 @@ CREATE TABLE `webhooks` (
 	`format` text NOT NULL,
 	`events` text,
 	`secret` text,
+	`issuer` text NOT NULL,
 	`created` text NOT NULL,
 	`disabled_at` text,
 	`failing_since` text

@@ -323,6 +323,8 @@ export const webhooks = sqliteTable("webhooks", {
   events: text("events"),
   /** `whsec_` + base64 of the HMAC key; `json` endpoints only, shown once when created. */
   secret: text("secret"),
+  /** The SETs' `iss`: the tenant's SCIM base URL as the admin who added the endpoint reached it. */
+  issuer: text("issuer").notNull(),
   created: text("created").notNull(),
   /** Set when the endpoint kept failing for 3 days (or by hand); no delivery is made while set. */
   disabledAt: text("disabled_at"),
