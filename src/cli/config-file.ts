@@ -74,21 +74,21 @@ export function findTenantBinding(text: string, slug: string): TenantBinding | u
 }
 
 /** The block `add` appends for a tenant. */
-export function renderTenantBlock(slug: string, databaseId: string): string {
+export function renderTenantBlock(slug: string, databaseId: string, migrationsDir = MIGRATIONS_DIR): string {
   return [
     `[[${D1_TABLE}]]`,
     `binding = "${tenantBinding(slug)}"`,
     `database_name = "${databaseName(slug)}"`,
     `database_id = "${databaseId}"`,
-    `migrations_dir = "${MIGRATIONS_DIR}"`,
+    `migrations_dir = "${migrationsDir}"`,
   ].join("\n");
 }
 
 /** Appends the tenant's block after one blank line. Throws if the slug is already there. */
-export function addTenantBlock(text: string, slug: string, databaseId: string): string {
+export function addTenantBlock(text: string, slug: string, databaseId: string, migrationsDir?: string): string {
   if (findTenantBinding(text, slug)) throw new Error(`tenant "${slug}" already has a binding`);
   const body = text.replace(/\s*$/, "");
-  return `${body}\n\n${renderTenantBlock(slug, databaseId)}\n`;
+  return `${body}\n\n${renderTenantBlock(slug, databaseId, migrationsDir)}\n`;
 }
 
 /**

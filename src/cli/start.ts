@@ -15,9 +15,9 @@ import { addTenantBlock, findTenantBinding } from "./config-file.ts";
 import { cronsOf, startLocalCron } from "./cron.ts";
 import { adminApiUrl, consoleUrl, databaseName, localDatabaseId, tenantUrl } from "./names.ts";
 import { seedSampleDirectory } from "./sample-data.ts";
-import { currentTokens, issueTokens } from "./tenants.ts";
+import { currentTokens, issueTokens, migrateOne } from "./tenants.ts";
 import { sha256Hex } from "../tenants/tokens.ts";
-import { d1MigrationsApply, startWranglerDev, waitUntilHealthy, type WranglerTarget } from "./wrangler.ts";
+import { startWranglerDev, waitUntilHealthy, type WranglerTarget } from "./wrangler.ts";
 
 const DEMO_TENANT = "demo";
 const BASE_CONFIG = "wrangler.toml";
@@ -66,7 +66,7 @@ function writeLocalConfig(): void {
 async function ensureDemoTenant(): Promise<DemoTokens> {
   writeLocalConfig();
   // Idempotent: creates the local database on a first start, migrates it after a pull.
-  await d1MigrationsApply(target, databaseName(DEMO_TENANT));
+  await migrateOne(target, databaseName(DEMO_TENANT), localDatabaseId(DEMO_TENANT));
   const current = new Set((await currentTokens(target, DEMO_TENANT)).map((t) => `${t.scope}:${t.hash}`));
   const saved = readSavedTokens();
   if (

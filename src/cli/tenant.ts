@@ -7,38 +7,48 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { tenantBinding } from "../tenants/slug.ts";
 import { isTokenScope, type MintedToken } from "../tenants/tokens.ts";
+import { runCellCommand } from "./cell-commands.ts";
+import { cellMigrationsDir, cellOfTenant, listCells, placeTenant, type Fleet } from "./cells.ts";
 import { addClient, listClients, revokeClient, secretDays } from "./clients.ts";
+import { deployCell } from "./deploy-steps.ts";
+import { runMigrate, runRestore } from "./fleet-commands.ts";
+import { localStateDir } from "./local-d1.ts";
 import { adminApiUrl, databaseName, tenantUrl } from "./names.ts";
-import {
-  addTenant,
-  assertValidSlug,
-  findTenant,
-  listTenants,
-  migrateAll,
-  removeTenant,
-  rotateToken,
-  TenantUsageError,
-} from "./tenants.ts";
-import type { WranglerTarget } from "./wrangler.ts";
+import { addTenant, assertValidSlug, removeTenant, rotateToken, TenantUsageError } from "./tenants.ts";
+import { D1_LOCATIONS, isD1Location, type WranglerTarget } from "./wrangler.ts";
 
 export * from "./tenants.ts";
 export * from "./wrangler.ts";
 
 export const DEFAULT_CONFIG = "wrangler.toml";
+export const DEFAULT_CELLS_DIR = "cells";
 export const DEFAULT_URL_BASE = "http://127.0.0.1:8787";
 const REMOTE_URL_PLACEHOLDER = "https://<your-worker-host>";
 
 export const USAGE = `Usage: npm run tenant -- <command> [options]
 
 Commands:
-  add <slug>                          create the tenant's database and binding, apply migrations,
-                                      mint its SCIM and admin tokens (printed once)
-  list                                list the tenants bound in the config
+  add <slug> [--cell C] [--location L]
+                                      create the tenant's database and binding in cell C (default:
+                                      the cell with the most room), apply migrations, mint its SCIM
+                                      and admin tokens (printed once); with --remote, deploy that
+                                      cell. L: the D1 location nearest the customer's Entra tenant
+                                      (${D1_LOCATIONS.join(", ")}; remote only)
+  list                                every tenant with its cell
   rotate-token <slug> [--scope S]     replace the tenant's token (S: scim (default) or admin);
                                       the old one stops at once
-  migrate                             apply pending migrations to every tenant database
+  migrate [--concurrency N] [--check] apply pending migrations to every tenant database of every
+                                      cell, N at a time (default 8); --check lists what is behind
+                                      and changes nothing. Exits 1 if any database failed.
+  restore <slug> --timestamp T        bring the tenant's database back to time T (RFC 3339, within
+                                      the last 30 days; --remote --yes, or --dry-run to see how)
   remove <slug>                       unbind the tenant and stop its tokens
                                       (--remote also deletes its database: needs --yes)
+  cell add <name> --host H [--capacity N]
+                                      a new cell (its own Worker, queues and host H), for up to N
+                                      tenants (default 4000)
+  cell list                           cells with their host, tenants and room left
+  cell sync                           regenerate every cell's file after a change to the template
   client add <slug> [--name N] [--days D]
                                       a new OAuth client id and secret (printed once), valid D
                                       days (default 365, at most 1095)
@@ -47,7 +57,8 @@ Commands:
 
 Options:
   --remote              act on the Cloudflare account (default: local state)
-  --config <path>       wrangler config file (default: ${DEFAULT_CONFIG})
+  --config <path>       the template and default cell's config (default: ${DEFAULT_CONFIG})
+  --cells <dir>         the folder of the other cells' configs (default: ${DEFAULT_CELLS_DIR})
   --persist-to <dir>    local state directory, as for \`wrangler dev --persist-to\`
   --url-base <url>      base of the printed Tenant URL (local default: ${DEFAULT_URL_BASE})
   --yes                 confirm a destructive remote command
@@ -62,6 +73,8 @@ export interface Output {
 
 const consoleOutput: Output = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
+export type ParsedValues = ReturnType<typeof parse>["values"];
+
 function parse(argv: string[]) {
   return parseArgs({
     args: argv,
@@ -70,6 +83,15 @@ function parse(argv: string[]) {
     options: {
       remote: { type: "boolean", default: false },
       config: { type: "string", default: DEFAULT_CONFIG },
+      cells: { type: "string", default: DEFAULT_CELLS_DIR },
+      cell: { type: "string" },
+      host: { type: "string" },
+      capacity: { type: "string" },
+      location: { type: "string" },
+      concurrency: { type: "string" },
+      check: { type: "boolean", default: false },
+      timestamp: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
       "persist-to": { type: "string" },
       "url-base": { type: "string" },
       scope: { type: "string", default: "scim" },
@@ -99,63 +121,101 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
     io.out(USAGE);
     return 0;
   }
-  const target: WranglerTarget = { configPath: values.config, remote: values.remote, persistTo: values["persist-to"] };
-  const urlBase = values["url-base"] ?? (target.remote ? REMOTE_URL_PLACEHOLDER : DEFAULT_URL_BASE);
-  const where = target.remote ? "Cloudflare account" : "local";
-  if (positionals[0] === "client") return runClientCommand(positionals.slice(1), values, target, urlBase, io);
+  const fleet: Fleet = { templatePath: values.config, cellsDir: values.cells };
+  // Every cell shares one local state folder (as they share the account): the one wrangler uses
+  // for the template, unless --persist-to names another.
+  const stateDir = values["persist-to"] ?? localStateDir({ configPath: values.config, remote: false });
+  const targetOf = (configPath: string): WranglerTarget => ({ configPath, remote: values.remote, persistTo: stateDir });
+  const targetOfTenant = (slug: string | undefined): WranglerTarget => {
+    assertValidSlug(slug);
+    const cell = cellOfTenant(fleet, slug);
+    if (!cell) throw new TenantUsageError(`unknown tenant "${slug}" (in no cell: see \`cell list\`)`);
+    return targetOf(cell.configPath);
+  };
+  const remote = values.remote;
+  const where = remote ? "Cloudflare account" : "local";
+  const urlBase = (host: string | undefined) =>
+    values["url-base"] ?? (remote ? (host ? `https://${host}` : REMOTE_URL_PLACEHOLDER) : DEFAULT_URL_BASE);
   const [command, slug, ...extra] = positionals;
 
   try {
+    if (command === "cell") return runCellCommand(positionals.slice(1), { fleet, values, io });
+    if (command === "client")
+      return await runClientCommand(
+        positionals.slice(1),
+        values,
+        targetOfTenant,
+        (s) => urlBase(cellOfTenant(fleet, s)?.host),
+        io,
+      );
     if (extra.length > 0) throw new TenantUsageError(`unexpected argument "${extra[0]}"`);
     switch (command) {
       case "add": {
-        const { scim, admin } = await addTenant(target, slug);
-        io.out(`Tenant "${slug}" is ready (${where}). The tokens are shown only now: just their hashes are stored.`);
-        io.out(`  ${"Tenant URL".padEnd(14)}${tenantUrl(urlBase, slug!)}`);
+        assertValidSlug(slug);
+        const location = values.location;
+        if (location !== undefined && !isD1Location(location))
+          throw new TenantUsageError(`unknown --location "${location}" (use ${D1_LOCATIONS.join(", ")})`);
+        const cell = placeTenant(fleet, slug, values.cell);
+        const target = targetOf(cell.configPath);
+        const { scim, admin } = await addTenant(target, slug, {
+          location,
+          migrationsDir: cellMigrationsDir(fleet, cell),
+        });
+        const base = urlBase(cell.host);
+        io.out(
+          `Tenant "${slug}" is ready in cell "${cell.name}" (${where}). The tokens are shown only now: just their hashes are stored.`,
+        );
+        io.out(`  ${"Tenant URL".padEnd(14)}${tenantUrl(base, slug)}`);
         printToken(io, "Secret Token", scim);
         printToken(io, "Admin token", admin);
-        io.out(`  ${"Admin API".padEnd(14)}${adminApiUrl(urlBase, slug!)}`);
-        io.out(
-          target.remote
-            ? `Deploy the Worker (npx wrangler deploy --config ${target.configPath}) so it gets the binding ${tenantBinding(slug!)}.`
-            : `A running \`wrangler dev\` needs a restart to see the new binding.`,
-        );
+        io.out(`  ${"Admin API".padEnd(14)}${adminApiUrl(base, slug)}`);
+        if (remote) {
+          io.out(
+            `Deploying cell "${cell.name}" (${cell.configPath}) so it gets the binding ${tenantBinding(slug)}; no other cell changes...`,
+          );
+          await deployCell(cell, { dryRun: false, cwd: process.cwd() });
+          io.out(`Cell "${cell.name}" deployed.`);
+        } else {
+          if (location) io.out(`(--location applies to Cloudflare databases; a local one has no location.)`);
+          io.out(`A running \`wrangler dev\` of cell "${cell.name}" needs a restart to see the new binding.`);
+        }
         return 0;
       }
       case "list": {
         if (slug !== undefined) throw new TenantUsageError(`unexpected argument "${slug}"`);
-        const tenants = listTenants(target);
-        if (tenants.length === 0) io.out(`No tenants in ${target.configPath}.`);
-        for (const t of tenants)
-          io.out(`${t.slug.padEnd(24)}${t.binding.padEnd(32)}${t.databaseName.padEnd(30)}${t.databaseId}`);
+        const cells = listCells(fleet);
+        if (cells.every((c) => c.tenants.length === 0)) io.out(`No tenants in any cell.`);
+        for (const c of cells)
+          for (const t of c.tenants)
+            io.out(
+              `${t.slug.padEnd(24)}${c.name.padEnd(14)}${t.binding.padEnd(32)}${t.databaseName.padEnd(30)}${t.databaseId}`,
+            );
         return 0;
       }
       case "rotate-token": {
         const scope = values.scope;
         if (!isTokenScope(scope)) throw new TenantUsageError(`unknown scope "${scope}" (use scim or admin)`);
-        const token = await rotateToken(target, slug, scope);
+        const token = await rotateToken(targetOfTenant(slug), slug, scope);
         io.out(`New ${scope} token of "${slug}" (${where}); the previous one no longer works. Shown only now:`);
         printToken(io, scope === "scim" ? "Secret Token" : "Admin token", token);
         return 0;
       }
       case "migrate": {
         if (slug !== undefined) throw new TenantUsageError(`unexpected argument "${slug}"`);
-        const tenants = await migrateAll(target, (t) => io.out(`Migrating ${t.databaseName} (${where})...`));
-        io.out(`Migrations applied to ${tenants.length} tenant database(s).`);
-        return 0;
+        return await runMigrate({ fleet, values, stateDir, io });
       }
+      case "restore":
+        return await runRestore({ fleet, values, slug, io });
       case "remove": {
-        assertValidSlug(slug);
-        if (!findTenant(target, slug))
-          throw new TenantUsageError(`unknown tenant "${slug}" (no binding in ${target.configPath})`);
-        if (target.remote && !values.yes) {
+        const target = targetOfTenant(slug);
+        if (remote && !values.yes) {
           throw new TenantUsageError(
-            `removing "${slug}" with --remote deletes database ${databaseName(slug)} and all its data from the Cloudflare account; add --yes to confirm`,
+            `removing "${slug}" with --remote deletes database ${databaseName(slug!)} and all its data from the Cloudflare account; add --yes to confirm`,
           );
         }
         await removeTenant(target, slug);
         io.out(`Tenant "${slug}" removed from ${target.configPath}; its tokens no longer work.`);
-        if (!target.remote) io.out(`Its local data stays in the state directory until that is deleted.`);
+        if (!remote) io.out(`Its local data stays in the state directory until that is deleted.`);
         return 0;
       }
       case undefined:
@@ -171,9 +231,9 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
 /** `client add|list|revoke <slug>` (issue 11): OAuth clients of a tenant. */
 async function runClientCommand(
   args: string[],
-  values: ReturnType<typeof parse>["values"],
-  target: WranglerTarget,
-  urlBase: string,
+  values: ParsedValues,
+  targetOfTenant: (slug: string | undefined) => WranglerTarget,
+  urlBaseOf: (slug: string) => string,
   io: Output,
 ): Promise<number> {
   const [sub, slug, clientId, ...extra] = args;
@@ -182,10 +242,11 @@ async function runClientCommand(
       throw new TenantUsageError(`unexpected argument "${extra[0] ?? clientId}"`);
     switch (sub) {
       case "add": {
-        const client = await addClient(target, slug, values.name, secretDays(values.days));
+        const client = await addClient(targetOfTenant(slug), slug, values.name, secretDays(values.days));
         io.out(
-          `OAuth client "${client.name}" of "${slug}" (${target.remote ? "Cloudflare account" : "local"}). The secret is shown only now.`,
+          `OAuth client "${client.name}" of "${slug}" (${values.remote ? "Cloudflare account" : "local"}). The secret is shown only now.`,
         );
+        const urlBase = urlBaseOf(slug!);
         io.out(`  ${"Tenant URL".padEnd(22)}${tenantUrl(urlBase, slug!)}`);
         io.out(`  ${"OAuth token endpoint".padEnd(22)}${urlBase.replace(/\/+$/, "")}/t/${slug}/oauth/token`);
         io.out(`  ${"Client identifier".padEnd(22)}${client.id}`);
@@ -194,7 +255,7 @@ async function runClientCommand(
         return 0;
       }
       case "list": {
-        const clients = await listClients(target, slug);
+        const clients = await listClients(targetOfTenant(slug), slug);
         if (clients.length === 0) io.out(`No OAuth clients in "${slug}".`);
         for (const c of clients) {
           const state = c.revoked ? `revoked ${c.revoked}` : `expires ${c.expires}`;
@@ -205,7 +266,7 @@ async function runClientCommand(
         return 0;
       }
       case "revoke": {
-        await revokeClient(target, slug, clientId);
+        await revokeClient(targetOfTenant(slug), slug, clientId);
         io.out(`OAuth client ${clientId} of "${slug}" revoked; its access tokens no longer work.`);
         return 0;
       }
@@ -220,7 +281,7 @@ async function runClientCommand(
 }
 
 /** Exit code 2 and the usage for a mistake in what was asked (nothing changed), else 1. */
-function reportError(error: unknown, io: Output): number {
+export function reportError(error: unknown, io: Output): number {
   if (error instanceof TenantUsageError) {
     io.err(`error: ${error.message}\n\n${USAGE}`);
     return 2;

@@ -19,6 +19,10 @@ import type { TokenRow } from "../tenants/token-rows.ts";
 import { isTenantSlug, TENANT_SLUG_MAX } from "../tenants/slug.ts";
 import { mintToken, tokenKvKey, tokenKvValue, type MintedToken, type TokenScope } from "../tenants/tokens.ts";
 import { databaseName, localDatabaseId } from "./names.ts";
+import { TenantUsageError } from "./usage-error.ts";
+import { migrateDatabase } from "./fleet-migrate.ts";
+import { localStateDir, withLocalDatabases } from "./local-d1.ts";
+import { projectMigrationsDir, readMigrations } from "./migration-files.ts";
 import { CURRENT_TOKENS_SQL, replaceTokensSql, revokeAllTokensText } from "./tokens.ts";
 import {
   d1Create,
@@ -28,16 +32,14 @@ import {
   d1Query,
   kvDelete,
   kvPut,
+  type D1Location,
   type WranglerTarget,
 } from "./wrangler.ts";
 
 /** KV namespace binding of the token index (wrangler.toml). */
 export const TOKENS_KV_BINDING = "TOKENS";
 
-/** A mistake in what was asked (bad slug, unknown tenant, ...): nothing was changed. */
-export class TenantUsageError extends Error {
-  override name = "TenantUsageError";
-}
+export { TenantUsageError } from "./usage-error.ts";
 
 export interface IssuedTokens {
   scim: MintedToken;
@@ -83,17 +85,21 @@ function requireTenant(target: WranglerTarget, slug: string | undefined): Tenant
  * Onboards a tenant: database, config binding, migrations, both tokens. Refuses a slug that is
  * already in the config before touching anything.
  */
-export async function addTenant(target: WranglerTarget, slug: string | undefined): Promise<IssuedTokens> {
+export async function addTenant(
+  target: WranglerTarget,
+  slug: string | undefined,
+  options: AddTenantOptions = {},
+): Promise<IssuedTokens> {
   assertValidSlug(slug);
   const before = readConfig(target);
   if (findTenantBinding(before, slug)) {
     throw new TenantUsageError(`tenant "${slug}" already exists in ${target.configPath}; nothing changed`);
   }
   const name = databaseName(slug);
-  const databaseId = target.remote ? await d1Create(target, name) : localDatabaseId(slug);
-  writeConfig(target, addTenantBlock(before, slug, databaseId));
+  const databaseId = target.remote ? await d1Create(target, name, options.location) : localDatabaseId(slug);
+  writeConfig(target, addTenantBlock(before, slug, databaseId, options.migrationsDir));
   try {
-    await d1MigrationsApply(target, name);
+    await migrateOne(target, name, databaseId);
     const [scim, admin] = await issueTokens(target, slug, ["scim", "admin"]);
     return { scim, admin };
   } catch (error) {
@@ -102,6 +108,27 @@ export async function addTenant(target: WranglerTarget, slug: string | undefined
     if (!target.remote) writeConfig(target, removeTenantBlock(readConfig(target), slug));
     throw error;
   }
+}
+
+export interface AddTenantOptions {
+  /** D1 location hint for the new database (remote only). */
+  location?: D1Location;
+  /** The tenant block's `migrations_dir` when the config is not in the project root (a cell). */
+  migrationsDir?: string;
+}
+
+/**
+ * Applies pending migrations to one database. Locally in this process (./local-d1.ts: the same
+ * files wrangler would write, in a fraction of the time); remotely through wrangler.
+ */
+export async function migrateOne(target: WranglerTarget, name: string, databaseId: string): Promise<void> {
+  if (target.remote) {
+    await d1MigrationsApply(target, name);
+    return;
+  }
+  await withLocalDatabases(localStateDir(target), [databaseId], async (open) => {
+    await migrateDatabase(await open(databaseId), readMigrations(projectMigrationsDir()), false);
+  });
 }
 
 /** Current (not revoked) token rows of a tenant. */
@@ -135,23 +162,6 @@ export async function rotateToken(
   const tenant = requireTenant(target, slug);
   const [token] = await issueTokens(target, tenant.slug, [scope]);
   return token;
-}
-
-/** Applies pending migrations to every tenant database, one at a time (schema changes are additive). */
-export async function migrateAll(
-  target: WranglerTarget,
-  onTenant: (tenant: TenantBinding) => void = () => {},
-): Promise<TenantBinding[]> {
-  const tenants = listTenants(target);
-  for (const tenant of tenants) {
-    onTenant(tenant);
-    await d1MigrationsApply(target, tenant.databaseName);
-  }
-  return tenants;
-}
-
-export async function migrateTenant(target: WranglerTarget, slug: string): Promise<void> {
-  await d1MigrationsApply(target, requireTenant(target, slug).databaseName);
 }
 
 /**

@@ -75,9 +75,15 @@ function location(target: WranglerTarget): string[] {
   return target.persistTo ? ["--local", "--persist-to", target.persistTo] : ["--local"];
 }
 
+/** D1's location hints: put the primary near the customer's Entra tenant. */
+export const D1_LOCATIONS = ["weur", "eeur", "apac", "oc", "wnam", "enam"] as const;
+export type D1Location = (typeof D1_LOCATIONS)[number];
+export const isD1Location = (s: string): s is D1Location => (D1_LOCATIONS as readonly string[]).includes(s);
+
 /** Creates a database in the account (remote only) and returns its id. */
-export async function d1Create(target: WranglerTarget, name: string): Promise<string> {
-  const { stdout } = await runWrangler(["d1", "create", name, ...common(target)], target.cwd);
+export async function d1Create(target: WranglerTarget, name: string, location?: D1Location): Promise<string> {
+  const where = location ? ["--location", location] : [];
+  const { stdout } = await runWrangler(["d1", "create", name, ...where, ...common(target)], target.cwd);
   return parseCreatedDatabaseId(stdout);
 }
 

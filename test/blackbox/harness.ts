@@ -117,29 +117,10 @@ export async function startBlackbox(options: BlackboxOptions = {}): Promise<Blac
       others.push({ slug: other, scimToken: tokens.scim.token, adminToken: tokens.admin.token });
     }
 
-    const [port, inspectorPort] = [await freePort(), await freePort()];
-    const baseUrl = `http://${LOOPBACK}:${port}`;
-    child = startWranglerDev({
-      configPath,
-      port,
-      ip: LOOPBACK,
-      persistTo,
-      inspectorPort,
-      logLevel: options.logLevel ?? "warn",
-      cwd: PROJECT_ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-      vars: options.vars,
-    });
-    let output = "";
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
-      options.onOutput?.(chunk.toString());
-    };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
+    const worker = await startWorker({ ...options, configPath, persistTo });
+    child = worker.child;
+    const { port, baseUrl } = worker;
     process.once("exit", killOnExit);
-    await waitUntilHealthy(baseUrl, child, READY_TIMEOUT_MS, () => output);
 
     const running = child;
     return {
@@ -153,7 +134,7 @@ export async function startBlackbox(options: BlackboxOptions = {}): Promise<Blac
       others,
       configPath,
       persistTo,
-      output: () => output,
+      output: worker.output,
       async stop() {
         await stopGroup(running);
         process.removeListener("exit", killOnExit);
@@ -166,6 +147,53 @@ export async function startBlackbox(options: BlackboxOptions = {}): Promise<Blac
     cleanFiles();
     throw error;
   }
+}
+
+export interface RunningWorker {
+  child: ChildProcess;
+  port: number;
+  baseUrl: string;
+  output(): string;
+  /** Stops wrangler and workerd (the files stay). */
+  stop(): Promise<void>;
+}
+
+/** `wrangler dev` of a config already in place, on a free loopback port, once /healthz answers. */
+export async function startWorker(options: {
+  configPath: string;
+  persistTo: string;
+  logLevel?: BlackboxOptions["logLevel"];
+  vars?: Record<string, string>;
+  onOutput?: (chunk: string) => void;
+}): Promise<RunningWorker> {
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  const baseUrl = `http://${LOOPBACK}:${port}`;
+  const child = startWranglerDev({
+    configPath: options.configPath,
+    port,
+    ip: LOOPBACK,
+    persistTo: options.persistTo,
+    inspectorPort,
+    logLevel: options.logLevel ?? "warn",
+    cwd: PROJECT_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    vars: options.vars,
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+    options.onOutput?.(chunk.toString());
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  try {
+    await waitUntilHealthy(baseUrl, child, READY_TIMEOUT_MS, () => output);
+  } catch (error) {
+    await stopGroup(child);
+    throw error;
+  }
+  return { child, port, baseUrl, output: () => output, stop: () => stopGroup(child) };
 }
 
 function safeKill(pid: number): void {

@@ -279,6 +279,15 @@ describe("admin console: provisioning activity (issue 10)", () => {
     expect(html).toContain("<code>userPrincipalName</code>");
     expect(html).toContain('href="/t/acme/admin/activity?status=failed&amp;reason=email-required"');
     expect(text).not.toContain("No SCIM request yet");
+
+    // The refusal's detail, as Entra got it, reads as text with code set apart, never Markdown.
+    const refused = await eventually(async () => {
+      const { html } = await page("/", cookie);
+      const line = /<dt>Last refused request<\/dt>\s*<dd>([\s\S]*?)<\/dd>/.exec(html)?.[1];
+      return line && !line.includes("none") ? line : undefined;
+    });
+    expect(refused).toContain("<code>userPrincipalName</code>");
+    expect(refused).not.toContain("`");
   });
 
   it("counts read in the right number: 1 request, 2 requests", async () => {

@@ -4,6 +4,7 @@ import { health } from "../../activity/views";
 import { overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
 import { CopyField, Empty, Layout, Time, counted, sourceLabel } from "../ui";
+import { FixText } from "./activity-entry";
 import { HealthCard } from "./health";
 
 export const overviewPages = new Hono<ConsoleBindings>();
@@ -56,7 +57,8 @@ overviewPages.get("/", async (c) => {
             <dd>
               {o.lastScimFailure ? (
                 <>
-                  <Time at={o.lastScimFailure.at} /> · {String(JSON.parse(o.lastScimFailure.detail).reason ?? "")}{" "}
+                  <Time at={o.lastScimFailure.at} /> ·{" "}
+                  <FixText text={String(JSON.parse(o.lastScimFailure.detail).reason ?? "")} />{" "}
                   <a href={`${ui.base}/audit?action=refused`}>See refusals</a>
                 </>
               ) : (
