@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { pollRoutes } from "./admin/poll";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { tenantGate } from "./http/tenant";
@@ -31,9 +32,10 @@ app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantGate("scim", SCIM_PREFIX, renderScim
 app.route(`/t/:tenant${SCIM_PREFIX}`, scimRoutes);
 
 app.route(`/t/:tenant${ADMIN_PREFIX}`, adminRoutes);
+app.route("/t/:tenant/events", pollRoutes);
 app.route(`/t/:tenant${CONSOLE_PREFIX}`, consoleRoutes);
 
-const ADMIN_PATH = new RegExp(`^/t/[^/]+${ADMIN_PREFIX}(/|$)`);
+const ADMIN_PATH = new RegExp(`^/t/[^/]+(${ADMIN_PREFIX}|/events)(/|$)`);
 /** The admin API answers in its own JSON format, everything else in SCIM's. */
 const rendererFor = (path: string): ErrorRenderer => (ADMIN_PATH.test(path) ? renderAdminError : renderScimError);
 

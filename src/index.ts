@@ -6,6 +6,7 @@ import { queueBus } from "./events/outbox";
 import { sweep } from "./delivery/sweep";
 import type { EventMessage } from "./events/types";
 import type { Env } from "./platform/env";
+import { eventsCron } from "./webhooks/cron";
 
 export { GroupMembership } from "./membership/durable-object";
 
@@ -15,5 +16,6 @@ export default {
   scheduled: async (_controller, env, ctx) => {
     ctx.waitUntil(sweep(env, queueBus(env.EVENTS)).then(() => undefined));
     ctx.waitUntil(pruneActivity(env).then(() => undefined));
+    ctx.waitUntil(eventsCron(env, queueBus(env.EVENTS)));
   },
 } satisfies ExportedHandler<Env, EventMessage>;

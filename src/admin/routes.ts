@@ -13,6 +13,7 @@ import { oauthAdminRoutes } from "./oauth";
 import { settingsRoutes } from "./settings";
 import { tokenRoutes } from "./tokens";
 import { adminUserRoutes } from "./users";
+import { webhookRoutes } from "./webhooks";
 
 export const ADMIN_PREFIX = "/admin/api";
 
@@ -33,6 +34,7 @@ adminRoutes.route("/audit", auditRoutes);
 adminRoutes.route("/mail", mailRoutes);
 adminRoutes.route("/import", importRoutes);
 adminRoutes.route("/oauth", oauthAdminRoutes);
+adminRoutes.route("/webhooks", webhookRoutes);
 adminRoutes.route("/", activityRoutes);
 // Last: a path none of the routes above serves (each answers 405 for its other methods).
 adminRoutes.all("*", (c) => {

@@ -130,7 +130,14 @@ async function main(): Promise<void> {
 
   const tokens = await ensureDemoTenant();
   const baseUrl = `http://${IP}:${port}`;
-  const dev = startWranglerDev({ configPath: CONFIG, port, ip: IP, persistTo: STATE_DIR });
+  // Issue 19: a local run may point event endpoints at a receiver on this machine (http://127.0.0.1:<port>).
+  const dev = startWranglerDev({
+    configPath: CONFIG,
+    port,
+    ip: IP,
+    persistTo: STATE_DIR,
+    vars: { WEBHOOKS_ALLOW_LOOPBACK_HTTP: "1" },
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
   dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   await waitUntilHealthy(baseUrl, dev, READY_TIMEOUT_MS);

@@ -22,6 +22,7 @@ const NAV = [
   ["/oauth", "OAuth clients"],
   ["/audit", "Audit log"],
   ["/mail", "Mail"],
+  ["/events", "Events"],
 ] as const;
 
 export const Layout: FC<PropsWithChildren<{ ui: Ui; title: string; active?: string; signedIn?: boolean }>> = ({

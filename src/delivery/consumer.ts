@@ -5,6 +5,9 @@ import { type Settings, readSettings } from "../settings/settings";
 import { findUser } from "../users/repo";
 import { primaryEmail } from "../users/managed-apple-id";
 import { type Mailer, mailerFor } from "./mailer";
+import { missingTable, recordSecurityEvents } from "../webhooks/record";
+import { dispatchDue } from "../webhooks/dispatch";
+import { dispatchOptions } from "../webhooks/options";
 import { renderSubject, renderTemplate, variablesOf } from "./template";
 import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "../events/types";
 
@@ -42,6 +45,7 @@ export async function consume(
         msgs.map((m) => m.body),
       );
       for (const m of msgs) m.ack();
+      await pushEvents(env, tenant);
     } catch (e) {
       console.warn(
         JSON.stringify({ msg: "event delivery failed; will retry", tenant, messages: msgs.length, error: String(e) }),
@@ -50,6 +54,24 @@ export async function consume(
     }
   }
 }
+
+/**
+ * Issue 19: the new events go out at once, after the messages are acked: a failed push is a
+ * delivery attempt with its retry in D1 (the cron's), never a reason to redeliver the message.
+ */
+async function pushEvents(env: Env, tenant: string): Promise<void> {
+  const db = tenantDatabase(env, tenant);
+  if (!db) return;
+  try {
+    await dispatchDue(db, dispatchOptions(env, CONSUMER_PUSH_BUDGET_MS));
+  } catch (e) {
+    if (missingTable(e)) return; // not migrated for events yet
+    console.warn(JSON.stringify({ msg: "event push failed; the cron retries", tenant, error: String(e) }));
+  }
+}
+
+/** How long a consumer batch keeps pushing events (the cron sends whatever is left). */
+const CONSUMER_PUSH_BUDGET_MS = 10_000;
 
 /** The activity records and counts the messages carry (src/activity/), in one D1 batch. */
 async function recordActivity(env: Env, tenant: string, messages: EventMessage[]): Promise<void> {
@@ -62,12 +84,21 @@ export async function deliver(env: Env, message: EventMessage, mailer: Mailer): 
   const db = tenantDatabase(env, message.tenant);
   if (!db) return; // tenant removed: nothing left to deliver to
   const { results } = await db
-    .prepare("SELECT payload FROM outbox WHERE id IN (SELECT value FROM json_each(?1)) AND delivered IS NULL")
+    .prepare("SELECT rowid, payload FROM outbox WHERE id IN (SELECT value FROM json_each(?1)) AND delivered IS NULL")
     .bind(JSON.stringify(message.ids))
-    .all<{ payload: string }>();
+    .all<{ rowid: number; payload: string }>();
   if (results.length === 0) return;
   const events = results.map((r) => JSON.parse(r.payload) as OutboxEvent);
   const audits = events.filter((e): e is AuditEvent => e.kind === "audit");
+  // Issue 19: the events endpoints get, before the rows are marked delivered (a retry redoes
+  // them, idempotently), so no committed change is marked done without its event.
+  await recordSecurityEvents(
+    db,
+    results.flatMap((r, i) => {
+      const e = events[i];
+      return e.kind === "audit" ? [{ audit: e, rowid: r.rowid }] : [];
+    }),
+  );
   // The audit rows and their delivery mark commit together; each invitation is marked after
   // its own mail, so a retry redoes exactly what is left.
   if (audits.length) await db.batch([auditStatement(db, audits), markDelivered(db, audits)]);

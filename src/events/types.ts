@@ -21,7 +21,8 @@ export type AuditAction =
   | "token"
   | "custom-attribute"
   | "oauth-client"
-  | "oauth-federation";
+  | "oauth-federation"
+  | "webhook";
 
 export type ResourceType = "User" | "Group" | "Tenant";
 

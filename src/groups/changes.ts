@@ -46,7 +46,10 @@ export async function applyGroupChange(
   }
   checkPreconditions(change.pre, row.version);
   if (change.kind === "delete") {
-    const event = audit("scim", "delete", "Group", groupId, { displayName: row.display_name });
+    const event = audit("scim", "delete", "Group", groupId, {
+      displayName: row.display_name,
+      ...extId(row.external_id),
+    });
     return { row: null, events: await deleteGroup(db, groupId, event) };
   }
   const stored = JSON.parse(row.doc) as ScimDoc;
@@ -70,12 +73,19 @@ export async function applyGroupChange(
   writes.push(updateGroupStatement(db, { id: groupId, doc, now }));
   const events = [
     ...(docChanged
-      ? [audit("scim", "update", "Group", groupId, { displayName: doc.displayName, changed: changedKeys(stored, doc) })]
+      ? [
+          audit("scim", "update", "Group", groupId, {
+            displayName: doc.displayName,
+            ...extId(doc.externalId),
+            changed: changedKeys(stored, doc),
+          }),
+        ]
       : []),
     ...(delta.added || delta.removed
       ? [
           audit("scim", "membership", "Group", groupId, {
             displayName: doc.displayName,
+            ...extId(doc.externalId),
             added: delta.added,
             removed: delta.removed,
             ...memberSample(members),
@@ -98,6 +108,9 @@ export async function applyGroupChange(
   };
 }
 
+/** Issue 19: a group's externalId rides in its audit details, so its events name it as the IdP does. */
+export const extId = (v: unknown) => (typeof v === "string" && v !== "" ? { externalId: v } : {});
+
 export const changedKeys = (a: ScimDoc, b: ScimDoc) =>
   [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 
@@ -116,6 +129,7 @@ async function removeUser(
   const now = new Date().toISOString();
   const event = audit("admin", "membership", "Group", row.id, {
     displayName: row.display_name,
+    ...extId(row.external_id),
     removed: 1,
     removedIds: [userId],
     reason: "user deleted",

@@ -8,6 +8,7 @@ import { checkSizes } from "../scim/sizes";
 import {
   type GroupChange,
   changedKeys,
+  extId,
   deleteGroupStatements,
   memberChangeOf,
   memberSample,
@@ -64,7 +65,10 @@ const guardStatement = (db: D1Database, known: GroupRow, incoming: string[]) =>
     .bind(known.id, known.created, known.version, JSON.stringify(incoming));
 
 function planDelete(db: D1Database, known: GroupRow) {
-  const event = audit("scim", "delete", "Group", known.id, { displayName: known.display_name });
+  const event = audit("scim", "delete", "Group", known.id, {
+    displayName: known.display_name,
+    ...extId(known.external_id),
+  });
   return {
     statements: [guardStatement(db, known, []), ...deleteGroupStatements(db, known.id), outboxStatement(db, [event])],
     finish: (): Applied => ({ row: null, events: [event] }),
@@ -84,11 +88,16 @@ function planChange(db: D1Database, known: GroupRow, change: Extract<GroupChange
   const now = new Date().toISOString();
   const id = known.id;
   const update = docChanged
-    ? audit("scim", "update", "Group", id, { displayName: doc.displayName, changed: changedKeys(stored, doc) })
+    ? audit("scim", "update", "Group", id, {
+        displayName: doc.displayName,
+        ...extId(doc.externalId),
+        changed: changedKeys(stored, doc),
+      })
     : undefined;
   const membership = touchesMembers
     ? audit("scim", "membership", "Group", id, {
         displayName: doc.displayName,
+        ...extId(doc.externalId),
         added: 0,
         removed: 0,
         ...memberSample(members),

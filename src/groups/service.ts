@@ -32,6 +32,7 @@ export async function createGroup(t: TenantContext, body: unknown): Promise<{ ro
   const now = new Date().toISOString();
   const event = audit("scim", "create", "Group", id, {
     displayName: rest.displayName,
+    ...(typeof rest.externalId === "string" ? { externalId: rest.externalId } : {}),
     members: ids.length,
     ...memberSample({ add: ids, remove: [] }),
   });

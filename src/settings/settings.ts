@@ -34,6 +34,8 @@ export const settingsSchema = z.object({
   activityRetentionDays: z.number().int().min(1).max(365),
   /** Seconds an OAuth access token lives (5 minutes to 6 hours, as Entra expects). */
   accessTokenLifetime: z.number().int().min(300).max(21_600),
+  /** Issue 19: days the events are kept for RFC 8936 poll replay (src/webhooks/retention.ts). */
+  eventRetentionDays: z.number().int().min(1).max(90),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: Settings = {
     "Hello ${displayName},\n\nYour organisation manages your devices. Enroll with your user ID ${userName}.\n",
   activityRetentionDays: 30,
   accessTokenLifetime: 3600,
+  eventRetentionDays: 7,
 };
 
 /** Settings rows are `key -> JSON value`; absent keys take their defaults. */

@@ -105,6 +105,7 @@ export async function replaceUser(
       (stored) => mergeReplace(stored, incoming),
       () => [],
       current,
+      "PUT",
     ),
     created: false,
   };
@@ -123,7 +124,7 @@ export async function patchUser(
     ignored = result.ignored;
     return result.doc;
   };
-  const row = await updateUser(t, id, pre, [], change, () => ignored, current);
+  const row = await updateUser(t, id, pre, [], change, () => ignored, current, "PATCH");
   return { row, created: false };
 }
 
@@ -142,6 +143,7 @@ export async function softDeleteUser(
     (stored) => ({ ...stored, active: false }),
     () => [],
     current,
+    "DELETE",
   );
 }
 
@@ -173,7 +175,8 @@ async function updateUser(
   change: (doc: ScimDoc) => ScimDoc,
   ignoredLater: () => string[],
   /** The row as read with the token check (users/routes.ts), saving the first read. */
-  current?: UserRow | null,
+  current: UserRow | null | undefined,
+  request: UserRequest,
 ): Promise<UserRow> {
   let row = current === undefined ? recentUser(t, id) : current;
   let fresh = current !== undefined;
@@ -184,7 +187,7 @@ async function updateUser(
     }
     let planned: PlannedUpdate | null;
     try {
-      planned = planUpdate(t, orNotFound(row, id), pre, ignoredUpFront, change, ignoredLater);
+      planned = planUpdate(t, orNotFound(row, id), pre, ignoredUpFront, change, ignoredLater, request);
     } catch (e) {
       if (fresh || !(e instanceof ScimError)) throw e;
       row = undefined;
@@ -208,6 +211,9 @@ async function updateUser(
   throw new ScimError(409, "The user is being changed by other requests at this moment; retry the request.");
 }
 
+/** The SCIM request a user update came from (audit detail `request`, issue 19's event type). */
+type UserRequest = "PUT" | "PATCH" | "DELETE";
+
 interface PlannedUpdate {
   update: D1PreparedStatement;
   event: OutboxEvent;
@@ -223,6 +229,7 @@ function planUpdate(
   ignoredUpFront: string[],
   change: (doc: ScimDoc) => ScimDoc,
   ignoredLater: () => string[],
+  request: UserRequest,
 ): PlannedUpdate | null {
   checkPreconditions(pre, row.version);
   const stored = { ...(JSON.parse(row.doc) as ScimDoc), active: row.active === 1 };
@@ -236,6 +243,10 @@ function planUpdate(
   const action = stored.active !== false && doc.active === false ? "disable" : "update";
   const event = audit("scim", action, "User", row.id, {
     userName: doc.userName,
+    ...externalIdOf(doc),
+    // Issue 19: which request made the change (PUT replaces, PATCH modifies, DELETE suspends) and the outcome.
+    request,
+    active: doc.active !== false,
     changed: changedAttributes(stored, doc),
     ...ignoredDetail([...ignoredUpFront, ...ignoredLater()]),
   });
@@ -247,7 +258,14 @@ function planUpdate(
   };
 }
 
-const detailOf = (doc: ScimDoc, ignored: string[]) => ({ userName: doc.userName, ...ignoredDetail(ignored) });
+/** Issue 19: externalId rides in every user detail, so an event names the resource as the IdP knows it. */
+const externalIdOf = (doc: ScimDoc) => (typeof doc.externalId === "string" ? { externalId: doc.externalId } : {});
+
+const detailOf = (doc: ScimDoc, ignored: string[]) => ({
+  userName: doc.userName,
+  ...externalIdOf(doc),
+  ...ignoredDetail(ignored),
+});
 
 /** P18: values for attributes the tenant has not defined are dropped, and the audit says which. */
 const ignoredDetail = (ignored: string[]) => (ignored.length ? { ignoredAttributes: ignored } : {});

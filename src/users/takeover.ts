@@ -48,6 +48,7 @@ export async function takeOver(t: TenantContext, existing: UserRow, body: unknow
   const now = new Date().toISOString();
   const takeover = audit("scim", "takeover", "User", existing.id, {
     userName: doc.userName,
+    ...(typeof doc.externalId === "string" ? { externalId: doc.externalId } : {}),
     fromSource: existing.source,
     ...(Object.keys(ldap).length ? { ldapAttributesCarriedOver: Object.keys(ldap) } : {}),
     ...(notDefined.length

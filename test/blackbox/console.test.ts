@@ -145,6 +145,7 @@ describe("admin console in a browser", () => {
     await checkPage("activity", `${base}/activity`, "Activity");
     await checkPage("audit", `${base}/audit`, "Audit log");
     await checkPage("mail", `${base}/mail`, "Mail");
+    await checkPage("events", `${base}/events`, "Events");
     const nav = page.getByRole("navigation", { name: "Console" });
     for (const label of [
       "Overview",
@@ -157,6 +158,7 @@ describe("admin console in a browser", () => {
       "OAuth clients",
       "Audit log",
       "Mail",
+      "Events",
     ]) {
       await poll(() => nav.getByRole("link", { name: label, exact: true }).count()).toBe(1);
     }

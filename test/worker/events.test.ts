@@ -34,7 +34,9 @@ describe("events: outbox, Queue, consumer, sweep", () => {
       const r = await auditRows("acme", u.id);
       return r.length ? r : null;
     });
-    expect(rows).toEqual([{ action: "create", actor: "scim", detail: { userName: u.userName } }]);
+    expect(rows).toEqual([
+      { action: "create", actor: "scim", detail: { userName: u.userName, externalId: u.externalId } },
+    ]);
     const outbox = await tenantDb("acme")
       .prepare("SELECT delivered FROM outbox WHERE payload LIKE ?1")
       .bind(`%${u.id}%`)

@@ -131,6 +131,8 @@ export async function adminClient(tenant = "acme") {
     });
   return {
     base,
+    /** The Authorization header value, for routes outside the admin API (the events poll). */
+    token: `Bearer ${token}`,
     get: (p: string) => f("GET", p),
     post: (p: string, b?: unknown) => f("POST", p, b ?? {}),
     put: (p: string, b: unknown) => f("PUT", p, b),

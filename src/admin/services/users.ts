@@ -116,6 +116,7 @@ export async function hardDeleteUser(t: TenantContext, groups: GroupSequencer, i
   let memberOf = await groupsOfMember(t.db, row.id);
   const event = audit("admin", "hard-delete", "User", row.id, {
     userName: row.user_name,
+    ...(row.external_id ? { externalId: row.external_id } : {}),
     source: row.source,
     groups: memberOf.length,
   });

@@ -1,0 +1,24 @@
+import { Hono } from "hono";
+import { methodNotAllowed, renderAdminError } from "../http/respond";
+import { publicBase } from "../http/public-url";
+import { authorizeFirst, tenantGate } from "../http/tenant";
+import type { AppBindings } from "../platform/env";
+import { poll, pollRequest } from "../webhooks/poll";
+import { valid } from "./validate";
+
+/**
+ * Issue 19, RFC 8936 poll delivery: `POST /t/<tenant>/events/poll` with the admin token. A
+ * receiver that was down replays from its last acknowledged event (kept `eventRetentionDays`).
+ */
+export const pollRoutes = new Hono<AppBindings>();
+
+pollRoutes.use("*", tenantGate("admin", "/events", renderAdminError), authorizeFirst);
+
+pollRoutes.post("/poll", valid("json", pollRequest), async (c) => {
+  const base = publicBase(c.env, c.req.url);
+  const slug = c.var.t.slug;
+  return c.json(
+    await poll(c.var.t.db, c.req.valid("json"), `${base}/t/${slug}/events/poll`, `${base}/t/${slug}/scim/v2`),
+  );
+});
+pollRoutes.all("/poll", methodNotAllowed("POST"));

@@ -1,0 +1,192 @@
+import { z } from "zod";
+import { commit } from "../../events/commit";
+import { audit } from "../../events/types";
+import type { TenantContext } from "../../tenants/context";
+import { redactedUrl } from "../../webhooks/redact";
+import { type Attempt, sendEvent } from "../../webhooks/send";
+import { newWebhookSecret } from "../../webhooks/sign";
+import { currentSigningKey, publishedKeys, rotateSigningKeyStatements } from "../../webhooks/store";
+import { EVENT_TYPES, type SecurityEvent } from "../../webhooks/types";
+import { webhookUrlProblem } from "../../webhooks/url";
+import { adminError } from "../errors";
+
+/** Endpoints per tenant: each one multiplies every change's deliveries. */
+export const MAX_WEBHOOKS = 20;
+
+export const newWebhook = z
+  .object({
+    url: z.string().trim().min(1).max(2_000),
+    format: z.enum(["set", "json"]),
+    /** Absent or null: every event type. */
+    events: z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length).nullable().optional(),
+  })
+  .strict();
+export type NewWebhook = z.infer<typeof newWebhook>;
+
+export const deliveriesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+interface WebhookRow {
+  id: string;
+  url: string;
+  format: "set" | "json";
+  events: string | null;
+  secret: string | null;
+  issuer: string;
+  created: string;
+  disabled_at: string | null;
+  failing_since: string | null;
+  pending?: number;
+  dead?: number;
+}
+
+/** What the API shows of an endpoint: never its secret. */
+const view = (r: WebhookRow) => ({
+  id: r.id,
+  url: r.url,
+  format: r.format,
+  events: r.events ? (JSON.parse(r.events) as string[]) : null,
+  created: r.created,
+  disabledAt: r.disabled_at,
+  failingSince: r.failing_since,
+  ...(r.pending === undefined ? {} : { pending: r.pending, deadLettered: r.dead ?? 0 }),
+});
+export type WebhookView = ReturnType<typeof view>;
+
+const LIST_SQL = `SELECT w.*,
+  (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'pending') AS pending,
+  (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.state = 'dead') AS dead
+  FROM webhooks w`;
+
+export async function listWebhooks(db: D1Database): Promise<WebhookView[]> {
+  const { results } = await db.prepare(`${LIST_SQL} ORDER BY w.created`).all<WebhookRow>();
+  return results.map(view);
+}
+
+export async function getWebhook(db: D1Database, id: string): Promise<WebhookView> {
+  const row = await db.prepare(`${LIST_SQL} WHERE w.id = ?1`).bind(id).first<WebhookRow>();
+  if (!row) throw adminError(404, `No event endpoint ${id.slice(0, 100)}.`);
+  return view(row);
+}
+
+/**
+ * Refusals change nothing: a URL that is not https or names a private, loopback or link-local
+ * host (src/webhooks/url.ts), an unknown event type (the schema), more than MAX_WEBHOOKS.
+ */
+export async function addWebhook(
+  t: TenantContext,
+  input: NewWebhook,
+  opts: { allowLoopbackHttp: boolean; issuer: string },
+): Promise<WebhookView & { secret?: string }> {
+  const problem = webhookUrlProblem(input.url, opts.allowLoopbackHttp);
+  if (problem) throw adminError(400, problem, "url");
+  const url = new URL(input.url).href;
+  const id = crypto.randomUUID();
+  const secret = input.format === "json" ? newWebhookSecret() : null;
+  const now = new Date().toISOString();
+  const events = input.events ? JSON.stringify([...new Set(input.events)]) : null;
+  const event = audit("admin", "webhook", "Tenant", null, {
+    added: id,
+    url: redactedUrl(url),
+    format: input.format,
+    events: input.events ?? "all",
+  });
+  const [res] = await commit(
+    t,
+    [
+      t.db
+        .prepare(
+          `INSERT INTO webhooks (id, url, format, events, secret, issuer, created)
+           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE (SELECT count(*) FROM webhooks) < ?8`,
+        )
+        .bind(id, url, input.format, events, secret, opts.issuer, now, MAX_WEBHOOKS),
+    ],
+    [event],
+    { ifLastChanged: true },
+  );
+  if (res.meta.changes === 0) {
+    throw adminError(400, `A tenant has at most ${MAX_WEBHOOKS} event endpoints; delete one first.`);
+  }
+  const row: WebhookRow = {
+    id,
+    url,
+    format: input.format,
+    events,
+    secret,
+    issuer: opts.issuer,
+    created: now,
+    disabled_at: null,
+    failing_since: null,
+  };
+  return { ...view(row), ...(secret ? { secret } : {}) };
+}
+
+/** The endpoint and what was still to be sent to it go; its attempts stay until pruned. */
+export async function deleteWebhook(t: TenantContext, id: string): Promise<void> {
+  const event = audit("admin", "webhook", "Tenant", null, { deleted: id.slice(0, 100) });
+  const [res] = await commit(
+    t,
+    [
+      t.db.prepare("DELETE FROM webhook_deliveries WHERE webhook_id = ?1").bind(id),
+      t.db.prepare("DELETE FROM webhooks WHERE id = ?1").bind(id),
+    ],
+    [event],
+    { ifLastChanged: true },
+  ).then((r) => r.slice(1));
+  if (!res || res.meta.changes === 0) throw adminError(404, `No event endpoint ${id.slice(0, 100)}.`);
+}
+
+/** "Send test event": one synthetic event now, outside the retry schedule; the attempt is recorded. */
+export async function testWebhook(db: D1Database, id: string): Promise<Attempt & { eventId: string }> {
+  const row = await db.prepare("SELECT * FROM webhooks WHERE id = ?1").bind(id).first<WebhookRow>();
+  if (!row) throw adminError(404, `No event endpoint ${id.slice(0, 100)}.`);
+  const eventId = `test-${crypto.randomUUID()}`;
+  const now = new Date().toISOString();
+  const event: SecurityEvent = {
+    id: eventId,
+    seq: 0,
+    type: "user.modified",
+    resourceType: "User",
+    resourceId: "00000000-0000-0000-0000-000000000000",
+    externalId: null,
+    created: now,
+    data: { id: "00000000-0000-0000-0000-000000000000", userName: "test@example.invalid", attributes: ["test"] },
+  };
+  const key = row.format === "set" ? await currentSigningKey(db) : null;
+  const attempt = await sendEvent({ ...row }, event, key);
+  await db
+    .prepare(
+      "INSERT INTO webhook_attempts (webhook_id, event_id, at, status, latency_ms, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(id, eventId, now, attempt.status, attempt.latencyMs, attempt.error)
+    .run();
+  return { eventId, ...attempt };
+}
+
+/** Each attempt (time, status, latency, error) with its event's state and next retry; newest first. */
+export async function listDeliveries(db: D1Database, id: string, limit: number) {
+  await getWebhook(db, id);
+  const { results } = await db
+    .prepare(
+      `SELECT a.at, a.event_id AS eventId, e.type, a.status, a.latency_ms AS latencyMs, a.error,
+              d.state, d.attempts, CASE WHEN d.state = 'pending' THEN substr(d.next_attempt_at, 1, 24) END AS nextAttemptAt
+       FROM webhook_attempts a
+       LEFT JOIN webhook_deliveries d ON d.event_id = a.event_id AND d.webhook_id = a.webhook_id
+       LEFT JOIN security_events e ON e.id = a.event_id
+       WHERE a.webhook_id = ?1 ORDER BY a.id DESC LIMIT ?2`,
+    )
+    .bind(id, limit)
+    .all();
+  return results;
+}
+
+export const jwks = (db: D1Database) => publishedKeys(db);
+
+/** A new signing key from now on; the old one stays in the JWKS for a day. */
+export async function rotateJwks(t: TenantContext): Promise<{ kid: string; keys: JsonWebKey[] }> {
+  const now = new Date().toISOString();
+  const { kid, statements } = await rotateSigningKeyStatements(t.db, now);
+  await commit(t, statements, [audit("admin", "webhook", "Tenant", null, { rotatedSigningKey: kid })]);
+  return { kid, ...(await publishedKeys(t.db)) };
+}

@@ -1,0 +1,63 @@
+import { Hono } from "hono";
+import { methodNotAllowed } from "../http/respond";
+import { publicBase } from "../http/public-url";
+import type { AppBindings } from "../platform/env";
+import { allowsLoopbackHttp } from "../webhooks/options";
+import {
+  addWebhook,
+  deleteWebhook,
+  deliveriesQuery,
+  getWebhook,
+  jwks,
+  listDeliveries,
+  listWebhooks,
+  newWebhook,
+  rotateJwks,
+  testWebhook,
+} from "./services/webhooks";
+import { valid } from "./validate";
+
+/** Issue 19: the tenant's event endpoints, their deliveries, and the SET signing keys. */
+export const webhookRoutes = new Hono<AppBindings>();
+
+webhookRoutes.get("/", async (c) => c.json({ webhooks: await listWebhooks(c.var.t.db) }));
+
+/** The `json` format's secret is in this answer only. */
+webhookRoutes.post("/", valid("json", newWebhook), async (c) => {
+  const issuer = `${publicBase(c.env, c.req.url)}/t/${c.var.t.slug}/scim/v2`;
+  const added = await addWebhook(c.var.t, c.req.valid("json"), {
+    allowLoopbackHttp: allowsLoopbackHttp(c.env),
+    issuer,
+  });
+  return c.json(
+    {
+      ...added,
+      ...(added.secret
+        ? { note: "The secret is shown once. Verify each event's webhook-signature with it (Standard Webhooks)." }
+        : { note: "Verify each SET with the tenant's public keys (GET webhooks/jwks)." }),
+    },
+    201,
+  );
+});
+
+webhookRoutes.all("/", methodNotAllowed("GET, POST"));
+
+webhookRoutes.get("/jwks", async (c) => c.json(await jwks(c.var.t.db)));
+webhookRoutes.all("/jwks", methodNotAllowed("GET"));
+webhookRoutes.post("/jwks/rotate", async (c) => c.json(await rotateJwks(c.var.t)));
+webhookRoutes.all("/jwks/rotate", methodNotAllowed("POST"));
+
+webhookRoutes.get("/:id", async (c) => c.json(await getWebhook(c.var.t.db, c.req.param("id"))));
+webhookRoutes.delete("/:id", async (c) => {
+  await deleteWebhook(c.var.t, c.req.param("id"));
+  return c.body(null, 204);
+});
+webhookRoutes.all("/:id", methodNotAllowed("GET, DELETE"));
+
+webhookRoutes.post("/:id/test", async (c) => c.json(await testWebhook(c.var.t.db, c.req.param("id"))));
+webhookRoutes.all("/:id/test", methodNotAllowed("POST"));
+
+webhookRoutes.get("/:id/deliveries", valid("query", deliveriesQuery), async (c) =>
+  c.json({ deliveries: await listDeliveries(c.var.t.db, c.req.param("id"), c.req.valid("query").limit) }),
+);
+webhookRoutes.all("/:id/deliveries", methodNotAllowed("GET"));

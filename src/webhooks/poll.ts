@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { setClaims } from "./payload";
+import { signSet } from "./sign";
+import { currentSigningKey, eventOfRow, type StoredEvent } from "./store";
+
+/** The stream the admin token polls. */
+export const ADMIN_STREAM = "admin";
+const MAX_EVENTS = 1_000;
+/** A poll that finds nothing and may wait (returnImmediately false) waits at most this long. */
+const LONG_POLL_MS = 5_000;
+const LONG_POLL_STEP_MS = 500;
+
+/** RFC 8936 §2.4 poll request; `setErrs` is accepted and, like an ack, moves past the events it names. */
+export const pollRequest = z
+  .object({
+    ack: z.array(z.string().max(200)).max(MAX_EVENTS).optional(),
+    setErrs: z.record(z.string().max(200), z.unknown()).optional(),
+    maxEvents: z.number().int().min(0).max(MAX_EVENTS).optional(),
+    returnImmediately: z.boolean().optional(),
+  })
+  .strict();
+export type PollRequest = z.infer<typeof pollRequest>;
+
+/**
+ * One poll: the acknowledged events move the stream's position (to the latest acknowledged, in
+ * commit order), then the events after it are returned, oldest first, as SETs. An event is held
+ * back while an earlier outbox row is still undelivered, so a poller never moves past an event
+ * that is yet to be recorded (commit order, nothing skipped).
+ */
+export async function poll(
+  db: D1Database,
+  req: PollRequest,
+  audience: string,
+  issuer: string,
+): Promise<{ sets: Record<string, string>; moreAvailable: boolean }> {
+  const acked = [...(req.ack ?? []), ...Object.keys(req.setErrs ?? {})];
+  const now = new Date().toISOString();
+  if (acked.length) {
+    await db
+      .prepare(
+        `INSERT INTO poll_streams (id, acked_seq, updated)
+         SELECT ?1, coalesce(max(seq), 0), ?3 FROM security_events WHERE id IN (SELECT value FROM json_each(?2))
+         ON CONFLICT (id) DO UPDATE SET acked_seq = max(acked_seq, excluded.acked_seq), updated = excluded.updated`,
+      )
+      .bind(ADMIN_STREAM, JSON.stringify(acked), now)
+      .run();
+  }
+  const limit = req.maxEvents ?? 100;
+  if (limit === 0) return { sets: {}, moreAvailable: false };
+  const deadline = Date.now() + (req.returnImmediately === false ? LONG_POLL_MS : 0);
+  let rows: StoredEvent[];
+  for (;;) {
+    rows = (await pendingStatement(db, limit + 1).all<StoredEvent>()).results;
+    if (rows.length || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, LONG_POLL_STEP_MS));
+  }
+  const more = rows.length > limit;
+  const key = rows.length ? await currentSigningKey(db) : null;
+  const sets: Record<string, string> = {};
+  const nowSec = Math.floor(Date.now() / 1000);
+  for (const r of rows.slice(0, limit)) {
+    sets[r.id] = await signSet(key!, setClaims(eventOfRow(r), issuer, audience, nowSec));
+  }
+  return { sets, moreAvailable: more };
+}
+
+/** Events after the stream's position, before the first outbox row not yet turned into events. */
+const pendingStatement = (db: D1Database, limit: number) =>
+  db
+    .prepare(
+      `SELECT * FROM security_events
+       WHERE seq > coalesce((SELECT acked_seq FROM poll_streams WHERE id = ?1), 0)
+         AND seq < coalesce((SELECT min(rowid) FROM outbox WHERE delivered IS NULL) * 4, 9223372036854775807)
+       ORDER BY seq LIMIT ?2`,
+    )
+    .bind(ADMIN_STREAM, limit);
