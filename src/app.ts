@@ -4,10 +4,11 @@ import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { tenantGate } from "./http/tenant";
 import { type ErrorRenderer, errorBoundary, renderAdminError, renderScimError } from "./http/respond";
 import { oauthRoutes } from "./oauth/token-endpoint";
+import { durableSequencer } from "./membership/sequencer";
 import { setClockOffset } from "./platform/clock";
 import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
-import { scimRoutes } from "./http/scim-routes";
+import { scimRoutes } from "./scim-routes";
 
 export const SCIM_PREFIX = "/scim/v2";
 
@@ -21,6 +22,12 @@ app.put("/test/clock", async (c) => {
   const body = await c.req.json<{ offsetMs?: unknown }>().catch(() => ({ offsetMs: 0 }));
   setClockOffset(Number(body.offsetMs) || 0);
   return c.body(null, 204);
+});
+
+// The composition root: the group sequencer's Durable Object adapter is chosen here, once.
+app.use("/t/:tenant/*", async (c, next) => {
+  c.set("sequencerFor", (t) => durableSequencer(c.env.GROUPS, t));
+  await next();
 });
 
 app.route("/t/:tenant/oauth", oauthRoutes);

@@ -9,7 +9,7 @@ import { ScimError } from "../scim/errors";
 import { readSettingValue } from "../settings/settings";
 import { MAX_IMPORT_ROW_ATTRIBUTES, MAX_STRING_CHARS } from "../scim/limits";
 import { insertUserStatement } from "../users/repo";
-import { prepareNewUser } from "../users/service";
+import { prepareNewUser } from "../users/rules";
 import { ENTRA_SOURCE_MIGRATED } from "../users/takeover";
 import { adminError } from "./errors";
 import { valid } from "./validate";

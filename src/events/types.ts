@@ -1,5 +1,4 @@
-import type { ActivityRecord, NoiseCount } from "../activity/types";
-import type { QueueEnvelope } from "../platform/queue";
+import type { EventMessage } from "../platform/queue";
 import { MAX_AUDIT_DETAIL_CHARS, quote } from "../scim/limits";
 import type { Settings } from "../settings/settings";
 
@@ -49,15 +48,8 @@ export interface InviteEvent {
 
 export type OutboxEvent = AuditEvent | InviteEvent;
 
-/**
- * Queue message, version 1: names outbox rows of committed changes (possibly none) and carries
- * the activity records and unauthenticated-request counts of the requests it was sent for
- * (src/activity/; both optional, so older messages and the sweep's stay valid).
- */
-export interface EventMessage extends QueueEnvelope {
-  activity?: ActivityRecord[];
-  noise?: NoiseCount[];
-}
+/** The Queue message sent after commit; its shape lives with the queue (platform/queue.ts). */
+export type { EventMessage };
 
 export function audit(
   actor: Actor,

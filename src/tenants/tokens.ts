@@ -13,6 +13,14 @@ export const TOKEN_RANDOM_BYTES = 32;
 /** 32 random bytes, base64url without padding. */
 export const TOKEN_PATTERN = /^(scim|adm)_[A-Za-z0-9_-]{43}$/;
 
+/** OAuth (issue 11): client ids, client secrets and access tokens, 16 or 32 random bytes each. */
+export const CLIENT_ID_PREFIX = "scimc_";
+export const CLIENT_SECRET_PREFIX = "scimcs_";
+export const ACCESS_TOKEN_PREFIX = "scimat_";
+export const CLIENT_ID_PATTERN = /^scimc_[A-Za-z0-9_-]{22}$/;
+export const CLIENT_SECRET_PATTERN = /^scimcs_[A-Za-z0-9_-]{43}$/;
+export const ACCESS_TOKEN_PATTERN = /^scimat_[A-Za-z0-9_-]{43}$/;
+
 /** What KV holds under `token:<sha256hex>`. */
 export interface TokenRecord {
   tenant: string;
@@ -42,12 +50,17 @@ export async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export async function mintToken(scope: TokenScope, now: Date = new Date()): Promise<MintedToken> {
-  const bytes = crypto.getRandomValues(new Uint8Array(TOKEN_RANDOM_BYTES));
-  const b64 = btoa(String.fromCharCode(...bytes))
+/** Bytes as base64url without padding (RFC 4648 §5). */
+export const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
     .replace(/=+$/, "");
-  const token = TOKEN_PREFIX[scope] + b64;
+
+/** `bytes` random bytes, base64url: every secret this service mints. */
+export const randomBase64url = (bytes: number) => base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+
+export async function mintToken(scope: TokenScope, now: Date = new Date()): Promise<MintedToken> {
+  const token = TOKEN_PREFIX[scope] + randomBase64url(TOKEN_RANDOM_BYTES);
   return { id: crypto.randomUUID(), scope, token, hash: await sha256Hex(token), created: now.toISOString() };
 }

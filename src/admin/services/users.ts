@@ -2,7 +2,7 @@ import { z } from "zod";
 import { commit } from "../../events/commit";
 import { audit } from "../../events/types";
 import { groupsOfMember } from "../../groups/repo";
-import type { GroupSequencer } from "../../membership/sequencer";
+import type { GroupSequencer } from "../../groups/sequencer";
 import { openCursor, queryFingerprint, signCursor } from "../../scim/cursor";
 import type { SqlPage } from "../../scim/page";
 import { CUSTOM_SCHEMA } from "../../scim/schema/custom";

@@ -3,7 +3,6 @@ import { findActivity } from "../../admin/services/activity";
 import { listAudit } from "../../admin/services/audit";
 import { hardDeleteUser, listUsers, userListQuery, userProfile } from "../../admin/services/users";
 import { mailOfUserStatement, type MailRow } from "../../events/mail-log";
-import { durableSequencer } from "../../membership/sequencer";
 import { findUser } from "../../users/repo";
 import { type ConsoleBindings, formValues, render } from "../context";
 import {
@@ -175,7 +174,7 @@ userPages.post("/delete", async (c) => {
   const confirmed = (await formValues(c, "confirm"))[0] === "yes";
   const rows = (await Promise.all(ids.map((id) => findUser(t.db, id)))).filter((r) => r !== null);
   if (confirmed && rows.length) {
-    const seq = durableSequencer(c.env.GROUPS, t);
+    const seq = c.var.sequencerFor(t);
     for (const r of rows) await hardDeleteUser(t, seq, r.id);
     return c.redirect(`${ui.base}/users?deleted=${rows.length}`, 303);
   }
