@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { methodNotAllowed, scimJson } from "./http/respond";
-import { rootSearch } from "./http/root-search";
+import { rootSearch } from "./root-search";
 import { authorizeFirst } from "./http/tenant";
 import type { AppBindings } from "./platform/env";
 import { groupRoutes } from "./groups/routes";
