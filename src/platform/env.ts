@@ -31,8 +31,6 @@ export interface Env {
   ASSETS?: Fetcher;
   /** Issue 11: Workers Rate Limiting binding of the OAuth token endpoint (src/oauth/rate-limit.ts). */
   OAUTH_LIMIT?: RateLimit;
-  /** Set to "1" only in test configs: enables PUT /test/clock (src/platform/clock.ts). */
-  TEST_CLOCK?: string;
   /** TENANT_<SLUG>: one D1 database per tenant. */
   [binding: `TENANT_${string}`]: D1Database | undefined;
 }
