@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
 import { z } from "zod";
+import { GROUP_SOURCES, USER_SOURCES } from "../db/enums";
 import { commit } from "../events/commit";
 import { audit } from "../events/types";
 import { addMembersStatement, insertGroupStatement } from "../groups/repo";
@@ -12,6 +13,7 @@ import { insertUserStatement } from "../users/repo";
 import { prepareNewUser } from "../users/rules";
 import { ENTRA_SOURCE_MIGRATED } from "../users/takeover";
 import { adminError } from "./errors";
+import { ATTRIBUTE_NAME } from "./services/attributes";
 import { valid } from "./validate";
 
 /** One request seeds at most this many rows: D1 batches are transactions and should stay short. */
@@ -22,10 +24,10 @@ const atMost = (n: number, what: string) =>
 
 const importedUser = z
   .object({
-    source: z.enum(["local", "ldap", "entra-user-source"]),
+    source: z.enum(USER_SOURCES).exclude(["scim"]),
     /** P25: `{"custAttr1": "..."}` for LDAP users (`ldap.custAttr1` in the older product). */
     ldapAttributes: z
-      .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/), z.string().max(MAX_STRING_CHARS))
+      .record(z.string().regex(ATTRIBUTE_NAME), z.string().max(MAX_STRING_CHARS))
       .refine(...atMost(MAX_IMPORT_ROW_ATTRIBUTES, "LDAP attributes per user"))
       .optional(),
     managedAppleId: z.email().max(MAX_STRING_CHARS).optional(),
@@ -41,7 +43,7 @@ const body = z
         z
           .object({
             displayName: z.string().trim().min(1).max(256),
-            source: z.enum(["local", "ldap"]),
+            source: z.enum(GROUP_SOURCES).extract(["local", "ldap"]),
             members: z.array(z.string().max(MAX_STRING_CHARS)).default([]),
           })
           .strict(),

@@ -1,4 +1,5 @@
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
+import { type GroupSource, type UserSource, USER_SOURCES } from "../db/enums";
 import type { AssetPath } from "./assets";
 
 /** What every page of one request knows: where the console lives and the session's CSRF token. */
@@ -87,14 +88,14 @@ export const counted = (n: number, one: string, many = `${one}s`) =>
 
 export const Csrf: FC<{ ui: Ui }> = ({ ui }) => <input type="hidden" name="_csrf" value={ui.csrf} />;
 
-const SOURCE_LABELS: Record<string, string> = {
+const SOURCE_LABELS: Record<UserSource | GroupSource, string> = {
   scim: "SCIM · Entra ID",
   local: "Local",
   ldap: "LDAP",
   "entra-user-source": "Entra ID user source",
   builtin: "Built-in",
 };
-export const sourceLabel = (s: string) => SOURCE_LABELS[s] ?? s;
+export const sourceLabel = (s: string) => SOURCE_LABELS[s as UserSource] ?? s;
 
 export const SourceBadge: FC<{ source: string }> = ({ source }) => (
   <span class={`badge src-${source}`}>{sourceLabel(source)}</span>
@@ -258,10 +259,10 @@ export const UserCells: FC<{
   </>
 );
 
-export const SOURCE_OPTIONS = [
-  ["", "Any source"],
-  ["scim", "SCIM · Entra ID"],
-  ["local", "Local"],
-  ["ldap", "LDAP"],
-  ["entra-user-source", "Entra ID user source"],
-] as const;
+/** A filter's options: "any" first, then each value of a closed list, labelled (default: as is). */
+export const anyOf = (any: string, values: readonly string[], label: (v: string) => string = (v) => v) => [
+  ["", any] as const,
+  ...values.map((v) => [v, label(v)] as const),
+];
+
+export const SOURCE_OPTIONS = anyOf("Any source", USER_SOURCES, sourceLabel);

@@ -6,23 +6,27 @@ import type { Settings } from "../settings/settings";
 /** `oauth`: a request to the token endpoint, before any client is known good (issue 11). */
 export type Actor = "scim" | "admin" | "oauth";
 
-export type AuditAction =
-  | "create"
-  | "update"
-  | "disable"
-  | "delete"
-  | "hard-delete"
-  | "membership"
-  | "takeover"
-  | "refused"
-  | "import"
-  | "settings"
-  | "token"
-  | "custom-attribute"
-  | "oauth-client"
-  | "oauth-federation";
+/** Every audit action, once: the type, the admin API's filter and the console's options derive from it. */
+export const AUDIT_ACTIONS = [
+  "create",
+  "update",
+  "disable",
+  "delete",
+  "hard-delete",
+  "membership",
+  "takeover",
+  "refused",
+  "import",
+  "settings",
+  "token",
+  "custom-attribute",
+  "oauth-client",
+  "oauth-federation",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type ResourceType = "User" | "Group" | "Tenant";
+export const RESOURCE_TYPES = ["User", "Group", "Tenant"] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 export interface AuditEvent {
   kind: "audit";

@@ -53,5 +53,15 @@ export const INSERT_CLIENT_SQL =
 export const clientRow = (c: MintedClient) => [c.id, c.name, c.secretHash, c.created, c.expires] as const;
 
 /** Clients as the admin API and the CLI list them (never a hash). */
+/** A client as listed by the CLI and the admin API (columns of LIST_CLIENTS_SQL); never its secret. */
+export interface ClientListing {
+  clientId: string;
+  name: string;
+  created: string;
+  expires: string;
+  lastUsed: string | null;
+  revoked: string | null;
+}
+
 export const LIST_CLIENTS_SQL =
   "SELECT id AS clientId, name, created, expires, last_used AS lastUsed, revoked FROM oauth_clients ORDER BY created";

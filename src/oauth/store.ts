@@ -1,5 +1,8 @@
 /** The tenant D1 statements of the OAuth flows (tables: drizzle/0006_oauth.sql, docs/storage.md). */
-import { INSERT_CLIENT_SQL, LIST_CLIENTS_SQL, type MintedClient, clientRow } from "./credentials";
+import type { Federation } from "./assertion";
+import { type ClientListing, INSERT_CLIENT_SQL, LIST_CLIENTS_SQL, type MintedClient, clientRow } from "./credentials";
+
+export type { ClientListing };
 
 export interface ClientRow {
   id: string;
@@ -59,22 +62,8 @@ export async function storeAccessToken(
 
 /* Client and federation management (admin API and console, through admin/services/oauth.ts). */
 
-export interface ClientListing {
-  clientId: string;
-  name: string;
-  created: string;
-  expires: string;
-  lastUsed: string | null;
-  revoked: string | null;
-}
-
-export interface FederationRow {
-  id: string;
-  name: string;
-  issuer: string;
-  subject: string;
-  audience: string;
-  jwksUrl: string;
+/** A federation as listed: what the assertion check reads (oauth/assertion.ts), and its dates. */
+export interface FederationRow extends Federation {
   created: string;
   lastUsed: string | null;
 }

@@ -48,7 +48,8 @@ export interface ActivityRecord {
   requestBytes: number | null;
 }
 
-export type ActivityOp = "read" | "create" | "update" | "delete" | "other";
+export const ACTIVITY_OPS = ["read", "create", "update", "delete", "other"] as const;
+export type ActivityOp = (typeof ACTIVITY_OPS)[number];
 
 export interface ModifiedProperty {
   attribute: string;

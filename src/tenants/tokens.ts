@@ -1,8 +1,12 @@
 /**
  * Token formats and hashing (DESIGN.md, Requests; P2). Shared by the Worker and the CLI (which
- * imports this file under Node: no imports, Web Crypto only). A token exists in clear text only
+ * imports this file under Node: Web Crypto only, and one import without imports of its own). A token exists in clear text only
  * in what mintToken returns; everything stored is its SHA-256 hash.
  */
+import { randomBase64url } from "../platform/base64url.ts";
+
+/** Re-exported for the OAuth credentials, which the CLI loads beside this file. */
+export { randomBase64url };
 export type TokenScope = "scim" | "admin";
 export const TOKEN_SCOPES: readonly TokenScope[] = ["scim", "admin"];
 
@@ -20,6 +24,9 @@ export const ACCESS_TOKEN_PREFIX = "scimat_";
 export const CLIENT_ID_PATTERN = /^scimc_[A-Za-z0-9_-]{22}$/;
 export const CLIENT_SECRET_PATTERN = /^scimcs_[A-Za-z0-9_-]{43}$/;
 export const ACCESS_TOKEN_PATTERN = /^scimat_[A-Za-z0-9_-]{43}$/;
+
+/** Every prefix of a secret this service mints; redaction (activity/redact.ts) looks for them. */
+export const SECRET_PREFIXES = [TOKEN_PREFIX.scim, TOKEN_PREFIX.admin, CLIENT_SECRET_PREFIX, ACCESS_TOKEN_PREFIX];
 
 /** What KV holds under `token:<sha256hex>`. */
 export interface TokenRecord {
@@ -49,16 +56,6 @@ export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
-
-/** Bytes as base64url without padding (RFC 4648 §5). */
-export const base64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-
-/** `bytes` random bytes, base64url: every secret this service mints. */
-export const randomBase64url = (bytes: number) => base64url(crypto.getRandomValues(new Uint8Array(bytes)));
 
 export async function mintToken(scope: TokenScope, now: Date = new Date()): Promise<MintedToken> {
   const token = TOKEN_PREFIX[scope] + randomBase64url(TOKEN_RANDOM_BYTES);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { USER_SOURCES } from "../../db/enums";
 import { commit } from "../../events/commit";
 import { audit } from "../../events/types";
 import { groupsOfMember } from "../../groups/repo";
@@ -20,7 +21,7 @@ export const userListQuery = z.object({
   q: z.string().trim().max(256).optional(),
   userName: z.string().max(256).optional(),
   email: z.string().max(256).optional(),
-  source: z.enum(["scim", "local", "ldap", "entra-user-source"]).optional(),
+  source: z.enum(USER_SOURCES).optional(),
   status: z.enum(["active", "suspended"]).optional(),
   sort: z.enum(Object.keys(USER_SORT_COLUMNS) as [keyof typeof USER_SORT_COLUMNS]).default("userName"),
   order: z.enum(["asc", "desc"]).default("asc"),

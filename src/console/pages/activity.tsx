@@ -1,9 +1,15 @@
 import { Hono } from "hono";
 import { reasonInfo } from "../../activity/reasons";
-import { activityQuery, findActivity, getActivity } from "../../admin/services/activity";
-import { ScimError } from "../../scim/errors";
+import {
+  ACTIVITY_METHODS,
+  ACTIVITY_RESOURCES,
+  activityQuery,
+  findActivity,
+  getActivity,
+} from "../../admin/services/activity";
+import { ScimError, type ScimType } from "../../scim/errors";
 import { type ConsoleBindings, render } from "../context";
-import { Choice, Empty, Field, Layout, Notice, Pager, describedBy, href } from "../ui";
+import { Choice, Empty, Field, Layout, Notice, Pager, anyOf, describedBy, href } from "../ui";
 import { ActivityDetailView, ActivityItems } from "./activity-entry";
 
 export const activityPages = new Hono<ConsoleBindings>();
@@ -24,7 +30,8 @@ const FIELDS = [
   "user",
   "group",
 ] as const;
-const SCIM_TYPES = [
+/** The scimTypes an Entra-facing failure carries (the cursor ones are never Entra's). */
+const SCIM_TYPES: ScimType[] = [
   "uniqueness",
   "invalidValue",
   "invalidSyntax",
@@ -110,25 +117,21 @@ activityPages.get("/", async (c) => {
           label="Method"
           value={given.method}
           error={errors.method}
-          options={[["", "Any method"], ...["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [m, m] as const)]}
+          options={anyOf("Any method", ACTIVITY_METHODS)}
         />
         <Choice
           id="resource"
           label="Resource"
           value={given.resource}
           error={errors.resource}
-          options={[
-            ["", "Any resource"],
-            ["User", "User"],
-            ["Group", "Group"],
-          ]}
+          options={anyOf("Any resource", ACTIVITY_RESOURCES)}
         />
         <Choice
           id="scimType"
           label="scimType"
           value={given.scimType}
           error={errors.scimType}
-          options={[["", "Any scimType"], ...SCIM_TYPES.map((t) => [t, t] as const)]}
+          options={anyOf("Any scimType", SCIM_TYPES)}
         />
         <TextFilter id="userName" label="userName" value={given.userName} error={errors.userName} />
         <TextFilter id="externalId" label="externalId" value={given.externalId} error={errors.externalId} />

@@ -1,27 +1,13 @@
 import { Hono } from "hono";
 import { type AuditQuery, auditCsv, auditQuery, exportAudit, listAudit } from "../../admin/services/audit";
-import type { AuditAction } from "../../events/types";
+import { AUDIT_ACTIONS, RESOURCE_TYPES } from "../../events/types";
 import { type ConsoleBindings, type ConsoleContext, render } from "../context";
-import { Choice, Empty, Field, Layout, Notice, Pager, href } from "../ui";
+import { Choice, Empty, Field, Layout, Notice, Pager, anyOf, href } from "../ui";
 import { AuditDetail } from "./audit-entry";
 
 export const auditPages = new Hono<ConsoleBindings>();
 
 const PAGE = 50;
-const ACTIONS: AuditAction[] = [
-  "create",
-  "update",
-  "disable",
-  "delete",
-  "hard-delete",
-  "membership",
-  "takeover",
-  "refused",
-  "import",
-  "settings",
-  "token",
-  "custom-attribute",
-];
 
 /** The filters as given (form fields keep what the admin typed), and parsed when valid. */
 function filters(raw: Record<string, string>) {
@@ -55,19 +41,9 @@ auditPages.get("/", async (c) => {
           id="resourceType"
           label="Resource"
           value={given.resourceType}
-          options={[
-            ["", "Any resource"],
-            ["User", "User"],
-            ["Group", "Group"],
-            ["Tenant", "Tenant"],
-          ]}
+          options={anyOf("Any resource", RESOURCE_TYPES)}
         />
-        <Choice
-          id="action"
-          label="Action"
-          value={given.action}
-          options={[["", "Any action"], ...ACTIONS.map((a) => [a, a] as const)]}
-        />
+        <Choice id="action" label="Action" value={given.action} options={anyOf("Any action", AUDIT_ACTIONS)} />
         <Field id="from" label="From (UTC)" error={errors.from}>
           <input
             id="from"
