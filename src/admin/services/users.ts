@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { USER_SOURCES } from "../../db/enums";
 import { commit } from "../../events/commit";
+import { type MailRow, mailOfUserStatement } from "../../events/mail-log";
 import { audit } from "../../events/types";
 import { groupsOfMember } from "../../groups/repo";
 import type { GroupSequencer } from "../../groups/sequencer";
@@ -11,7 +12,7 @@ import { ENTERPRISE_SCHEMA } from "../../scim/schema/user";
 import type { TenantContext } from "../../tenants/context";
 import { tenantCursorKey } from "../../tenants/cursor-key";
 import { primaryEmail } from "../../users/managed-apple-id";
-import { deleteUserStatement, findUser, listUsersResult, listUsersStatement } from "../../users/repo";
+import { deleteUserStatement, findUser, findUserByName, listUsersResult, listUsersStatement } from "../../users/repo";
 import type { UserRow } from "../../users/row";
 import { USER_SORT_COLUMNS, userSearchPage } from "../../users/search";
 import { adminError } from "../errors";
@@ -127,3 +128,13 @@ export async function hardDeleteUser(t: TenantContext, groups: GroupSequencer, i
     memberOf = await groupsOfMember(t.db, row.id);
   }
 }
+
+/** The users of `ids` that exist, in order (the console's delete confirmation). */
+export const usersByIds = async (db: D1Database, ids: string[]) =>
+  (await Promise.all(ids.map((id) => findUser(db, id)))).filter((r) => r !== null);
+
+/** The user's latest invitation, if any (the console's profile). */
+export const lastMailOf = (db: D1Database, userId: string) => mailOfUserStatement(db, userId).first<MailRow>();
+
+/** A user by userName, or null (the console's invitation preview). */
+export const userByName = (db: D1Database, userName: string) => findUserByName(db, userName);

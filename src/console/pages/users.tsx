@@ -1,9 +1,14 @@
 import { Hono } from "hono";
 import { findActivity } from "../../admin/services/activity";
 import { listAudit } from "../../admin/services/audit";
-import { hardDeleteUser, listUsers, userListQuery, userProfile } from "../../admin/services/users";
-import { mailOfUserStatement, type MailRow } from "../../events/mail-log";
-import { findUser } from "../../users/repo";
+import {
+  hardDeleteUser,
+  lastMailOf,
+  listUsers,
+  userListQuery,
+  userProfile,
+  usersByIds,
+} from "../../admin/services/users";
 import { type ConsoleBindings, formValues, render } from "../context";
 import {
   Choice,
@@ -172,7 +177,7 @@ userPages.post("/delete", async (c) => {
   const t = c.var.t;
   const ids = [...new Set(await formValues(c, "id"))].slice(0, MAX_DELETE);
   const confirmed = (await formValues(c, "confirm"))[0] === "yes";
-  const rows = (await Promise.all(ids.map((id) => findUser(t.db, id)))).filter((r) => r !== null);
+  const rows = await usersByIds(t.db, ids);
   if (confirmed && rows.length) {
     const seq = c.var.sequencerFor(t);
     for (const r of rows) await hardDeleteUser(t, seq, r.id);
@@ -219,7 +224,7 @@ userPages.get("/:id", async (c) => {
   const profile = await userProfile(t.db, c.req.param("id"));
   const [audit, mail, activity] = await Promise.all([
     listAudit(t.db, { resourceType: "User", resourceId: profile.id, limit: 50 }),
-    mailOfUserStatement(t.db, profile.id).first<MailRow>(),
+    lastMailOf(t.db, profile.id),
     findActivity(t.db, { user: profile.id, limit: TIMELINE }),
   ]);
   return render(
