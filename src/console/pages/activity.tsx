@@ -9,7 +9,19 @@ import {
 } from "../../admin/services/activity";
 import { ScimError, type ScimType } from "../../scim/errors";
 import { type ConsoleBindings, render } from "../context";
-import { Choice, Empty, Field, Layout, Notice, Pager, anyOf, describedBy, href } from "../ui";
+import {
+  Choice,
+  Empty,
+  Field,
+  Layout,
+  Notice,
+  Pager,
+  anyOf,
+  describedBy,
+  href,
+  DateTimeField,
+  FilterForm,
+} from "../ui";
 import { ActivityDetailView, ActivityItems } from "./activity-entry";
 
 export const activityPages = new Hono<ConsoleBindings>();
@@ -97,7 +109,7 @@ activityPages.get("/", async (c) => {
     c,
     <Layout ui={ui} title="Activity" active="/activity">
       {!q && <Notice kind="error">The filters were not applied: see the fields marked below.</Notice>}
-      <form method="get" action={base} class="filters" role="search">
+      <FilterForm action={base}>
         <Choice
           id="status"
           label="Status"
@@ -136,31 +148,13 @@ activityPages.get("/", async (c) => {
         <TextFilter id="userName" label="userName" value={given.userName} error={errors.userName} />
         <TextFilter id="externalId" label="externalId" value={given.externalId} error={errors.externalId} />
         <TextFilter id="id" label="Resource id" value={given.id} error={errors.id} />
-        <Field id="from" label="From (UTC)" error={errors.from}>
-          <input
-            id="from"
-            name="from"
-            type="datetime-local"
-            value={given.from ?? ""}
-            aria-invalid={errors.from ? "true" : undefined}
-            aria-describedby={describedBy("from", false, errors.from)}
-          />
-        </Field>
-        <Field id="to" label="To (UTC)" error={errors.to}>
-          <input
-            id="to"
-            name="to"
-            type="datetime-local"
-            value={given.to ?? ""}
-            aria-invalid={errors.to ? "true" : undefined}
-            aria-describedby={describedBy("to", false, errors.to)}
-          />
-        </Field>
+        <DateTimeField id="from" label="From (UTC)" value={given.from} error={errors.from} />
+        <DateTimeField id="to" label="To (UTC)" value={given.to} error={errors.to} />
         {given.reason && <input type="hidden" name="reason" value={given.reason} />}
         {given.user && <input type="hidden" name="user" value={given.user} />}
         {given.group && <input type="hidden" name="group" value={given.group} />}
         <button type="submit">Apply</button>
-      </form>
+      </FilterForm>
       {scoped && (
         <p>
           {scoped === "reason"

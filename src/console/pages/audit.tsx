@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { type AuditQuery, auditCsv, auditQuery, exportAudit, listAudit } from "../../admin/services/audit";
 import { AUDIT_ACTIONS, RESOURCE_TYPES } from "../../events/types";
 import { type ConsoleBindings, type ConsoleContext, render } from "../context";
-import { Choice, Empty, Field, Layout, Notice, Pager, anyOf, href } from "../ui";
+import { Choice, DateTimeField, Empty, FilterForm, Layout, Notice, Pager, anyOf, href } from "../ui";
 import { AuditDetail } from "./audit-entry";
 
 export const auditPages = new Hono<ConsoleBindings>();
@@ -36,7 +36,7 @@ auditPages.get("/", async (c) => {
     c,
     <Layout ui={ui} title="Audit log" active="/audit">
       {!q && <Notice kind="error">The filters were not applied: see the fields marked below.</Notice>}
-      <form method="get" action={base} class="filters" role="search">
+      <FilterForm action={base}>
         <Choice
           id="resourceType"
           label="Resource"
@@ -44,29 +44,11 @@ auditPages.get("/", async (c) => {
           options={anyOf("Any resource", RESOURCE_TYPES)}
         />
         <Choice id="action" label="Action" value={given.action} options={anyOf("Any action", AUDIT_ACTIONS)} />
-        <Field id="from" label="From (UTC)" error={errors.from}>
-          <input
-            id="from"
-            name="from"
-            type="datetime-local"
-            value={given.from ?? ""}
-            aria-invalid={errors.from ? "true" : undefined}
-            aria-describedby={errors.from ? "from-error" : undefined}
-          />
-        </Field>
-        <Field id="to" label="To (UTC)" error={errors.to}>
-          <input
-            id="to"
-            name="to"
-            type="datetime-local"
-            value={given.to ?? ""}
-            aria-invalid={errors.to ? "true" : undefined}
-            aria-describedby={errors.to ? "to-error" : undefined}
-          />
-        </Field>
+        <DateTimeField id="from" label="From (UTC)" value={given.from} error={errors.from} />
+        <DateTimeField id="to" label="To (UTC)" value={given.to} error={errors.to} />
         {given.resourceId && <input type="hidden" name="resourceId" value={given.resourceId} />}
         <button type="submit">Apply</button>
-      </form>
+      </FilterForm>
       {q && (
         <p class="exports">
           Export these entries:{" "}

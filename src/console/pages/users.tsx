@@ -12,6 +12,7 @@ import {
 import { type ConsoleBindings, formValues, render } from "../context";
 import {
   Choice,
+  FilterForm,
   Csrf,
   Empty,
   Field,
@@ -63,7 +64,7 @@ userPages.get("/", async (c) => {
         </Notice>
       )}
       {!parsed.success && <Notice kind="error">Some filters were not understood and were ignored.</Notice>}
-      <form method="get" action={`${ui.base}/users`} class="filters" role="search">
+      <FilterForm action={`${ui.base}/users`}>
         <Field id="q" label="Search">
           <input id="q" name="q" type="search" value={q.q ?? ""} placeholder="userName, email or name" />
         </Field>
@@ -89,7 +90,7 @@ userPages.get("/", async (c) => {
           ]}
         />
         <button type="submit">Apply</button>
-      </form>
+      </FilterForm>
       {users.length === 0 ? (
         <Empty title={q.q || q.source || q.status ? "No user matches these filters" : "No users yet"}>
           <p>
