@@ -2,6 +2,7 @@ import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import { type GroupSource, type UserSource, USER_SOURCES } from "../db/enums";
 import type { AssetPath } from "./assets";
 import { anyOf } from "./ui/fields";
+import { userHref } from "./ui/links";
 
 /* The parts split out so far (ui/); re-exported here so pages keep importing from "../ui". */
 export { Choice, DateTimeField, Field, anyOf, describedBy } from "./ui/fields";
@@ -162,7 +163,7 @@ export const UserCells: FC<{
 }> = ({ ui, user, email }) => (
   <>
     <td class="cell-main">
-      <a href={`${ui.base}/users/${user.id}`}>{user.userName}</a>
+      <a href={userHref(ui, user.id)}>{user.userName}</a>
       {user.displayName && <span class="sub">{user.displayName}</span>}
     </td>
     {email}

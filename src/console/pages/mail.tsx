@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { listMail, mailQuery } from "../../admin/services/mail";
 import { type ConsoleBindings, render } from "../context";
 import { Choice, Empty, Layout, Pager, Time, href, FilterForm } from "../ui";
+import { userHref } from "../ui/links";
 
 export const mailPages = new Hono<ConsoleBindings>();
 
@@ -58,7 +59,7 @@ mailPages.get("/", async (c) => {
                 </summary>
                 <div class="entry-body">
                   <p>
-                    <a href={`${ui.base}/users/${m.userId}`}>Open the user</a>
+                    <a href={userHref(ui, m.userId)}>Open the user</a>
                     {m.sent && (
                       <>
                         {" "}

@@ -26,6 +26,7 @@ import {
   href,
 } from "../ui";
 import { UserProfilePage } from "./user-profile";
+import { DataTable } from "../ui/table";
 
 export const userPages = new Hono<ConsoleBindings>();
 
@@ -108,42 +109,36 @@ userPages.get("/", async (c) => {
             {total.toLocaleString("en")} {total === 1 ? "user" : "users"}
             {total > PAGE ? `, ${q.offset + 1}-${q.offset + users.length} shown` : ""}
           </p>
-          <div class="table-wrap">
-            <table class="users stack-narrow">
-              <caption class="sr-only">Users</caption>
-              <thead>
-                <tr>
-                  <th scope="col" class="check">
-                    <span class="sr-only">Select</span>
-                  </th>
-                  <th scope="col">User</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr>
-                    <td class="check">
-                      <input
-                        type="checkbox"
-                        name="id"
-                        value={u.id}
-                        id={`sel-${u.id}`}
-                        aria-label={`Select ${u.userName}`}
-                      />
-                    </td>
-                    <UserCells
-                      ui={ui}
-                      user={u}
-                      email={<td class="wrap cell-main">{u.email ?? <span class="muted">none</span>}</td>}
-                    />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Users"
+            class="users stack-narrow"
+            columns={[
+              { label: <span class="sr-only">Select</span>, class: "check" },
+              { label: "User" },
+              { label: "Email" },
+              { label: "Source" },
+              { label: "Status" },
+            ]}
+          >
+            {users.map((u) => (
+              <tr>
+                <td class="check">
+                  <input
+                    type="checkbox"
+                    name="id"
+                    value={u.id}
+                    id={`sel-${u.id}`}
+                    aria-label={`Select ${u.userName}`}
+                  />
+                </td>
+                <UserCells
+                  ui={ui}
+                  user={u}
+                  email={<td class="wrap cell-main">{u.email ?? <span class="muted">none</span>}</td>}
+                />
+              </tr>
+            ))}
+          </DataTable>
           <div class="actions">
             <button type="submit" class="danger">
               Delete selected for good…
