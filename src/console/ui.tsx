@@ -7,7 +7,7 @@ import { userHref } from "./ui/links";
 /* The parts split out so far (ui/); re-exported here so pages keep importing from "../ui". */
 export { Choice, DateTimeField, Field, anyOf, describedBy } from "./ui/fields";
 export { FilterForm } from "./ui/filters";
-export { Pager, href } from "./ui/pager";
+export { CursorPager, Pager, href } from "./ui/pager";
 
 /** What every page of one request knows: where the console lives and the session's CSRF token. */
 export interface Ui {

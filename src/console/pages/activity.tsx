@@ -15,12 +15,12 @@ import {
   Field,
   Layout,
   Notice,
-  Pager,
   anyOf,
   describedBy,
   href,
   DateTimeField,
   FilterForm,
+  CursorPager,
 } from "../ui";
 import { ActivityDetailView, ActivityItems } from "./activity-entry";
 
@@ -182,11 +182,13 @@ activityPages.get("/", async (c) => {
         <ActivityItems ui={ui} entries={result.entries} />
       )}
       {q && (
-        <Pager
+        <CursorPager
           label="Activity pages"
-          prev={q.before ? href(base, given) : null}
-          next={result.next ? href(base, { ...given, before: result.next }) : null}
-          info={q.before ? "Older requests" : "Newest requests"}
+          base={base}
+          filters={given}
+          before={q.before}
+          next={result.next}
+          what="requests"
         />
       )}
     </Layout>,

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { type AuditQuery, auditCsv, auditQuery, exportAudit, listAudit } from "../../admin/services/audit";
 import { AUDIT_ACTIONS, RESOURCE_TYPES } from "../../events/types";
 import { type ConsoleBindings, type ConsoleContext, render } from "../context";
-import { Choice, DateTimeField, Empty, FilterForm, Layout, Notice, Pager, anyOf, href } from "../ui";
+import { Choice, DateTimeField, Empty, FilterForm, Layout, Notice, anyOf, href, CursorPager } from "../ui";
 import { AuditDetail } from "./audit-entry";
 
 export const auditPages = new Hono<ConsoleBindings>();
@@ -84,11 +84,13 @@ auditPages.get("/", async (c) => {
         </ol>
       )}
       {q && (
-        <Pager
+        <CursorPager
           label="Audit pages"
-          prev={q.before ? href(base, given) : null}
-          next={result.next ? href(base, { ...given, before: result.next }) : null}
-          info={q.before ? "Older entries" : "Newest entries"}
+          base={base}
+          filters={given}
+          before={q.before}
+          next={result.next}
+          what="entries"
         />
       )}
     </Layout>,

@@ -37,3 +37,23 @@ export const Pager: FC<{ label: string; prev?: string | null; next?: string | nu
     )}
   </nav>
 );
+
+/**
+ * Newest-first pages walked by cursor (Activity, Audit): "previous" goes back to the newest page
+ * with the same filters, "next" carries the cursor of the last entry shown.
+ */
+export const CursorPager: FC<{
+  label: string;
+  base: string;
+  filters: Record<string, string | undefined>;
+  before: string | undefined;
+  next: string | null;
+  what: string;
+}> = ({ label, base, filters, before, next, what }) => (
+  <Pager
+    label={label}
+    prev={before ? href(base, filters) : null}
+    next={next ? href(base, { ...filters, before: next }) : null}
+    info={before ? `Older ${what}` : `Newest ${what}`}
+  />
+);
