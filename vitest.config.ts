@@ -14,10 +14,11 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
+              // The production Worker with the test clock route in front (test/worker-entry/).
+              main: "./test/worker-entry/index.ts",
               miniflare: {
                 d1Databases: Object.fromEntries(TEST_TENANTS.map((t) => [`TENANT_${t.toUpperCase()}`, `test-${t}`])),
-                // TEST_CLOCK: the OAuth tests move the clock (src/platform/clock.ts).
-                bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS, TEST_CLOCK: "1" },
+                bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS },
               },
             }),
           ],

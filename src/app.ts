@@ -5,10 +5,10 @@ import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { tenantGate } from "./http/tenant";
 import { type ErrorRenderer, errorBoundary, renderAdminError, renderScimError } from "./http/respond";
 import { oauthRoutes } from "./oauth/token-endpoint";
-import { setClockOffset } from "./platform/clock";
+import { durableSequencer } from "./membership/sequencer";
 import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
-import { scimRoutes } from "./http/scim-routes";
+import { scimRoutes } from "./scim-routes";
 
 export const SCIM_PREFIX = "/scim/v2";
 
@@ -16,12 +16,10 @@ export const app = new Hono<AppBindings>({ strict: false });
 
 app.get("/healthz", (c) => c.text("ok"));
 
-// Test configs only (TEST_CLOCK=1, never in wrangler.toml): moves the clock the OAuth code reads.
-app.put("/test/clock", async (c) => {
-  if (c.env.TEST_CLOCK !== "1") return c.notFound();
-  const body = await c.req.json<{ offsetMs?: unknown }>().catch(() => ({ offsetMs: 0 }));
-  setClockOffset(Number(body.offsetMs) || 0);
-  return c.body(null, 204);
+// The composition root: the group sequencer's Durable Object adapter is chosen here, once.
+app.use("/t/:tenant/*", async (c, next) => {
+  c.set("sequencerFor", (t) => durableSequencer(c.env.GROUPS, t));
+  await next();
 });
 
 app.route("/t/:tenant/oauth", oauthRoutes);

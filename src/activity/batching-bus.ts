@@ -1,5 +1,5 @@
 import type { EventBus } from "../events/outbox";
-import type { EventMessage } from "../events/types";
+import type { EventMessage } from "../platform/queue";
 
 /**
  * Queue sends shared by the requests of one isolate: a request's message waits up to

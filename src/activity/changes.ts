@@ -2,7 +2,7 @@ import type { OutboxEvent } from "../events/types";
 import { isPlainObject } from "../scim/normalize";
 import type { ActivityNote } from "./note";
 import { redactValue } from "./redact";
-import type { ModifiedProperty } from "./types";
+import type { ModifiedProperty } from "../platform/queue";
 
 /** Properties kept per record; a PUT of a whole user changes a few dozen at most. */
 const MAX_PROPERTIES = 60;

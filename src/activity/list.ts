@@ -1,5 +1,5 @@
 import { currentReason, reasonInfo, storedReasons } from "./reasons";
-import type { ActivityRecord } from "./types";
+import type { ActivityRecord } from "../platform/queue";
 
 export interface ActivityFilters {
   status?: "ok" | "failed" | "2xx" | "4xx" | "5xx";

@@ -1,4 +1,4 @@
-import type { NoiseCount } from "./types";
+import type { NoiseCount } from "../platform/queue";
 
 /**
  * Unauthenticated requests are counted, never recorded one by one: an outsider controls how

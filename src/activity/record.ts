@@ -4,7 +4,7 @@ import type { ActivityNote } from "./note";
 import type { Reason } from "../scim/reasons";
 import { failureReason } from "./reasons";
 import { redactBody, redactQuery } from "./redact";
-import type { ActivityOp, ActivityRecord } from "./types";
+import type { ActivityOp, ActivityRecord } from "../platform/queue";
 
 /** Everything the record is built from, taken from the request when its answer is ready. */
 export interface RequestFacts {

@@ -1,3 +1,5 @@
+import { SECRET_PREFIXES } from "../tenants/tokens";
+
 /**
  * What of a request is kept on record. The record is read by the tenant's admins, so nothing
  * that could be a credential is kept, and its size is bounded whatever the client sent.
@@ -16,6 +18,8 @@ type Limits = typeof LOOSE;
 
 /** Attribute and parameter names that carry secrets (SCIM `password`, OAuth, API keys). */
 const SECRET_NAME = /pass(word)?|secret|token|credential|api[-_]?key|private[-_]?key|pwd|authorization/i;
+/** A token of ours (tenants/tokens.ts prefixes), also when cut short. */
+const OUR_TOKEN = new RegExp(`^(${SECRET_PREFIXES.join("|")})[A-Za-z0-9_-]{20,}$`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -24,7 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function looksSecret(s: string): boolean {
   const v = s.trim();
-  if (/^(scim|adm)_[A-Za-z0-9_-]{20,}$/.test(v) || /^bearer\s/i.test(v)) return true;
+  if (OUR_TOKEN.test(v) || /^bearer\s/i.test(v)) return true;
   if (/^eyJ[\w-]+\.[\w-]+\./.test(v)) return true;
   if (v.length < 32 || UUID.test(v) || !/^[A-Za-z0-9+/_=.~-]+$/.test(v)) return false;
   return /[0-9]/.test(v) && /[A-Za-z]/.test(v);

@@ -1,6 +1,5 @@
-import { tenantsOf } from "../delivery/sweep";
 import type { Env } from "../platform/env";
-import { tenantDatabase } from "../tenants/resolve";
+import { tenantDatabase, tenantsOf } from "../tenants/resolve";
 
 /** Rows deleted per tenant and table per cron run: a backlog drains over a few minutes without a long write. */
 const PRUNE_BATCH = 10_000;

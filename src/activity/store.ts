@@ -1,5 +1,4 @@
-import type { EventMessage } from "../events/types";
-import type { ActivityRecord, NoiseCount } from "./types";
+import type { ActivityRecord, EventMessage, NoiseCount } from "../platform/queue";
 
 /**
  * D1 caps a string or row at 2 MB (developers.cloudflare.com/d1/platform/limits); records go in

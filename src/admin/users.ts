@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
-import { durableSequencer } from "../membership/sequencer";
 import type { AppBindings } from "../platform/env";
 import { hardDeleteUser, listUsers, listUsersByCursor, userListQuery, userProfile } from "./services/users";
 import { valid } from "./validate";
@@ -20,7 +19,7 @@ adminUserRoutes.get("/:id", async (c) => c.json(await userProfile(c.var.t.db, c.
 
 /** P9: the only hard delete; memberships go through each group's Durable Object. */
 adminUserRoutes.delete("/:id", async (c) => {
-  await hardDeleteUser(c.var.t, durableSequencer(c.env.GROUPS, c.var.t), c.req.param("id"));
+  await hardDeleteUser(c.var.t, c.var.sequencerFor(c.var.t), c.req.param("id"));
   return c.body(null, 204);
 });
 

@@ -9,6 +9,7 @@ import {
   MAX_SECRET_DAYS,
   CLIENT_ID_PATTERN,
   CLIENT_NAME_MAX,
+  type ClientListing,
   clientRow,
   mintClient,
   type MintedClient,
@@ -17,14 +18,7 @@ import { databaseName } from "./names.ts";
 import { findTenant, TenantUsageError, assertValidSlug } from "./tenants.ts";
 import { d1Execute, d1Query, type WranglerTarget } from "./wrangler.ts";
 
-export interface ClientListing {
-  clientId: string;
-  name: string;
-  created: string;
-  expires: string;
-  lastUsed: string | null;
-  revoked: string | null;
-}
+export type { ClientListing };
 
 const sqlText = (value: string) => `'${value.replaceAll("'", "''")}'`;
 

@@ -149,7 +149,7 @@ export interface DevOptions {
   stdio?: StdioOptions;
   /** Own process group, so `process.kill(-pid)` stops wrangler and workerd together. */
   detached?: boolean;
-  /** `--var NAME:value` each (test-only switches such as TEST_CLOCK). */
+  /** `--var NAME:value` each (test-only switches). */
   vars?: Record<string, string>;
 }
 

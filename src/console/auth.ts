@@ -5,6 +5,7 @@ import type { Credentials } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
 import { stateText, tenantContext, tenantStateStatement } from "../tenants/context";
 import { verifyBearer } from "../tenants/auth";
+import { tenantDatabase } from "../tenants/resolve";
 import { closeSessionStatement, openSession, sessionCheckStatement, sessionCookieName, sessionHash } from "./sessions";
 import { clearFailures, lockedFor, recordFailure } from "./throttle";
 
@@ -38,12 +39,9 @@ export type SignInResult = { ok: true } | { ok: false; status: 401 | 429; retryA
  * Checks a pasted admin token like the admin API does (KV index + D1 truth) and opens a session
  * bound to that token. Failures are slowed (throttle.ts) and never say what was wrong.
  */
-export async function signIn(
-  c: Context<AppBindings>,
-  slug: string,
-  db: D1Database | undefined,
-  token: string,
-): Promise<SignInResult> {
+export async function signIn(c: Context<AppBindings>, slug: string, token: string): Promise<SignInResult> {
+  // Issue 12: an unknown tenant answers like a known one refusing the token (no slug enumeration).
+  const db = tenantDatabase(c.env, slug);
   const client = clientOf(c);
   const locked = lockedFor(slug, client);
   if (locked) return { ok: false, status: 429, retryAfter: locked };
@@ -71,7 +69,10 @@ export async function signIn(
   return { ok: true };
 }
 
-export async function signOut(c: Context<AppBindings>, slug: string, db: D1Database): Promise<void> {
+/** Ends the session in D1 (the cookie alone no longer opens anything) and clears the cookie. */
+export async function signOut(c: Context<AppBindings>, slug: string): Promise<void> {
+  const db = tenantDatabase(c.env, slug);
+  if (!db) return;
   const name = sessionCookieName(slug);
   const hash = await sessionHash(getCookie(c, name));
   if (hash) await closeSessionStatement(db, hash).run();

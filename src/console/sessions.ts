@@ -1,3 +1,4 @@
+import { randomBase64url } from "../platform/base64url";
 import { sha256Hex } from "../tenants/tokens";
 
 /** An admin works for a day at most before signing in again. */
@@ -7,13 +8,7 @@ const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 export const sessionCookieName = (slug: string) => `__Host-console-${slug}`;
 
-function newSessionId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
+const newSessionId = () => randomBase64url(32);
 
 /** Opens a session for the admin token `tokenId`; expired sessions of the tenant are cleared on the way. */
 export async function openSession(db: D1Database, tokenId: string): Promise<{ id: string; expires: Date }> {

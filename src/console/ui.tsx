@@ -1,5 +1,13 @@
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
+import { type GroupSource, type UserSource, USER_SOURCES } from "../db/enums";
 import type { AssetPath } from "./assets";
+import { anyOf } from "./ui/fields";
+import { userHref } from "./ui/links";
+
+/* The parts split out so far (ui/); re-exported here so pages keep importing from "../ui". */
+export { Choice, DateTimeField, Field, anyOf, describedBy } from "./ui/fields";
+export { FilterForm } from "./ui/filters";
+export { CursorPager, Pager, href } from "./ui/pager";
 
 /** What every page of one request knows: where the console lives and the session's CSRF token. */
 export interface Ui {
@@ -88,14 +96,14 @@ export const counted = (n: number, one: string, many = `${one}s`) =>
 
 export const Csrf: FC<{ ui: Ui }> = ({ ui }) => <input type="hidden" name="_csrf" value={ui.csrf} />;
 
-const SOURCE_LABELS: Record<string, string> = {
+const SOURCE_LABELS: Record<UserSource | GroupSource, string> = {
   scim: "SCIM · Entra ID",
   local: "Local",
   ldap: "LDAP",
   "entra-user-source": "Entra ID user source",
   builtin: "Built-in",
 };
-export const sourceLabel = (s: string) => SOURCE_LABELS[s] ?? s;
+export const sourceLabel = (s: string) => SOURCE_LABELS[s as UserSource] ?? s;
 
 export const SourceBadge: FC<{ source: string }> = ({ source }) => (
   <span class={`badge src-${source}`}>{sourceLabel(source)}</span>
@@ -118,34 +126,6 @@ export const Time: FC<{ at: string | null | undefined }> = ({ at }) =>
   ) : (
     <span class="muted">never</span>
   );
-
-/** A labelled control with its hint and, after a refused submit, its error right beside it. */
-export const Field: FC<PropsWithChildren<{ id: string; label: string; hint?: Child; error?: string }>> = ({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}) => (
-  <div class={`field${error ? " invalid" : ""}`}>
-    <label for={id}>{label}</label>
-    {children}
-    {hint && (
-      <p class="hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-    )}
-    {error && (
-      <p class="error" id={`${id}-error`} role="alert">
-        {error}
-      </p>
-    )}
-  </div>
-);
-
-/** aria-describedby for a control of a Field. */
-export const describedBy = (id: string, hint: boolean, error?: string) =>
-  [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
 
 export const Notice: FC<PropsWithChildren<{ kind?: "ok" | "error" | "warn" | "info" }>> = ({
   kind = "info",
@@ -176,68 +156,6 @@ export const CopyField: FC<{ id: string; label: string; value: string; secret?: 
   </div>
 );
 
-export const Pager: FC<{ label: string; prev?: string | null; next?: string | null; info?: string }> = ({
-  label,
-  prev,
-  next,
-  info,
-}) => (
-  <nav class="pager" aria-label={label}>
-    {prev ? (
-      <a href={prev} rel="prev">
-        ← Previous
-      </a>
-    ) : (
-      <span class="muted" aria-hidden="true">
-        ← Previous
-      </span>
-    )}
-    {info && <span class="pager-info">{info}</span>}
-    {next ? (
-      <a href={next} rel="next">
-        Next →
-      </a>
-    ) : (
-      <span class="muted" aria-hidden="true">
-        Next →
-      </span>
-    )}
-  </nav>
-);
-
-/** `base?query` with the empty values left out. */
-export function href(base: string, query: Record<string, string | number | undefined | null>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
-  const s = q.toString();
-  return s ? `${base}?${s}` : base;
-}
-
-/** A labelled select; `options` are [value, label] pairs, the one equal to `value` selected. */
-export const Choice: FC<{
-  id: string;
-  label: string;
-  value: string | undefined;
-  options: readonly (readonly [string, string])[];
-  hint?: string;
-  error?: string;
-}> = ({ id, label, value, options, hint, error }) => (
-  <Field id={id} label={label} hint={hint} error={error}>
-    <select
-      id={id}
-      name={id}
-      aria-describedby={describedBy(id, !!hint, error)}
-      aria-invalid={error ? "true" : undefined}
-    >
-      {options.map(([v, l]) => (
-        <option value={v} selected={(value ?? "") === v}>
-          {l}
-        </option>
-      ))}
-    </select>
-  </Field>
-);
-
 /** The cells every user row shows: name (linked) with display name, source and status badges. */
 export const UserCells: FC<{
   ui: Ui;
@@ -246,7 +164,7 @@ export const UserCells: FC<{
 }> = ({ ui, user, email }) => (
   <>
     <td class="cell-main">
-      <a href={`${ui.base}/users/${user.id}`}>{user.userName}</a>
+      <a href={userHref(ui, user.id)}>{user.userName}</a>
       {user.displayName && <span class="sub">{user.displayName}</span>}
     </td>
     {email}
@@ -259,10 +177,4 @@ export const UserCells: FC<{
   </>
 );
 
-export const SOURCE_OPTIONS = [
-  ["", "Any source"],
-  ["scim", "SCIM · Entra ID"],
-  ["local", "Local"],
-  ["ldap", "LDAP"],
-  ["entra-user-source", "Entra ID user source"],
-] as const;
+export const SOURCE_OPTIONS = anyOf("Any source", USER_SOURCES, sourceLabel);

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { GROUP_SOURCES, USER_SOURCES } from "./enums";
 import { customType, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
@@ -19,9 +20,7 @@ export const users = sqliteTable(
     displayName: nocaseText("display_name"),
     active: integer("active", { mode: "boolean" }).notNull(),
     /** P4, P11 (the enum types the column only: SQLite stores text, the migration is unchanged) */
-    source: text("source", { enum: ["scim", "local", "ldap", "entra-user-source"] })
-      .notNull()
-      .default("scim"),
+    source: text("source", { enum: USER_SOURCES }).notNull().default("scim"),
     doc: text("doc").notNull(),
     version: integer("version").notNull(),
     created: text("created").notNull(),
@@ -62,9 +61,7 @@ export const groups = sqliteTable(
     displayName: nocaseText("display_name").notNull(),
     externalId: text("external_id"),
     /** P15, P16 (the enum types the column only: SQLite stores text, the migration is unchanged) */
-    source: text("source", { enum: ["scim", "local", "ldap", "builtin"] })
-      .notNull()
-      .default("scim"),
+    source: text("source", { enum: GROUP_SOURCES }).notNull().default("scim"),
     doc: text("doc").notNull(),
     version: integer("version").notNull(),
     created: text("created").notNull(),

@@ -1,16 +1,9 @@
 import type { Env } from "../platform/env";
-import { tenantDatabase } from "../tenants/resolve";
-import { slugOfBinding, TENANT_BINDING_PREFIX } from "../tenants/slug";
+import { tenantDatabase, tenantsOf } from "../tenants/resolve";
 import { MAX_SWEEP_ATTEMPTS, REDELIVERY_GRACE_MS, type EventBus } from "../events/outbox";
 
 /** Rows re-sent per tenant per sweep; the rest wait for the next minute. */
 const SWEEP_BATCH = 500;
-
-/** Every tenant bound to this Worker. */
-export const tenantsOf = (env: Env) =>
-  Object.keys(env)
-    .filter((k) => k.startsWith(TENANT_BINDING_PREFIX))
-    .map(slugOfBinding);
 
 /**
  * Cron: every outbox row still undelivered after the grace period is sent again (the send after

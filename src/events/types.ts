@@ -1,5 +1,4 @@
-import type { ActivityRecord, NoiseCount } from "../activity/types";
-import type { QueueEnvelope } from "../platform/queue";
+import type { EventMessage } from "../platform/queue";
 import { MAX_AUDIT_DETAIL_CHARS, quote } from "../scim/limits";
 import type { Settings } from "../settings/settings";
 
@@ -7,24 +6,28 @@ import type { Settings } from "../settings/settings";
 /** `oauth`: a request to the token endpoint, before any client is known good (issue 11). */
 export type Actor = "scim" | "admin" | "oauth";
 
-export type AuditAction =
-  | "create"
-  | "update"
-  | "disable"
-  | "delete"
-  | "hard-delete"
-  | "membership"
-  | "takeover"
-  | "refused"
-  | "import"
-  | "settings"
-  | "token"
-  | "custom-attribute"
-  | "oauth-client"
-  | "oauth-federation"
-  | "webhook";
+/** Every audit action, once: the type, the admin API's filter and the console's options derive from it. */
+export const AUDIT_ACTIONS = [
+  "create",
+  "update",
+  "disable",
+  "delete",
+  "hard-delete",
+  "membership",
+  "takeover",
+  "refused",
+  "import",
+  "settings",
+  "token",
+  "custom-attribute",
+  "oauth-client",
+  "oauth-federation",
+  "webhook",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type ResourceType = "User" | "Group" | "Tenant";
+export const RESOURCE_TYPES = ["User", "Group", "Tenant"] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 export interface AuditEvent {
   kind: "audit";
@@ -50,15 +53,8 @@ export interface InviteEvent {
 
 export type OutboxEvent = AuditEvent | InviteEvent;
 
-/**
- * Queue message, version 1: names outbox rows of committed changes (possibly none) and carries
- * the activity records and unauthenticated-request counts of the requests it was sent for
- * (src/activity/; both optional, so older messages and the sweep's stay valid).
- */
-export interface EventMessage extends QueueEnvelope {
-  activity?: ActivityRecord[];
-  noise?: NoiseCount[];
-}
+/** The Queue message sent after commit; its shape lives with the queue (platform/queue.ts). */
+export type { EventMessage };
 
 export function audit(
   actor: Actor,

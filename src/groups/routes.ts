@@ -1,7 +1,6 @@
 import { type Context, Hono } from "hono";
 import { readJsonBody } from "../http/body";
 import { methodNotAllowed, notModifiedResponse, scimJson } from "../http/respond";
-import { durableSequencer } from "../membership/sequencer";
 import type { AppBindings } from "../platform/env";
 import { cursorListResponse, cursorListing } from "../scim/cursor-page";
 import type { TenantContext } from "../tenants/context";
@@ -80,7 +79,7 @@ async function search(t: TenantContext, baseUrl: string, q: ListQuery) {
 /** Rows of a lookup this isolate keeps for the changes that follow (Entra looks one group up at a time). */
 const REMEMBERED_PER_LOOKUP = 5;
 
-const sequencer = (c: Context<AppBindings>, t: TenantContext) => durableSequencer(c.env.GROUPS, t);
+const sequencer = (c: Context<AppBindings>, t: TenantContext) => c.var.sequencerFor(t);
 
 groupRoutes.get("/", (c) => c.var.gate.run((t) => search(t, c.var.baseUrl, parseListQuery(c.req.query()))));
 groupRoutes.post("/.search", (c) =>

@@ -1,6 +1,6 @@
 import { commit } from "../events/commit";
 import { audit } from "../events/types";
-import type { GroupSequencer } from "../membership/sequencer";
+import type { GroupSequencer } from "./sequencer";
 import type { TenantContext } from "../tenants/context";
 import { badRequest, notFound } from "../scim/errors";
 import { memberIds, planGroupPatch } from "../scim/group-patch";

@@ -1,17 +1,10 @@
 import type { GroupChange } from "../groups/changes";
 import { withRetries } from "../platform/retry";
-import type { GroupRow, MemberRow } from "../groups/row";
 import { recentGroups } from "../groups/recent";
 import { ScimError } from "../scim/errors";
 import type { TenantContext } from "../tenants/context";
+import type { GroupSequencer } from "../groups/sequencer";
 import type { ChangeResult, GroupMembership } from "./durable-object";
-
-/** The port the group service uses; the Durable Object is its only production adapter. */
-export interface GroupSequencer {
-  change(groupId: string, change: GroupChange): Promise<GroupRow | null>;
-  /** As `change`, with the members after it when a `replace` asked for them (`showMembers`). */
-  changeShowing(groupId: string, change: GroupChange): Promise<{ row: GroupRow | null; members?: MemberRow[] }>;
-}
 
 /**
  * Events the object committed come back with the result and join the request's (events/outbox.ts).

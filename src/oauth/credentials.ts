@@ -1,18 +1,20 @@
 /**
- * Formats of OAuth client ids, client secrets and access tokens, shared by the Worker and the
- * tenant CLI (Node runs src/cli/ as is, hence the `.ts` import, of a file without imports).
+ * OAuth clients and access tokens (their formats sit with the other token formats in
+ * tenants/tokens.ts), shared by the Worker and the tenant CLI (Node runs src/cli/ as is, hence the `.ts` import, of a file without imports).
  * Secrets carry recognisable prefixes so secret scanners find a leaked one; 32 random bytes
  * each, so a plain SHA-256 is enough to store them.
  */
-import { sha256Hex } from "../tenants/tokens.ts";
+import {
+  ACCESS_TOKEN_PREFIX,
+  CLIENT_ID_PATTERN,
+  CLIENT_ID_PREFIX,
+  CLIENT_SECRET_PREFIX,
+  randomBase64url,
+  sha256Hex,
+} from "../tenants/tokens.ts";
 
-export const CLIENT_ID_PREFIX = "scimc_";
-export const CLIENT_SECRET_PREFIX = "scimcs_";
-export const ACCESS_TOKEN_PREFIX = "scimat_";
-
-export const CLIENT_ID_PATTERN = /^scimc_[A-Za-z0-9_-]{22}$/;
-export const CLIENT_SECRET_PATTERN = /^scimcs_[A-Za-z0-9_-]{43}$/;
-export const ACCESS_TOKEN_PATTERN = /^scimat_[A-Za-z0-9_-]{43}$/;
+/** The CLI checks a client id it is given against the format. */
+export { CLIENT_ID_PATTERN };
 
 /** Client secret lifetimes, as Entra's own: default one year, at most three. */
 export const DEFAULT_SECRET_DAYS = 365;
@@ -20,14 +22,6 @@ export const MAX_SECRET_DAYS = 3 * 365;
 export const CLIENT_NAME_MAX = 100;
 
 const DAY_MS = 86_400_000;
-
-function randomBase64url(bytes: number): string {
-  const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
 
 export interface MintedClient {
   id: string;
@@ -59,5 +53,15 @@ export const INSERT_CLIENT_SQL =
 export const clientRow = (c: MintedClient) => [c.id, c.name, c.secretHash, c.created, c.expires] as const;
 
 /** Clients as the admin API and the CLI list them (never a hash). */
+/** A client as listed by the CLI and the admin API (columns of LIST_CLIENTS_SQL); never its secret. */
+export interface ClientListing {
+  clientId: string;
+  name: string;
+  created: string;
+  expires: string;
+  lastUsed: string | null;
+  revoked: string | null;
+}
+
 export const LIST_CLIENTS_SQL =
   "SELECT id AS clientId, name, created, expires, last_used AS lastUsed, revoked FROM oauth_clients ORDER BY created";

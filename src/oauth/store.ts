@@ -1,5 +1,8 @@
 /** The tenant D1 statements of the OAuth flows (tables: drizzle/0006_oauth.sql, docs/storage.md). */
-import { INSERT_CLIENT_SQL, LIST_CLIENTS_SQL, type MintedClient, clientRow } from "./credentials";
+import type { Federation } from "./assertion";
+import { type ClientListing, INSERT_CLIENT_SQL, LIST_CLIENTS_SQL, type MintedClient, clientRow } from "./credentials";
+
+export type { ClientListing };
 
 export interface ClientRow {
   id: string;
@@ -57,40 +60,10 @@ export async function storeAccessToken(
   return (results[statements.length - 2].meta.changes ?? 0) > 0;
 }
 
-/**
- * The access token check for tenants/auth.ts: the token must be unexpired and its grant must
- * still stand (client neither revoked nor expired, federation config still there). This tenant's
- * D1 is the only place the hash exists, so a token is bound to the tenant that issued it.
- */
-export const accessTokenStatement = (db: D1Database, hash: string, nowIso: string) =>
-  db
-    .prepare(
-      `SELECT a.id, a.hash FROM oauth_access_tokens a
-       WHERE a.hash = ?1 AND a.expires > ?2 AND CASE a.grant_kind
-         WHEN 'client' THEN EXISTS (SELECT 1 FROM oauth_clients c WHERE c.id = a.grant_id AND c.revoked IS NULL AND c.expires > ?2)
-         WHEN 'federation' THEN EXISTS (SELECT 1 FROM oauth_federations f WHERE f.id = a.grant_id)
-         ELSE 0 END`,
-    )
-    .bind(hash, nowIso);
-
 /* Client and federation management (admin API and console, through admin/services/oauth.ts). */
 
-export interface ClientListing {
-  clientId: string;
-  name: string;
-  created: string;
-  expires: string;
-  lastUsed: string | null;
-  revoked: string | null;
-}
-
-export interface FederationRow {
-  id: string;
-  name: string;
-  issuer: string;
-  subject: string;
-  audience: string;
-  jwksUrl: string;
+/** A federation as listed: what the assertion check reads (oauth/assertion.ts), and its dates. */
+export interface FederationRow extends Federation {
   created: string;
   lastUsed: string | null;
 }

@@ -1,7 +1,7 @@
 /**
  * The time the OAuth code reads (access token and client secret expiry, JWT exp/nbf). Tests move
- * it forward instead of sleeping; only the TEST_CLOCK-gated route in app.ts can, and that route
- * exists only where the operator set the variable (test configs), never from a request header.
+ * it forward instead of sleeping, through the `PUT /test/clock` route of the test Worker entry
+ * (test/worker-entry/); the deployed Worker has no such route, and no request header moves it.
  * The offset is per isolate, which is what `wrangler dev` and the vitest pool run.
  */
 let offsetMs = 0;

@@ -31,8 +31,6 @@ export interface Env {
   ASSETS?: Fetcher;
   /** Issue 11: Workers Rate Limiting binding of the OAuth token endpoint (src/oauth/rate-limit.ts). */
   OAUTH_LIMIT?: RateLimit;
-  /** Set to "1" only in test configs: enables PUT /test/clock (src/platform/clock.ts). */
-  TEST_CLOCK?: string;
   /** "1" only where `npm start` and the tests run: endpoints may be `http://127.0.0.1:<port>` (src/webhooks/url.ts). */
   WEBHOOKS_ALLOW_LOOPBACK_HTTP?: string;
   /** Tests only: the first retry's delay in ms instead of 30 s (src/webhooks/backoff.ts). */

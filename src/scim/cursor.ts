@@ -1,3 +1,4 @@
+import { base64url, base64urlDecode } from "../platform/base64url";
 import { badRequest } from "./errors";
 
 /**
@@ -38,20 +39,7 @@ interface Payload {
 
 const encoder = new TextEncoder();
 
-function b64url(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromB64url(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  try {
-    return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-}
+const fromB64url = (text: string) => base64urlDecode(text) ?? undefined;
 
 export const importCursorKey = (raw: Uint8Array) =>
   crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
@@ -71,7 +59,7 @@ export async function queryFingerprint(q: {
     q.attributes ?? null,
     q.excludedAttributes ?? null,
   ]);
-  return b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))).slice(0, 16));
+  return base64url(new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text))).slice(0, 16));
 }
 
 export async function signCursor(
@@ -88,9 +76,9 @@ export async function signCursor(
     i: pos.id,
     x: Math.floor(nowMs / 1000) + CURSOR_TIMEOUT_SECONDS,
   };
-  const body = b64url(encoder.encode(JSON.stringify(payload)));
+  const body = base64url(encoder.encode(JSON.stringify(payload)));
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(body)));
-  return `${body}.${b64url(mac)}`;
+  return `${body}.${base64url(mac)}`;
 }
 
 const invalid = (why: string) =>

@@ -1,11 +1,10 @@
-import { ACCESS_TOKEN_PATTERN } from "../oauth/credentials";
-import { accessTokenStatement } from "../oauth/store";
 import { clock } from "../platform/clock";
 import { ScimError } from "../scim/errors";
 import { type TenantContext, stateText, tenantContext, tenantStateStatement } from "./context";
 import { clearRefused, markRefused, rememberState } from "./one-trip";
 import { lookupToken } from "./token-index";
-import { type TokenScope, TOKEN_PATTERN, sha256Hex } from "./tokens";
+import { type TokenScope, ACCESS_TOKEN_PATTERN, TOKEN_PATTERN, sha256Hex } from "./tokens";
+import { accessTokenStatement } from "./access-tokens";
 
 /** Why a token was refused; never sent to the client (401 says nothing more), useful in tests. */
 export type AuthFailure = "missing" | "malformed" | "unknown" | "other-tenant" | "wrong-scope" | "revoked";

@@ -2,7 +2,9 @@ import type { OutboxEvent } from "../events/types";
 import { userResourceFor } from "../scim/schema/custom";
 import type { ResourceSchema } from "../scim/schema/types";
 import { type Settings, settingsFromRows } from "../settings/settings";
-import { CURSOR_KEY_SETTING } from "./cursor-key";
+
+/** The settings row holding the tenant's cursor-signing key (tenants/cursor-key.ts). */
+export const CURSOR_KEY_SETTING = "cursorKey";
 
 /**
  * Everything a request of one tenant works with. Settings and custom attributes are loaded in

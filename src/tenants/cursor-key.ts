@@ -1,5 +1,5 @@
 import { importCursorKey } from "../scim/cursor";
-import type { TenantContext } from "./context";
+import { CURSOR_KEY_SETTING, type TenantContext } from "./context";
 
 /**
  * Each tenant signs its list cursors (RFC 9865) with its own random key, kept in its own D1 as a
@@ -8,8 +8,6 @@ import type { TenantContext } from "./context";
  * another, and the key goes with the tenant's database. It is read with the token check (the
  * settings rows, tenants/context.ts) and created on the first cursor a tenant issues.
  */
-export const CURSOR_KEY_SETTING = "cursorKey";
-
 export async function tenantCursorKey(t: TenantContext): Promise<CryptoKey> {
   let stored = t.cursorKey;
   if (stored === undefined) {

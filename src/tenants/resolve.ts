@@ -1,5 +1,5 @@
 import type { Env } from "../platform/env";
-import { isTenantSlug, tenantBinding } from "./slug";
+import { isTenantSlug, slugOfBinding, tenantBinding, TENANT_BINDING_PREFIX } from "./slug";
 
 /**
  * The tenant's D1 database, or undefined when no such tenant is bound to this Worker.
@@ -10,3 +10,9 @@ export function tenantDatabase(env: Env, slug: string): D1Database | undefined {
   const db = env[tenantBinding(slug)];
   return db && typeof (db as D1Database).prepare === "function" ? db : undefined;
 }
+
+/** Every tenant bound to this Worker. */
+export const tenantsOf = (env: Env) =>
+  Object.keys(env)
+    .filter((k) => k.startsWith(TENANT_BINDING_PREFIX))
+    .map(slugOfBinding);

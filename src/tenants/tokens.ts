@@ -1,8 +1,12 @@
 /**
  * Token formats and hashing (DESIGN.md, Requests; P2). Shared by the Worker and the CLI (which
- * imports this file under Node: no imports, Web Crypto only). A token exists in clear text only
+ * imports this file under Node: Web Crypto only, and one import without imports of its own). A token exists in clear text only
  * in what mintToken returns; everything stored is its SHA-256 hash.
  */
+import { randomBase64url } from "../platform/base64url.ts";
+
+/** Re-exported for the OAuth credentials, which the CLI loads beside this file. */
+export { randomBase64url };
 export type TokenScope = "scim" | "admin";
 export const TOKEN_SCOPES: readonly TokenScope[] = ["scim", "admin"];
 
@@ -12,6 +16,17 @@ export const TOKEN_PREFIX: Record<TokenScope, string> = { scim: "scim_", admin: 
 export const TOKEN_RANDOM_BYTES = 32;
 /** 32 random bytes, base64url without padding. */
 export const TOKEN_PATTERN = /^(scim|adm)_[A-Za-z0-9_-]{43}$/;
+
+/** OAuth (issue 11): client ids, client secrets and access tokens, 16 or 32 random bytes each. */
+export const CLIENT_ID_PREFIX = "scimc_";
+export const CLIENT_SECRET_PREFIX = "scimcs_";
+export const ACCESS_TOKEN_PREFIX = "scimat_";
+export const CLIENT_ID_PATTERN = /^scimc_[A-Za-z0-9_-]{22}$/;
+export const CLIENT_SECRET_PATTERN = /^scimcs_[A-Za-z0-9_-]{43}$/;
+export const ACCESS_TOKEN_PATTERN = /^scimat_[A-Za-z0-9_-]{43}$/;
+
+/** Every prefix of a secret this service mints; redaction (activity/redact.ts) looks for them. */
+export const SECRET_PREFIXES = [TOKEN_PREFIX.scim, TOKEN_PREFIX.admin, CLIENT_SECRET_PREFIX, ACCESS_TOKEN_PREFIX];
 
 /** What KV holds under `token:<sha256hex>`. */
 export interface TokenRecord {
@@ -43,11 +58,6 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 export async function mintToken(scope: TokenScope, now: Date = new Date()): Promise<MintedToken> {
-  const bytes = crypto.getRandomValues(new Uint8Array(TOKEN_RANDOM_BYTES));
-  const b64 = btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-  const token = TOKEN_PREFIX[scope] + b64;
+  const token = TOKEN_PREFIX[scope] + randomBase64url(TOKEN_RANDOM_BYTES);
   return { id: crypto.randomUUID(), scope, token, hash: await sha256Hex(token), created: now.toISOString() };
 }

@@ -17,3 +17,26 @@ export function userColumns(doc: ScimDoc) {
     active: doc.active === false ? 0 : 1,
   };
 }
+
+export function rowOf(
+  id: string,
+  doc: ScimDoc,
+  source: UserRow["source"],
+  version: number,
+  created: string,
+  lastModified: string,
+  managedAppleId: string | null,
+  ldapAttributes: string | null,
+): UserRow {
+  return {
+    id,
+    ...userColumns(doc),
+    source,
+    doc: JSON.stringify(doc),
+    version,
+    created,
+    last_modified: lastModified,
+    managed_apple_id: managedAppleId,
+    ldap_attributes: ldapAttributes,
+  };
+}

@@ -1,8 +1,9 @@
 import { badRequest } from "../scim/errors";
 import { isMailbox } from "../scim/mailbox";
-import { type ScimDoc, isBlank, isPlainObject } from "../scim/normalize";
+import { type ScimDoc, isBlank, isPlainObject, normalizeResource } from "../scim/normalize";
 import type { ResolvedAttr } from "../scim/resolve";
 import { checkSizes } from "../scim/sizes";
+import type { TenantContext } from "../tenants/context";
 
 /** P6: these name parts may never be blank on create, migration or update. */
 const REQUIRED_NAME_PARTS = ["givenName", "familyName"] as const;
@@ -117,4 +118,19 @@ function mergeObjects(a: Record<string, unknown>, b: Record<string, unknown>): R
     out[k] = isPlainObject(prev) && isPlainObject(v) ? mergeObjects(prev, v) : v;
   }
   return out;
+}
+
+/** The checks every create applies (P5, P6, P8), shared with the takeover and the import. */
+export function prepareNewUser(
+  t: TenantContext,
+  body: unknown,
+  resource = t.userResource,
+): { doc: ScimDoc; ignored: string[] } {
+  const { doc: raw, ignored } = normalizeResource(body, resource);
+  refuseBlankNamePartsIn(raw);
+  const doc = withoutBlanks(raw);
+  validateUser(doc);
+  refuseSuspendedCreate(doc);
+  doc.active = true;
+  return { doc, ignored };
 }

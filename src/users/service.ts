@@ -12,15 +12,8 @@ import { deriveManagedAppleId, nextManagedAppleId } from "./managed-apple-id";
 import type { OutboxEvent } from "../events/types";
 import { rememberUser, recentUser } from "./recent";
 import { findUser, findUserByNameStatement, findUserStatement, insertUserStatement, updateUserStatement } from "./repo";
-import { type UserRow, userColumns } from "./row";
-import {
-  mergeReplace,
-  refuseBlankNamePart,
-  refuseBlankNamePartsIn,
-  refuseSuspendedCreate,
-  validateUser,
-  withoutBlanks,
-} from "./rules";
+import { type UserRow, rowOf } from "./row";
+import { mergeReplace, prepareNewUser, refuseBlankNamePartsIn, validateUser, refuseBlankNamePart } from "./rules";
 import { takeOver } from "./takeover";
 
 /** How often a write computed from a row that changed underneath is recomputed before giving up. */
@@ -30,21 +23,6 @@ export interface UserWrite {
   row: UserRow;
   /** 201 for a new user and for a takeover (P11), which answers with the existing id. */
   created: boolean;
-}
-
-/** The checks every create applies (P5, P6, P8), shared with the takeover and the import. */
-export function prepareNewUser(
-  t: TenantContext,
-  body: unknown,
-  resource = t.userResource,
-): { doc: ScimDoc; ignored: string[] } {
-  const { doc: raw, ignored } = normalizeResource(body, resource);
-  refuseBlankNamePartsIn(raw);
-  const doc = withoutBlanks(raw);
-  validateUser(doc);
-  refuseSuspendedCreate(doc);
-  doc.active = true;
-  return { doc, ignored };
 }
 
 /**
@@ -273,27 +251,4 @@ const ignoredDetail = (ignored: string[]) => (ignored.length ? { ignoredAttribut
 function changedAttributes(a: ScimDoc, b: ScimDoc): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
-}
-
-export function rowOf(
-  id: string,
-  doc: ScimDoc,
-  source: UserRow["source"],
-  version: number,
-  created: string,
-  lastModified: string,
-  managedAppleId: string | null,
-  ldapAttributes: string | null,
-): UserRow {
-  return {
-    id,
-    ...userColumns(doc),
-    source,
-    doc: JSON.stringify(doc),
-    version,
-    created,
-    last_modified: lastModified,
-    managed_apple_id: managedAppleId,
-    ldap_attributes: ldapAttributes,
-  };
 }

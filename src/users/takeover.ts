@@ -9,8 +9,8 @@ import type { TenantContext } from "../tenants/context";
 import { forgetState } from "../tenants/one-trip";
 import { deriveManagedAppleId } from "./managed-apple-id";
 import { updateUserStatement } from "./repo";
-import type { UserRow } from "./row";
-import { prepareNewUser, rowOf } from "./service";
+import { type UserRow, rowOf } from "./row";
+import { prepareNewUser } from "./rules";
 
 /** Settings key set by the first takeover from the older Entra ID user source (P24). */
 export const ENTRA_SOURCE_MIGRATED = "entraUserSourceMigrated";

@@ -1,4 +1,4 @@
-import { tenantsOf } from "../delivery/sweep";
+import { tenantsOf } from "../tenants/resolve";
 import { commit } from "../events/commit";
 import { type EventBus, publishQuietly } from "../events/outbox";
 import { audit, type OutboxEvent } from "../events/types";

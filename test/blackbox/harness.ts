@@ -55,7 +55,7 @@ export interface BlackboxOptions {
   onOutput?: (chunk: string) => void;
   /** How many more tenants to onboard (random slugs), e.g. for cross-tenant checks. */
   otherTenants?: number;
-  /** `wrangler dev --var` values, e.g. `{ TEST_CLOCK: "1" }`. */
+  /** `wrangler dev --var` values, e.g. `{ ACTIVITY: "off" }`. */
   vars?: Record<string, string>;
 }
 
@@ -92,6 +92,15 @@ function stopGroup(child: ChildProcess): Promise<void> {
     kill("SIGTERM");
   });
 }
+
+/**
+ * For `configure`: the config copy runs the test Worker entry (test/worker-entry/), the production
+ * Worker with the test clock route in front. Copies sit in the project root, hence the path.
+ */
+export const runTestEntry = (toml: string) => {
+  if (!/^main = .*$/m.test(toml)) throw new Error("wrangler.toml has no `main` line to point at the test entry");
+  return toml.replace(/^main = .*$/m, 'main = "test/worker-entry/index.ts"');
+};
 
 /** Onboards a fresh tenant into a config copy and starts `wrangler dev` on it. */
 export async function startBlackbox(options: BlackboxOptions = {}): Promise<Blackbox> {

@@ -2,13 +2,13 @@
  * Issue 11 end to end against `wrangler dev`: OAuth clients made with the tenant CLI's code, the
  * token endpoint with both credential forms and with workload identity federation (key sets
  * served by a local Node HTTP server), the tokens used on SCIM, expiry on a settable clock
- * (TEST_CLOCK, set only here), revocation, and the refusals with their RFC 6749 error codes.
+ * (the test Worker entry's clock route, test/worker-entry/), revocation, and the refusals with their RFC 6749 error codes.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addClient, listClients, revokeClient } from "../../src/cli/clients.ts";
 import { runTenantCommand } from "../../src/cli/tenant.ts";
-import { PROJECT_ROOT, scimFetch, startBlackbox, type Blackbox } from "./harness.ts";
+import { PROJECT_ROOT, runTestEntry, scimFetch, startBlackbox, type Blackbox } from "./harness.ts";
 import { startJwksServer, type JwksServer } from "./jwks-server.ts";
 import { forge, makeSigner } from "./jwt-signer.ts";
 
@@ -19,7 +19,7 @@ let ipSeq = 0;
 
 // Two tenants onboarded before wrangler dev starts: slower than the default hook timeout on a busy machine.
 beforeAll(async () => {
-  [box, jwks] = await Promise.all([startBlackbox({ vars: { TEST_CLOCK: "1" }, otherTenants: 1 }), startJwksServer()]);
+  [box, jwks] = await Promise.all([startBlackbox({ configure: runTestEntry, otherTenants: 1 }), startJwksServer()]);
 }, 600_000);
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { listQuery } from "../../src/activity/list";
 import { VIEW_SQL } from "../../src/activity/views";
 import { consume } from "../../src/delivery/consumer";
 import type { EventMessage } from "../../src/events/types";
-import type { ActivityRecord } from "../../src/activity/types";
+import type { ActivityRecord } from "../../src/platform/queue";
 import worker from "../../src/index";
 import type { Env } from "../../src/platform/env";
 import { ORIGIN, adminClient, entraUser, eventually, issueToken, patchOp, scimClient, tenantDb } from "./helpers";

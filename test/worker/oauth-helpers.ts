@@ -66,7 +66,7 @@ export async function getToken(tenant: string, clientId: string, secret: string)
 export const scimWith = (tenant: string, token: string, path = "/Users?count=1") =>
   SELF.fetch(`${ORIGIN}/t/${tenant}/scim/v2${path}`, { headers: { Authorization: `Bearer ${token}` } });
 
-/** Moves the Worker's clock (the TEST_CLOCK route); 0 puts it back. */
+/** Moves the Worker's clock (the test Worker entry's route, test/worker-entry/clock.ts); 0 puts it back. */
 export async function setClock(offsetMs: number): Promise<void> {
   const res = await SELF.fetch(`${ORIGIN}/test/clock`, { method: "PUT", body: JSON.stringify({ offsetMs }) });
   if (res.status !== 204) throw new Error(`clock not set: ${res.status}`);

@@ -1,17 +1,22 @@
 import { z } from "zod";
 import { getActivity, listActivity } from "../../activity/list";
+import { ACTIVITY_OPS } from "../../platform/queue";
 export type { ActivityEntry } from "../../activity/list";
 import { instant } from "./audit";
 
 const text = (max: number) => z.string().min(1).max(max);
 
+/** The closed filters, once: the schema below and the console's options derive from these. */
+export const ACTIVITY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+export const ACTIVITY_RESOURCES = ["User", "Group"] as const;
+
 /** The filters of `GET /admin/api/activity` and of the console's Activity page (one schema, one code path). */
 export const activityQuery = z
   .object({
     status: z.enum(["ok", "failed", "2xx", "4xx", "5xx"]).optional(),
-    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).optional(),
-    resource: z.enum(["User", "Group"]).optional(),
-    op: z.enum(["read", "create", "update", "delete", "other"]).optional(),
+    method: z.enum(ACTIVITY_METHODS).optional(),
+    resource: z.enum(ACTIVITY_RESOURCES).optional(),
+    op: z.enum(ACTIVITY_OPS).optional(),
     userName: text(256).optional(),
     externalId: text(256).optional(),
     displayName: text(256).optional(),

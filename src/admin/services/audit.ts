@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Where } from "../../db/where";
 import { readAuditLog } from "../../events/audit-log";
+import { RESOURCE_TYPES } from "../../events/types";
 
 /** An ISO date-time, or what a `datetime-local` field sends (minutes, no zone: read as UTC). */
 export const instant = z
@@ -8,7 +9,7 @@ export const instant = z
   .transform((v) => new Date(/Z|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`).toISOString());
 
 export const auditQuery = z.object({
-  resourceType: z.enum(["User", "Group", "Tenant"]).optional(),
+  resourceType: z.enum(RESOURCE_TYPES).optional(),
   resourceId: z.string().max(200).optional(),
   action: z.string().max(40).optional(),
   from: instant.optional(),

@@ -1,4 +1,7 @@
 import { type AuditRow, latestAuditStatement } from "../../events/audit-log";
+
+/** The tenant's provisioning health (activity/views.ts), for the Overview page. */
+export { health } from "../../activity/views";
 import { countGroupsStatement } from "../../groups/repo";
 import { prepared, tokenStatusSql } from "../../tenants/token-rows";
 import { countUsersStatement } from "../../users/repo";

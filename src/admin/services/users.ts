@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { USER_SOURCES } from "../../db/enums";
 import { commit } from "../../events/commit";
+import { type MailRow, mailOfUserStatement } from "../../events/mail-log";
 import { audit } from "../../events/types";
 import { groupsOfMember } from "../../groups/repo";
-import type { GroupSequencer } from "../../membership/sequencer";
+import type { GroupSequencer } from "../../groups/sequencer";
 import { openCursor, queryFingerprint, signCursor } from "../../scim/cursor";
 import type { SqlPage } from "../../scim/page";
 import { CUSTOM_SCHEMA } from "../../scim/schema/custom";
@@ -10,7 +12,7 @@ import { ENTERPRISE_SCHEMA } from "../../scim/schema/user";
 import type { TenantContext } from "../../tenants/context";
 import { tenantCursorKey } from "../../tenants/cursor-key";
 import { primaryEmail } from "../../users/managed-apple-id";
-import { deleteUserStatement, findUser, listUsersResult, listUsersStatement } from "../../users/repo";
+import { deleteUserStatement, findUser, findUserByName, listUsersResult, listUsersStatement } from "../../users/repo";
 import type { UserRow } from "../../users/row";
 import { USER_SORT_COLUMNS, userSearchPage } from "../../users/search";
 import { adminError } from "../errors";
@@ -20,7 +22,7 @@ export const userListQuery = z.object({
   q: z.string().trim().max(256).optional(),
   userName: z.string().max(256).optional(),
   email: z.string().max(256).optional(),
-  source: z.enum(["scim", "local", "ldap", "entra-user-source"]).optional(),
+  source: z.enum(USER_SOURCES).optional(),
   status: z.enum(["active", "suspended"]).optional(),
   sort: z.enum(Object.keys(USER_SORT_COLUMNS) as [keyof typeof USER_SORT_COLUMNS]).default("userName"),
   order: z.enum(["asc", "desc"]).default("asc"),
@@ -127,3 +129,13 @@ export async function hardDeleteUser(t: TenantContext, groups: GroupSequencer, i
     memberOf = await groupsOfMember(t.db, row.id);
   }
 }
+
+/** The users of `ids` that exist, in order (the console's delete confirmation). */
+export const usersByIds = async (db: D1Database, ids: string[]) =>
+  (await Promise.all(ids.map((id) => findUser(db, id)))).filter((r) => r !== null);
+
+/** The user's latest invitation, if any (the console's profile). */
+export const lastMailOf = (db: D1Database, userId: string) => mailOfUserStatement(db, userId).first<MailRow>();
+
+/** A user by userName, or null (the console's invitation preview). */
+export const userByName = (db: D1Database, userName: string) => findUserByName(db, userName);

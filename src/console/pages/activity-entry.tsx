@@ -2,6 +2,7 @@ import type { FC } from "hono/jsx";
 import { reasonInfo } from "../../activity/reasons";
 import type { ActivityDetail, ActivityEntry } from "../../admin/services/activity";
 import { Empty, Notice, Time, type Ui } from "../ui";
+import { resourceHref } from "../ui/links";
 
 const statusClass = (status: number) => (status >= 500 ? "http-5xx" : status >= 400 ? "http-4xx" : "http-2xx");
 
@@ -59,12 +60,7 @@ const shown = (v: unknown) =>
 
 /** One request in full: what was asked, what came back, why it failed and what to do about it. */
 export const ActivityDetailView: FC<{ ui: Ui; entry: ActivityDetail }> = ({ ui, entry: e }) => {
-  const link =
-    e.resourceId && e.resourceType === "User"
-      ? `${ui.base}/users/${e.resourceId}`
-      : e.resourceId && e.resourceType === "Group"
-        ? `${ui.base}/groups/${e.resourceId}`
-        : null;
+  const link = resourceHref(ui, e.resourceType, e.resourceId);
   const reason = e.reason ? reasonInfo(e.reason) : undefined;
   return (
     <>

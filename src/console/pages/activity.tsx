@@ -1,9 +1,27 @@
 import { Hono } from "hono";
 import { reasonInfo } from "../../activity/reasons";
-import { activityQuery, findActivity, getActivity } from "../../admin/services/activity";
-import { ScimError } from "../../scim/errors";
+import {
+  ACTIVITY_METHODS,
+  ACTIVITY_RESOURCES,
+  activityQuery,
+  findActivity,
+  getActivity,
+} from "../../admin/services/activity";
+import { ScimError, type ScimType } from "../../scim/errors";
 import { type ConsoleBindings, render } from "../context";
-import { Choice, Empty, Field, Layout, Notice, Pager, describedBy, href } from "../ui";
+import {
+  Choice,
+  Empty,
+  Field,
+  Layout,
+  Notice,
+  anyOf,
+  describedBy,
+  href,
+  DateTimeField,
+  FilterForm,
+  CursorPager,
+} from "../ui";
 import { ActivityDetailView, ActivityItems } from "./activity-entry";
 
 export const activityPages = new Hono<ConsoleBindings>();
@@ -24,7 +42,8 @@ const FIELDS = [
   "user",
   "group",
 ] as const;
-const SCIM_TYPES = [
+/** The scimTypes an Entra-facing failure carries (the cursor ones are never Entra's). */
+const SCIM_TYPES: ScimType[] = [
   "uniqueness",
   "invalidValue",
   "invalidSyntax",
@@ -90,7 +109,7 @@ activityPages.get("/", async (c) => {
     c,
     <Layout ui={ui} title="Activity" active="/activity">
       {!q && <Notice kind="error">The filters were not applied: see the fields marked below.</Notice>}
-      <form method="get" action={base} class="filters" role="search">
+      <FilterForm action={base}>
         <Choice
           id="status"
           label="Status"
@@ -110,54 +129,32 @@ activityPages.get("/", async (c) => {
           label="Method"
           value={given.method}
           error={errors.method}
-          options={[["", "Any method"], ...["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [m, m] as const)]}
+          options={anyOf("Any method", ACTIVITY_METHODS)}
         />
         <Choice
           id="resource"
           label="Resource"
           value={given.resource}
           error={errors.resource}
-          options={[
-            ["", "Any resource"],
-            ["User", "User"],
-            ["Group", "Group"],
-          ]}
+          options={anyOf("Any resource", ACTIVITY_RESOURCES)}
         />
         <Choice
           id="scimType"
           label="scimType"
           value={given.scimType}
           error={errors.scimType}
-          options={[["", "Any scimType"], ...SCIM_TYPES.map((t) => [t, t] as const)]}
+          options={anyOf("Any scimType", SCIM_TYPES)}
         />
         <TextFilter id="userName" label="userName" value={given.userName} error={errors.userName} />
         <TextFilter id="externalId" label="externalId" value={given.externalId} error={errors.externalId} />
         <TextFilter id="id" label="Resource id" value={given.id} error={errors.id} />
-        <Field id="from" label="From (UTC)" error={errors.from}>
-          <input
-            id="from"
-            name="from"
-            type="datetime-local"
-            value={given.from ?? ""}
-            aria-invalid={errors.from ? "true" : undefined}
-            aria-describedby={describedBy("from", false, errors.from)}
-          />
-        </Field>
-        <Field id="to" label="To (UTC)" error={errors.to}>
-          <input
-            id="to"
-            name="to"
-            type="datetime-local"
-            value={given.to ?? ""}
-            aria-invalid={errors.to ? "true" : undefined}
-            aria-describedby={describedBy("to", false, errors.to)}
-          />
-        </Field>
+        <DateTimeField id="from" label="From (UTC)" value={given.from} error={errors.from} />
+        <DateTimeField id="to" label="To (UTC)" value={given.to} error={errors.to} />
         {given.reason && <input type="hidden" name="reason" value={given.reason} />}
         {given.user && <input type="hidden" name="user" value={given.user} />}
         {given.group && <input type="hidden" name="group" value={given.group} />}
         <button type="submit">Apply</button>
-      </form>
+      </FilterForm>
       {scoped && (
         <p>
           {scoped === "reason"
@@ -185,11 +182,13 @@ activityPages.get("/", async (c) => {
         <ActivityItems ui={ui} entries={result.entries} />
       )}
       {q && (
-        <Pager
+        <CursorPager
           label="Activity pages"
-          prev={q.before ? href(base, given) : null}
-          next={result.next ? href(base, { ...given, before: result.next }) : null}
-          info={q.before ? "Older requests" : "Newest requests"}
+          base={base}
+          filters={given}
+          before={q.before}
+          next={result.next}
+          what="requests"
         />
       )}
     </Layout>,

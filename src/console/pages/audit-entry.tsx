@@ -1,15 +1,11 @@
 import type { FC } from "hono/jsx";
 import type { AuditEntry } from "../../admin/services/audit";
 import { Time, type Ui } from "../ui";
+import { resourceHref } from "../ui/links";
 
 /** One audit entry: a summary line that expands to its details (no script needed). */
 export const AuditDetail: FC<{ entry: AuditEntry; ui: Ui }> = ({ entry: e, ui }) => {
-  const link =
-    e.resourceId && e.resourceType === "User"
-      ? `${ui.base}/users/${e.resourceId}`
-      : e.resourceId && e.resourceType === "Group"
-        ? `${ui.base}/groups/${e.resourceId}`
-        : null;
+  const link = resourceHref(ui, e.resourceType, e.resourceId);
   return (
     <details class="entry">
       <summary>

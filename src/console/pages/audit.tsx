@@ -1,27 +1,13 @@
 import { Hono } from "hono";
 import { type AuditQuery, auditCsv, auditQuery, exportAudit, listAudit } from "../../admin/services/audit";
-import type { AuditAction } from "../../events/types";
+import { AUDIT_ACTIONS, RESOURCE_TYPES } from "../../events/types";
 import { type ConsoleBindings, type ConsoleContext, render } from "../context";
-import { Choice, Empty, Field, Layout, Notice, Pager, href } from "../ui";
+import { Choice, DateTimeField, Empty, FilterForm, Layout, Notice, anyOf, href, CursorPager } from "../ui";
 import { AuditDetail } from "./audit-entry";
 
 export const auditPages = new Hono<ConsoleBindings>();
 
 const PAGE = 50;
-const ACTIONS: AuditAction[] = [
-  "create",
-  "update",
-  "disable",
-  "delete",
-  "hard-delete",
-  "membership",
-  "takeover",
-  "refused",
-  "import",
-  "settings",
-  "token",
-  "custom-attribute",
-];
 
 /** The filters as given (form fields keep what the admin typed), and parsed when valid. */
 function filters(raw: Record<string, string>) {
@@ -50,47 +36,19 @@ auditPages.get("/", async (c) => {
     c,
     <Layout ui={ui} title="Audit log" active="/audit">
       {!q && <Notice kind="error">The filters were not applied: see the fields marked below.</Notice>}
-      <form method="get" action={base} class="filters" role="search">
+      <FilterForm action={base}>
         <Choice
           id="resourceType"
           label="Resource"
           value={given.resourceType}
-          options={[
-            ["", "Any resource"],
-            ["User", "User"],
-            ["Group", "Group"],
-            ["Tenant", "Tenant"],
-          ]}
+          options={anyOf("Any resource", RESOURCE_TYPES)}
         />
-        <Choice
-          id="action"
-          label="Action"
-          value={given.action}
-          options={[["", "Any action"], ...ACTIONS.map((a) => [a, a] as const)]}
-        />
-        <Field id="from" label="From (UTC)" error={errors.from}>
-          <input
-            id="from"
-            name="from"
-            type="datetime-local"
-            value={given.from ?? ""}
-            aria-invalid={errors.from ? "true" : undefined}
-            aria-describedby={errors.from ? "from-error" : undefined}
-          />
-        </Field>
-        <Field id="to" label="To (UTC)" error={errors.to}>
-          <input
-            id="to"
-            name="to"
-            type="datetime-local"
-            value={given.to ?? ""}
-            aria-invalid={errors.to ? "true" : undefined}
-            aria-describedby={errors.to ? "to-error" : undefined}
-          />
-        </Field>
+        <Choice id="action" label="Action" value={given.action} options={anyOf("Any action", AUDIT_ACTIONS)} />
+        <DateTimeField id="from" label="From (UTC)" value={given.from} error={errors.from} />
+        <DateTimeField id="to" label="To (UTC)" value={given.to} error={errors.to} />
         {given.resourceId && <input type="hidden" name="resourceId" value={given.resourceId} />}
         <button type="submit">Apply</button>
-      </form>
+      </FilterForm>
       {q && (
         <p class="exports">
           Export these entries:{" "}
@@ -126,11 +84,13 @@ auditPages.get("/", async (c) => {
         </ol>
       )}
       {q && (
-        <Pager
+        <CursorPager
           label="Audit pages"
-          prev={q.before ? href(base, given) : null}
-          next={result.next ? href(base, { ...given, before: result.next }) : null}
-          info={q.before ? "Older entries" : "Newest entries"}
+          base={base}
+          filters={given}
+          before={q.before}
+          next={result.next}
+          what="entries"
         />
       )}
     </Layout>,

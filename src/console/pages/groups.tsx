@@ -4,6 +4,8 @@ import { groupWithMembers, listGroups, memberPageQuery } from "../../admin/servi
 import { type ConsoleBindings, render } from "../context";
 import { Empty, Layout, Pager, SourceBadge, Time, UserCells, href } from "../ui";
 import { ActivityTimeline } from "./activity-entry";
+import { groupHref } from "../ui/links";
+import { DataTable } from "../ui/table";
 
 export const groupPages = new Hono<ConsoleBindings>();
 
@@ -26,42 +28,31 @@ groupPages.get("/", async (c) => {
           </p>
         </Empty>
       )}
-      <div class="table-wrap">
-        <table>
-          <caption class="sr-only">Groups</caption>
-          <thead>
-            <tr>
-              <th scope="col">Group</th>
-              <th scope="col" class="num">
-                Members
-              </th>
-              <th scope="col">Source</th>
-              <th scope="col" class="hide-narrow">
-                Last modified
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.map((g) => (
-              <tr>
-                <td>
-                  <a href={`${ui.base}/groups/${g.id}`}>{g.displayName}</a>
-                  {g.builtIn && (
-                    <span class="sub">Built in: former members of deleted groups; SCIM cannot change it.</span>
-                  )}
-                </td>
-                <td class="num">{g.members.toLocaleString("en")}</td>
-                <td>
-                  <SourceBadge source={g.source} />
-                </td>
-                <td class="hide-narrow">
-                  <Time at={g.lastModified} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Groups"
+        columns={[
+          { label: "Group" },
+          { label: "Members", class: "num" },
+          { label: "Source" },
+          { label: "Last modified", class: "hide-narrow" },
+        ]}
+      >
+        {groups.map((g) => (
+          <tr>
+            <td>
+              <a href={groupHref(ui, g.id)}>{g.displayName}</a>
+              {g.builtIn && <span class="sub">Built in: former members of deleted groups; SCIM cannot change it.</span>}
+            </td>
+            <td class="num">{g.members.toLocaleString("en")}</td>
+            <td>
+              <SourceBadge source={g.source} />
+            </td>
+            <td class="hide-narrow">
+              <Time at={g.lastModified} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </Layout>,
   );
 });
@@ -96,25 +87,17 @@ groupPages.get("/:id", async (c) => {
         </Empty>
       ) : (
         <>
-          <div class="table-wrap">
-            <table class="stack-narrow">
-              <caption class="sr-only">Members of {g.displayName}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Member</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {g.members.map((m) => (
-                  <tr>
-                    <UserCells ui={ui} user={m} />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption={<>Members of {g.displayName}</>}
+            class="stack-narrow"
+            columns={[{ label: "Member" }, { label: "Source" }, { label: "Status" }]}
+          >
+            {g.members.map((m) => (
+              <tr>
+                <UserCells ui={ui} user={m} />
+              </tr>
+            ))}
+          </DataTable>
           <Pager
             label="Member pages"
             prev={g.offset > 0 ? href(base, { offset: Math.max(0, g.offset - MEMBERS_PAGE) || undefined }) : null}

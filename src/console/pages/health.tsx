@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import type { health } from "../../activity/views";
+import type { health } from "../../admin/services/overview";
 import { Empty, Time, type Ui, counted, href } from "../ui";
 import { FixText } from "./activity-entry";
 

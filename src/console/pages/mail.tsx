@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { listMail, mailQuery } from "../../admin/services/mail";
 import { type ConsoleBindings, render } from "../context";
-import { Choice, Empty, Layout, Pager, Time, href } from "../ui";
+import { Choice, Empty, Layout, Pager, Time, href, FilterForm } from "../ui";
+import { userHref } from "../ui/links";
 
 export const mailPages = new Hono<ConsoleBindings>();
 
@@ -21,7 +22,7 @@ mailPages.get("/", async (c) => {
   return render(
     c,
     <Layout ui={ui} title="Mail" active="/mail">
-      <form method="get" action={base} class="filters">
+      <FilterForm action={base} search={false}>
         <Choice
           id="status"
           label="Status"
@@ -35,7 +36,7 @@ mailPages.get("/", async (c) => {
           ]}
         />
         <button type="submit">Apply</button>
-      </form>
+      </FilterForm>
       {mail.length === 0 ? (
         <Empty title="No invitations">
           <p>
@@ -58,7 +59,7 @@ mailPages.get("/", async (c) => {
                 </summary>
                 <div class="entry-body">
                   <p>
-                    <a href={`${ui.base}/users/${m.userId}`}>Open the user</a>
+                    <a href={userHref(ui, m.userId)}>Open the user</a>
                     {m.sent && (
                       <>
                         {" "}

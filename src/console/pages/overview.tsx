@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { publicBase } from "../../http/public-url";
-import { health } from "../../activity/views";
-import { overview } from "../../admin/services/overview";
+import { health, overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
 import { CopyField, Empty, Layout, Time, counted, sourceLabel } from "../ui";
 import { FixText } from "./activity-entry";

@@ -1,10 +1,9 @@
 import { Hono } from "hono";
 import { FieldError } from "../../admin/errors";
 import { checkSettings, previewInvitation, settingsPatch, updateSettings } from "../../admin/services/settings";
-import { listUsers } from "../../admin/services/users";
+import { listUsers, userByName } from "../../admin/services/users";
 import { BUILT_IN_VARIABLES } from "../../delivery/template";
 import type { Settings } from "../../settings/settings";
-import { findUserByName } from "../../users/repo";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
 import { Choice, Csrf, Field, Layout, Notice, describedBy } from "../ui";
 
@@ -39,7 +38,7 @@ const patchFromForm = (f: Form) => ({
 /** The invitation for the chosen user (by userName), or the first user when none is chosen. */
 async function preview(c: ConsoleContext, f: Form): Promise<{ preview: Preview; error?: string }> {
   const db = c.var.t.db;
-  const row = f.previewUser ? await findUserByName(db, f.previewUser) : null;
+  const row = f.previewUser ? await userByName(db, f.previewUser) : null;
   if (f.previewUser && !row) return { preview: null, error: `No user "${f.previewUser}".` };
   const id = row?.id ?? (await listUsers(db, { sort: "userName", order: "asc", limit: 1, offset: 0 })).users[0]?.id;
   if (!id) return { preview: null };

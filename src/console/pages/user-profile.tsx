@@ -7,6 +7,7 @@ import type { Settings } from "../../settings/settings";
 import { Empty, Layout, SourceBadge, StatusBadge, Time, type Ui, sourceLabel } from "../ui";
 import { ActivityTimeline } from "./activity-entry";
 import { AuditDetail } from "./audit-entry";
+import { groupHref } from "../ui/links";
 
 /** Nested SCIM values as `path: value` rows (`name.givenName`, `emails[0].value`). */
 function flatten(value: unknown, path = ""): [string, string][] {
@@ -113,7 +114,7 @@ export const UserProfilePage: FC<{
             <ul class="plain">
               {p.groups.map((g) => (
                 <li>
-                  <a href={`${ui.base}/groups/${g.id}`}>{g.displayName}</a> <SourceBadge source={g.source} />
+                  <a href={groupHref(ui, g.id)}>{g.displayName}</a> <SourceBadge source={g.source} />
                 </li>
               ))}
             </ul>

@@ -1,13 +1,18 @@
 import { Hono } from "hono";
 import { findActivity } from "../../admin/services/activity";
 import { listAudit } from "../../admin/services/audit";
-import { hardDeleteUser, listUsers, userListQuery, userProfile } from "../../admin/services/users";
-import { mailOfUserStatement, type MailRow } from "../../events/mail-log";
-import { durableSequencer } from "../../membership/sequencer";
-import { findUser } from "../../users/repo";
+import {
+  hardDeleteUser,
+  lastMailOf,
+  listUsers,
+  userListQuery,
+  userProfile,
+  usersByIds,
+} from "../../admin/services/users";
 import { type ConsoleBindings, formValues, render } from "../context";
 import {
   Choice,
+  FilterForm,
   Csrf,
   Empty,
   Field,
@@ -21,6 +26,7 @@ import {
   href,
 } from "../ui";
 import { UserProfilePage } from "./user-profile";
+import { DataTable } from "../ui/table";
 
 export const userPages = new Hono<ConsoleBindings>();
 
@@ -59,7 +65,7 @@ userPages.get("/", async (c) => {
         </Notice>
       )}
       {!parsed.success && <Notice kind="error">Some filters were not understood and were ignored.</Notice>}
-      <form method="get" action={`${ui.base}/users`} class="filters" role="search">
+      <FilterForm action={`${ui.base}/users`}>
         <Field id="q" label="Search">
           <input id="q" name="q" type="search" value={q.q ?? ""} placeholder="userName, email or name" />
         </Field>
@@ -85,7 +91,7 @@ userPages.get("/", async (c) => {
           ]}
         />
         <button type="submit">Apply</button>
-      </form>
+      </FilterForm>
       {users.length === 0 ? (
         <Empty title={q.q || q.source || q.status ? "No user matches these filters" : "No users yet"}>
           <p>
@@ -103,42 +109,36 @@ userPages.get("/", async (c) => {
             {total.toLocaleString("en")} {total === 1 ? "user" : "users"}
             {total > PAGE ? `, ${q.offset + 1}-${q.offset + users.length} shown` : ""}
           </p>
-          <div class="table-wrap">
-            <table class="users stack-narrow">
-              <caption class="sr-only">Users</caption>
-              <thead>
-                <tr>
-                  <th scope="col" class="check">
-                    <span class="sr-only">Select</span>
-                  </th>
-                  <th scope="col">User</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr>
-                    <td class="check">
-                      <input
-                        type="checkbox"
-                        name="id"
-                        value={u.id}
-                        id={`sel-${u.id}`}
-                        aria-label={`Select ${u.userName}`}
-                      />
-                    </td>
-                    <UserCells
-                      ui={ui}
-                      user={u}
-                      email={<td class="wrap cell-main">{u.email ?? <span class="muted">none</span>}</td>}
-                    />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Users"
+            class="users stack-narrow"
+            columns={[
+              { label: <span class="sr-only">Select</span>, class: "check" },
+              { label: "User" },
+              { label: "Email" },
+              { label: "Source" },
+              { label: "Status" },
+            ]}
+          >
+            {users.map((u) => (
+              <tr>
+                <td class="check">
+                  <input
+                    type="checkbox"
+                    name="id"
+                    value={u.id}
+                    id={`sel-${u.id}`}
+                    aria-label={`Select ${u.userName}`}
+                  />
+                </td>
+                <UserCells
+                  ui={ui}
+                  user={u}
+                  email={<td class="wrap cell-main">{u.email ?? <span class="muted">none</span>}</td>}
+                />
+              </tr>
+            ))}
+          </DataTable>
           <div class="actions">
             <button type="submit" class="danger">
               Delete selected for good…
@@ -173,9 +173,9 @@ userPages.post("/delete", async (c) => {
   const t = c.var.t;
   const ids = [...new Set(await formValues(c, "id"))].slice(0, MAX_DELETE);
   const confirmed = (await formValues(c, "confirm"))[0] === "yes";
-  const rows = (await Promise.all(ids.map((id) => findUser(t.db, id)))).filter((r) => r !== null);
+  const rows = await usersByIds(t.db, ids);
   if (confirmed && rows.length) {
-    const seq = durableSequencer(c.env.GROUPS, t);
+    const seq = c.var.sequencerFor(t);
     for (const r of rows) await hardDeleteUser(t, seq, r.id);
     return c.redirect(`${ui.base}/users?deleted=${rows.length}`, 303);
   }
@@ -220,7 +220,7 @@ userPages.get("/:id", async (c) => {
   const profile = await userProfile(t.db, c.req.param("id"));
   const [audit, mail, activity] = await Promise.all([
     listAudit(t.db, { resourceType: "User", resourceId: profile.id, limit: 50 }),
-    mailOfUserStatement(t.db, profile.id).first<MailRow>(),
+    lastMailOf(t.db, profile.id),
     findActivity(t.db, { user: profile.id, limit: TIMELINE }),
   ]);
   return render(

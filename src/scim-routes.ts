@@ -1,14 +1,14 @@
 import { Hono } from "hono";
-import { methodNotAllowed, scimJson } from "./respond";
+import { methodNotAllowed, scimJson } from "./http/respond";
 import { rootSearch } from "./root-search";
-import { authorizeFirst } from "./tenant";
-import type { AppBindings } from "../platform/env";
-import { groupRoutes } from "../groups/routes";
-import { userRoutes } from "../users/routes";
-import { resourceTypeList, resourceTypeOf, schemaList, schemaOf, serviceProviderConfig } from "../scim/discovery";
-import { notFound } from "../scim/errors";
-import type { TenantContext } from "../tenants/context";
-import { GROUP_RESOURCE } from "../scim/schema/resources";
+import { authorizeFirst } from "./http/tenant";
+import type { AppBindings } from "./platform/env";
+import { groupRoutes } from "./groups/routes";
+import { userRoutes } from "./users/routes";
+import { resourceTypeList, resourceTypeOf, schemaList, schemaOf, serviceProviderConfig } from "./scim/discovery";
+import { notFound } from "./scim/errors";
+import type { TenantContext } from "./tenants/context";
+import { GROUP_RESOURCE } from "./scim/schema/resources";
 
 /** Discovery is per tenant: its User type carries its own custom attribute extension (P18). */
 const resourcesOf = (t: TenantContext) => [t.userResource, GROUP_RESOURCE];
