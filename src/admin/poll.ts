@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { methodNotAllowed, renderAdminError } from "../http/respond";
+import { cappedBody, methodNotAllowed, renderAdminError } from "../http/respond";
 import { publicBase } from "../http/public-url";
 import { authorizeFirst, tenantGate } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
@@ -12,7 +12,8 @@ import { valid } from "./validate";
  */
 export const pollRoutes = new Hono<AppBindings>();
 
-pollRoutes.use("*", tenantGate("admin", "/events", renderAdminError), authorizeFirst);
+// The body is read only after the token is known good, and never past the body limit.
+pollRoutes.use("*", tenantGate("admin", "/events", renderAdminError), authorizeFirst, cappedBody());
 
 pollRoutes.post("/poll", valid("json", pollRequest), async (c) => {
   const base = publicBase(c.env, c.req.url);

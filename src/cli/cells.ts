@@ -17,7 +17,7 @@ import {
   type CellSettings,
 } from "./cell-config.ts";
 import { listTenantBindings, type TenantBinding } from "./config-file.ts";
-import { TenantUsageError } from "./usage-error.ts";
+import { parseWholeNumber, TenantUsageError } from "./usage-error.ts";
 
 /** Capacity may be lowered, never raised to where a deploy could meet the ~5,000 bindings limit. */
 export const MAX_CAPACITY = 4500;
@@ -136,13 +136,8 @@ function render(fleet: Fleet, settings: CellSettings, tenants: readonly TenantBi
   });
 }
 
-export function parseCapacity(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_CAPACITY;
-  const capacity = Number(text);
-  if (!/^\d+$/.test(text) || capacity < 1 || capacity > MAX_CAPACITY)
-    throw new TenantUsageError(`invalid --capacity "${text}": a whole number from 1 to ${MAX_CAPACITY}`);
-  return capacity;
-}
+export const parseCapacity = (text: string | undefined) =>
+  parseWholeNumber("capacity", text, MAX_CAPACITY, DEFAULT_CAPACITY);
 
 /** Writes a new empty cell's file. Refuses a bad or taken name and a bad or taken host. */
 export function addCell(

@@ -5,20 +5,15 @@ import { DEFAULT_CONCURRENCY, migrateFleet, summarize } from "./fleet-migrate.ts
 import { databaseName } from "./names.ts";
 import type { Output, ParsedValues } from "./tenant.ts";
 import { assertValidSlug } from "./tenants.ts";
-import { TenantUsageError } from "./usage-error.ts";
+import { parseWholeNumber, TenantUsageError } from "./usage-error.ts";
 import { runWrangler } from "./wrangler.ts";
 
 /** D1 Time Travel reaches back 30 days (Workers Paid). */
 export const TIME_TRAVEL_DAYS = 30;
 const MAX_CONCURRENCY = 64;
 
-export function parseConcurrency(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_CONCURRENCY;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > MAX_CONCURRENCY)
-    throw new TenantUsageError(`invalid --concurrency "${text}": a whole number from 1 to ${MAX_CONCURRENCY}`);
-  return n;
-}
+export const parseConcurrency = (text: string | undefined) =>
+  parseWholeNumber("concurrency", text, MAX_CONCURRENCY, DEFAULT_CONCURRENCY);
 
 export async function runMigrate(context: { fleet: Fleet; values: ParsedValues; stateDir: string; io: Output }) {
   const { fleet, values, io } = context;

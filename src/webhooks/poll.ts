@@ -14,7 +14,10 @@ const LONG_POLL_STEP_MS = 500;
 export const pollRequest = z
   .object({
     ack: z.array(z.string().max(200)).max(MAX_EVENTS).optional(),
-    setErrs: z.record(z.string().max(200), z.unknown()).optional(),
+    setErrs: z
+      .record(z.string().max(200), z.unknown())
+      .refine((errs) => Object.keys(errs).length <= MAX_EVENTS, `at most ${MAX_EVENTS} entries`)
+      .optional(),
     maxEvents: z.number().int().min(0).max(MAX_EVENTS).optional(),
     returnImmediately: z.boolean().optional(),
   })

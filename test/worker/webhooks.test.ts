@@ -114,4 +114,19 @@ describe("RFC 8936 poll", () => {
     });
     expect(res.status).toBe(401);
   });
+
+  it("refuses a poll body past its limits with a JSON error", async () => {
+    const admin = await adminClient("acme");
+    const poll = (body: string) =>
+      SELF.fetch(`${ORIGIN}/t/acme/events/poll`, {
+        method: "POST",
+        headers: { Authorization: admin.token, "Content-Type": "application/json" },
+        body,
+      });
+    const setErrs = Object.fromEntries(Array.from({ length: 1_001 }, (_, i) => [`e${i}`, {}]));
+    const many = await poll(JSON.stringify({ setErrs, returnImmediately: true }));
+    expect(many.status).toBe(400);
+    const huge = await poll(JSON.stringify({ ack: ["x".repeat(3_000_000)] }));
+    expect(huge.status).toBe(413);
+  });
 });
