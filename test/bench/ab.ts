@@ -10,6 +10,9 @@
  * (minutes apart, on a shared machine) does not. Per side: lookups × D1 read, creates × D1
  * write (req/s over the same side's baselines of the same rounds), and the difference on / off.
  * Goal: recording costs at most 5%. Writes ab.json and ab.md to --out; exit code 1 on errors.
+ *
+ * The two sides are an `AbSpec` (ACTIVITY_AB by default): `npm run bench:events` (events.ts)
+ * compares one event endpoint configured against none the same way.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -18,7 +21,42 @@ import { type Call, Client, closedLoop, forDuration, Recorder, sleep } from "./d
 import { CpuMeter } from "./meters.ts";
 import { type Tenant, userCreateTasks, userLookupTasks } from "./scenario.ts";
 import { makeUsers } from "./seed.ts";
-import { type BenchServer, type BenchState, codeVersion, prepareState, startServer } from "./server.ts";
+import {
+  type BenchServer,
+  type BenchState,
+  type BenchTenant,
+  codeVersion,
+  prepareState,
+  startServer,
+} from "./server.ts";
+
+/** One side of an A/B: its Worker vars, and what to set up in its tenant once the Worker runs. */
+export interface AbVariant {
+  name: string;
+  vars: Record<string, string>;
+  setup?: (server: BenchServer, tenant: BenchTenant) => Promise<void>;
+}
+
+/** What is compared: the first variant is the one whose cost is measured ("on"), the second the reference. */
+export interface AbSpec {
+  /** Report heading, e.g. "Activity record A/B". */
+  title: string;
+  /** What the sides are, e.g. "activity on / off". */
+  sides: string;
+  /** Output files: `<file>.md` and `<file>.json` in --out. */
+  file: string;
+  variants: [AbVariant, AbVariant];
+}
+
+export const ACTIVITY_AB: AbSpec = {
+  title: "Activity record A/B",
+  sides: "activity on / off",
+  file: "ab",
+  variants: [
+    { name: "on", vars: {} },
+    { name: "off", vars: { ACTIVITY: "off" } },
+  ],
+};
 
 /** How much slower with the record on than off an operation may be. */
 const AB_GOAL = 0.05;
@@ -30,7 +68,8 @@ type Op = (typeof OPS)[number];
 const log = (s: string) => console.log(`[bench a/b ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 interface Side {
-  name: "on" | "off";
+  name: string;
+  variant: AbVariant;
   slug: string;
   state: BenchState;
   server?: BenchServer;
@@ -49,21 +88,33 @@ export async function runAb(o: {
   seconds: number;
   rounds: number;
   outDir: string;
+  spec?: AbSpec;
 }): Promise<number> {
+  const spec = o.spec ?? ACTIVITY_AB;
   const tag = randomBytes(3).toString("hex");
   const sides: Side[] = [];
   try {
-    for (const name of ["on", "off"] as const) {
-      const slug = `ab-${tag}-${name}`;
-      log(`onboarding ${slug} (activity ${name}) with the tenant CLI...`);
-      const state = await prepareState([slug], `${tag}${name}`);
-      sides.push({ name, slug, state, rec: new Recorder(), seconds: zero(), rounds: [], otherCoreSeconds: 0 });
+    for (const variant of spec.variants) {
+      const slug = `ab-${tag}-${variant.name}`;
+      log(`onboarding ${slug} (${variant.name}) with the tenant CLI...`);
+      const state = await prepareState([slug], `${tag}${variant.name}`);
+      sides.push({
+        name: variant.name,
+        variant,
+        slug,
+        state,
+        rec: new Recorder(),
+        seconds: zero(),
+        rounds: [],
+        otherCoreSeconds: 0,
+      });
     }
     for (const s of sides) {
-      s.server = await startServer(s.state, s.name === "on" ? {} : { ACTIVITY: "off" });
+      s.server = await startServer(s.state, s.variant.vars);
       s.client = new Client(s.server.baseUrl, Math.max(o.concurrency, 64));
       const t = s.state.tenants.get(s.slug);
       if (!t) throw new Error(`no tenant ${s.slug}`);
+      await s.variant.setup?.(s.server, t);
       s.tenant = { token: t.scimToken, scim: t.scimPath };
       // Warm-up: JIT, sockets, D1 files, the isolate's token and tenant state; not recorded.
       await forDuration(s.client, new Recorder(), () => readCall(s), o.concurrency, 2);
@@ -87,11 +138,11 @@ export async function runAb(o: {
       const line = (s: Side) => OPS.map((op) => s.rounds[round][op].toFixed(0)).join("/");
       log(`round ${round + 1}: ${sides.map((s) => `${s.name} ${line(s)}`).join(", ")} req/s (${OPS.join("/")})`);
     }
-    const md = report(sides, o);
+    const md = report(sides, spec, o);
     mkdirSync(o.outDir, { recursive: true });
-    writeFileSync(path.join(o.outDir, "ab.md"), md);
+    writeFileSync(path.join(o.outDir, `${spec.file}.md`), md);
     writeFileSync(
-      path.join(o.outDir, "ab.json"),
+      path.join(o.outDir, `${spec.file}.json`),
       JSON.stringify(
         sides.map((s) => ({
           side: s.name,
@@ -151,7 +202,11 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function report(sides: Side[], o: { rounds: number; users: number; concurrency: number; seconds: number }): string {
+function report(
+  sides: Side[],
+  spec: AbSpec,
+  o: { rounds: number; users: number; concurrency: number; seconds: number },
+): string {
   const [on, off] = sides.map(figures);
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const rows = [
@@ -170,17 +225,17 @@ function report(sides: Side[], o: { rounds: number; users: number; concurrency: 
   });
   const other = sides.map((s) => (s.otherCoreSeconds / Object.values(s.seconds).reduce((x, y) => x + y, 0)).toFixed(2));
   return [
-    `## Activity record A/B, interleaved (${new Date().toISOString().slice(0, 16)}Z)`,
+    `## ${spec.title}, interleaved (${new Date().toISOString().slice(0, 16)}Z)`,
     "",
-    `${o.rounds} rounds, ${o.users} users per side, ${o.concurrency} in flight, baselines ${o.seconds} s per slice. Figures: activity on / off.`,
-    "× bare D1 route: lookups over the same side's D1 read route, creates over its D1 write route. Difference: (on / off) − 1.",
+    `${o.rounds} rounds, ${o.users} users per side, ${o.concurrency} in flight, baselines ${o.seconds} s per slice. Figures: ${spec.sides}.`,
+    `× bare D1 route: lookups over the same side's D1 read route, creates over its D1 write route. Difference: (${sides[0].name} / ${sides[1].name}) − 1.`,
     "",
     "| operation | req/s (difference) | × bare D1 route | difference | median of rounds (each round) | within 5% (median) |",
     "| --- | ---: | ---: | ---: | ---: | --- |",
     ...rows,
     "",
-    `Bare D1 routes (req/s, read / write): on ${on[0].toFixed(0)} / ${on[2].toFixed(0)}, off ${off[0].toFixed(0)} / ${off[2].toFixed(0)}. ` +
-      `Other processes' load during the slices (cores): on ${other[0]}, off ${other[1]}. Errors: ${sides.reduce((n, s) => n + s.rec.errorCount, 0)}.`,
+    `Bare D1 routes (req/s, read / write): ${sides[0].name} ${on[0].toFixed(0)} / ${on[2].toFixed(0)}, ${sides[1].name} ${off[0].toFixed(0)} / ${off[2].toFixed(0)}. ` +
+      `Other processes' load during the slices (cores): ${sides[0].name} ${other[0]}, ${sides[1].name} ${other[1]}. Errors: ${sides.reduce((n, s) => n + s.rec.errorCount, 0)}.`,
     "",
   ].join("\n");
 }

@@ -33,6 +33,8 @@ const BENCH_WRAP = path.join(PROJECT_ROOT, "test/bench/worker/wrap.ts");
 export interface BenchTenant {
   slug: string;
   scimToken: string;
+  /** The tenant's admin API token (for benches that configure the tenant first, e.g. an event endpoint). */
+  adminToken: string;
   /** `<baseUrl>/t/<slug>/scim/v2` once the server runs; the path part before. */
   scimPath: string;
 }
@@ -89,8 +91,8 @@ export async function prepareState(slugs: string[], tag: string, code: CodeChoic
     script = await snapshotBundle(configPath, buildDir, code);
     // Sequential: every onboarding rewrites the same config file.
     for (const slug of slugs) {
-      const { scim } = await addTenant(target, slug);
-      tenants.set(slug, { slug, scimToken: scim.token, scimPath: `/t/${slug}/scim/v2` });
+      const { scim, admin } = await addTenant(target, slug);
+      tenants.set(slug, { slug, scimToken: scim.token, adminToken: admin.token, scimPath: `/t/${slug}/scim/v2` });
     }
   } catch (e) {
     cleanup();
