@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { cycles, health } from "../activity/views";
+import { cycles } from "../activity/views";
 import type { AppBindings } from "../platform/env";
 import { methodNotAllowed } from "../http/respond";
 import { adminError } from "./errors";
 import { activityQuery, findActivity, getActivity } from "./services/activity";
+import { tenantHealth } from "./services/overview";
 import { valid } from "./validate";
 
 const DAY_MS = 86_400_000;
@@ -33,7 +34,7 @@ activityRoutes.get("/activity/:id", async (c) => {
   return c.json(entry);
 });
 
-activityRoutes.get("/health", async (c) => c.json(await health(c.var.t.db)));
+activityRoutes.get("/health", async (c) => c.json(await tenantHealth(c.var.t.db, c.var.t.slug)));
 
 activityRoutes.get("/cycles", valid("query", cyclesQuery), async (c) => {
   const q = c.req.valid("query");

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSampleDirectory } from "../../src/cli/sample-data.ts";
 import { axeViolations, launchChromium } from "./browser.ts";
-import { type Blackbox, scimFetch, startBlackbox } from "./harness.ts";
+import { type Blackbox, freePort, LOOPBACK, scimFetch, startBlackbox } from "./harness.ts";
 
 const SHOTS = path.join(import.meta.dirname, "screenshots");
 const WIDTHS = [1280, 390] as const;
@@ -80,7 +80,11 @@ const patch = (...ops: unknown[]) =>
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  [box, browser] = await Promise.all([startBlackbox(), launchChromium()]);
+  // Loopback endpoints allowed, as under `npm start`: the events test points one at a closed port.
+  [box, browser] = await Promise.all([
+    startBlackbox({ vars: { WEBHOOKS_ALLOW_LOOPBACK_HTTP: "1" } }),
+    launchChromium(),
+  ]);
   base = `${box.baseUrl}/t/${box.slug}/admin`;
   await seedSampleDirectory(box);
   // A group large enough to page through (imported in one request).
@@ -427,6 +431,31 @@ describe("admin console in a browser", () => {
     expect((await scimFetch(box, "/Users?count=1", { headers: { authorization: `Bearer ${before}` } })).status).toBe(
       200,
     );
+  });
+
+  it("issue 19: an event endpoint that fails shows on Events and the Overview with since when, the last error and what to do", async () => {
+    const closed = await freePort(); // nothing listens there: every push fails
+    const added = await admin("/webhooks", {
+      method: "POST",
+      body: JSON.stringify({ url: `http://${LOOPBACK}:${closed}/hook`, format: "json" }),
+    });
+    expect(added.status).toBe(201);
+    const { id } = (await added.json()) as { id: string };
+    await scimUser("evt.fail@contoso.com");
+    await poll(async () => {
+      const h = (await (await admin("/health")).json()) as { eventEndpoints: { failing: { id: string }[] } };
+      return h.eventEndpoints.failing.some((f) => f.id === id);
+    }).toBe(true);
+    await checkPage("events-failing", `${base}/events`, "Events");
+    const card = page.getByRole("region", { name: "Event endpoints failing" });
+    await poll(() => card.textContent()).toContain("failing since");
+    expect(await card.textContent()).toContain("connection failed");
+    expect(await card.textContent()).toContain("send a test event");
+    await checkPage("overview-failing", `${base}/`, "Overview");
+    await poll(() => page.getByRole("region", { name: "Event endpoints failing" }).textContent()).toContain(
+      `${LOOPBACK}:${closed}/hook`,
+    );
+    expect((await admin(`/webhooks/${id}`, { method: "DELETE" })).status).toBe(204);
   });
 
   it("signs out: the old session cookie no longer opens anything", async () => {

@@ -1,7 +1,18 @@
 import { type AuditRow, latestAuditStatement } from "../../events/audit-log";
 
+import { health } from "../../activity/views";
+import { failingEndpoints } from "../../webhooks/health";
+
 /** The tenant's provisioning health (activity/views.ts), for the Overview page. */
-export { health } from "../../activity/views";
+export { health };
+/** Event endpoints that need the admin (issue 19): failing, disabled or with dead-lettered events. */
+export const failingEventEndpoints = (db: D1Database, slug: string) => failingEndpoints(db, `/t/${slug}/events/poll`);
+
+/** GET /admin/api/health: the SCIM connection's health and the failing event endpoints. */
+export async function tenantHealth(db: D1Database, slug: string) {
+  const [h, failing] = await Promise.all([health(db), failingEventEndpoints(db, slug)]);
+  return { ...h, eventEndpoints: { failing } };
+}
 import { countGroupsStatement } from "../../groups/repo";
 import { prepared, tokenStatusSql } from "../../tenants/token-rows";
 import { countUsersStatement } from "../../users/repo";

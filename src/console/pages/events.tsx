@@ -1,8 +1,10 @@
 import { Hono } from "hono";
+import { failingEventEndpoints } from "../../admin/services/overview";
 import { jwks, listDeliveries, listWebhooks } from "../../admin/services/webhooks";
 import { redactedUrl } from "../../webhooks/redact";
 import { type ConsoleBindings, render } from "../context";
 import { Empty, Layout, Time } from "../ui";
+import { FailingEndpointsCard } from "./events-health";
 
 export const eventPages = new Hono<ConsoleBindings>();
 
@@ -16,9 +18,11 @@ eventPages.get("/", async (c) => {
   const hooks = await listWebhooks(db);
   const recent = await Promise.all(hooks.map((h) => listDeliveries(db, h.id, RECENT)));
   const keys = (await jwks(db)).keys as (JsonWebKey & { kid?: string })[];
+  const failing = await failingEventEndpoints(db, ui.slug);
   return render(
     c,
     <Layout ui={ui} title="Events" active="/events">
+      <FailingEndpointsCard ui={ui} failing={failing} id="failing-endpoints" />
       {hooks.length === 0 ? (
         <Empty title="No event endpoints">
           <p>Add one with the admin API (POST webhooks); each change to a user or group is then sent to it.</p>

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import { publicBase } from "../../http/public-url";
-import { health, overview } from "../../admin/services/overview";
+import { failingEventEndpoints, health, overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
 import { CopyField, Empty, Layout, Time, counted, sourceLabel } from "../ui";
 import { FixText } from "./activity-entry";
+import { FailingEndpointsCard } from "./events-health";
 import { HealthCard } from "./health";
 
 export const overviewPages = new Hono<ConsoleBindings>();
@@ -11,7 +12,11 @@ export const overviewPages = new Hono<ConsoleBindings>();
 /** Page 1: what to paste into Entra, whether it has connected, and the tenant at a glance. */
 overviewPages.get("/", async (c) => {
   const ui = c.var.ui;
-  const [o, h] = await Promise.all([overview(c.var.t.db), health(c.var.t.db)]);
+  const [o, h, failing] = await Promise.all([
+    overview(c.var.t.db),
+    health(c.var.t.db),
+    failingEventEndpoints(c.var.t.db, ui.slug),
+  ]);
   const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${ui.slug}/scim/v2`;
   const scimToken = o.tokens.find((t) => t.scope === "scim");
   const total = o.users.reduce((n, r) => n + r.n, 0);
@@ -122,6 +127,7 @@ overviewPages.get("/", async (c) => {
         </section>
       </div>
       <HealthCard ui={ui} h={h} />
+      <FailingEndpointsCard ui={ui} failing={failing} id="failing-endpoints" />
     </Layout>,
   );
 });
