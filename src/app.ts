@@ -3,7 +3,7 @@ import { pollRoutes } from "./admin/poll";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { tenantGate } from "./http/tenant";
-import { type ErrorRenderer, errorBoundary, renderAdminError, renderScimError } from "./http/respond";
+import { type ErrorRenderer, errorBoundary, renderAdminError, renderPollError, renderScimError } from "./http/respond";
 import { oauthRoutes } from "./oauth/token-endpoint";
 import { durableSequencer } from "./membership/sequencer";
 import type { AppBindings } from "./platform/env";
@@ -33,9 +33,11 @@ app.route(`/t/:tenant${ADMIN_PREFIX}`, adminRoutes);
 app.route("/t/:tenant/events", pollRoutes);
 app.route(`/t/:tenant${CONSOLE_PREFIX}`, consoleRoutes);
 
-const ADMIN_PATH = new RegExp(`^/t/[^/]+(${ADMIN_PREFIX}|/events)(/|$)`);
-/** The admin API answers in its own JSON format, everything else in SCIM's. */
-const rendererFor = (path: string): ErrorRenderer => (ADMIN_PATH.test(path) ? renderAdminError : renderScimError);
+const ADMIN_PATH = new RegExp(`^/t/[^/]+${ADMIN_PREFIX}(/|$)`);
+const POLL_PATH = /^\/t\/[^/]+\/events(\/|$)/;
+/** The admin API answers in its own JSON format, the RFC 8936 poll in RFC 8935's, everything else in SCIM's. */
+const rendererFor = (path: string): ErrorRenderer =>
+  ADMIN_PATH.test(path) ? renderAdminError : POLL_PATH.test(path) ? renderPollError : renderScimError;
 
 app.onError(errorBoundary(rendererFor));
 app.notFound((c) => rendererFor(c.req.path)(new ScimError(404, `No resource at ${c.req.path.slice(0, 200)}.`)));

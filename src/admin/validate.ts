@@ -2,7 +2,7 @@ import { zValidator } from "@hono/zod-validator";
 import type { Context, ValidationTargets } from "hono";
 import type { z } from "zod";
 import { refuseLoneSurrogates } from "../http/body";
-import { renderAdminError } from "../http/respond";
+import { type ErrorRenderer, renderAdminError } from "../http/respond";
 import { ScimError } from "../scim/errors";
 import { mayHoldLoneSurrogate } from "../scim/well-formed";
 
@@ -23,12 +23,16 @@ function requireJson(c: Context): void {
   }
 }
 
-/** zod validation with the admin API's error shape: 400 naming each offending field. */
-export const valid = <T extends z.ZodType, K extends keyof ValidationTargets>(target: K, schema: T) => {
+/** zod validation with the admin API's error shape (or `render`'s): 400 naming each offending field. */
+export const valid = <T extends z.ZodType, K extends keyof ValidationTargets>(
+  target: K,
+  schema: T,
+  render: ErrorRenderer = renderAdminError,
+) => {
   const validator = zValidator(target, schema, (result) => {
     if (!result.success) {
       const issues = result.error.issues.map((i) => `${i.path.join(".") || target}: ${i.message}`).join("; ");
-      return renderAdminError(new ScimError(400, `Invalid ${target}: ${issues.slice(0, 1000)}`));
+      return render(new ScimError(400, `Invalid ${target}: ${issues.slice(0, 1000)}`));
     }
   });
   if (target !== "json") return validator;

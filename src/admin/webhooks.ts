@@ -15,6 +15,7 @@ import {
   rotateJwks,
   testWebhook,
 } from "./services/webhooks";
+import { issuePollToken, listPollTokens, revokePollToken } from "./services/poll-tokens";
 import { valid } from "./validate";
 
 /** Issue 19: the tenant's event endpoints, their deliveries, and the SET signing keys. */
@@ -61,3 +62,23 @@ webhookRoutes.get("/:id/deliveries", valid("query", deliveriesQuery), async (c) 
   c.json({ deliveries: await listDeliveries(c.var.t.db, c.req.param("id"), c.req.valid("query").limit) }),
 );
 webhookRoutes.all("/:id/deliveries", methodNotAllowed("GET"));
+
+/** Endpoint-scoped RFC 8936 poll tokens: the token is in the 201 only. */
+webhookRoutes.post("/:id/poll-tokens", async (c) =>
+  c.json(
+    {
+      ...(await issuePollToken(c.var.t, c.req.param("id"))),
+      note: "The token is shown once. POST it as a bearer token to events/poll: it reads this endpoint's events only.",
+    },
+    201,
+  ),
+);
+webhookRoutes.get("/:id/poll-tokens", async (c) =>
+  c.json({ tokens: await listPollTokens(c.var.t.db, c.req.param("id")) }),
+);
+webhookRoutes.all("/:id/poll-tokens", methodNotAllowed("GET, POST"));
+webhookRoutes.delete("/:id/poll-tokens/:tokenId", async (c) => {
+  await revokePollToken(c.var.t, c.req.param("id"), c.req.param("tokenId"));
+  return c.body(null, 204);
+});
+webhookRoutes.all("/:id/poll-tokens/:tokenId", methodNotAllowed("DELETE"));

@@ -402,9 +402,25 @@ export const webhookAttempts = sqliteTable(
   (t) => [index("webhook_attempts_webhook_at").on(t.webhookId, t.at), index("webhook_attempts_at").on(t.at)],
 );
 
-/** RFC 8936 poll: per stream (`admin`), the last acknowledged event's `seq`. */
+/** RFC 8936 poll: per stream (`admin`, or `webhook:<id>` for an endpoint's poll tokens), the last acknowledged event's `seq`. */
 export const pollStreams = sqliteTable("poll_streams", {
   id: text("id").primaryKey(),
   ackedSeq: integer("acked_seq").notNull().default(0),
   updated: text("updated").notNull(),
 });
+
+/**
+ * Endpoint-scoped RFC 8936 poll tokens (drizzle/0009_poll_tokens.sql): each polls one endpoint's
+ * events (its event types) with its own position. Only the SHA-256 of the token is kept.
+ */
+export const pollTokens = sqliteTable(
+  "poll_tokens",
+  {
+    id: text("id").primaryKey(),
+    webhookId: text("webhook_id").notNull(),
+    hash: text("hash").notNull(),
+    created: text("created").notNull(),
+    revoked: text("revoked"),
+  },
+  (t) => [uniqueIndex("poll_tokens_hash").on(t.hash), index("poll_tokens_webhook").on(t.webhookId)],
+);

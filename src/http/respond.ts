@@ -45,6 +45,23 @@ export const renderAdminError: ErrorRenderer = (err) =>
     "admin",
   );
 
+/** RFC 8935 §2.3 error codes, which RFC 8936 §2.4 poll answers use too. */
+const POLL_ERR: Record<number, string> = { 401: "authentication_failed", 403: "access_denied" };
+
+/**
+ * RFC 8936 poll (`/t/<tenant>/events/poll`): `{"err", "description"}`; a refused token is 401
+ * with RFC 6750's challenge, `error="invalid_token"`, the same for every token problem.
+ */
+export const renderPollError: ErrorRenderer = (err) => {
+  const res = Response.json(
+    { err: POLL_ERR[err.status] ?? "invalid_request", description: err.detail },
+    { status: err.status },
+  );
+  withStatusHeaders(err, res, "events");
+  if (err.status === 401) res.headers.set("WWW-Authenticate", 'Bearer realm="events", error="invalid_token"');
+  return res;
+};
+
 /**
  * The one error boundary, for every route: `rendererFor` picks the wire format from the path.
  * A ScimError (or a 4xx of Hono's own middleware) is the client's; anything else is a bug:

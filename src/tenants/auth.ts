@@ -86,7 +86,7 @@ async function verifyAccessToken(
 }
 
 /** Constant-time comparison of two hex digests, so timing reveals nothing of the stored hash. */
-function timingSafeEqualText(a: string, b: string): boolean {
+export function timingSafeEqualText(a: string, b: string): boolean {
   const enc = new TextEncoder();
   const x = enc.encode(a);
   const y = enc.encode(b);

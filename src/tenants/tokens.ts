@@ -25,8 +25,18 @@ export const CLIENT_ID_PATTERN = /^scimc_[A-Za-z0-9_-]{22}$/;
 export const CLIENT_SECRET_PATTERN = /^scimcs_[A-Za-z0-9_-]{43}$/;
 export const ACCESS_TOKEN_PATTERN = /^scimat_[A-Za-z0-9_-]{43}$/;
 
+/** Issue 19: endpoint-scoped RFC 8936 poll tokens (webhooks/poll-tokens.ts), 32 random bytes. */
+export const POLL_TOKEN_PREFIX = "scimep_";
+export const POLL_TOKEN_PATTERN = /^scimep_[A-Za-z0-9_-]{43}$/;
+
 /** Every prefix of a secret this service mints; redaction (activity/redact.ts) looks for them. */
-export const SECRET_PREFIXES = [TOKEN_PREFIX.scim, TOKEN_PREFIX.admin, CLIENT_SECRET_PREFIX, ACCESS_TOKEN_PREFIX];
+export const SECRET_PREFIXES = [
+  TOKEN_PREFIX.scim,
+  TOKEN_PREFIX.admin,
+  CLIENT_SECRET_PREFIX,
+  ACCESS_TOKEN_PREFIX,
+  POLL_TOKEN_PREFIX,
+];
 
 /** What KV holds under `token:<sha256hex>`. */
 export interface TokenRecord {

@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { setClaims } from "./payload";
 import { signSet } from "./sign";
+import { ADMIN_STREAM, type PollStream } from "./poll-tokens";
 import { currentSigningKey, eventOfRow, type StoredEvent } from "./store";
-
-/** The stream the admin token polls. */
-export const ADMIN_STREAM = "admin";
 const MAX_EVENTS = 1_000;
 /** A poll that finds nothing and may wait (returnImmediately false) waits at most this long. */
 const LONG_POLL_MS = 5_000;
@@ -28,14 +26,17 @@ export type PollRequest = z.infer<typeof pollRequest>;
  * One poll: the acknowledged events move the stream's position (to the latest acknowledged, in
  * commit order), then the events after it are returned, oldest first, as SETs. An event is held
  * back while an earlier outbox row is still undelivered, so a poller never moves past an event
- * that is yet to be recorded (commit order, nothing skipped).
+ * that is yet to be recorded (commit order, nothing skipped). An endpoint's stream (its poll
+ * token) sees only that endpoint's event types, and an ack of any other event moves nothing.
  */
 export async function poll(
   db: D1Database,
   req: PollRequest,
   audience: string,
   issuer: string,
+  stream: PollStream = ADMIN_STREAM,
 ): Promise<{ sets: Record<string, string>; moreAvailable: boolean }> {
+  const types = stream.events ? JSON.stringify(stream.events) : null;
   const acked = [...(req.ack ?? []), ...Object.keys(req.setErrs ?? {})];
   const now = new Date().toISOString();
   if (acked.length) {
@@ -43,9 +44,10 @@ export async function poll(
       .prepare(
         `INSERT INTO poll_streams (id, acked_seq, updated)
          SELECT ?1, coalesce(max(seq), 0), ?3 FROM security_events WHERE id IN (SELECT value FROM json_each(?2))
+           AND (?4 IS NULL OR type IN (SELECT value FROM json_each(?4)))
          ON CONFLICT (id) DO UPDATE SET acked_seq = max(acked_seq, excluded.acked_seq), updated = excluded.updated`,
       )
-      .bind(ADMIN_STREAM, JSON.stringify(acked), now)
+      .bind(stream.id, JSON.stringify(acked), now, types)
       .run();
   }
   const limit = req.maxEvents ?? 100;
@@ -53,7 +55,7 @@ export async function poll(
   const deadline = Date.now() + (req.returnImmediately === false ? LONG_POLL_MS : 0);
   let rows: StoredEvent[];
   for (;;) {
-    rows = (await pendingStatement(db, limit + 1).all<StoredEvent>()).results;
+    rows = (await pendingStatement(db, stream.id, types, limit + 1).all<StoredEvent>()).results;
     if (rows.length || Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, LONG_POLL_STEP_MS));
   }
@@ -67,13 +69,14 @@ export async function poll(
   return { sets, moreAvailable: more };
 }
 
-/** Events after the stream's position, before the first outbox row not yet turned into events. */
-const pendingStatement = (db: D1Database, limit: number) =>
+/** The stream's events after its position, before the first outbox row not yet turned into events. */
+const pendingStatement = (db: D1Database, streamId: string, types: string | null, limit: number) =>
   db
     .prepare(
       `SELECT * FROM security_events
        WHERE seq > coalesce((SELECT acked_seq FROM poll_streams WHERE id = ?1), 0)
          AND seq < coalesce((SELECT min(rowid) FROM outbox WHERE delivered IS NULL) * 4, 9223372036854775807)
+         AND (?3 IS NULL OR type IN (SELECT value FROM json_each(?3)))
        ORDER BY seq LIMIT ?2`,
     )
-    .bind(ADMIN_STREAM, limit);
+    .bind(streamId, limit, types);

@@ -130,3 +130,124 @@ describe("RFC 8936 poll", () => {
     expect(huge.status).toBe(413);
   });
 });
+
+describe("endpoint-scoped poll tokens (issue 19)", () => {
+  const pollWith = (tenant: string, authorization: string, body: unknown) =>
+    SELF.fetch(`${ORIGIN}/t/${tenant}/events/poll`, {
+      method: "POST",
+      headers: { Authorization: authorization, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const streams = async () =>
+    (await tenantDb("acme").prepare("SELECT id, acked_seq FROM poll_streams ORDER BY id").all()).results;
+  const expectRefused = async (res: Response) => {
+    expect(res.status).toBe(401);
+    expect(res.headers.get("WWW-Authenticate")).toBe('Bearer realm="events", error="invalid_token"');
+    expect(await res.json()).toMatchObject({ err: "authentication_failed" });
+  };
+
+  it("polls only its endpoint's event types with acks of its own; stored as a hash; revocable; the admin token still works", async () => {
+    const admin = await adminClient("acme");
+    const add = async (events: string[]) =>
+      (
+        (await (
+          await admin.post("/webhooks", { url: "https://hooks.example.com/poll", format: "set", events })
+        ).json()) as {
+          id: string;
+        }
+      ).id;
+    const [a, b] = [await add(["user.created"]), await add(["user.deactivated"])];
+    const issued = await admin.post(`/webhooks/${a}/poll-tokens`);
+    expect(issued.status).toBe(201);
+    const tokA = (await issued.json()) as { id: string; token: string; webhookId: string };
+    expect(tokA).toMatchObject({ webhookId: a, token: expect.stringMatching(/^scimep_[A-Za-z0-9_-]{43}$/) });
+    const tokB = (await (await admin.post(`/webhooks/${b}/poll-tokens`)).json()) as { id: string; token: string };
+    // Only the hash is kept; the list never shows the token.
+    const row = await tenantDb("acme").prepare("SELECT * FROM poll_tokens WHERE id = ?1").bind(tokA.id).first();
+    expect(JSON.stringify(row)).not.toContain(tokA.token);
+    const listed = await (await admin.get(`/webhooks/${a}/poll-tokens`)).text();
+    expect(listed).toContain(tokA.id);
+    expect(listed).not.toContain("scimep_");
+
+    const c = await newClient("acme");
+    const u = await createUser(c);
+    await c.patch(`/Users/${u.id}`, patchOp({ op: "replace", path: "active", value: false }));
+    const jwks = createLocalJWKSet((await (await admin.get("/webhooks/jwks")).json()) as { keys: [] });
+    const read = async (auth: string, ack: string[] = []) => {
+      const res = await pollWith("acme", auth, { ack, maxEvents: 1000, returnImmediately: true });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { sets: Record<string, string> };
+      const out: { jti: string; type: string; mine: boolean }[] = [];
+      for (const [jti, set] of Object.entries(body.sets)) {
+        const { payload } = await jwtVerify(set, jwks, { typ: "secevent+jwt" });
+        const mine = (payload.sub_id as { uri: string }).uri === `/Users/${u.id}`;
+        out.push({ jti, type: String(payload.event_type), mine });
+      }
+      return out;
+    };
+    const seenA = await eventually(async () => {
+      const got = await read(`Bearer ${tokA.token}`);
+      return got.some((e) => e.mine) ? got : null;
+    });
+    expect(new Set(seenA.map((e) => e.type))).toEqual(new Set(["user.created"]));
+    const seenB = await eventually(async () => {
+      const got = await read(`Bearer ${tokB.token}`);
+      return got.some((e) => e.mine) ? got : null;
+    });
+    expect(new Set(seenB.map((e) => e.type))).toEqual(new Set(["user.deactivated"]));
+
+    // A's ack of B's event moves nothing; A's own acks move A's stream only.
+    const before = await streams();
+    await read(`Bearer ${tokA.token}`, [seenB.find((e) => e.mine)!.jti]);
+    expect(await streams()).toEqual(
+      [...before, { id: `webhook:${a}`, acked_seq: 0 }].sort((x, y) => String(x.id).localeCompare(String(y.id))),
+    );
+    expect(
+      await read(
+        `Bearer ${tokA.token}`,
+        seenA.map((e) => e.jti),
+      ),
+    ).toEqual([]);
+    const after = (await streams()) as { id: string; acked_seq: number }[];
+    expect(after.find((s) => s.id === `webhook:${a}`)!.acked_seq).toBeGreaterThan(0);
+    expect(after.filter((s) => s.id !== `webhook:${a}`)).toEqual(before);
+    // The admin token still polls every event, B's stream is untouched.
+    expect((await pollWith("acme", admin.token, { maxEvents: 0 })).status).toBe(200);
+    expect((await read(`Bearer ${tokB.token}`)).some((e) => e.mine)).toBe(true);
+
+    // A poll token opens nothing else: not the admin API.
+    const onAdmin = await SELF.fetch(`${ORIGIN}/t/acme/admin/api/webhooks`, {
+      headers: { Authorization: `Bearer ${tokA.token}` },
+    });
+    expect(onAdmin.status).toBe(401);
+    // Revoking through the other endpoint's path: 404, nothing changed.
+    expect((await admin.del(`/webhooks/${a}/poll-tokens/${tokB.id}`)).status).toBe(404);
+    expect((await pollWith("acme", `Bearer ${tokB.token}`, { maxEvents: 0 })).status).toBe(200);
+    // Revoked: refused, and its stream stays where it was.
+    expect((await admin.del(`/webhooks/${a}/poll-tokens/${tokA.id}`)).status).toBe(204);
+    const frozen = await streams();
+    await expectRefused(await pollWith("acme", `Bearer ${tokA.token}`, { ack: seenB.map((e) => e.jti) }));
+    expect(await streams()).toEqual(frozen);
+    expect((await admin.del(`/webhooks/${a}/poll-tokens/${tokA.id}`)).status).toBe(404);
+    // A deleted endpoint's tokens stop too.
+    expect((await admin.del(`/webhooks/${b}`)).status).toBe(204);
+    await expectRefused(await pollWith("acme", `Bearer ${tokB.token}`, { maxEvents: 0 }));
+    expect((await admin.del(`/webhooks/${a}`)).status).toBe(204);
+  });
+
+  it("refuses another tenant's poll token, an unknown one and a malformed one alike, RFC 6750 style", async () => {
+    const other = await adminClient("globex");
+    const hook = (await (
+      await other.post("/webhooks", { url: "https://hooks.example.com/other", format: "json" })
+    ).json()) as { id: string };
+    const tok = (await (await other.post(`/webhooks/${hook.id}/poll-tokens`)).json()) as { token: string };
+    expect((await pollWith("globex", `Bearer ${tok.token}`, { maxEvents: 0 })).status).toBe(200);
+    const before = await streams();
+    await expectRefused(await pollWith("acme", `Bearer ${tok.token}`, { maxEvents: 0 }));
+    await expectRefused(await pollWith("acme", `Bearer scimep_${"A".repeat(43)}`, { maxEvents: 0 }));
+    await expectRefused(await pollWith("acme", "Bearer nope", { maxEvents: 0 }));
+    expect(await streams()).toEqual(before);
+    expect((await other.post("/webhooks/nope/poll-tokens")).status).toBe(404);
+    expect((await other.del(`/webhooks/${hook.id}`)).status).toBe(204);
+  });
+});
