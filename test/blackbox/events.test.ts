@@ -184,8 +184,18 @@ describe("events out (issue 19)", () => {
       patch({ op: "replace", path: "displayName", value: `${g.displayName}-renamed` }),
     );
     await scim("PATCH", `/Groups/${g.id}`, patch({ op: "remove", path: `members[value eq "${b.id}"]` }));
+    await scim("PATCH", `/Groups/${g.id}`, patch({ op: "replace", path: "externalId", value: `ext-${g.id}` }));
     await scim("DELETE", `/Groups/${g.id}`);
     expect((await admin(`/users/${b.id}`, { method: "DELETE" })).status).toBe(204);
+    // A user from another source (local, imported by the admin) taken over by a SCIM create (P11).
+    const localName = `local-${Date.now()}`;
+    const imported = await admin("/import", {
+      method: "POST",
+      body: JSON.stringify({ users: [{ ...user(localName), source: "local", externalId: undefined }] }),
+    });
+    expect(imported.status).toBe(201);
+    const taken = (await scim("POST", "/Users", user(localName)))!;
+    expect(taken.id).toBe(((await imported.json()) as { ids: Record<string, string> }).ids[`${localName}@contoso.com`]);
 
     // Load: creates and changes of many users while the receivers fail 30% of the time.
     const ids: string[] = [];
@@ -202,7 +212,7 @@ describe("events out (issue 19)", () => {
       }
       await Promise.all(batch);
     }
-    const expected = 13 + CHANGES;
+    const expected = 15 + CHANGES;
     const distinct = (r: { got: Received[] }) => new Set(r.got.map((x) => x.id)).size;
     await until(`${expected} events at both receivers`, async () =>
       distinct(jsonR) >= expected && distinct(setR) >= expected ? true : null,
@@ -227,10 +237,15 @@ describe("events out (issue 19)", () => {
           "group.created",
           "group.members_added",
           "group.renamed",
+          "group.modified",
           "group.members_removed",
           "group.deleted",
+          "user.taken_over",
         ]),
       );
+      // The takeover and the group's rename arrived signed (each receiver verified before it kept one).
+      expect(r.got.filter((x) => x.resource === taken.id).map((x) => x.type)).toContain("user.taken_over");
+      expect(r.got.filter((x) => x.resource === g.id).map((x) => x.type)).toContain("group.renamed");
       // Commit order per resource: user a's events in the order they were made.
       expect(
         r.got
