@@ -109,6 +109,8 @@ export async function runAb(o: {
         otherCoreSeconds: 0,
       });
     }
+    // What was bundled, named now: the working tree may change while the rounds run.
+    const code = codeVersion({});
     for (const s of sides) {
       s.server = await startServer(s.state, s.variant.vars);
       s.client = new Client(s.server.baseUrl, Math.max(o.concurrency, 64));
@@ -120,7 +122,7 @@ export async function runAb(o: {
       await forDuration(s.client, new Recorder(), () => readCall(s), o.concurrency, 2);
       await closedLoop(s.client, new Recorder(), userLookupTasks(s.tenant, makeUsers("w", 0, 200)), o.concurrency);
     }
-    log(`code: ${codeVersion({})}; ${o.rounds} rounds, ${o.users} users per side, ${o.concurrency} in flight`);
+    log(`code: ${code}; ${o.rounds} rounds, ${o.users} users per side, ${o.concurrency} in flight`);
     const perRound = Math.max(1, Math.floor(o.users / o.rounds));
     for (let round = 0; round < o.rounds; round++) {
       const order = round % 2 === 0 ? sides : [...sides].reverse();

@@ -127,8 +127,11 @@ interface LatencyResult {
   drainSeconds: number;
   fromCommit: { p50: number; p99: number; max: number };
   fromAnswer: { p50: number; p99: number; max: number };
+  /** p50 / p99 from the commit, per tenth of the run by commit time: flat is a pipeline, rising a backlog. */
+  tenths: { p50: number; p99: number }[];
   otherCores: number;
   errors: number;
+  code: string;
 }
 
 async function latencyRun(events: number, rate: number): Promise<LatencyResult> {
@@ -136,6 +139,8 @@ async function latencyRun(events: number, rate: number): Promise<LatencyResult> 
   const slug = `ev-${tag}`;
   log(`onboarding ${slug} with the tenant CLI...`);
   const state = await prepareState([slug], `ev${tag}`);
+  // What was bundled, named now: the tree may change during the run.
+  const code = codeVersion({});
   const r = receiver();
   let server: BenchServer | undefined;
   let client: Client | undefined;
@@ -161,7 +166,7 @@ async function latencyRun(events: number, rate: number): Promise<LatencyResult> 
     });
     const rec = new Recorder();
     const cpu = new CpuMeter();
-    log(`code: ${codeVersion({})}; ${events} creates at ${rate}/s, one json endpoint, healthy receiver`);
+    log(`code: ${code}; ${events} creates at ${rate}/s, one json endpoint, healthy receiver`);
     cpu.begin();
     const { seconds } = await openLoop(client, rec, tasks, rate);
     const drainStart = Date.now();
@@ -183,9 +188,17 @@ async function latencyRun(events: number, rate: number): Promise<LatencyResult> 
       if (a !== undefined) fromAnswer.push(x.at - a);
     }
     const stats = (xs: number[]) => {
-      const s = xs.sort((a, b) => a - b);
+      const s = [...xs].sort((a, b) => a - b);
       return { p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s[s.length - 1] ?? NaN };
     };
+    const byCommit = [...r.got.values()].sort((x, y) => x.committed - y.committed);
+    const tenths = Array.from({ length: 10 }, (_, i) =>
+      stats(
+        byCommit
+          .slice(Math.floor((i * byCommit.length) / 10), Math.floor(((i + 1) * byCommit.length) / 10))
+          .map((x) => x.at - x.committed),
+      ),
+    ).map(({ p50, p99 }) => ({ p50, p99 }));
     if (rec.errorCount) log(`first errors: ${JSON.stringify(rec.errorSamples.slice(0, 3))}`);
     return {
       events: answered.size,
@@ -196,8 +209,10 @@ async function latencyRun(events: number, rate: number): Promise<LatencyResult> 
       drainSeconds,
       fromCommit: stats(fromCommit),
       fromAnswer: stats(fromAnswer),
+      tenths,
       otherCores,
       errors: rec.errorCount,
+      code,
     };
   } catch (e) {
     if (server) console.error(`wrangler output (tail):\n${server.output()}`);
@@ -216,12 +231,14 @@ function latencyMarkdown(x: LatencyResult): string {
     `## Events out: commit-to-receipt latency (${new Date().toISOString().slice(0, 16)}Z)`,
     "",
     `${x.events} users created at ${x.rate}/s (open loop, ${x.createSeconds.toFixed(0)} s), one \`json\` endpoint, a healthy receiver on 127.0.0.1; ` +
-      `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "CPU"}, other processes' load ${x.otherCores.toFixed(2)} cores. Code: ${codeVersion({})}.`,
+      `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "CPU"}, other processes' load ${x.otherCores.toFixed(2)} cores. Code: ${x.code}.`,
     "",
     "| from | p50 | p99 | max |",
     "| --- | ---: | ---: | ---: |",
     `| the commit time the event carries (\`timestamp\`) | ${ms(x.fromCommit.p50)} | ${ms(x.fromCommit.p99)} | ${ms(x.fromCommit.max)} |`,
     `| the SCIM create's answer | ${ms(x.fromAnswer.p50)} | ${ms(x.fromAnswer.p99)} | ${ms(x.fromAnswer.max)} |`,
+    "",
+    `By tenth of the run (commit order), p50 / p99 from the commit: ${x.tenths.map((t) => `${ms(t.p50)} / ${ms(t.p99)}`).join(", ")}.`,
     "",
     `Received ${x.received} of ${x.events} events (${x.duplicates} repeated deliveries), the last ${x.drainSeconds.toFixed(1)} s after the last create; request errors: ${x.errors}.`,
     "",
