@@ -526,3 +526,32 @@ describe("admin console: OAuth clients (issue 11)", () => {
     expect(gone).toBeNull();
   });
 });
+
+describe("admin console: event retention (issue 19)", () => {
+  it("saves the days events are kept from the Settings page, and refuses a value out of range beside its field", async () => {
+    const { cookie, csrf } = await session();
+    const form = { _csrf: csrf, mode: "off", inviteSubject: "Hi", inviteBody: "Body", action: "save" };
+    const shown = await (await SELF.fetch(`${base()}/settings`, { headers: { Cookie: cookie } })).text();
+    expect(shown).toMatch(/<input id="eventRetentionDays" name="eventRetentionDays" type="number"[^>]*value="\d+"/);
+    const refused = await post("/settings", cookie, { ...form, eventRetentionDays: "91" });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toMatch(/id="eventRetentionDays-error" role="alert">eventRetentionDays: /);
+    expect(html).toContain('value="91"');
+    const saved = await post("/settings", cookie, { ...form, eventRetentionDays: "14" });
+    expect(saved.status).toBe(303);
+    const row = await tenantDb("acme")
+      .prepare("SELECT value FROM settings WHERE key = 'eventRetentionDays'")
+      .first<{ value: string }>();
+    expect(row?.value).toBe("14");
+    // A form without the field (a page opened before it existed) leaves the stored value.
+    expect((await post("/settings", cookie, form)).status).toBe(303);
+    expect(
+      (
+        await tenantDb("acme")
+          .prepare("SELECT value FROM settings WHERE key = 'eventRetentionDays'")
+          .first<{ value: string }>()
+      )?.value,
+    ).toBe("14");
+  });
+});

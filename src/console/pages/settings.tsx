@@ -16,6 +16,8 @@ type Form = {
   inviteSubject: string;
   inviteBody: string;
   previewUser: string;
+  /** Issue 19: days events are kept for the RFC 8936 poll, as typed. */
+  eventRetentionDays: string;
 };
 type Preview = { userName: string; subject: string; body: string } | null;
 
@@ -26,6 +28,7 @@ const formFromSettings = (s: Settings, previewUser = ""): Form => ({
   inviteSubject: s.inviteSubject,
   inviteBody: s.inviteBody,
   previewUser,
+  eventRetentionDays: String(s.eventRetentionDays),
 });
 
 const patchFromForm = (f: Form) => ({
@@ -33,6 +36,14 @@ const patchFromForm = (f: Form) => ({
   managedAppleId: f.mode === "attribute" ? { mode: "attribute", attribute: f.attribute } : { mode: f.mode },
   inviteSubject: f.inviteSubject,
   inviteBody: f.inviteBody,
+  // Left out when the form had no such field (a page opened before it existed): the stored value stays.
+  ...(f.eventRetentionDays === ""
+    ? {}
+    : {
+        eventRetentionDays: /^\d{1,4}$/.test(f.eventRetentionDays)
+          ? Number(f.eventRetentionDays)
+          : f.eventRetentionDays,
+      }),
 });
 
 /** The invitation for the chosen user (by userName), or the first user when none is chosen. */
@@ -107,6 +118,25 @@ async function page(
                   </option>
                 ))}
               </select>
+            </Field>
+            <Field
+              id="eventRetentionDays"
+              label="Keep events for (days)"
+              error={errors.eventRetentionDays}
+              hint="Event endpoints' receivers can read events again with the poll for this long: 1 to 90 days."
+            >
+              <input
+                id="eventRetentionDays"
+                name="eventRetentionDays"
+                type="number"
+                inputmode="numeric"
+                min={1}
+                max={90}
+                required
+                value={f.eventRetentionDays}
+                aria-describedby={describedBy("eventRetentionDays", true, errors.eventRetentionDays)}
+                aria-invalid={errors.eventRetentionDays ? "true" : undefined}
+              />
             </Field>
           </section>
           <section class="card stack" aria-labelledby="invitation">
@@ -210,6 +240,7 @@ settingsPages.post("/", async (c) => {
     inviteSubject: body.inviteSubject ?? "",
     inviteBody: (body.inviteBody ?? "").replace(/\r\n/g, "\n"),
     previewUser: (body.previewUser ?? "").trim(),
+    eventRetentionDays: (body.eventRetentionDays ?? "").trim(),
   };
   const parsed = settingsPatch.safeParse(patchFromForm(f));
   if (!parsed.success) {
