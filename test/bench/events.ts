@@ -29,7 +29,7 @@ import { type BenchServer, type BenchTenant, codeVersion, prepareState, startSer
 
 const HELP = `npm run bench:events -- [options]
   --events N           events of the latency run: users created, one user.created each (default 10000)
-  --rate R             creates/s of the latency run, open loop (default 50)
+  --rate R             creates/s of the latency run, open loop (default 25, as npm run bench's open loop)
   --users N            users per side of the A/B (default 2000)
   --ab-rounds R        rounds of the A/B (default 4)
   --concurrency C      requests in flight in the A/B (default 8)
@@ -41,7 +41,7 @@ const HELP = `npm run bench:events -- [options]
 const { values: args } = parseArgs({
   options: {
     events: { type: "string", default: "10000" },
-    rate: { type: "string", default: "50" },
+    rate: { type: "string", default: "25" },
     users: { type: "string", default: "2000" },
     "ab-rounds": { type: "string", default: "4" },
     concurrency: { type: "string", default: "8" },
