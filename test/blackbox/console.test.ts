@@ -433,14 +433,18 @@ describe("admin console in a browser", () => {
     );
   });
 
-  it("issue 19: an event endpoint that fails shows on Events and the Overview with since when, the last error and what to do", async () => {
+  it("issue 19: an endpoint added with the Events form that fails shows on Events and the Overview with since when, the last error and what to do", async () => {
     const closed = await freePort(); // nothing listens there: every push fails
-    const added = await admin("/webhooks", {
-      method: "POST",
-      body: JSON.stringify({ url: `http://${LOOPBACK}:${closed}/hook`, format: "json" }),
-    });
-    expect(added.status).toBe(201);
-    const { id } = (await added.json()) as { id: string };
+    const url = `http://${LOOPBACK}:${closed}/hook`;
+    // Added with the Events page's form: the secret is shown once.
+    await page.goto(`${base}/events`);
+    await page.getByLabel("URL", { exact: true }).fill(url);
+    await page.getByLabel("user.created").check();
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await poll(() => page.getByRole("heading", { name: /Endpoint added/ }).count()).toBe(1);
+    expect(await page.locator("#endpoint-secret").inputValue()).toMatch(/^whsec_/);
+    const { webhooks } = (await (await admin("/webhooks")).json()) as { webhooks: { id: string; url: string }[] };
+    const id = webhooks.find((w) => w.url === url)!.id;
     await scimUser("evt.fail@contoso.com");
     await poll(async () => {
       const h = (await (await admin("/health")).json()) as { eventEndpoints: { failing: { id: string }[] } };

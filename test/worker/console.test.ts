@@ -555,3 +555,49 @@ describe("admin console: event retention (issue 19)", () => {
     ).toBe("14");
   });
 });
+
+describe("admin console: add an event endpoint (issue 19)", () => {
+  const hooks = async () =>
+    (
+      await tenantDb("acme").prepare("SELECT url, format, events, secret FROM webhooks ORDER BY created").all<{
+        url: string;
+        format: string;
+        events: string | null;
+        secret: string | null;
+      }>()
+    ).results;
+
+  it("refuses a private address beside the URL field and stores nothing; adds one and shows its secret once", async () => {
+    const { cookie, csrf } = await session();
+    const before = await hooks();
+    const refused = await post("/events", cookie, { _csrf: csrf, url: "https://10.1.2.3/in", format: "json" });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toMatch(
+      /id="url-error" role="alert">url&#39;s host 10\.1\.2\.3 is a private, loopback or link-local address\./,
+    );
+    expect(html).toContain('value="https://10.1.2.3/in"');
+    expect(await hooks()).toEqual(before);
+
+    const form = new URLSearchParams({ _csrf: csrf, url: "https://hooks.example.com/console", format: "json" });
+    form.append("events", "user.created");
+    form.append("events", "group.renamed");
+    const added = await SELF.fetch(`${base()}/events`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Cookie: cookie, Origin: ORIGIN, "Content-Type": "application/x-www-form-urlencoded" },
+      body: form,
+    });
+    expect(added.status).toBe(200);
+    const shown = await added.text();
+    const secret = /id="endpoint-secret" type="text" readonly="" value="(whsec_[^"]+)"/.exec(shown)?.[1];
+    expect(secret).toMatch(/^whsec_/);
+    const row = (await hooks()).find((h) => h.url === "https://hooks.example.com/console")!;
+    expect(row).toMatchObject({ format: "json", secret, events: JSON.stringify(["user.created", "group.renamed"]) });
+    // Shown once: the Events page lists the endpoint, never the secret.
+    const listed = await (await SELF.fetch(`${base()}/events`, { headers: { Cookie: cookie } })).text();
+    expect(listed).toContain("https://hooks.example.com/console");
+    expect(listed).not.toContain(secret!);
+    await tenantDb("acme").prepare("DELETE FROM webhooks WHERE url = 'https://hooks.example.com/console'").run();
+  });
+});

@@ -1,9 +1,14 @@
 import { Hono } from "hono";
+import { FieldError } from "../../admin/errors";
 import { failingEventEndpoints } from "../../admin/services/overview";
-import { jwks, listDeliveries, listWebhooks } from "../../admin/services/webhooks";
+import { addWebhook, jwks, listDeliveries, listWebhooks, newWebhook } from "../../admin/services/webhooks";
+import { publicBase } from "../../http/public-url";
+import { ScimError } from "../../scim/errors";
+import { allowsLoopbackHttp } from "../../webhooks/options";
 import { redactedUrl } from "../../webhooks/redact";
-import { type ConsoleBindings, render } from "../context";
-import { Empty, Layout, Time } from "../ui";
+import { type ConsoleBindings, type ConsoleContext, formOf, formValues, render } from "../context";
+import { CopyField, Empty, Layout, Notice, Time } from "../ui";
+import { EndpointForm, type EndpointFormState } from "./events-form";
 import { FailingEndpointsCard } from "./events-health";
 
 export const eventPages = new Hono<ConsoleBindings>();
@@ -11,8 +16,15 @@ export const eventPages = new Hono<ConsoleBindings>();
 /** Attempts shown per endpoint. */
 const RECENT = 10;
 
-/** Issue 19: the tenant's event endpoints (failing state, recent deliveries) and its public signing keys. */
-eventPages.get("/", async (c) => {
+interface PageState {
+  form?: EndpointFormState;
+  /** Just added: its secret (json) is shown this once. */
+  added?: { url: string; format: "set" | "json"; secret?: string };
+  pageError?: string;
+}
+
+/** Issue 19: the tenant's event endpoints (failing state, recent deliveries), its public signing keys, the add form. */
+async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
   const ui = c.var.ui;
   const db = c.var.t.db;
   const hooks = await listWebhooks(db);
@@ -22,10 +34,30 @@ eventPages.get("/", async (c) => {
   return render(
     c,
     <Layout ui={ui} title="Events" active="/events">
+      {state.pageError && <Notice kind="error">{state.pageError}</Notice>}
+      {state.added && (
+        <section class="card narrow stack" aria-labelledby="new-endpoint">
+          <h2 id="new-endpoint">Endpoint added: {redactedUrl(state.added.url)}</h2>
+          {state.added.secret ? (
+            <>
+              <Notice kind="warn">
+                Shown once: copy the signing secret now. The receiver verifies each event's webhook-signature with it
+                (Standard Webhooks); it cannot be shown again.
+              </Notice>
+              <CopyField id="endpoint-secret" label="Signing secret" value={state.added.secret} />
+            </>
+          ) : (
+            <Notice kind="ok">The receiver verifies each SET with the tenant's public keys, listed below.</Notice>
+          )}
+        </section>
+      )}
       <FailingEndpointsCard ui={ui} failing={failing} id="failing-endpoints" />
       {hooks.length === 0 ? (
         <Empty title="No event endpoints">
-          <p>Add one with the admin API (POST webhooks); each change to a user or group is then sent to it.</p>
+          <p>
+            Add one with the form below or the admin API (POST webhooks); each change to a user or group is then sent to
+            it.
+          </p>
         </Empty>
       ) : (
         <table class="compact stack-narrow">
@@ -95,6 +127,41 @@ eventPages.get("/", async (c) => {
           ))}
         </ul>
       </section>
+      <EndpointForm ui={ui} state={state.form ?? {}} />
     </Layout>,
+    status,
   );
+}
+
+eventPages.get("/", (c) => page(c));
+
+eventPages.post("/", async (c) => {
+  const form = await formOf(c);
+  const events = await formValues(c, "events");
+  const state: EndpointFormState = { url: (form.url ?? "").trim(), format: form.format ?? "", events };
+  const parsed = newWebhook.safeParse({ url: state.url, format: state.format, ...(events.length ? { events } : {}) });
+  if (!parsed.success) {
+    const words: Record<string, string> = {
+      url: "Give the endpoint's URL (https).",
+      format: "Choose JSON or SET.",
+      events: "Tick only event types from the list.",
+    };
+    const errors: Record<string, string> = {};
+    for (const i of parsed.error.issues) {
+      const key = String(i.path[0] ?? "url");
+      errors[key] ??= words[key] ?? i.message;
+    }
+    return page(c, { form: { ...state, errors } }, 400);
+  }
+  try {
+    const added = await addWebhook(c.var.t, parsed.data, {
+      allowLoopbackHttp: allowsLoopbackHttp(c.env),
+      issuer: `${publicBase(c.env, c.req.url)}/t/${c.var.ui.slug}/scim/v2`,
+    });
+    return page(c, { added });
+  } catch (e) {
+    if (e instanceof FieldError) return page(c, { form: { ...state, errors: { [e.field]: e.detail } } }, e.status);
+    if (e instanceof ScimError && e.status < 500) return page(c, { form: state, pageError: e.detail }, e.status);
+    throw e;
+  }
 });
