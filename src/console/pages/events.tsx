@@ -60,51 +60,53 @@ async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
           </p>
         </Empty>
       ) : (
-        <table class="compact stack-narrow">
-          <caption class="sr-only">Event endpoints</caption>
-          <thead>
-            <tr>
-              <th scope="col">Endpoint</th>
-              <th scope="col">Format</th>
-              <th scope="col">Created</th>
-              <th scope="col">State</th>
-              <th scope="col">Waiting</th>
-              <th scope="col">Dead-lettered</th>
-            </tr>
-          </thead>
-          <tbody>
-            {hooks.map((h) => (
+        // Scrolls sideways on a phone; focusable, so the keyboard can scroll it too.
+        <div class="table-wrap" tabindex={0} role="region" aria-label="Event endpoints">
+          <table class="compact">
+            <thead>
               <tr>
-                <td>{redactedUrl(h.url)}</td>
-                <td>{h.format === "set" ? "SET (signed JWT)" : "JSON (Standard Webhooks)"}</td>
-                <td>
-                  <Time at={h.created} />
-                </td>
-                <td>
-                  {h.disabledAt ? (
-                    <span class="badge st-suspended">disabled</span>
-                  ) : h.failingSince ? (
-                    <span class="badge st-suspended">
-                      failing since <Time at={h.failingSince} />
-                    </span>
-                  ) : (
-                    <span class="badge st-active">healthy</span>
-                  )}
-                </td>
-                <td>{h.pending}</td>
-                <td>{h.deadLettered}</td>
+                <th scope="col">Endpoint</th>
+                <th scope="col">Format</th>
+                <th scope="col">Created</th>
+                <th scope="col">State</th>
+                <th scope="col">Waiting</th>
+                <th scope="col">Dead-lettered</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {hooks.map((h) => (
+                <tr>
+                  <td class="wrap">{redactedUrl(h.url)}</td>
+                  <td>{h.format === "set" ? "SET (signed JWT)" : "JSON (Standard Webhooks)"}</td>
+                  <td>
+                    <Time at={h.created} />
+                  </td>
+                  <td>
+                    {h.disabledAt ? (
+                      <span class="badge st-suspended">disabled</span>
+                    ) : h.failingSince ? (
+                      <span class="badge st-suspended">
+                        failing since <Time at={h.failingSince} />
+                      </span>
+                    ) : (
+                      <span class="badge st-active">healthy</span>
+                    )}
+                  </td>
+                  <td>{h.pending}</td>
+                  <td>{h.deadLettered}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {hooks.map((h, i) => (
         <section>
-          <h2>Recent deliveries to {redactedUrl(h.url)}</h2>
+          <h2 class="wrap">Recent deliveries to {redactedUrl(h.url)}</h2>
           {recent[i].length === 0 ? (
             <p>No attempt yet.</p>
           ) : (
-            <ol class="timeline">
+            <ol class="timeline wrap">
               {(recent[i] as Record<string, string | number | null>[]).map((a) => (
                 <li>
                   <Time at={String(a.at)} /> {a.type ?? "test event"} · {a.status ?? "no answer"} · {a.latencyMs} ms
