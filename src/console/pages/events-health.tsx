@@ -12,12 +12,23 @@ const STATE: Record<FailingEndpoint["state"], string> = {
  * Issue 19: event endpoints that need the admin, on the Overview (beside the provisioning
  * health) and the Events page: since when, the last error, and what to do. Nothing when none.
  */
-export const FailingEndpointsCard: FC<{ ui: Ui; failing: FailingEndpoint[]; id: string }> = ({ ui, failing, id }) =>
+export const FailingEndpointsCard: FC<{ ui: Ui; failing: FailingEndpoint[]; id: string; linkToEvents?: boolean }> = ({
+  ui,
+  failing,
+  id,
+  linkToEvents = true,
+}) =>
   failing.length === 0 ? null : (
     <section class="card" aria-labelledby={id}>
       <h2 id={id}>Event endpoints failing</h2>
       <p class="health error">
-        {counted(failing.length, "event endpoint")} not receiving events. <a href={`${ui.base}/events`}>Open Events</a>
+        {counted(failing.length, "event endpoint")} not receiving events.
+        {linkToEvents && (
+          <>
+            {" "}
+            <a href={`${ui.base}/events`}>Open Events</a>
+          </>
+        )}
       </p>
       <ul class="plain reasons">
         {failing.map((f) => (

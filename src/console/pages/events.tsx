@@ -51,7 +51,7 @@ async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
           )}
         </section>
       )}
-      <FailingEndpointsCard ui={ui} failing={failing} id="failing-endpoints" />
+      <FailingEndpointsCard ui={ui} failing={failing} id="failing-endpoints" linkToEvents={false} />
       {hooks.length === 0 ? (
         <Empty title="No event endpoints">
           <p>
