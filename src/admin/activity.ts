@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { cycles, health } from "../activity/views";
 import type { AppBindings } from "../platform/env";
 import { methodNotAllowed } from "../http/respond";
 import { adminError } from "./errors";
-import { activityQuery, findActivity, getActivity } from "./services/activity";
+import { activityQuery, cycles, findActivity, getActivity } from "./services/activity";
+import { health } from "./services/overview";
 import { valid } from "./validate";
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { cappedBody, methodNotAllowed, renderAdminError } from "../http/respond";
-import { publicBase } from "../http/public-url";
 import { authorizeFirst, tenantGate } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
 import { poll, pollRequest } from "../webhooks/poll";
@@ -16,10 +15,7 @@ export const pollRoutes = new Hono<AppBindings>();
 pollRoutes.use("*", tenantGate("admin", "/events", renderAdminError), authorizeFirst, cappedBody());
 
 pollRoutes.post("/poll", valid("json", pollRequest), async (c) => {
-  const base = publicBase(c.env, c.req.url);
-  const slug = c.var.t.slug;
-  return c.json(
-    await poll(c.var.t.db, c.req.valid("json"), `${base}/t/${slug}/events/poll`, `${base}/t/${slug}/scim/v2`),
-  );
+  const urls = c.var.services.urls;
+  return c.json(await poll(c.var.t.db, c.req.valid("json"), urls.poll(), urls.scim()));
 });
 pollRoutes.all("/poll", methodNotAllowed("POST"));

@@ -5,7 +5,7 @@ import type { GroupRow, MemberRow } from "./row";
 /**
  * The port the group service writes through: one writer per group serialises membership
  * changes. The Durable Object adapter (membership/sequencer.ts) is built where the app is
- * composed (app.ts) and handed to routes and pages as `c.var.sequencerFor`, so nothing in the
+ * composed (app.ts, request-services.ts) and handed to routes as `c.var.sequencerFor`, so nothing in the
  * layers below names the binding.
  */
 export interface GroupSequencer {

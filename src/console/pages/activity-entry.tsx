@@ -1,6 +1,5 @@
 import type { FC } from "hono/jsx";
-import { reasonInfo } from "../../activity/reasons";
-import type { ActivityDetail, ActivityEntry } from "../../admin/services/activity";
+import { type ActivityDetail, type ActivityEntry, reasonInfo } from "../../admin/services/activity";
 import { Empty, Notice, Time, type Ui } from "../ui";
 import { resourceHref } from "../ui/links";
 

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import { reasonInfo } from "../../activity/reasons";
 import {
   ACTIVITY_METHODS,
   ACTIVITY_RESOURCES,
   activityQuery,
   findActivity,
   getActivity,
+  reasonInfo,
 } from "../../admin/services/activity";
 import { ScimError, type ScimType } from "../../scim/errors";
 import { type ConsoleBindings, render } from "../context";

@@ -12,9 +12,7 @@ import {
   newFederation,
   removeFederation,
   revokeClient,
-  tokenEndpointUrl,
 } from "../../admin/services/oauth";
-import { publicBase } from "../../http/public-url";
 import { clock } from "../../platform/clock";
 import { ScimError } from "../../scim/errors";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
@@ -38,7 +36,7 @@ interface PageState {
   pageError?: string;
 }
 
-const endpoint = (c: ConsoleContext) => tokenEndpointUrl(publicBase(c.env, c.req.url), c.var.ui.slug);
+const endpoint = (c: ConsoleContext) => c.var.services.urls.tokenEndpoint();
 
 async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
   const ui = c.var.ui;
@@ -133,7 +131,7 @@ oauthPages.post("/clients", async (c) => {
         <CopyField id="client-id" label="Client identifier" value={client.clientId} />
         <CopyField id="client-secret" label="Client secret" value={client.clientSecret} />
         <CopyField id="oauth-token-endpoint" label="OAuth token endpoint" value={endpoint(c)} />
-        <CopyField id="tenant-url" label="Tenant URL" value={`${publicBase(c.env, c.req.url)}/t/${ui.slug}/scim/v2`} />
+        <CopyField id="tenant-url" label="Tenant URL" value={c.var.services.urls.scim()} />
         <p>
           The secret expires <Time at={client.expires} />.
         </p>

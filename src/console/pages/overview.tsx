@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { publicBase } from "../../http/public-url";
 import { health, overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
 import { CopyField, Empty, Layout, Time, counted, sourceLabel } from "../ui";
@@ -12,7 +11,7 @@ export const overviewPages = new Hono<ConsoleBindings>();
 overviewPages.get("/", async (c) => {
   const ui = c.var.ui;
   const [o, h] = await Promise.all([overview(c.var.t.db), health(c.var.t.db)]);
-  const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${ui.slug}/scim/v2`;
+  const tenantUrl = c.var.services.urls.scim();
   const scimToken = o.tokens.find((t) => t.scope === "scim");
   const total = o.users.reduce((n, r) => n + r.n, 0);
   const bySource = new Map<string, { active: number; suspended: number }>();

@@ -1,14 +1,7 @@
 import { Hono } from "hono";
 import { findActivity } from "../../admin/services/activity";
 import { listAudit } from "../../admin/services/audit";
-import {
-  hardDeleteUser,
-  lastMailOf,
-  listUsers,
-  userListQuery,
-  userProfile,
-  usersByIds,
-} from "../../admin/services/users";
+import { lastMailOf, listUsers, userListQuery, userProfile, usersByIds } from "../../admin/services/users";
 import { type ConsoleBindings, formValues, render } from "../context";
 import {
   Choice,
@@ -175,8 +168,7 @@ userPages.post("/delete", async (c) => {
   const confirmed = (await formValues(c, "confirm"))[0] === "yes";
   const rows = await usersByIds(t.db, ids);
   if (confirmed && rows.length) {
-    const seq = c.var.sequencerFor(t);
-    for (const r of rows) await hardDeleteUser(t, seq, r.id);
+    for (const r of rows) await c.var.services.hardDeleteUser(r.id);
     return c.redirect(`${ui.base}/users?deleted=${rows.length}`, 303);
   }
   return render(
