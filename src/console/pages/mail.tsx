@@ -1,8 +1,7 @@
 import { Hono } from "hono";
 import { listMail, mailQuery } from "../../admin/services/mail";
 import { type ConsoleBindings, render } from "../context";
-import { Choice, Empty, Layout, Pager, Time, href, FilterForm } from "../ui";
-import { userHref } from "../ui/links";
+import { Choice, Empty, Layout, Pager, Time, href, FilterForm, userHref } from "../ui";
 
 export const mailPages = new Hono<ConsoleBindings>();
 

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { FederationRow } from "../../admin/services/oauth";
-import { Csrf, Empty, Time, type Ui } from "../ui";
+import { Csrf, Empty, RowAction, Time, type Ui } from "../ui";
 import { TextField } from "./oauth-fields";
 
 export interface FederationState {
@@ -31,16 +31,13 @@ export const FederationList: FC<{ ui: Ui; federations: FederationRow[] }> = ({ u
                 keys <code>{f.jwksUrl}</code>; added <Time at={f.created} />, last used <Time at={f.lastUsed} />
               </span>
             </span>
-            <form
-              method="post"
+            <RowAction
+              ui={ui}
               action={`${ui.base}/oauth/federations/${encodeURIComponent(f.id)}/remove`}
-              class="inline"
-            >
-              <Csrf ui={ui} />
-              <button type="submit" class="secondary small" aria-label={`Remove ${f.name}…`}>
-                Remove…
-              </button>
-            </form>
+              verb="Remove"
+              name={f.name}
+              asks
+            />
           </li>
         ))}
       </ul>

@@ -5,6 +5,8 @@ import { lastMailOf, listUsers, userListQuery, userProfile, usersByIds } from ".
 import { type ConsoleBindings, formValues, render } from "../context";
 import {
   Choice,
+  ConfirmForm,
+  DataTable,
   FilterForm,
   Csrf,
   Empty,
@@ -19,7 +21,6 @@ import {
   href,
 } from "../ui";
 import { UserProfilePage } from "./user-profile";
-import { DataTable } from "../ui/table";
 
 export const userPages = new Hono<ConsoleBindings>();
 
@@ -177,8 +178,12 @@ userPages.post("/delete", async (c) => {
       {rows.length === 0 ? (
         <Notice kind="error">No user was selected. Go back and tick the users to delete.</Notice>
       ) : (
-        <form method="post" action={`${ui.base}/users/delete`} class="card narrow stack">
-          <Csrf ui={ui} />
+        <ConfirmForm
+          ui={ui}
+          action={`${ui.base}/users/delete`}
+          confirm={`Delete ${rows.length === 1 ? rows[0].user_name : `${rows.length} users`} for good`}
+          cancel={`${ui.base}/users`}
+        >
           <p>
             {rows.length === 1 ? "This user is" : `These ${rows.length} users are`} removed for good, with their group
             memberships. Entra ID provisioning would create {rows.length === 1 ? "it" : "them"} again as new{" "}
@@ -193,13 +198,7 @@ userPages.post("/delete", async (c) => {
               </li>
             ))}
           </ul>
-          <div class="actions">
-            <button type="submit" name="confirm" value="yes" class="danger">
-              Delete {rows.length === 1 ? rows[0].user_name : `${rows.length} users`} for good
-            </button>
-            <a href={`${ui.base}/users`}>Cancel</a>
-          </div>
-        </form>
+        </ConfirmForm>
       )}
     </Layout>,
     rows.length ? 200 : 400,
