@@ -27,6 +27,15 @@ export const userPages = new Hono<ConsoleBindings>();
 const PAGE = 25;
 /** Latest SCIM requests on a user page; the Activity page has them all. */
 const TIMELINE = 10;
+const STATUSES = [
+  ["", "Any status"],
+  ["active", "Active"],
+  ["suspended", "Suspended"],
+] as const;
+const ORDERS = [
+  ["asc", "Ascending"],
+  ["desc", "Descending"],
+] as const;
 const SORTS = [
   ["userName", "userName"],
   ["displayName", "Display name"],
@@ -64,26 +73,9 @@ userPages.get("/", async (c) => {
           <input id="q" name="q" type="search" value={q.q ?? ""} placeholder="userName, email or name" />
         </Field>
         <Choice id="source" label="Source" value={q.source} options={SOURCE_OPTIONS} />
-        <Choice
-          id="status"
-          label="Status"
-          value={q.status}
-          options={[
-            ["", "Any status"],
-            ["active", "Active"],
-            ["suspended", "Suspended"],
-          ]}
-        />
+        <Choice id="status" label="Status" value={q.status} options={STATUSES} />
         <Choice id="sort" label="Sort by" value={q.sort} options={SORTS} />
-        <Choice
-          id="order"
-          label="Order"
-          value={q.order}
-          options={[
-            ["asc", "Ascending"],
-            ["desc", "Descending"],
-          ]}
-        />
+        <Choice id="order" label="Order" value={q.order} options={ORDERS} />
         <button type="submit">Apply</button>
       </FilterForm>
       {users.length === 0 ? (
