@@ -5,8 +5,10 @@ import { describe, expect, it } from "vitest";
 /**
  * Issue 20: imports run downwards (docs/architecture.md). This reads src/ as text, so it runs in
  * Node, beside the black-box suites, not in workerd. It checks what can be checked without
- * assigning every file a layer: no import cycle at all, platform/ imports nothing of the project,
- * and the Node CLI reaches into the Worker only through files with no Worker imports.
+ * assigning every file a layer: no import cycle at all; nothing imports the entry files; nothing
+ * below the routes imports a route or page; the SCIM protocol core (scim/) stays pure; platform/
+ * imports nothing of the project; the Node CLI reaches into the Worker only through files with no
+ * Worker imports.
  */
 
 const SRC = path.resolve(import.meta.dirname, "../../src");
@@ -70,6 +72,33 @@ describe("imports in src/ run downwards", () => {
 
   it("has no import cycle", () => {
     expect(cycles()).toEqual([]);
+  });
+
+  /** Every import as "from -> to", relative to src/, where `from` matches `who`. */
+  const importsOf = (who: RegExp) =>
+    [...graph]
+      .filter(([file]) => who.test(rel(file)))
+      .flatMap(([file, deps]) => deps.map((d) => [rel(file), rel(d)] as const));
+  const ENTRY = /^(index|app|request-services|scim-routes|root-search)\.ts$/;
+  // HTTP in and out: the gate, console pages, admin and SCIM routes, the token endpoint.
+  const WEB =
+    /^(http\/|console\/|admin\/(?!services\/|errors\.ts)[^/]+\.ts$|(users|groups)\/routes\.ts$|oauth\/token-endpoint\.ts$)/;
+
+  it("nothing imports the entry and composition files but themselves", () => {
+    expect([...graph.keys()].filter((f) => ENTRY.test(rel(f))).length).toBe(5);
+    const up = importsOf(/./).filter(([from, to]) => !ENTRY.test(from) && ENTRY.test(to));
+    expect(up.map((p) => p.join(" -> "))).toEqual([]);
+  });
+
+  it("services, repositories and the domain import no route or page", () => {
+    expect([...graph.keys()].filter((f) => WEB.test(rel(f))).length).toBeGreaterThan(20);
+    const up = importsOf(/./).filter(([from, to]) => !ENTRY.test(from) && !WEB.test(from) && WEB.test(to));
+    expect(up.map((p) => p.join(" -> "))).toEqual([]);
+  });
+
+  it("the SCIM protocol core (scim/) imports only itself and platform/", () => {
+    const out = importsOf(/^scim\//).filter(([, to]) => !/^(scim|platform)\//.test(to));
+    expect(out.map((p) => p.join(" -> "))).toEqual([]);
   });
 
   it("platform/ imports nothing of the project outside platform/", () => {
