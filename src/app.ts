@@ -5,9 +5,9 @@ import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { tenantGate } from "./http/tenant";
 import { type ErrorRenderer, errorBoundary, renderAdminError, renderPollError, renderScimError } from "./http/respond";
 import { oauthRoutes } from "./oauth/token-endpoint";
-import { durableSequencer } from "./membership/sequencer";
 import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
+import { requestServices } from "./request-services";
 import { scimRoutes } from "./scim-routes";
 
 export const SCIM_PREFIX = "/scim/v2";
@@ -16,9 +16,12 @@ export const app = new Hono<AppBindings>({ strict: false });
 
 app.get("/healthz", (c) => c.text("ok"));
 
-// The composition root: the group sequencer's Durable Object adapter is chosen here, once.
+// The composition root: the services bound to the Worker's bindings (the group sequencer's
+// Durable Object among them) are built here, once per request; the tenant is the gate's.
 app.use("/t/:tenant/*", async (c, next) => {
-  c.set("sequencerFor", (t) => durableSequencer(c.env.GROUPS, t));
+  const services = requestServices(c.env, c.req.url, () => c.var.t);
+  c.set("services", services);
+  c.set("sequencerFor", services.sequencerFor);
   await next();
 });
 

@@ -1,10 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { cycles } from "../activity/views";
 import type { AppBindings } from "../platform/env";
 import { methodNotAllowed } from "../http/respond";
 import { adminError } from "./errors";
-import { activityQuery, findActivity, getActivity } from "./services/activity";
+import { activityQuery, cycles, findActivity, getActivity } from "./services/activity";
 import { tenantHealth } from "./services/overview";
 import { valid } from "./validate";
 

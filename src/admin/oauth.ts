@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
-import { publicBase } from "../http/public-url";
 import type { AppBindings } from "../platform/env";
 import {
   addClient,
@@ -11,14 +10,13 @@ import {
   newFederation,
   removeFederation,
   revokeClient,
-  tokenEndpointUrl,
 } from "./services/oauth";
 import { valid } from "./validate";
 
 /** Issue 11: the tenant's OAuth clients (client credentials) and workload identity federations. */
 export const oauthAdminRoutes = new Hono<AppBindings>();
 
-const tokenEndpoint = (c: Context<AppBindings>) => tokenEndpointUrl(publicBase(c.env, c.req.url), c.var.t.slug);
+const tokenEndpoint = (c: Context<AppBindings>) => c.var.services.urls.tokenEndpoint();
 
 oauthAdminRoutes.get("/clients", async (c) =>
   c.json({ clients: await listClients(c.var.t.db), tokenEndpoint: tokenEndpoint(c) }),

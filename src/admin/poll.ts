@@ -1,35 +1,11 @@
 import { Hono } from "hono";
 import { cappedBody, methodNotAllowed, renderPollError } from "../http/respond";
-import { publicBase } from "../http/public-url";
-import { authorizeFirst, type Credentials, tenantGate } from "../http/tenant";
+import { adminOrPollToken } from "../http/poll-credentials";
+import { authorizeFirst, tenantGate } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
-import { bearerToken, verifyBearer } from "../tenants/auth";
-import { POLL_TOKEN_PATTERN } from "../tenants/tokens";
 import { poll, pollRequest } from "../webhooks/poll";
-import { ADMIN_STREAM, type PollStream, verifyPollToken } from "../webhooks/poll-tokens";
+import { ADMIN_STREAM } from "../webhooks/poll-tokens";
 import { valid } from "./validate";
-
-declare module "hono" {
-  interface ContextVariableMap {
-    /** Set by an endpoint's poll token: the one stream it may read. */
-    pollStream: PollStream | undefined;
-  }
-}
-
-/**
- * The admin token (every event, the `admin` stream) or an endpoint's poll token (that endpoint's
- * events, its own stream). Every refusal is the gate's one 401, whichever token failed.
- */
-const adminOrPollToken: Credentials = async (c, slug, db, prefetch) => {
-  const header = c.req.header("Authorization");
-  const token = bearerToken(header);
-  if (token && POLL_TOKEN_PATTERN.test(token)) {
-    const { auth, stream } = await verifyPollToken(token, slug, db, prefetch);
-    c.set("pollStream", stream);
-    return auth;
-  }
-  return verifyBearer(header, slug, "admin", c.env.TOKENS, db, prefetch);
-};
 
 /**
  * Issue 19, RFC 8936 poll delivery: `POST /t/<tenant>/events/poll` with the admin token or an
@@ -42,16 +18,9 @@ export const pollRoutes = new Hono<AppBindings>();
 pollRoutes.use("*", tenantGate("admin", "/events", renderPollError, adminOrPollToken), authorizeFirst, cappedBody());
 
 pollRoutes.post("/poll", valid("json", pollRequest, renderPollError), async (c) => {
-  const base = publicBase(c.env, c.req.url);
-  const slug = c.var.t.slug;
+  const urls = c.var.services.urls;
   return c.json(
-    await poll(
-      c.var.t.db,
-      c.req.valid("json"),
-      `${base}/t/${slug}/events/poll`,
-      `${base}/t/${slug}/scim/v2`,
-      c.var.pollStream ?? ADMIN_STREAM,
-    ),
+    await poll(c.var.t.db, c.req.valid("json"), urls.poll(), urls.scim(), c.var.pollStream ?? ADMIN_STREAM),
   );
 });
 pollRoutes.all("/poll", methodNotAllowed("POST"));

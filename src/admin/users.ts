@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
 import type { AppBindings } from "../platform/env";
-import { hardDeleteUser, listUsers, listUsersByCursor, userListQuery, userProfile } from "./services/users";
+import { listUsers, listUsersByCursor, userListQuery, userProfile } from "./services/users";
 import { valid } from "./validate";
 
 export const adminUserRoutes = new Hono<AppBindings>();
@@ -19,7 +19,7 @@ adminUserRoutes.get("/:id", async (c) => c.json(await userProfile(c.var.t.db, c.
 
 /** P9: the only hard delete; memberships go through each group's Durable Object. */
 adminUserRoutes.delete("/:id", async (c) => {
-  await hardDeleteUser(c.var.t, c.var.sequencerFor(c.var.t), c.req.param("id"));
+  await c.var.services.hardDeleteUser(c.req.param("id"));
   return c.body(null, 204);
 });
 

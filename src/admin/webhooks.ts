@@ -1,10 +1,7 @@
 import { Hono } from "hono";
 import { methodNotAllowed } from "../http/respond";
-import { publicBase } from "../http/public-url";
 import type { AppBindings } from "../platform/env";
-import { allowsLoopbackHttp } from "../webhooks/options";
 import {
-  addWebhook,
   deleteWebhook,
   deliveriesQuery,
   getWebhook,
@@ -25,11 +22,7 @@ webhookRoutes.get("/", async (c) => c.json({ webhooks: await listWebhooks(c.var.
 
 /** The `json` format's secret is in this answer only. */
 webhookRoutes.post("/", valid("json", newWebhook), async (c) => {
-  const issuer = `${publicBase(c.env, c.req.url)}/t/${c.var.t.slug}/scim/v2`;
-  const added = await addWebhook(c.var.t, c.req.valid("json"), {
-    allowLoopbackHttp: allowsLoopbackHttp(c.env),
-    issuer,
-  });
+  const added = await c.var.services.addWebhook(c.req.valid("json"));
   return c.json(
     {
       ...added,

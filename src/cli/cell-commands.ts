@@ -1,6 +1,6 @@
 /** `npm run tenant -- cell add|list|sync` (docs/fleet.md). */
 import { addCell, listCells, parseCapacity, syncCells, type Fleet } from "./cells.ts";
-import type { Output, ParsedValues } from "./tenant.ts";
+import type { Output, ParsedValues } from "./command-line.ts";
 import { TenantUsageError } from "./usage-error.ts";
 
 export interface CellCommandContext {

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { deployFleet } from "./deploy-steps.ts";
 import { parseConcurrency } from "./fleet-commands.ts";
-import { DEFAULT_CELLS_DIR, DEFAULT_CONFIG } from "./tenant.ts";
+import { DEFAULT_CELLS_DIR, DEFAULT_CONFIG } from "./command-line.ts";
 
 const USAGE = `Usage: npm run deploy -- --remote | --dry-run [--config wrangler.toml] [--cells cells] [--concurrency N]`;
 

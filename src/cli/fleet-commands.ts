@@ -3,7 +3,7 @@ import path from "node:path";
 import { cellOfTenant, listCells, type Fleet } from "./cells.ts";
 import { DEFAULT_CONCURRENCY, migrateFleet, summarize } from "./fleet-migrate.ts";
 import { databaseName } from "./names.ts";
-import type { Output, ParsedValues } from "./tenant.ts";
+import type { Output, ParsedValues } from "./command-line.ts";
 import { assertValidSlug } from "./tenants.ts";
 import { parseWholeNumber, TenantUsageError } from "./usage-error.ts";
 import { runWrangler } from "./wrangler.ts";

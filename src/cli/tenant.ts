@@ -4,10 +4,18 @@
  */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { tenantBinding } from "../tenants/slug.ts";
 import { isTokenScope, type MintedToken } from "../tenants/tokens.ts";
 import { runCellCommand } from "./cell-commands.ts";
+import {
+  consoleOutput,
+  DEFAULT_CELLS_DIR,
+  DEFAULT_CONFIG,
+  DEFAULT_URL_BASE,
+  parseTenantArgs,
+  type Output,
+  type ParsedValues,
+} from "./command-line.ts";
 import { cellMigrationsDir, cellOfTenant, listCells, placeTenant, type Fleet } from "./cells.ts";
 import { addClient, listClients, revokeClient, secretDays } from "./clients.ts";
 import { deployCell } from "./deploy-steps.ts";
@@ -19,10 +27,8 @@ import { D1_LOCATIONS, isD1Location, type WranglerTarget } from "./wrangler.ts";
 
 export * from "./tenants.ts";
 export * from "./wrangler.ts";
+export { DEFAULT_CELLS_DIR, DEFAULT_CONFIG, DEFAULT_URL_BASE, type Output, type ParsedValues } from "./command-line.ts";
 
-export const DEFAULT_CONFIG = "wrangler.toml";
-export const DEFAULT_CELLS_DIR = "cells";
-export const DEFAULT_URL_BASE = "http://127.0.0.1:8787";
 const REMOTE_URL_PLACEHOLDER = "https://<your-worker-host>";
 
 export const USAGE = `Usage: npm run tenant -- <command> [options]
@@ -66,52 +72,15 @@ Options:
 
 A slug is lower-case letters and digits with single inner hyphens, at most 40 characters.`;
 
-export interface Output {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const consoleOutput: Output = { out: (l) => console.log(l), err: (l) => console.error(l) };
-
-export type ParsedValues = ReturnType<typeof parse>["values"];
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      remote: { type: "boolean", default: false },
-      config: { type: "string", default: DEFAULT_CONFIG },
-      cells: { type: "string", default: DEFAULT_CELLS_DIR },
-      cell: { type: "string" },
-      host: { type: "string" },
-      capacity: { type: "string" },
-      location: { type: "string" },
-      concurrency: { type: "string" },
-      check: { type: "boolean", default: false },
-      timestamp: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      "persist-to": { type: "string" },
-      "url-base": { type: "string" },
-      scope: { type: "string", default: "scim" },
-      name: { type: "string", default: "Entra ID" },
-      days: { type: "string" },
-      yes: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-  });
-}
-
 function printToken(io: Output, label: string, token: MintedToken): void {
   io.out(`  ${label.padEnd(14)}${token.token}`);
 }
 
 /** Runs one command; returns the process exit code (2: bad arguments, nothing changed). */
 export async function runTenantCommand(argv: string[], io: Output = consoleOutput): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
+  let parsed: ReturnType<typeof parseTenantArgs>;
   try {
-    parsed = parse(argv);
+    parsed = parseTenantArgs(argv);
   } catch (error) {
     io.err(`error: ${(error as Error).message}\n\n${USAGE}`);
     return 2;

@@ -1,6 +1,6 @@
 import type { SqlWhere } from "../db/where";
 
-/** An `audit_log` row as read (see src/db/schema.ts). */
+/** An `audit_log` row as read (see src/db/schema/). */
 export interface AuditRow {
   id: string;
   at: string;

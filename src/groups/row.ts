@@ -5,7 +5,7 @@ import type { ScimDoc } from "../scim/normalize";
 /** P16: the built-in group every tenant has (seeded by drizzle/0002). */
 export const ALL_USERS_GROUP_ID = "all-users";
 
-/** A `groups` row as read from D1, typed by src/db/schema.ts. */
+/** A `groups` row as read from D1, typed by src/db/schema/. */
 export type GroupRow = D1Row<typeof groups>;
 
 export type GroupSource = GroupRow["source"];

@@ -5,8 +5,8 @@ import type { GroupRow, MemberRow } from "./row";
 /**
  * The port the group service writes through: one writer per group serialises membership
  * changes. The Durable Object adapter (membership/sequencer.ts) is built where the app is
- * composed (app.ts) and handed to routes and pages as `c.var.sequencerFor`, so nothing in the
- * layers below names the binding.
+ * composed (app.ts, request-services.ts) and handed to routes as `c.var.sequencerFor`, so
+ * nothing in the layers below names the binding.
  */
 export interface GroupSequencer {
   change(groupId: string, change: GroupChange): Promise<GroupRow | null>;

@@ -1,7 +1,7 @@
 import type { KeysetColumn, SqlTarget } from "../scim/filter/sql-target";
 import { GROUP_RESOURCE } from "../scim/schema/resources";
 
-/** The groups table and its member rows, as filters and sortBy see them (drizzle/, src/db/schema.ts). */
+/** The groups table and its member rows, as filters and sortBy see them (drizzle/, src/db/schema/). */
 export const GROUPS_TARGET: SqlTarget = {
   resource: GROUP_RESOURCE,
   idColumn: "g.id",

@@ -60,6 +60,21 @@ export interface UserWriteRow {
   now: string;
 }
 
+/** ?1-?8 of both the insert and the update: the id, the filtered columns, the document, the time. */
+function sharedBinds(row: UserWriteRow) {
+  const c = userColumns(row.doc);
+  return [
+    row.id,
+    c.user_name,
+    c.external_id,
+    c.display_name,
+    c.active,
+    row.source,
+    JSON.stringify(row.doc),
+    row.now,
+  ] as const;
+}
+
 /**
  * `ifNameFree` (issue 18): inserts nothing when the userName is taken, instead of failing the
  * batch, so a create learns in the same round trip who holds the name (P11) by a SELECT before
@@ -70,25 +85,13 @@ export function insertUserStatement(
   row: UserWriteRow & { ldapAttributes?: string | null },
   opts: { ifNameFree?: boolean } = {},
 ) {
-  const c = userColumns(row.doc);
   const values = "?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10";
   return db
     .prepare(
       `INSERT INTO users (id, user_name, external_id, display_name, active, source, doc, version, created, last_modified, managed_apple_id, ldap_attributes)
        ${opts.ifNameFree ? `SELECT ${values} WHERE NOT EXISTS (SELECT 1 FROM users WHERE user_name = ?2) RETURNING id` : `VALUES (${values})`}`,
     )
-    .bind(
-      row.id,
-      c.user_name,
-      c.external_id,
-      c.display_name,
-      c.active,
-      row.source,
-      JSON.stringify(row.doc),
-      row.now,
-      row.managedAppleId,
-      row.ldapAttributes ?? null,
-    );
+    .bind(...sharedBinds(row), row.managedAppleId, row.ldapAttributes ?? null);
 }
 
 /**
@@ -97,26 +100,13 @@ export function insertUserStatement(
  * RETURNING tells the two apart: `meta.changes` also counts the rows the email triggers touch.
  */
 export function updateUserStatement(db: D1Database, row: UserWriteRow & { version: number; created: string }) {
-  const c = userColumns(row.doc);
   return db
     .prepare(
       `UPDATE users SET user_name = ?2, external_id = ?3, display_name = ?4, active = ?5, source = ?6, doc = ?7,
          version = version + 1, last_modified = ?8, managed_apple_id = ?10
        WHERE id = ?1 AND version = ?9 AND created = ?11 RETURNING version`,
     )
-    .bind(
-      row.id,
-      c.user_name,
-      c.external_id,
-      c.display_name,
-      c.active,
-      row.source,
-      JSON.stringify(row.doc),
-      row.now,
-      row.version,
-      row.managedAppleId,
-      row.created,
-    );
+    .bind(...sharedBinds(row), row.version, row.managedAppleId, row.created);
 }
 
 /** P9: the row goes; its `user_emails` rows go with it (trigger of migration 0001). */

@@ -2,7 +2,7 @@ import type { D1Row } from "../db/rows";
 import type { users } from "../db/schema";
 import type { ScimDoc } from "../scim/normalize";
 
-/** A `users` row as read from D1, typed by src/db/schema.ts (managed_apple_id: P21; ldap_attributes: P25). */
+/** A `users` row as read from D1, typed by src/db/schema/ (managed_apple_id: P21; ldap_attributes: P25). */
 export type UserRow = D1Row<typeof users>;
 
 export type UserSource = UserRow["source"];

@@ -1,7 +1,7 @@
 import type { KeysetColumn, SqlTarget } from "../scim/filter/sql-target";
 import { USER_RESOURCE } from "../scim/schema/resources";
 
-/** The users table and its side tables, as filters and sortBy see them (drizzle/, src/db/schema.ts). */
+/** The users table and its side tables, as filters and sortBy see them (drizzle/, src/db/schema/). */
 export const USERS_TARGET: SqlTarget = {
   resource: USER_RESOURCE,
   idColumn: "u.id",

@@ -64,3 +64,9 @@ export async function findActivity(db: D1Database, query: ActivityQuery) {
 }
 
 export { getActivity };
+
+/** Entra's provisioning cycles (activity/views.ts). */
+export { cycles } from "../../activity/views";
+
+/** What each failure reason means and how to fix it, for the console. */
+export { reasonInfo } from "../../activity/reasons";

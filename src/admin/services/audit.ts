@@ -3,6 +3,9 @@ import { Where } from "../../db/where";
 import { readAuditLog } from "../../events/audit-log";
 import { RESOURCE_TYPES } from "../../events/types";
 
+/** The closed lists the console's audit filter offers. */
+export { AUDIT_ACTIONS, RESOURCE_TYPES } from "../../events/types";
+
 /** An ISO date-time, or what a `datetime-local` field sends (minutes, no zone: read as UTC). */
 export const instant = z
   .union([z.iso.datetime(), z.iso.datetime({ local: true })])

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { readMail } from "../../events/mail-log";
 
+export type { MailRow } from "../../events/mail-log";
+
 export const mailQuery = z.object({
   status: z.enum(["queued", "stored", "sent", "refused"]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -1,7 +1,11 @@
-import { type AuditRow, latestAuditStatement } from "../../events/audit-log";
-
 import { health } from "../../activity/views";
+import { type AuditRow, latestAuditStatement } from "../../events/audit-log";
+import { countGroupsStatement } from "../../groups/repo";
+import { prepared, tokenStatusSql } from "../../tenants/token-rows";
+import { countUsersStatement } from "../../users/repo";
 import { failingEndpoints } from "../../webhooks/health";
+
+export type { FailingEndpoint } from "../../webhooks/health";
 
 /** The tenant's provisioning health (activity/views.ts), for the Overview page. */
 export { health };
@@ -13,9 +17,6 @@ export async function tenantHealth(db: D1Database, slug: string) {
   const [h, failing] = await Promise.all([health(db), failingEventEndpoints(db, slug)]);
   return { ...h, eventEndpoints: { failing } };
 }
-import { countGroupsStatement } from "../../groups/repo";
-import { prepared, tokenStatusSql } from "../../tenants/token-rows";
-import { countUsersStatement } from "../../users/repo";
 
 export interface Overview {
   users: { source: string; status: "active" | "suspended"; n: number }[];

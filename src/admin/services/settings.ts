@@ -12,6 +12,10 @@ import type { TenantContext } from "../../tenants/context";
 import { findUser } from "../../users/repo";
 import { adminError } from "../errors";
 
+/** What the console's settings page names: the stored shape and the template's built-in variables. */
+export type { Settings };
+export { BUILT_IN_VARIABLES } from "../../delivery/template";
+
 /** P20-P22: every field optional; what is given replaces the stored value. */
 export const settingsPatch = settingsSchema
   .partial()

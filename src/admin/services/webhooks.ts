@@ -10,6 +10,9 @@ import { EVENT_TYPES, type SecurityEvent } from "../../webhooks/types";
 import { webhookUrlProblem } from "../../webhooks/url";
 import { adminError } from "../errors";
 
+/** For the console's add-endpoint form. */
+export { EVENT_TYPES };
+
 /** Endpoints per tenant: each one multiplies every change's deliveries. */
 export const MAX_WEBHOOKS = 20;
 

@@ -1,8 +1,6 @@
 import type { FC } from "hono/jsx";
-import { reasonInfo } from "../../activity/reasons";
-import type { ActivityDetail, ActivityEntry } from "../../admin/services/activity";
-import { Empty, Notice, Time, type Ui } from "../ui";
-import { resourceHref } from "../ui/links";
+import { type ActivityDetail, type ActivityEntry, reasonInfo } from "../../admin/services/activity";
+import { DataTable, Empty, Notice, Time, type Ui, activityHref, href, resourceHref } from "../ui";
 
 const statusClass = (status: number) => (status >= 500 ? "http-5xx" : status >= 400 ? "http-4xx" : "http-2xx");
 
@@ -22,7 +20,7 @@ export const ActivityItems: FC<{ ui: Ui; entries: ActivityEntry[] }> = ({ ui, en
   <ol class="timeline">
     {entries.map((e) => (
       <li>
-        <a class="entry-link" href={`${ui.base}/activity/${e.id}`}>
+        <a class="entry-link" href={activityHref(ui, e.id)}>
           <Time at={e.at} /> <HttpStatus status={e.status} /> <strong>{e.method}</strong>{" "}
           <span class="mono">{e.path}</span>
           {concerned(e) && <span> · {concerned(e)}</span>}
@@ -50,7 +48,7 @@ export const ActivityTimeline: FC<{ ui: Ui; entries: ActivityEntry[]; kind: "use
       <ActivityItems ui={ui} entries={entries} />
     )}
     <p>
-      <a href={`${ui.base}/activity?${kind}=${encodeURIComponent(id)}`}>All requests of this {kind} in Activity</a>
+      <a href={href(`${ui.base}/activity`, { [kind]: id })}>All requests of this {kind} in Activity</a>
     </p>
   </section>
 );
@@ -136,29 +134,21 @@ export const ActivityDetailView: FC<{ ui: Ui; entry: ActivityDetail }> = ({ ui, 
         {!e.changes?.length ? (
           <p class="muted">This request changed no attribute.</p>
         ) : (
-          <div class="table-wrap">
-            <table class="compact changes">
-              <caption class="sr-only">Attributes this request changed, old and new value</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Attribute</th>
-                  <th scope="col">Old value</th>
-                  <th scope="col">New value</th>
-                </tr>
-              </thead>
-              <tbody>
-                {e.changes.map((ch) => (
-                  <tr>
-                    <th scope="row" class="wrap">
-                      {ch.attribute}
-                    </th>
-                    <td class="wrap">{shown(ch.old)}</td>
-                    <td class="wrap">{shown(ch.new)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Attributes this request changed, old and new value"
+            columns={[{ label: "Attribute" }, { label: "Old value" }, { label: "New value" }]}
+            class="compact changes"
+          >
+            {e.changes.map((ch) => (
+              <tr>
+                <th scope="row" class="wrap">
+                  {ch.attribute}
+                </th>
+                <td class="wrap">{shown(ch.old)}</td>
+                <td class="wrap">{shown(ch.new)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <section class="card" aria-labelledby="body">

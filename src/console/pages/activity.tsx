@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import { reasonInfo } from "../../activity/reasons";
 import {
   ACTIVITY_METHODS,
   ACTIVITY_RESOURCES,
   activityQuery,
   findActivity,
   getActivity,
+  reasonInfo,
 } from "../../admin/services/activity";
 import { ScimError, type ScimType } from "../../scim/errors";
 import { type ConsoleBindings, render } from "../context";
@@ -97,6 +97,25 @@ const TextFilter = ({
   </Field>
 );
 
+/** The closed filters, each a select of its list. */
+const CHOICES = [
+  [
+    "status",
+    "Status",
+    [
+      ["", "Any status"],
+      ["ok", "Succeeded"],
+      ["failed", "Failed"],
+      ["2xx", "2xx"],
+      ["4xx", "4xx"],
+      ["5xx", "5xx"],
+    ],
+  ],
+  ["method", "Method", anyOf("Any method", ACTIVITY_METHODS)],
+  ["resource", "Resource", anyOf("Any resource", ACTIVITY_RESOURCES)],
+  ["scimType", "scimType", anyOf("Any scimType", SCIM_TYPES)],
+] as const;
+
 /** Every SCIM request of the tenant's clients, newest first, with the filters of `GET /admin/api/activity`. */
 activityPages.get("/", async (c) => {
   const ui = c.var.ui;
@@ -110,41 +129,9 @@ activityPages.get("/", async (c) => {
     <Layout ui={ui} title="Activity" active="/activity">
       {!q && <Notice kind="error">The filters were not applied: see the fields marked below.</Notice>}
       <FilterForm action={base}>
-        <Choice
-          id="status"
-          label="Status"
-          value={given.status}
-          error={errors.status}
-          options={[
-            ["", "Any status"],
-            ["ok", "Succeeded"],
-            ["failed", "Failed"],
-            ["2xx", "2xx"],
-            ["4xx", "4xx"],
-            ["5xx", "5xx"],
-          ]}
-        />
-        <Choice
-          id="method"
-          label="Method"
-          value={given.method}
-          error={errors.method}
-          options={anyOf("Any method", ACTIVITY_METHODS)}
-        />
-        <Choice
-          id="resource"
-          label="Resource"
-          value={given.resource}
-          error={errors.resource}
-          options={anyOf("Any resource", ACTIVITY_RESOURCES)}
-        />
-        <Choice
-          id="scimType"
-          label="scimType"
-          value={given.scimType}
-          error={errors.scimType}
-          options={anyOf("Any scimType", SCIM_TYPES)}
-        />
+        {CHOICES.map(([id, label, options]) => (
+          <Choice id={id} label={label} value={given[id]} error={errors[id]} options={options} />
+        ))}
         <TextFilter id="userName" label="userName" value={given.userName} error={errors.userName} />
         <TextFilter id="externalId" label="externalId" value={given.externalId} error={errors.externalId} />
         <TextFilter id="id" label="Resource id" value={given.id} error={errors.id} />

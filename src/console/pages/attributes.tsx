@@ -9,7 +9,7 @@ import {
 import { FieldError } from "../../admin/errors";
 import { ScimError } from "../../scim/errors";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
-import { Csrf, Empty, Field, Layout, Notice, Time, describedBy } from "../ui";
+import { Csrf, Empty, Field, Layout, Notice, RowAction, Time, describedBy } from "../ui";
 
 export const attributePages = new Hono<ConsoleBindings>();
 
@@ -48,16 +48,12 @@ async function page(
                       type {a.type}, added <Time at={a.created} />
                     </span>
                   </span>
-                  <form
-                    method="post"
+                  <RowAction
+                    ui={ui}
                     action={`${ui.base}/attributes/${encodeURIComponent(a.name)}/delete`}
-                    class="inline"
-                  >
-                    <Csrf ui={ui} />
-                    <button type="submit" class="secondary small" aria-label={`Delete ${a.name}`}>
-                      Delete
-                    </button>
-                  </form>
+                    verb="Delete"
+                    name={a.name}
+                  />
                 </li>
               ))}
             </ul>

@@ -1,7 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { AuditEntry } from "../../admin/services/audit";
-import { Time, type Ui } from "../ui";
-import { resourceHref } from "../ui/links";
+import { Time, type Ui, resourceHref } from "../ui";
 
 /** One audit entry: a summary line that expands to its details (no script needed). */
 export const AuditDetail: FC<{ entry: AuditEntry; ui: Ui }> = ({ entry: e, ui }) => {

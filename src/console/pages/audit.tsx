@@ -1,6 +1,13 @@
 import { Hono } from "hono";
-import { type AuditQuery, auditCsv, auditQuery, exportAudit, listAudit } from "../../admin/services/audit";
-import { AUDIT_ACTIONS, RESOURCE_TYPES } from "../../events/types";
+import {
+  AUDIT_ACTIONS,
+  type AuditQuery,
+  RESOURCE_TYPES,
+  auditCsv,
+  auditQuery,
+  exportAudit,
+  listAudit,
+} from "../../admin/services/audit";
 import { type ConsoleBindings, type ConsoleContext, render } from "../context";
 import { Choice, DateTimeField, Empty, FilterForm, Layout, Notice, anyOf, href, CursorPager } from "../ui";
 import { AuditDetail } from "./audit-entry";

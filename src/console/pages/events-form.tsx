@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import { EVENT_TYPES } from "../../webhooks/types";
+import { EVENT_TYPES } from "../../admin/services/webhooks";
 import { Choice, Csrf, Field, type Ui, describedBy } from "../ui";
 
 /** What the add-endpoint form was sent with, to show again beside its errors. */

@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import type { FailingEndpoint } from "../../webhooks/health";
+import type { FailingEndpoint } from "../../admin/services/overview";
 import { Time, type Ui, counted } from "../ui";
 
 const STATE: Record<FailingEndpoint["state"], string> = {

@@ -1,10 +1,8 @@
 import { Hono } from "hono";
 import { FieldError } from "../../admin/errors";
 import { failingEventEndpoints } from "../../admin/services/overview";
-import { addWebhook, jwks, listDeliveries, listWebhooks, newWebhook } from "../../admin/services/webhooks";
-import { publicBase } from "../../http/public-url";
+import { jwks, listDeliveries, listWebhooks, newWebhook } from "../../admin/services/webhooks";
 import { ScimError } from "../../scim/errors";
-import { allowsLoopbackHttp } from "../../webhooks/options";
 import { redactedUrl } from "../../webhooks/redact";
 import { type ConsoleBindings, type ConsoleContext, formOf, formValues, render } from "../context";
 import { CopyField, Empty, Layout, Notice, Time } from "../ui";
@@ -156,10 +154,7 @@ eventPages.post("/", async (c) => {
     return page(c, { form: { ...state, errors } }, 400);
   }
   try {
-    const added = await addWebhook(c.var.t, parsed.data, {
-      allowLoopbackHttp: allowsLoopbackHttp(c.env),
-      issuer: `${publicBase(c.env, c.req.url)}/t/${c.var.ui.slug}/scim/v2`,
-    });
+    const added = await c.var.services.addWebhook(parsed.data);
     return page(c, { added });
   } catch (e) {
     if (e instanceof FieldError) return page(c, { form: { ...state, errors: { [e.field]: e.detail } } }, e.status);

@@ -2,10 +2,8 @@ import { Hono } from "hono";
 import { findActivity } from "../../admin/services/activity";
 import { groupWithMembers, listGroups, memberPageQuery } from "../../admin/services/groups";
 import { type ConsoleBindings, render } from "../context";
-import { Empty, Layout, Pager, SourceBadge, Time, UserCells, href } from "../ui";
+import { Empty, Layout, Pager, SourceBadge, Time, UserCells, href, groupHref, DataTable } from "../ui";
 import { ActivityTimeline } from "./activity-entry";
-import { groupHref } from "../ui/links";
-import { DataTable } from "../ui/table";
 
 export const groupPages = new Hono<ConsoleBindings>();
 

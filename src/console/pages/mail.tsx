@@ -1,12 +1,20 @@
 import { Hono } from "hono";
 import { listMail, mailQuery } from "../../admin/services/mail";
 import { type ConsoleBindings, render } from "../context";
-import { Choice, Empty, Layout, Pager, Time, href, FilterForm } from "../ui";
-import { userHref } from "../ui/links";
+import { Choice, Empty, Layout, Pager, Time, href, FilterForm, userHref } from "../ui";
 
 export const mailPages = new Hono<ConsoleBindings>();
 
 const PAGE = 25;
+
+/** The mail log's states (admin/services/mail.ts), labelled. */
+const STATUSES = [
+  ["", "Any status"],
+  ["queued", "Queued"],
+  ["stored", "Stored (outbox mailer)"],
+  ["refused", "Refused (not one address)"],
+  ["sent", "Sent"],
+] as const;
 
 /** Page 9 (P20): the invitation outbox with status. */
 mailPages.get("/", async (c) => {
@@ -23,18 +31,7 @@ mailPages.get("/", async (c) => {
     c,
     <Layout ui={ui} title="Mail" active="/mail">
       <FilterForm action={base} search={false}>
-        <Choice
-          id="status"
-          label="Status"
-          value={q.status}
-          options={[
-            ["", "Any status"],
-            ["queued", "Queued"],
-            ["stored", "Stored (outbox mailer)"],
-            ["refused", "Refused (not one address)"],
-            ["sent", "Sent"],
-          ]}
-        />
+        <Choice id="status" label="Status" value={q.status} options={STATUSES} />
         <button type="submit">Apply</button>
       </FilterForm>
       {mail.length === 0 ? (

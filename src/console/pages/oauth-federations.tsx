@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { FederationRow } from "../../admin/services/oauth";
-import { Csrf, Empty, Time, type Ui } from "../ui";
+import { Csrf, Empty, RowAction, Time, type Ui } from "../ui";
 import { TextField } from "./oauth-fields";
 
 export interface FederationState {
@@ -31,16 +31,13 @@ export const FederationList: FC<{ ui: Ui; federations: FederationRow[] }> = ({ u
                 keys <code>{f.jwksUrl}</code>; added <Time at={f.created} />, last used <Time at={f.lastUsed} />
               </span>
             </span>
-            <form
-              method="post"
+            <RowAction
+              ui={ui}
               action={`${ui.base}/oauth/federations/${encodeURIComponent(f.id)}/remove`}
-              class="inline"
-            >
-              <Csrf ui={ui} />
-              <button type="submit" class="secondary small" aria-label={`Remove ${f.name}…`}>
-                Remove…
-              </button>
-            </form>
+              verb="Remove"
+              name={f.name}
+              asks
+            />
           </li>
         ))}
       </ul>
@@ -49,35 +46,46 @@ export const FederationList: FC<{ ui: Ui; federations: FederationRow[] }> = ({ u
   </section>
 );
 
+/** The form's fields; `key` names the field in the state and in the admin API's body. */
+const FIELDS: {
+  id: string;
+  key: Exclude<keyof FederationState, "errors">;
+  label: string;
+  hint?: string;
+  type?: "url";
+}[] = [
+  { id: "fed-name", key: "name", label: "Name" },
+  {
+    id: "issuer",
+    key: "issuer",
+    label: "Issuer",
+    hint: "Entra: https://login.microsoftonline.com/<Entra tenant id>/v2.0",
+  },
+  {
+    id: "subject",
+    key: "subject",
+    label: "Subject",
+    hint: "The sub claim Entra's token carries (the app's object id).",
+  },
+  { id: "audience", key: "audience", label: "Audience" },
+  { id: "jwksUrl", key: "jwksUrl", label: "JWKS URL", type: "url", hint: "Where the issuer's public keys are; https." },
+];
+
 export const FederationForm: FC<{ ui: Ui; state: FederationState }> = ({ ui, state }) => (
   <section class="card narrow" aria-labelledby="add-federation">
     <h2 id="add-federation">Add a federation</h2>
     <form method="post" action={`${ui.base}/oauth/federations`} class="stack">
       <Csrf ui={ui} />
-      <TextField id="fed-name" label="Name" value={state.name} error={state.errors?.name} />
-      <TextField
-        id="issuer"
-        label="Issuer"
-        value={state.issuer}
-        error={state.errors?.issuer}
-        hint="Entra: https://login.microsoftonline.com/<Entra tenant id>/v2.0"
-      />
-      <TextField
-        id="subject"
-        label="Subject"
-        value={state.subject}
-        error={state.errors?.subject}
-        hint="The sub claim Entra's token carries (the app's object id)."
-      />
-      <TextField id="audience" label="Audience" value={state.audience} error={state.errors?.audience} />
-      <TextField
-        id="jwksUrl"
-        label="JWKS URL"
-        type="url"
-        value={state.jwksUrl}
-        error={state.errors?.jwksUrl}
-        hint="Where the issuer's public keys are; https."
-      />
+      {FIELDS.map((f) => (
+        <TextField
+          id={f.id}
+          label={f.label}
+          type={f.type}
+          hint={f.hint}
+          value={state[f.key]}
+          error={state.errors?.[f.key]}
+        />
+      ))}
       <button type="submit">Add federation</button>
     </form>
   </section>

@@ -12,13 +12,11 @@ import {
   newFederation,
   removeFederation,
   revokeClient,
-  tokenEndpointUrl,
 } from "../../admin/services/oauth";
-import { publicBase } from "../../http/public-url";
 import { clock } from "../../platform/clock";
 import { ScimError } from "../../scim/errors";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
-import { CopyField, Csrf, Layout, Notice, Time } from "../ui";
+import { ConfirmForm, CopyField, Csrf, Layout, Notice, Time } from "../ui";
 import { ClientTable } from "./oauth-clients";
 import { FederationForm, FederationList, type FederationState } from "./oauth-federations";
 import { TextField } from "./oauth-fields";
@@ -38,7 +36,7 @@ interface PageState {
   pageError?: string;
 }
 
-const endpoint = (c: ConsoleContext) => tokenEndpointUrl(publicBase(c.env, c.req.url), c.var.ui.slug);
+const endpoint = (c: ConsoleContext) => c.var.services.urls.tokenEndpoint();
 
 async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
   const ui = c.var.ui;
@@ -133,7 +131,7 @@ oauthPages.post("/clients", async (c) => {
         <CopyField id="client-id" label="Client identifier" value={client.clientId} />
         <CopyField id="client-secret" label="Client secret" value={client.clientSecret} />
         <CopyField id="oauth-token-endpoint" label="OAuth token endpoint" value={endpoint(c)} />
-        <CopyField id="tenant-url" label="Tenant URL" value={`${publicBase(c.env, c.req.url)}/t/${ui.slug}/scim/v2`} />
+        <CopyField id="tenant-url" label="Tenant URL" value={c.var.services.urls.scim()} />
         <p>
           The secret expires <Time at={client.expires} />.
         </p>
@@ -159,23 +157,17 @@ oauthPages.post("/clients/:id/revoke", async (c) => {
   return render(
     c,
     <Layout ui={ui} title="Revoke an OAuth client" active="/oauth">
-      <form
-        method="post"
+      <ConfirmForm
+        ui={ui}
         action={`${ui.base}/oauth/clients/${encodeURIComponent(id)}/revoke`}
-        class="card narrow stack"
+        confirm={`Revoke ${client.name}`}
+        cancel={`${ui.base}/oauth`}
       >
-        <Csrf ui={ui} />
         <p>
           Revoke <strong>{client.name}</strong> (<code>{client.clientId}</code>)? Its secret and every access token it
           got stop working at once; Entra ID fails until it has another client's credentials.
         </p>
-        <div class="actions">
-          <button type="submit" name="confirm" value="yes" class="danger">
-            Revoke {client.name}
-          </button>
-          <a href={`${ui.base}/oauth`}>Cancel</a>
-        </div>
-      </form>
+      </ConfirmForm>
     </Layout>,
   );
 });
@@ -228,23 +220,17 @@ oauthPages.post("/federations/:id/remove", async (c) => {
   return render(
     c,
     <Layout ui={ui} title="Remove a federation" active="/oauth">
-      <form
-        method="post"
+      <ConfirmForm
+        ui={ui}
         action={`${ui.base}/oauth/federations/${encodeURIComponent(id)}/remove`}
-        class="card narrow stack"
+        confirm={`Remove ${f.name}`}
+        cancel={`${ui.base}/oauth`}
       >
-        <Csrf ui={ui} />
         <p>
           Remove <strong>{f.name}</strong> (issuer <code>{f.issuer}</code>, subject <code>{f.subject}</code>)? The
           access tokens issued through it stop working at once.
         </p>
-        <div class="actions">
-          <button type="submit" name="confirm" value="yes" class="danger">
-            Remove {f.name}
-          </button>
-          <a href={`${ui.base}/oauth`}>Cancel</a>
-        </div>
-      </form>
+      </ConfirmForm>
     </Layout>,
   );
 });

@@ -1,13 +1,14 @@
 import { Hono } from "hono";
-import { publicBase } from "../../http/public-url";
 import { failingEventEndpoints, health, overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
-import { CopyField, Empty, Layout, Time, counted, sourceLabel } from "../ui";
+import { CopyField, DataTable, Empty, Layout, Time, counted, href, sourceLabel } from "../ui";
 import { FixText } from "./activity-entry";
 import { FailingEndpointsCard } from "./events-health";
 import { HealthCard } from "./health";
 
 export const overviewPages = new Hono<ConsoleBindings>();
+
+const BY_SOURCE = [{ label: "Source" }, { label: "Active", class: "num" }, { label: "Suspended", class: "num" }];
 
 /** Page 1: what to paste into Entra, whether it has connected, and the tenant at a glance. */
 overviewPages.get("/", async (c) => {
@@ -17,7 +18,7 @@ overviewPages.get("/", async (c) => {
     health(c.var.t.db),
     failingEventEndpoints(c.var.t.db, ui.slug),
   ]);
-  const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${ui.slug}/scim/v2`;
+  const tenantUrl = c.var.services.urls.scim();
   const scimToken = o.tokens.find((t) => t.scope === "scim");
   const total = o.users.reduce((n, r) => n + r.n, 0);
   const bySource = new Map<string, { active: number; suspended: number }>();
@@ -63,7 +64,7 @@ overviewPages.get("/", async (c) => {
                 <>
                   <Time at={o.lastScimFailure.at} /> ·{" "}
                   <FixText text={String(JSON.parse(o.lastScimFailure.detail).reason ?? "")} />{" "}
-                  <a href={`${ui.base}/audit?action=refused`}>See refusals</a>
+                  <a href={href(`${ui.base}/audit`, { action: "refused" })}>See refusals</a>
                 </>
               ) : (
                 <span class="muted">none</span>
@@ -98,31 +99,17 @@ overviewPages.get("/", async (c) => {
               </p>
             </Empty>
           ) : (
-            <table class="compact">
-              <caption class="sr-only">Users by source and status</caption>
-              <thead>
+            <DataTable caption="Users by source and status" columns={BY_SOURCE} class="compact" wrap={false}>
+              {[...bySource].map(([source, n]) => (
                 <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col" class="num">
-                    Active
+                  <th scope="row">
+                    <a href={href(`${ui.base}/users`, { source })}>{sourceLabel(source)}</a>
                   </th>
-                  <th scope="col" class="num">
-                    Suspended
-                  </th>
+                  <td class="num">{n.active.toLocaleString("en")}</td>
+                  <td class="num">{n.suspended.toLocaleString("en")}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {[...bySource].map(([source, n]) => (
-                  <tr>
-                    <th scope="row">
-                      <a href={`${ui.base}/users?source=${encodeURIComponent(source)}`}>{sourceLabel(source)}</a>
-                    </th>
-                    <td class="num">{n.active.toLocaleString("en")}</td>
-                    <td class="num">{n.suspended.toLocaleString("en")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
         </section>
       </div>

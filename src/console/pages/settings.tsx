@@ -1,9 +1,14 @@
 import { Hono } from "hono";
 import { FieldError } from "../../admin/errors";
-import { checkSettings, previewInvitation, settingsPatch, updateSettings } from "../../admin/services/settings";
+import {
+  BUILT_IN_VARIABLES,
+  type Settings,
+  checkSettings,
+  previewInvitation,
+  settingsPatch,
+  updateSettings,
+} from "../../admin/services/settings";
 import { listUsers, userByName } from "../../admin/services/users";
-import { BUILT_IN_VARIABLES } from "../../delivery/template";
-import type { Settings } from "../../settings/settings";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
 import { Choice, Csrf, Field, Layout, Notice, describedBy } from "../ui";
 

@@ -1,6 +1,4 @@
 import { Hono } from "hono";
-import { publicBase } from "../../http/public-url";
-import { rotateScimToken } from "../../admin/services/token";
 import { overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
 import { CopyField, Csrf, Layout, Notice, Time } from "../ui";
@@ -42,8 +40,8 @@ tokenPages.get("/", async (c) => {
 
 tokenPages.post("/", async (c) => {
   const ui = c.var.ui;
-  const token = await rotateScimToken(c.var.t, c.env.TOKENS);
-  const tenantUrl = `${publicBase(c.env, c.req.url)}/t/${ui.slug}/scim/v2`;
+  const token = await c.var.services.rotateScimToken();
+  const tenantUrl = c.var.services.urls.scim();
   return render(
     c,
     <Layout ui={ui} title="Token" active="/token">

@@ -2,12 +2,11 @@ import type { FC } from "hono/jsx";
 import type { ActivityEntry } from "../../admin/services/activity";
 import type { AuditEntry } from "../../admin/services/audit";
 import type { UserProfile } from "../../admin/services/users";
-import type { MailRow } from "../../events/mail-log";
-import type { Settings } from "../../settings/settings";
-import { Empty, Layout, SourceBadge, StatusBadge, Time, type Ui, sourceLabel } from "../ui";
+import type { MailRow } from "../../admin/services/mail";
+import type { Settings } from "../../admin/services/settings";
+import { Empty, Layout, SourceBadge, StatusBadge, Time, type Ui, sourceLabel, groupHref } from "../ui";
 import { ActivityTimeline } from "./activity-entry";
 import { AuditDetail } from "./audit-entry";
-import { groupHref } from "../ui/links";
 
 /** Nested SCIM values as `path: value` rows (`name.givenName`, `emails[0].value`). */
 function flatten(value: unknown, path = ""): [string, string][] {

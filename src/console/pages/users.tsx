@@ -1,17 +1,12 @@
 import { Hono } from "hono";
 import { findActivity } from "../../admin/services/activity";
 import { listAudit } from "../../admin/services/audit";
-import {
-  hardDeleteUser,
-  lastMailOf,
-  listUsers,
-  userListQuery,
-  userProfile,
-  usersByIds,
-} from "../../admin/services/users";
+import { lastMailOf, listUsers, userListQuery, userProfile, usersByIds } from "../../admin/services/users";
 import { type ConsoleBindings, formValues, render } from "../context";
 import {
   Choice,
+  ConfirmForm,
+  DataTable,
   FilterForm,
   Csrf,
   Empty,
@@ -26,13 +21,21 @@ import {
   href,
 } from "../ui";
 import { UserProfilePage } from "./user-profile";
-import { DataTable } from "../ui/table";
 
 export const userPages = new Hono<ConsoleBindings>();
 
 const PAGE = 25;
 /** Latest SCIM requests on a user page; the Activity page has them all. */
 const TIMELINE = 10;
+const STATUSES = [
+  ["", "Any status"],
+  ["active", "Active"],
+  ["suspended", "Suspended"],
+] as const;
+const ORDERS = [
+  ["asc", "Ascending"],
+  ["desc", "Descending"],
+] as const;
 const SORTS = [
   ["userName", "userName"],
   ["displayName", "Display name"],
@@ -70,26 +73,9 @@ userPages.get("/", async (c) => {
           <input id="q" name="q" type="search" value={q.q ?? ""} placeholder="userName, email or name" />
         </Field>
         <Choice id="source" label="Source" value={q.source} options={SOURCE_OPTIONS} />
-        <Choice
-          id="status"
-          label="Status"
-          value={q.status}
-          options={[
-            ["", "Any status"],
-            ["active", "Active"],
-            ["suspended", "Suspended"],
-          ]}
-        />
+        <Choice id="status" label="Status" value={q.status} options={STATUSES} />
         <Choice id="sort" label="Sort by" value={q.sort} options={SORTS} />
-        <Choice
-          id="order"
-          label="Order"
-          value={q.order}
-          options={[
-            ["asc", "Ascending"],
-            ["desc", "Descending"],
-          ]}
-        />
+        <Choice id="order" label="Order" value={q.order} options={ORDERS} />
         <button type="submit">Apply</button>
       </FilterForm>
       {users.length === 0 ? (
@@ -175,8 +161,7 @@ userPages.post("/delete", async (c) => {
   const confirmed = (await formValues(c, "confirm"))[0] === "yes";
   const rows = await usersByIds(t.db, ids);
   if (confirmed && rows.length) {
-    const seq = c.var.sequencerFor(t);
-    for (const r of rows) await hardDeleteUser(t, seq, r.id);
+    for (const r of rows) await c.var.services.hardDeleteUser(r.id);
     return c.redirect(`${ui.base}/users?deleted=${rows.length}`, 303);
   }
   return render(
@@ -185,8 +170,12 @@ userPages.post("/delete", async (c) => {
       {rows.length === 0 ? (
         <Notice kind="error">No user was selected. Go back and tick the users to delete.</Notice>
       ) : (
-        <form method="post" action={`${ui.base}/users/delete`} class="card narrow stack">
-          <Csrf ui={ui} />
+        <ConfirmForm
+          ui={ui}
+          action={`${ui.base}/users/delete`}
+          confirm={`Delete ${rows.length === 1 ? rows[0].user_name : `${rows.length} users`} for good`}
+          cancel={`${ui.base}/users`}
+        >
           <p>
             {rows.length === 1 ? "This user is" : `These ${rows.length} users are`} removed for good, with their group
             memberships. Entra ID provisioning would create {rows.length === 1 ? "it" : "them"} again as new{" "}
@@ -201,13 +190,7 @@ userPages.post("/delete", async (c) => {
               </li>
             ))}
           </ul>
-          <div class="actions">
-            <button type="submit" name="confirm" value="yes" class="danger">
-              Delete {rows.length === 1 ? rows[0].user_name : `${rows.length} users`} for good
-            </button>
-            <a href={`${ui.base}/users`}>Cancel</a>
-          </div>
-        </form>
+        </ConfirmForm>
       )}
     </Layout>,
     rows.length ? 200 : 400,

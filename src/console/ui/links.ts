@@ -2,6 +2,7 @@
 
 export const userHref = (ui: { base: string }, id: string) => `${ui.base}/users/${id}`;
 export const groupHref = (ui: { base: string }, id: string) => `${ui.base}/groups/${id}`;
+export const activityHref = (ui: { base: string }, id: string) => `${ui.base}/activity/${id}`;
 
 /** An audit or activity entry's resource, when it has a page (users and groups do; the tenant does not). */
 export function resourceHref(

@@ -7,11 +7,14 @@ export interface Column {
 }
 
 /**
- * A list page's table: scrolls sideways on its own (`table-wrap`), a caption for screen readers,
- * one header row of column headings; the rows are the children.
+ * A list page's table: scrolls sideways on its own (`table-wrap`; `wrap={false}` for a small table
+ * inside a card, as the Overview's), a caption for screen readers, one header row of column
+ * headings; the rows are the children.
  */
-export const DataTable: FC<PropsWithChildren<{ caption: Child; columns: Column[]; class?: string }>> = (props) => (
-  <div class="table-wrap">
+export const DataTable: FC<PropsWithChildren<{ caption: Child; columns: Column[]; class?: string; wrap?: boolean }>> = (
+  props,
+) => {
+  const table = (
     <table class={props.class}>
       <caption class="sr-only">{props.caption}</caption>
       <thead>
@@ -25,5 +28,6 @@ export const DataTable: FC<PropsWithChildren<{ caption: Child; columns: Column[]
       </thead>
       <tbody>{props.children}</tbody>
     </table>
-  </div>
-);
+  );
+  return props.wrap === false ? table : <div class="table-wrap">{table}</div>;
+};

@@ -1,6 +1,6 @@
 import type { ResourceSchema } from "../schema/types";
 
-/** Rows of a multi-valued attribute kept in their own indexed table (see src/db/schema.ts). */
+/** Rows of a multi-valued attribute kept in their own indexed table (see src/db/schema/). */
 export interface SideTable {
   table: string;
   /** Column of the side table holding the owning resource's id. */

@@ -1,0 +1,43 @@
+import { tokenEndpointUrl } from "./admin/services/oauth";
+import { rotateScimToken } from "./admin/services/token";
+import { hardDeleteUser } from "./admin/services/users";
+import { type NewWebhook, addWebhook } from "./admin/services/webhooks";
+import type { SequencerFor } from "./groups/sequencer";
+import { publicBase } from "./http/public-url";
+import { durableSequencer } from "./membership/sequencer";
+import type { Env } from "./platform/env";
+import type { TenantContext } from "./tenants/context";
+import { allowsLoopbackHttp } from "./webhooks/options";
+
+/**
+ * The services whose adapters come from the Worker's bindings (KV, the group Durable Object,
+ * the public URL, the loopback flag), built once per request where the app is composed
+ * (app.ts), so console pages and admin routes never read `c.env`. Services that need only the
+ * tenant's D1 take the gate's `TenantContext` directly (admin/services/).
+ */
+export function requestServices(env: Env, requestUrl: string, tenant: () => TenantContext) {
+  const sequencerFor: SequencerFor = (t) => durableSequencer(env.GROUPS, t);
+  const base = () => publicBase(env, requestUrl);
+  const urls = {
+    /** The Tenant URL an admin pastes into Entra, and the SETs' issuer. */
+    scim: () => `${base()}/t/${tenant().slug}/scim/v2`,
+    tokenEndpoint: () => tokenEndpointUrl(base(), tenant().slug),
+    poll: () => `${base()}/t/${tenant().slug}/events/poll`,
+  };
+  return {
+    sequencerFor,
+    urls,
+    rotateScimToken: () => rotateScimToken(tenant(), env.TOKENS),
+    hardDeleteUser: (id: string) => hardDeleteUser(tenant(), sequencerFor(tenant()), id),
+    addWebhook: (body: NewWebhook) =>
+      addWebhook(tenant(), body, { allowLoopbackHttp: allowsLoopbackHttp(env), issuer: urls.scim() }),
+  };
+}
+
+export type RequestServices = ReturnType<typeof requestServices>;
+
+declare module "hono" {
+  interface ContextVariableMap {
+    services: RequestServices;
+  }
+}
