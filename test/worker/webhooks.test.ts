@@ -232,6 +232,14 @@ describe("endpoint-scoped poll tokens (issue 19)", () => {
     // A deleted endpoint's tokens stop too.
     expect((await admin.del(`/webhooks/${b}`)).status).toBe(204);
     await expectRefused(await pollWith("acme", `Bearer ${tokB.token}`, { maxEvents: 0 }));
+    // ...and nothing of them is kept: no token hash, no poll position.
+    const kept = await tenantDb("acme")
+      .prepare(
+        "SELECT (SELECT count(*) FROM poll_tokens WHERE webhook_id = ?1) + (SELECT count(*) FROM poll_streams WHERE id = ?2) AS n",
+      )
+      .bind(b, `webhook:${b}`)
+      .first<{ n: number }>();
+    expect(kept?.n).toBe(0);
     expect((await admin.del(`/webhooks/${a}`)).status).toBe(204);
   });
 

@@ -7,6 +7,7 @@ import { type Attempt, sendEvent } from "../../webhooks/send";
 import { newWebhookSecret } from "../../webhooks/sign";
 import { currentSigningKey, publishedKeys, rotateSigningKeyStatements } from "../../webhooks/store";
 import { EVENT_TYPES, type SecurityEvent } from "../../webhooks/types";
+import { endpointStreamId } from "../../webhooks/poll-tokens";
 import { webhookUrlProblem } from "../../webhooks/url";
 import { adminError } from "../errors";
 
@@ -125,18 +126,26 @@ export async function addWebhook(
   return { ...view(row), ...(secret ? { secret } : {}) };
 }
 
-/** The endpoint and what was still to be sent to it go; its attempts stay until pruned. */
+/**
+ * The endpoint, what was still to be sent to it, its poll tokens and its poll position go (a
+ * deleted endpoint's token is refused either way; this keeps no hash of it); its attempts stay
+ * until pruned.
+ */
 export async function deleteWebhook(t: TenantContext, id: string): Promise<void> {
   const event = audit("admin", "webhook", "Tenant", null, { deleted: id.slice(0, 100) });
-  const [res] = await commit(
+  const results = await commit(
     t,
     [
       t.db.prepare("DELETE FROM webhook_deliveries WHERE webhook_id = ?1").bind(id),
+      t.db.prepare("DELETE FROM poll_tokens WHERE webhook_id = ?1").bind(id),
+      t.db.prepare("DELETE FROM poll_streams WHERE id = ?1").bind(endpointStreamId(id)),
+      // last, so the audit event is written only if the endpoint existed (ifLastChanged)
       t.db.prepare("DELETE FROM webhooks WHERE id = ?1").bind(id),
     ],
     [event],
     { ifLastChanged: true },
-  ).then((r) => r.slice(1));
+  );
+  const res = results.at(-1);
   if (!res || res.meta.changes === 0) throw adminError(404, `No event endpoint ${id.slice(0, 100)}.`);
 }
 
