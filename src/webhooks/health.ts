@@ -87,7 +87,7 @@ function actionsFor(state: FailingEndpoint["state"], r: Row, pollPath: string): 
     r.format === "set"
       ? "Make the receiver answer 202 within 5 seconds, without a redirect."
       : "Make the receiver answer with a 2xx status within 5 seconds, without a redirect.";
-  const replay = `Events it missed can be read again with the poll (POST ${pollPath}) while they are kept (setting eventRetentionDays).`;
+  const replay = `Events it missed can be read again with the poll (POST ${pollPath}) while they are kept (Settings, "Keep events for").`;
   if (state === "disabled") {
     return [
       "No event is sent to this endpoint any more: it failed for 3 days and was disabled.",

@@ -536,7 +536,13 @@ describe("admin console: event retention (issue 19)", () => {
     const refused = await post("/settings", cookie, { ...form, eventRetentionDays: "91" });
     expect(refused.status).toBe(400);
     const html = await refused.text();
-    expect(html).toMatch(/id="eventRetentionDays-error" role="alert">eventRetentionDays: /);
+    expect(html).toContain('id="eventRetentionDays-error" role="alert">Give a whole number of days from 1 to 90.');
+    // Each refused field says what to give, in the admin's words, never the setting's key.
+    const blank = await (
+      await post("/settings", cookie, { ...form, inviteSubject: "", eventRetentionDays: "7" })
+    ).text();
+    expect(blank).toContain('id="inviteSubject-error" role="alert">Give a subject of 1 to 200 characters.');
+    expect(blank).not.toMatch(/role="alert">\w+: /);
     expect(html).toContain('value="91"');
     const saved = await post("/settings", cookie, { ...form, eventRetentionDays: "14" });
     expect(saved.status).toBe(303);

@@ -73,6 +73,9 @@ describe("failing event endpoints in the health view (issue 19)", () => {
     expect(Date.parse(failing.since)).toBeGreaterThan(Date.now() - 60_000);
     expect(failing.actions.join(" ")).toMatch(/answer 202 within 5 seconds/);
     expect(failing.actions.join(" ")).toMatch(/POST \/t\/globex\/events\/poll/);
+    // The setting is named as the admin finds it on the Settings page, not by its key.
+    expect(failing.actions.join(" ")).toContain('(Settings, "Keep events for")');
+    expect(failing.actions.join(" ")).not.toContain("eventRetentionDays");
     expect(JSON.stringify(failing)).not.toContain("s3cret");
 
     // The receiver answers again: no longer failing, but its dead-lettered event keeps it listed.

@@ -109,7 +109,12 @@ async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
                 <li>
                   <Time at={String(a.at)} /> {a.type ?? "test event"} · {a.status ?? "no answer"} · {a.latencyMs} ms
                   {a.error && <span class="error"> · {a.error}</span>}
-                  {a.nextAttemptAt && <> · next try {String(a.nextAttemptAt)}</>}
+                  {a.nextAttemptAt && (
+                    <>
+                      {" "}
+                      · next try <Time at={String(a.nextAttemptAt)} />
+                    </>
+                  )}
                 </li>
               ))}
             </ol>

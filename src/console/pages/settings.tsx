@@ -231,6 +231,14 @@ async function page(
   );
 }
 
+/** What a refused field says beside it, in the admin's words rather than the schema's. */
+const FIELD_WORDS: Record<string, string> = {
+  managedAppleId: "Choose how the managed Apple ID is made; with an attribute, choose the attribute.",
+  inviteSubject: "Give a subject of 1 to 200 characters.",
+  inviteBody: "Give a body of 1 to 10,000 characters.",
+  eventRetentionDays: "Give a whole number of days from 1 to 90.",
+};
+
 /** Page 6 (P20-P22): auto-invite, managed Apple ID, the templates with a live preview. */
 settingsPages.get("/", (c) =>
   page(c, formFromSettings(c.var.t.settings), { notice: c.req.query("saved") ? "Settings saved." : undefined }),
@@ -250,7 +258,10 @@ settingsPages.post("/", async (c) => {
   const parsed = settingsPatch.safeParse(patchFromForm(f));
   if (!parsed.success) {
     const errors: Record<string, string> = {};
-    for (const i of parsed.error.issues) errors[String(i.path[0])] ??= `${String(i.path[0])}: ${i.message}`;
+    for (const i of parsed.error.issues) {
+      const field = String(i.path[0]);
+      errors[field] ??= FIELD_WORDS[field] ?? `${field}: ${i.message}`;
+    }
     return page(c, f, { errors }, 400);
   }
   const patch = parsed.data as Partial<Settings>;
