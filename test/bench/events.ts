@@ -14,11 +14,10 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { LOOPBACK, PROJECT_ROOT } from "../blackbox/harness.ts";
+import { onLoopback, PROJECT_ROOT } from "../blackbox/harness.ts";
 import { type AbSpec, runAb } from "./ab.ts";
 import { Client, openLoop, Recorder, sleep } from "./driver.ts";
 import { CpuMeter } from "./meters.ts";
@@ -93,11 +92,7 @@ function receiver() {
   return {
     got,
     requests: () => requests,
-    listen: () =>
-      new Promise<string>((ok) =>
-        server.listen(0, LOOPBACK, () => ok(`http://${LOOPBACK}:${(server.address() as AddressInfo).port}`)),
-      ),
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    ...onLoopback(server),
   };
 }
 

@@ -5,11 +5,10 @@
  * with the same id; the RFC 8936 poll replays every event in commit order.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Blackbox, LOOPBACK, scimFetch, startBlackbox } from "./harness.ts";
+import { type Blackbox, onLoopback, scimFetch, startBlackbox } from "./harness.ts";
 
 /** Changes made while the receiver fails 30% of the time (the issue asks 2,000; see README "Events out"). */
 const CHANGES = Number(process.env.EVENTS_BB_CHANGES ?? 300);
@@ -48,11 +47,7 @@ function receiver(check: (req: IncomingMessage, body: string) => Promise<Receive
   return {
     got,
     requests: () => requests,
-    listen: () =>
-      new Promise<string>((ok) =>
-        server.listen(0, LOOPBACK, () => ok(`http://${LOOPBACK}:${(server.address() as AddressInfo).port}`)),
-      ),
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    ...onLoopback(server),
   };
 }
 

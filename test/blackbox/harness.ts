@@ -9,7 +9,8 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import type { Server as HttpServer } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { adminApiUrl, tenantUrl } from "../../src/cli/names.ts";
@@ -18,6 +19,17 @@ import { startWranglerDev, waitUntilHealthy, type WranglerTarget } from "../../s
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, "../..");
 export const LOOPBACK = "127.0.0.1";
+
+/** Starts and stops a local HTTP server on a free loopback port (an event receiver, a JWKS host). */
+export function onLoopback(server: HttpServer) {
+  return {
+    listen: () =>
+      new Promise<string>((ok) =>
+        server.listen(0, LOOPBACK, () => ok(`http://${LOOPBACK}:${(server.address() as AddressInfo).port}`)),
+      ),
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
 /** The first `wrangler dev` builds the bundle and boots workerd; a cold start takes ~5-20 s here. */
 const READY_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 5_000;
