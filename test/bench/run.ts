@@ -83,6 +83,9 @@ const HELP = `npm run bench -- [options]
                        runs its D1 read route, --users/rounds lookups, its D1 write route and
                        the creates, alternating; prints the difference (ab.md, ab.json)
   --ab-rounds R        rounds of --ab (default 4)
+  --d1-rtt MS          wait MS before each D1 round trip the Worker's requests make, bare
+                       routes included: an emulated distance to the D1 primary, which local D1
+                       does not have (test/bench/worker/d1-delay.ts; default 0)
   --rev REV            bench the sources of a git commit (default: the working tree,
                        bundled once at the start)
   --src DIR            bench another copy of src/ (e.g. a patched one), built with this
@@ -107,6 +110,7 @@ const { values: args } = parseArgs({
     "no-activity": { type: "boolean", default: false },
     ab: { type: "boolean", default: false },
     "ab-rounds": { type: "string", default: "4" },
+    "d1-rtt": { type: "string", default: "0" },
     profile: { type: "boolean", default: false },
     out: { type: "string", default: "test/bench/results" },
     rev: { type: "string" },
@@ -144,6 +148,7 @@ const SCALE = !args["no-scale"];
 const OPEN = !args["no-open"];
 const ACTIVITY = !args["no-activity"];
 const PROFILE = args.profile === true;
+const D1_RTT_MS = int("d1-rtt", 0);
 const OUT_DIR = path.resolve(PROJECT_ROOT, args.out as string);
 /** Members added per PATCH in the scale measurement, and the big group's size. */
 const BIG_PATCH = 10_000;
@@ -223,7 +228,10 @@ async function main(): Promise<void> {
 
     // ---- the Worker ----
     log(`starting wrangler dev (bench entry${ACTIVITY ? "" : ", ACTIVITY=off"}, --log-level warn)...`);
-    server = await startServer(state, ACTIVITY ? {} : { ACTIVITY: "off" });
+    server = await startServer(state, {
+      ...(ACTIVITY ? {} : { ACTIVITY: "off" }),
+      ...(D1_RTT_MS > 0 ? { BENCH_D1_RTT_MS: String(D1_RTT_MS) } : {}),
+    });
     const mem = new MemorySampler(server.wranglerPid);
     mem.start();
     const client = new Client(server.baseUrl, Math.max(CONCURRENCY, 64));
@@ -540,6 +548,7 @@ async function main(): Promise<void> {
         baselineSeconds: BASELINE_SECONDS,
         profile: PROFILE,
         activity: ACTIVITY ? "on" : "off",
+        d1RttMs: D1_RTT_MS,
       },
       notes: [
         `Code: ${code}, bundled once before the run (wrangler dev --no-bundle), so edits during the run do not reload workerd.`,

@@ -1,5 +1,6 @@
 import type { Env } from "../../../src/platform/env";
 import type { EventMessage } from "../../../src/events/types";
+import { withD1Delay } from "./d1-delay";
 import { benchRoutes } from "./routes";
 
 /**
@@ -11,7 +12,10 @@ export function benchWorker<T extends ExportedHandler<Env, EventMessage>>(worker
   const fetch = worker.fetch!;
   return {
     ...worker,
-    fetch: (req, env, ctx) =>
-      new URL(req.url).pathname.startsWith("/bench/") ? benchRoutes.fetch(req, env, ctx) : fetch(req, env, ctx),
+    fetch: (req, rawEnv, ctx) => {
+      // `--d1-rtt`: an emulated round trip to D1 (./d1-delay.ts), the same for both kinds of route.
+      const env = withD1Delay(rawEnv, Number((rawEnv as { BENCH_D1_RTT_MS?: string }).BENCH_D1_RTT_MS ?? 0));
+      return new URL(req.url).pathname.startsWith("/bench/") ? benchRoutes.fetch(req, env, ctx) : fetch(req, env, ctx);
+    },
   };
 }
