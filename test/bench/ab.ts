@@ -89,8 +89,20 @@ export async function runAb(o: {
   rounds: number;
   outDir: string;
   spec?: AbSpec;
+  /** Worker vars both sides get (e.g. `--d1-rtt`'s emulated round trip), named in the report's title. */
+  common?: { vars: Record<string, string>; label: string };
 }): Promise<number> {
-  const spec = o.spec ?? ACTIVITY_AB;
+  const base = o.spec ?? ACTIVITY_AB;
+  const spec: AbSpec = o.common
+    ? {
+        ...base,
+        title: `${base.title} (${o.common.label})`,
+        variants: base.variants.map((v) => ({ ...v, vars: { ...o.common?.vars, ...v.vars } })) as [
+          AbVariant,
+          AbVariant,
+        ],
+      }
+    : base;
   const tag = randomBytes(3).toString("hex");
   const sides: Side[] = [];
   try {

@@ -587,5 +587,9 @@ if (args.ab)
     seconds: BASELINE_SECONDS,
     rounds: int("ab-rounds"),
     outDir: OUT_DIR,
+    common:
+      D1_RTT_MS > 0
+        ? { vars: { BENCH_D1_RTT_MS: String(D1_RTT_MS) }, label: `D1 round trip emulated at ${D1_RTT_MS} ms` }
+        : undefined,
   });
 else await main();
