@@ -5,11 +5,15 @@ import { jwks, listDeliveries, listWebhooks, newWebhook } from "../../admin/serv
 import { ScimError } from "../../scim/errors";
 import { redactedUrl } from "../../webhooks/redact";
 import { type ConsoleBindings, type ConsoleContext, formOf, formValues, render } from "../context";
-import { CopyField, Empty, Layout, Notice, Time } from "../ui";
+import { CopyField, DataTable, Empty, Layout, Notice, Time } from "../ui";
 import { EndpointForm, type EndpointFormState } from "./events-form";
 import { FailingEndpointsCard } from "./events-health";
 
 export const eventPages = new Hono<ConsoleBindings>();
+
+const ENDPOINT_COLUMNS = ["Endpoint", "Format", "Created", "State", "Waiting", "Dead-lettered"].map((label) => ({
+  label,
+}));
 
 /** Attempts shown per endpoint. */
 const RECENT = 10;
@@ -58,45 +62,31 @@ async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
           </p>
         </Empty>
       ) : (
-        // Scrolls sideways on a phone; focusable, so the keyboard can scroll it too.
-        <div class="table-wrap" tabindex={0} role="region" aria-label="Event endpoints">
-          <table class="compact">
-            <thead>
-              <tr>
-                <th scope="col">Endpoint</th>
-                <th scope="col">Format</th>
-                <th scope="col">Created</th>
-                <th scope="col">State</th>
-                <th scope="col">Waiting</th>
-                <th scope="col">Dead-lettered</th>
-              </tr>
-            </thead>
-            <tbody>
-              {hooks.map((h) => (
-                <tr>
-                  <td class="wrap">{redactedUrl(h.url)}</td>
-                  <td>{h.format === "set" ? "SET (signed JWT)" : "JSON (Standard Webhooks)"}</td>
-                  <td>
-                    <Time at={h.created} />
-                  </td>
-                  <td>
-                    {h.disabledAt ? (
-                      <span class="badge st-suspended">disabled</span>
-                    ) : h.failingSince ? (
-                      <span class="badge st-suspended">
-                        failing since <Time at={h.failingSince} />
-                      </span>
-                    ) : (
-                      <span class="badge st-active">healthy</span>
-                    )}
-                  </td>
-                  <td>{h.pending}</td>
-                  <td>{h.deadLettered}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        // Scrolls sideways on a phone; a focusable region, so the keyboard can scroll it too.
+        <DataTable class="compact" caption="Event endpoints" region="Event endpoints" columns={ENDPOINT_COLUMNS}>
+          {hooks.map((h) => (
+            <tr>
+              <td class="wrap">{redactedUrl(h.url)}</td>
+              <td>{h.format === "set" ? "SET (signed JWT)" : "JSON (Standard Webhooks)"}</td>
+              <td>
+                <Time at={h.created} />
+              </td>
+              <td>
+                {h.disabledAt ? (
+                  <span class="badge st-suspended">disabled</span>
+                ) : h.failingSince ? (
+                  <span class="badge st-suspended">
+                    failing since <Time at={h.failingSince} />
+                  </span>
+                ) : (
+                  <span class="badge st-active">healthy</span>
+                )}
+              </td>
+              <td>{h.pending}</td>
+              <td>{h.deadLettered}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {hooks.map((h, i) => (
         <section>
