@@ -9,9 +9,11 @@ import { resourceTypeList, resourceTypeOf, schemaList, schemaOf, serviceProvider
 import { notFound } from "./scim/errors";
 import type { TenantContext } from "./tenants/context";
 import { GROUP_RESOURCE } from "./scim/schema/resources";
+import { ROLE_RESOURCE } from "./scim/schema/role";
+import { roleRoutes } from "./roles/routes";
 
 /** Discovery is per tenant: its User type carries its own custom attribute extension (P18). */
-const resourcesOf = (t: TenantContext) => [t.userResource, GROUP_RESOURCE];
+const resourcesOf = (t: TenantContext) => [t.userResource, GROUP_RESOURCE, ROLE_RESOURCE];
 const schemasOf = (t: TenantContext) => resourcesOf(t).flatMap((r) => [r.core, ...r.extensions]);
 
 /** The SCIM API of one tenant, mounted under /t/:tenant/scim/v2 after authentication. */
@@ -19,6 +21,7 @@ export const scimRoutes = new Hono<AppBindings>();
 
 scimRoutes.route("/Users", userRoutes);
 scimRoutes.route("/Groups", groupRoutes);
+scimRoutes.route("/Roles", roleRoutes);
 scimRoutes.post("/.search", rootSearch);
 scimRoutes.all("/.search", methodNotAllowed("POST"));
 
