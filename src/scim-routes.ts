@@ -3,6 +3,7 @@ import { methodNotAllowed, scimJson } from "./http/respond";
 import { rootSearch } from "./root-search";
 import { authorizeFirst } from "./http/tenant";
 import type { AppBindings } from "./platform/env";
+import { bulkRoutes } from "./bulk/routes";
 import { groupRoutes } from "./groups/routes";
 import { userRoutes } from "./users/routes";
 import { resourceTypeList, resourceTypeOf, schemaList, schemaOf, serviceProviderConfig } from "./scim/discovery";
@@ -19,6 +20,7 @@ export const scimRoutes = new Hono<AppBindings>();
 
 scimRoutes.route("/Users", userRoutes);
 scimRoutes.route("/Groups", groupRoutes);
+scimRoutes.route("/Bulk", bulkRoutes);
 scimRoutes.post("/.search", rootSearch);
 scimRoutes.all("/.search", methodNotAllowed("POST"));
 
