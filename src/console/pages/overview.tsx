@@ -79,7 +79,10 @@ overviewPages.get("/", async (c) => {
                   In the Entra admin center: Enterprise applications → New application → Create your own → Provisioning,
                   mode <strong>Automatic</strong>.
                 </li>
-                <li>Paste the Tenant URL above, and the Secret Token from the Token page, then Test Connection.</li>
+                <li>
+                  Paste the Tenant URL above and a Secret Token: generate one on the{" "}
+                  <a href={`${ui.base}/token`}>Token page</a> (it is shown once). Then Test Connection.
+                </li>
                 <li>Assign users and groups, and start provisioning. They appear under Users and Groups.</li>
               </ol>
             </div>
