@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/webhooks/types.ts";
 import { type Blackbox, onLoopback, scimFetch, startBlackbox } from "./harness.ts";
 
-/** Changes made while the receiver fails 30% of the time (the issue asks 2,000; see README "Events out"). */
+/** Changes made while the receiver fails 30% of the time (the issue asks 2,000; see docs/events.md). */
 const CHANGES = Number(process.env.EVENTS_BB_CHANGES ?? 300);
 
 interface Received {

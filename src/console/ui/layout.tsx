@@ -23,6 +23,7 @@ export const NAV: readonly (readonly [path: string, label: string, group?: "dail
   ["/events", "Events", "daily"],
   ["/audit", "Audit log", "daily"],
   ["/mail", "Mail", "daily"],
+  ["/connect", "Connect Entra ID"],
   ["/token", "Token"],
   ["/oauth", "OAuth clients"],
   ["/attributes", "Custom attributes"],
