@@ -1,9 +1,16 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /** Tenants the in-workerd suites use; each gets its own local D1 with the migrations applied. */
 const TEST_TENANTS = ["acme", "globex"];
+
+/**
+ * A sealing key of this run only (docs/secrets.md; wrangler.toml requires the secret). In the
+ * environment too, so the black-box tests' `wrangler dev` and tenant CLI seal with the same key.
+ */
+const SEAL_KEYS = (process.env.SEAL_KEYS ??= `test:${randomBytes(32).toString("base64url")}`);
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "drizzle"));
@@ -18,7 +25,7 @@ export default defineConfig(async () => {
               main: "./test/worker-entry/index.ts",
               miniflare: {
                 d1Databases: Object.fromEntries(TEST_TENANTS.map((t) => [`TENANT_${t.toUpperCase()}`, `test-${t}`])),
-                bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS },
+                bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS, SEAL_KEYS },
                 // The lowest SCIM rate ceiling counts 100 per 10 s here instead of 500: a burst past
                 // it must fit in one window on a shared 2-core machine (test/worker/scim-rate.test.ts).
                 // The black-box measurement (scim-rate.test.ts there) runs wrangler.toml's numbers.

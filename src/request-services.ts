@@ -6,6 +6,7 @@ import type { SequencerFor } from "./groups/sequencer";
 import { publicBase } from "./http/public-url";
 import { durableSequencer } from "./membership/sequencer";
 import type { Env } from "./platform/env";
+import { sealerFor } from "./platform/seal";
 import type { TenantContext } from "./tenants/context";
 import { allowsLoopbackHttp } from "./webhooks/options";
 
@@ -24,13 +25,16 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
     tokenEndpoint: () => tokenEndpointUrl(base(), tenant().slug),
     poll: () => `${base()}/t/${tenant().slug}/events/poll`,
   };
+  /** Seals and opens this tenant's stored secrets (platform/seal.ts, docs/secrets.md). */
+  const sealer = () => sealerFor(env.SEAL_KEYS, tenant().slug);
   return {
     sequencerFor,
     urls,
+    sealer,
     rotateScimToken: () => rotateScimToken(tenant(), env.TOKENS),
     hardDeleteUser: (id: string) => hardDeleteUser(tenant(), sequencerFor(tenant()), id),
     addWebhook: (body: NewWebhook) =>
-      addWebhook(tenant(), body, { allowLoopbackHttp: allowsLoopbackHttp(env), issuer: urls.scim() }),
+      addWebhook(tenant(), sealer(), body, { allowLoopbackHttp: allowsLoopbackHttp(env), issuer: urls.scim() }),
   };
 }
 

@@ -63,7 +63,7 @@ async function pushEvents(env: Env, tenant: string): Promise<void> {
   const db = tenantDatabase(env, tenant);
   if (!db) return;
   try {
-    await dispatchDue(db, dispatchOptions(env, CONSUMER_PUSH_BUDGET_MS));
+    await dispatchDue(db, dispatchOptions(env, tenant, CONSUMER_PUSH_BUDGET_MS));
   } catch (e) {
     if (missingTable(e)) return; // not migrated for events yet
     console.warn(JSON.stringify({ msg: "event push failed; the cron retries", tenant, error: String(e) }));

@@ -125,6 +125,7 @@ describe("imports in src/ run downwards", () => {
     expect([...reached].map(rel).sort()).toEqual([
       "oauth/credentials.ts",
       "platform/base64url.ts",
+      "platform/seal.ts",
       "tenants/slug.ts",
       "tenants/token-rows.ts",
       "tenants/tokens.ts",
