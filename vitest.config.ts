@@ -3,8 +3,8 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-/** Tenants the in-workerd suites use; each gets its own local D1 with the migrations applied. */
-const TEST_TENANTS = ["acme", "globex"];
+/** Tenants the in-workerd suites use; each gets its own local D1 with the migrations applied (initech: the roles suite, whose mapping must not reach the others). */
+const TEST_TENANTS = ["acme", "globex", "initech"];
 
 /**
  * A sealing key of this run only (docs/secrets.md; wrangler.toml requires the secret). In the

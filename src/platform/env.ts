@@ -41,6 +41,8 @@ export interface Env {
   WEBHOOKS_ALLOW_LOOPBACK_HTTP?: string;
   /** Tests only: the first retry's delay in ms instead of 30 s (src/webhooks/backoff.ts). */
   WEBHOOKS_RETRY_BASE_MS?: string;
+  /** The vendor's role catalog, JSON `[{id, name, description}]` (src/roles/catalog.ts, docs/roles.md). */
+  ROLE_CATALOG?: string;
   /** Secret (wrangler.toml `[secrets]`): `kid:base64key` list sealing stored secrets (platform/seal.ts, docs/secrets.md). */
   SEAL_KEYS?: string;
   /** TENANT_<SLUG>: one D1 database per tenant. */
