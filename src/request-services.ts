@@ -6,6 +6,7 @@ import type { SequencerFor } from "./groups/sequencer";
 import { publicBase } from "./http/public-url";
 import { durableSequencer } from "./membership/sequencer";
 import type { Env } from "./platform/env";
+import { roleCatalog } from "./roles/catalog";
 import { sealerFor } from "./platform/seal";
 import type { TenantContext } from "./tenants/context";
 import { allowsLoopbackHttp } from "./webhooks/options";
@@ -30,6 +31,8 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
   return {
     sequencerFor,
     urls,
+    /** The vendor's role catalog (wrangler.toml ROLE_CATALOG, docs/roles.md). */
+    roleCatalog: () => roleCatalog(env.ROLE_CATALOG),
     sealer,
     rotateScimToken: () => rotateScimToken(tenant(), env.TOKENS),
     hardDeleteUser: (id: string) => hardDeleteUser(tenant(), sequencerFor(tenant()), id),
