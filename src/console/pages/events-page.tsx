@@ -39,7 +39,9 @@ export async function eventsPage(c: ConsoleContext, state: EventsPageState = {},
     failingEventEndpoints(db, ui.slug),
   ]);
   const usesSet = hooks.some((h) => h.format === "set");
-  const kids = usesSet ? ((await jwks(db)).keys as { kid?: string }[]).map((k) => k.kid ?? "") : [];
+  const kids = usesSet
+    ? ((await jwks(db, c.var.services.sealer())).keys as { kid?: string }[]).map((k) => k.kid ?? "")
+    : [];
   return render(
     c,
     <Layout ui={ui} title="Events" active="/events">

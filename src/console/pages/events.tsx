@@ -74,7 +74,7 @@ const eventsUrl = (c: ConsoleContext, done: Record<string, string>) => href(`${c
 eventPages.post("/:id/test", (c) =>
   refusedOr(c, async () => {
     const hook = await getWebhook(c.var.t.db, c.req.param("id"));
-    const attempt = await testWebhook(c.var.t.db, hook.id);
+    const attempt = await testWebhook(c.var.t.db, c.var.services.sealer(), hook.id);
     return eventsPage(c, { tested: { url: redactedUrl(hook.url), ...attempt } });
   }),
 );
@@ -149,6 +149,6 @@ eventPages.post("/:id/delete", (c) =>
 );
 
 eventPages.post("/keys/rotate", async (c) => {
-  const { kid } = await rotateJwks(c.var.t);
+  const { kid } = await rotateJwks(c.var.t, c.var.services.sealer());
   return c.redirect(eventsUrl(c, { rotated: kid }), 303);
 });
