@@ -16,6 +16,7 @@ const NAV = [
   ["/connect", "Connect Entra ID"],
   ["/users", "Users"],
   ["/groups", "Groups"],
+  ["/roles", "Roles"],
   ["/activity", "Activity"],
   ["/attributes", "Custom attributes"],
   ["/settings", "Settings"],
