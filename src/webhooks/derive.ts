@@ -99,7 +99,10 @@ function userType(a: AuditEvent): EventType | undefined {
       return "user.roles_changed";
     case "disable":
       return d.request === "DELETE" ? "user.deleted" : "user.deactivated";
+    case "enable":
+      return "user.activated";
     case "update": {
+      // An entry written before "enable" existed (an outbox row still to be sent when the Worker was updated).
       if (list(d.changed)?.includes("active") && d.active === true) return "user.activated";
       return d.request === "PUT" ? "user.replaced" : "user.modified";
     }

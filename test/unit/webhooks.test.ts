@@ -106,6 +106,8 @@ describe("events derived from audit entries", () => {
     expect(u("create", {})).toEqual(["user.created"]);
     expect(u("update", { request: "PUT", changed: ["title"], active: true })).toEqual(["user.replaced"]);
     expect(u("update", { request: "PATCH", changed: ["title"], active: true })).toEqual(["user.modified"]);
+    expect(u("enable", { request: "PATCH", changed: ["active"], active: true })).toEqual(["user.activated"]);
+    // An entry audited before "enable" existed (still in the outbox when the Worker was updated).
     expect(u("update", { request: "PATCH", changed: ["active"], active: true })).toEqual(["user.activated"]);
     expect(u("disable", { request: "PATCH", changed: ["active"], active: false })).toEqual(["user.deactivated"]);
     expect(u("disable", { request: "DELETE", changed: ["active"], active: false })).toEqual(["user.deleted"]);
