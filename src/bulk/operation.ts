@@ -52,11 +52,11 @@ export async function runOperation(
       return { status: 201, id: row.id, version: row.version };
     }
     case "PUT": {
-      const { row } = await replaceGroup(sequencer(), id, op.data, pre);
+      const { row } = await replaceGroup(sequencer(), id, op.data, pre, false, t.settings.dialect);
       return { status: 200, id, version: row.version };
     }
     case "PATCH": {
-      const row = await patchGroup(sequencer(), id, parsePatchBody(op.data), pre);
+      const row = await patchGroup(sequencer(), id, parsePatchBody(op.data), pre, t.settings.dialect);
       return { status: 200, id, version: row.version };
     }
     case "DELETE":

@@ -53,6 +53,12 @@ export const settingsSchema = z.object({
    * free again; a tombstone stays for the console and the event is user.deleted).
    */
   deleteMode: z.enum(["suspend", "delete"]),
+  /**
+   * How strictly SCIM requests are read: `entra` (the default: what Entra sends is tolerated,
+   * unknown attributes dropped and audited, pathless PATCH operations accepted) or `strict`
+   * (the interoperability profile: those are refused with 400 invalidSyntax).
+   */
+  dialect: z.enum(["entra", "strict"]),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -69,6 +75,7 @@ export const DEFAULT_SETTINGS: Settings = {
   eventRetentionDays: 7,
   scimRateLimit: 200,
   deleteMode: "suspend",
+  dialect: "entra",
 };
 
 /** Settings rows are `key -> JSON value`; absent keys take their defaults. */

@@ -171,14 +171,20 @@ async function main() {
       await shoot(page, out, name, url, WIDE);
       if (NARROW_PAGES.includes(name)) await shoot(page, out, name, url, NARROW);
     }
-    // The navigation with its Setup menu open.
+    // The navigation with its Setup menu open, wide and on a phone.
     if (!only || only.has("navigation")) {
-      await page.setViewportSize({ width: WIDE, height: 420 });
-      await page.goto(`${base}/`);
-      await page.locator("nav details.menu summary").click();
-      const file = path.join(out, "console-navigation.png");
-      await page.screenshot({ path: file });
-      console.log(`saved ${path.relative(PROJECT_ROOT, file)}`);
+      for (const [width, height, suffix] of [
+        [WIDE, 420, ""],
+        [NARROW, 640, `-${NARROW}`],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        await page.goto(`${base}/`);
+        await page.locator("nav details.menu summary").click();
+        const file = path.join(out, `console-navigation${suffix}.png`);
+        await page.screenshot({ path: file });
+        console.log(`saved ${path.relative(PROJECT_ROOT, file)}`);
+      }
+      await page.setViewportSize({ width: WIDE, height: 900 });
     }
     await page.getByRole("button", { name: "Sign out" }).click();
     await shoot(page, out, "sign-in", `${base}/sign-in`, WIDE);
