@@ -1,12 +1,28 @@
+import { createServer } from "node:net";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./src/cli/dev-identity.ts";
 
 /** Tenants the in-workerd suites use; each gets its own local D1 with the migrations applied. */
 const TEST_TENANTS = ["acme", "globex"];
 
+/** A free loopback port, for the development OpenID provider the Worker under test signs in with. */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (address && typeof address !== "string" ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "drizzle"));
+  // Chosen here because it goes into the Worker's bindings; globalSetup starts the provider on it.
+  process.env.DEV_IDENTITY_PORT ??= String(await freePort());
+  const identity = `http://127.0.0.1:${process.env.DEV_IDENTITY_PORT}`;
   return {
     test: {
       projects: [
@@ -18,7 +34,14 @@ export default defineConfig(async () => {
               main: "./test/worker-entry/index.ts",
               miniflare: {
                 d1Databases: Object.fromEntries(TEST_TENANTS.map((t) => [`TENANT_${t.toUpperCase()}`, `test-${t}`])),
-                bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  TEST_TENANTS,
+                  MICROSOFT_AUTHORITY: identity,
+                  MICROSOFT_CLIENT_ID: DEV_CLIENT_ID,
+                  MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET,
+                  SIGNIN_ALLOW_LOOPBACK_HTTP: "1",
+                },
               },
             }),
           ],
@@ -27,7 +50,7 @@ export default defineConfig(async () => {
             include: ["test/unit/**/*.test.ts", "test/worker/**/*.test.ts"],
             setupFiles: ["./test/worker/setup.ts"],
             // A local JWKS host for the OAuth federation tests (issue 11).
-            globalSetup: ["./test/blackbox/jwks-server.ts"],
+            globalSetup: ["./test/blackbox/jwks-server.ts", "./test/blackbox/identity-server.ts"],
           },
         },
         {

@@ -1,4 +1,6 @@
 import { tokenEndpointUrl } from "./admin/services/oauth";
+import { type NewKey, addKey, revokeKey } from "./admin/services/keys";
+import { type NewLink, issueSetupLink } from "./admin/services/setup-links";
 import { rotateScimToken } from "./admin/services/token";
 import { hardDeleteUser } from "./admin/services/users";
 import { type NewWebhook, addWebhook } from "./admin/services/webhooks";
@@ -28,6 +30,9 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
     sequencerFor,
     urls,
     rotateScimToken: () => rotateScimToken(tenant(), env.TOKENS),
+    addKey: (input: NewKey) => addKey(tenant(), env.TOKENS, input),
+    revokeKey: (id: string) => revokeKey(tenant(), env.TOKENS, id),
+    issueSetupLink: (input: NewLink) => issueSetupLink(tenant(), base(), input),
     hardDeleteUser: (id: string) => hardDeleteUser(tenant(), sequencerFor(tenant()), id),
     addWebhook: (body: NewWebhook) =>
       addWebhook(tenant(), body, { allowLoopbackHttp: allowsLoopbackHttp(env), issuer: urls.scim() }),

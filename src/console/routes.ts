@@ -3,6 +3,7 @@ import { except } from "hono/combine";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
+import { requireRole } from "../http/roles";
 import { authorizeFirst, tenantGate } from "../http/tenant";
 import { ScimError } from "../scim/errors";
 import { assetUrls } from "./assets";
@@ -90,6 +91,7 @@ consoleRoutes.use(
       tenantGate("admin", CONSOLE_PREFIX, () => signInRedirect(c.var.ui), sessionCredentials)(c as never, next),
     authorizeFirst as MiddlewareHandler,
     csrfToken,
+    requireRole(CONSOLE_PREFIX) as MiddlewareHandler,
   ),
 );
 consoleRoutes.route("/", overviewPages);

@@ -2,6 +2,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { afterRefusedRequest, afterScimRequest } from "../activity/hooks";
 import { publishQuietly, queueBus } from "../events/outbox";
 import { recordRefusal, refusedEvent } from "../events/refusals";
+import { attributed } from "../events/types";
+import { noteKeyUse } from "../tenants/key-use";
 import type { AppBindings } from "../platform/env";
 import { ScimError } from "../scim/errors";
 import { type AuthResult, unauthorized, verifyBearer } from "../tenants/auth";
@@ -179,11 +181,14 @@ async function afterGoodToken(
 ): Promise<void> {
   try {
     if (c.error instanceof ScimError && c.req.method !== "GET" && c.error.status >= 400 && c.error.status < 500) {
-      const event = refusedEvent(
+      const event = attributed(
+        refusedEvent(
         scope === "scim" ? "scim" : "admin",
         c.req.method,
         new URL(c.req.url).pathname,
-        c.error,
+          c.error,
+        ),
+        t.principal,
       );
       if (await recordRefusal(t.db, event)) t.committed.push(event);
     }
@@ -191,7 +196,10 @@ async function afterGoodToken(
     console.warn(JSON.stringify({ msg: "could not audit a refused request", error: String(e) }));
   }
   if (scope === "scim") background(c, afterScimRequest(c, t.slug, started, tokenId, t.committed));
-  else background(c, publishQuietly(queueBus(c.env.EVENTS), t.slug, t.committed));
+  else {
+    background(c, publishQuietly(queueBus(c.env.EVENTS), t.slug, t.committed));
+    if (t.principal?.by.kind === "key") background(c, noteKeyUse(t.db, t.principal.id));
+  }
 }
 
 /** For routes without reads worth prefetching: authorize before the handler runs. */

@@ -34,13 +34,23 @@ export const insertTokenSql = (t: MintedToken): SqlText => ({
   params: [t.id, t.scope, t.hash, t.created],
 });
 
+/** A named admin API key (docs/people.md): write (every right) or read (a viewer's). */
+export const insertKeySql = (t: MintedToken, name: string, access: "read" | "write"): SqlText => ({
+  sql: "INSERT INTO tokens (id, scope, hash, created, revoked, name, access) VALUES (?1, 'admin', ?2, ?3, NULL, ?4, ?5)",
+  params: [t.id, t.hash, t.created, name, access],
+});
+
 /**
  * P2 rotation: the scope's current tokens are revoked and the new one inserted. Run as ONE batch
  * (a transaction), so the old token stops the moment the new one starts: the Worker checks
  * this table on every request, not KV (tenants/auth.ts).
  */
 export const rotateTokenSql = (t: MintedToken, now: Date = new Date()): SqlText[] => [
-  { sql: "UPDATE tokens SET revoked = ?1 WHERE scope = ?2 AND revoked IS NULL", params: [now.toISOString(), t.scope] },
+  // Named admin API keys (docs/people.md) are not the scope's token: a rotation leaves them be.
+  {
+    sql: "UPDATE tokens SET revoked = ?1 WHERE scope = ?2 AND revoked IS NULL AND name IS NULL",
+    params: [now.toISOString(), t.scope],
+  },
   insertTokenSql(t),
 ];
 
