@@ -70,6 +70,8 @@ export async function startDevIdentity(port = 0): Promise<DevIdentity> {
         profile: ["name", "preferred_username"],
       },
       conformIdTokenClaims: false,
+      // Short-lived like Entra's are not, so a test can see one expire without waiting an hour.
+      ttl: { IdToken: 300 },
       pkce: { required: () => true },
       features: { devInteractions: { enabled: true } },
       interactions: { url: (_ctx: unknown, i: { uid: string }) => `/${tid}/v2.0/interaction/${i.uid}` },
