@@ -77,7 +77,10 @@ export async function startDevIdentity(port = 0): Promise<DevIdentity> {
       interactions: { url: (_ctx: unknown, i: { uid: string }) => `/${tid}/v2.0/interaction/${i.uid}` },
       // No consent screen: the dev provider's one app is first-party.
       loadExistingGrant: async (ctx: GrantContext) => {
-        const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+        const grant = new ctx.oidc.provider.Grant({
+          clientId: ctx.oidc.client.clientId,
+          accountId: ctx.oidc.session.accountId,
+        });
         grant.addOIDCScope("openid email profile");
         await grant.save();
         return grant;
@@ -123,7 +126,8 @@ export async function startDevIdentity(port = 0): Promise<DevIdentity> {
       return void res.writeHead(204).end();
     }
     if (first === "organizations" && second === "v2.0") return organizations(rest.join("/"), url, req, res);
-    if (first === "common" && url.pathname === "/common/discovery/v2.0/keys") return json(res, 200, { keys: [publicJwk] });
+    if (first === "common" && url.pathname === "/common/discovery/v2.0/keys")
+      return json(res, 200, { keys: [publicJwk] });
     if (TID.test(first ?? "") && second === "v2.0") {
       const p = providerFor(first);
       const mount = `/${first}/v2.0`;

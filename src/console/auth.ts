@@ -21,7 +21,8 @@ import { clearFailures, lockedFor, recordFailure } from "./throttle";
 /** Every refusal says the same, whatever was wrong with the token. */
 export const SIGN_IN_FAILED = "Sign-in failed. Check the admin token and try again.";
 /** A good key, but the tenant has turned key sign-in off (the admin API still takes keys). */
-export const KEY_SIGN_IN_OFF = "Signing in with an admin API key is turned off for this tenant. Sign in with your account.";
+export const KEY_SIGN_IN_OFF =
+  "Signing in with an admin API key is turned off for this tenant. Sign in with your account.";
 
 /** The console's credentials: the session cookie, checked in the same D1 batch as the tenant state. */
 export const sessionCredentials: Credentials = async (c, slug, db, prefetch = []) => {
@@ -43,9 +44,7 @@ export const sessionCredentials: Credentials = async (c, slug, db, prefetch = []
 
 const clientOf = (c: Context) => c.req.header("CF-Connecting-IP") ?? "local";
 
-export type SignInResult =
-  | { ok: true }
-  | { ok: false; status: 401 | 403 | 429; retryAfter?: number; message?: string };
+export type SignInResult = { ok: true } | { ok: false; status: 401 | 403 | 429; retryAfter?: number; message?: string };
 
 /**
  * Checks a pasted admin token like the admin API does (KV index + D1 truth) and opens a session

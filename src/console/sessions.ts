@@ -68,7 +68,8 @@ export interface SessionRow {
 
 /** Who acts through a session, from its checked row. */
 export function sessionPrincipal(row: SessionRow): Principal {
-  if (row.kind === "key") return keyPrincipal({ id: row.token_id, name: row.key_name, access: row.access ?? "write" }, true);
+  if (row.kind === "key")
+    return keyPrincipal({ id: row.token_id, name: row.key_name, access: row.access ?? "write" }, true);
   return {
     actor: `person:${row.token_id}`,
     id: row.token_id,

@@ -9,7 +9,13 @@ import { missingTable, recordSecurityEvents } from "../webhooks/record";
 import { dispatchDue } from "../webhooks/dispatch";
 import { dispatchOptions } from "../webhooks/options";
 import { renderSubject, renderTemplate, variablesOf } from "./template";
-import { ADMIN_INVITE_PREFIX, type AuditEvent, type EventMessage, type InviteEvent, type OutboxEvent } from "../events/types";
+import {
+  ADMIN_INVITE_PREFIX,
+  type AuditEvent,
+  type EventMessage,
+  type InviteEvent,
+  type OutboxEvent,
+} from "../events/types";
 
 /**
  * Queue consumer: writes the audit log and sends invitations, then marks the outbox rows

@@ -16,8 +16,7 @@ export const ROLES: readonly Role[] = ["owner", "admin", "viewer"];
 
 /** What an audit entry says about the person or key behind an admin request. */
 export type ActorName =
-  | { kind: "person"; provider: string; subject: string; email: string; name: string }
-  | { kind: "key"; name: string };
+  { kind: "person"; provider: string; subject: string; email: string; name: string } | { kind: "key"; name: string };
 
 /** The admin behind a request (a signed-in person, or an admin API key) and the role they act with. */
 export interface Principal {

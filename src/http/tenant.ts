@@ -182,12 +182,7 @@ async function afterGoodToken(
   try {
     if (c.error instanceof ScimError && c.req.method !== "GET" && c.error.status >= 400 && c.error.status < 500) {
       const event = attributed(
-        refusedEvent(
-        scope === "scim" ? "scim" : "admin",
-        c.req.method,
-        new URL(c.req.url).pathname,
-          c.error,
-        ),
+        refusedEvent(scope === "scim" ? "scim" : "admin", c.req.method, new URL(c.req.url).pathname, c.error),
         t.principal,
       );
       if (await recordRefusal(t.db, event)) t.committed.push(event);

@@ -89,7 +89,8 @@ export async function startFlow(
 }
 
 /** The tenant a callback's state names (the part before the first dot), unchecked. */
-export const slugOfState = (state: string | null) => (state && /^[a-z0-9-]{1,40}\./.test(state) ? state.split(".")[0] : null);
+export const slugOfState = (state: string | null) =>
+  state && /^[a-z0-9-]{1,40}\./.test(state) ? state.split(".")[0] : null;
 
 interface FlowRow {
   browser: string;
@@ -119,7 +120,12 @@ export async function finishFlow(
 ): Promise<FinishResult> {
   const committed: OutboxEvent[] = [];
   const refuse = async (refusal: SignInRefusal, reason: string, extra: Record<string, unknown> = {}) => {
-    const event = audit("signin", "refused", "Tenant", null, { step: "sign-in", refusal, reason: reason.slice(0, 300), ...extra });
+    const event = audit("signin", "refused", "Tenant", null, {
+      step: "sign-in",
+      refusal,
+      reason: reason.slice(0, 300),
+      ...extra,
+    });
     if (await recordRefusal(db, event)) committed.push(event);
     return { ok: false as const, refusal, committed };
   };
@@ -136,7 +142,11 @@ export async function finishFlow(
   if (!provider) return refuse("unavailable", `provider ${flow.provider} is not configured`);
   let claims: oauth.IDToken;
   try {
-    claims = await exchangeCode(provider, callbackUrl, redirectUri, { state, nonce: flow.nonce, verifier: flow.verifier });
+    claims = await exchangeCode(provider, callbackUrl, redirectUri, {
+      state,
+      nonce: flow.nonce,
+      verifier: flow.verifier,
+    });
   } catch (e) {
     return refuse("provider", e instanceof Error ? e.message : String(e), { provider: flow.provider });
   }
@@ -222,7 +232,11 @@ async function useLink(
         .prepare("UPDATE setup_links SET used = ?1, used_by = ?2 WHERE id = ?3 AND used IS NULL AND expires > ?1")
         .bind(now, id, linkId),
       ...(who.tid
-        ? [db.prepare(`INSERT OR IGNORE INTO entra_tenants (tid, added) SELECT ?1, ?2 WHERE ${TAKEN}`).bind(who.tid, now, linkId, id)]
+        ? [
+            db
+              .prepare(`INSERT OR IGNORE INTO entra_tenants (tid, added) SELECT ?1, ?2 WHERE ${TAKEN}`)
+              .bind(who.tid, now, linkId, id),
+          ]
         : []),
       db
         .prepare(

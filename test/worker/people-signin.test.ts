@@ -45,7 +45,9 @@ describe("setup link and Sign in with Microsoft (the dev OpenID provider)", () =
       email: person.email,
       name: person.name,
     });
-    expect(await tenantDb("acme").prepare("SELECT tid FROM entra_tenants WHERE tid = ?1").bind(tid).first()).toEqual({ tid });
+    expect(await tenantDb("acme").prepare("SELECT tid FROM entra_tenants WHERE tid = ?1").bind(tid).first()).toEqual({
+      tid,
+    });
     // Signing in again, without a link, works: the person is an admin now.
     const again = await signInAtProvider("acme", person);
     expect((await finish(again)).status).toBe(200);
@@ -156,7 +158,10 @@ describe("setup link and Sign in with Microsoft (the dev OpenID provider)", () =
     expect(mismatch.headers.get("Location")).toBe("/t/acme/admin/sign-in?failed=provider");
     expect(await lastRefusal()).toMatchObject({ reason: expect.stringMatching(/"iss" \(issuer\)/) });
     expect(await adminRow(forged.oid)).toBeNull();
-    const unusedLink = await tenantDb("acme").prepare("SELECT used FROM setup_links WHERE id = ?1").bind(link.id).first();
+    const unusedLink = await tenantDb("acme")
+      .prepare("SELECT used FROM setup_links WHERE id = ?1")
+      .bind(link.id)
+      .first();
     expect(unusedLink).toEqual({ used: null });
   });
 
@@ -174,7 +179,8 @@ describe("setup link and Sign in with Microsoft (the dev OpenID provider)", () =
   });
 });
 
-const adminRow = (oid: string) => tenantDb("acme").prepare("SELECT role FROM admins WHERE subject = ?1").bind(oid).first();
+const adminRow = (oid: string) =>
+  tenantDb("acme").prepare("SELECT role FROM admins WHERE subject = ?1").bind(oid).first();
 
 /** The newest sign-in refusal, as audited (the outbox row, before the queue delivers it). */
 async function lastRefusal() {

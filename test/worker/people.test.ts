@@ -91,7 +91,10 @@ describe("named admin API keys", () => {
       .prepare("SELECT payload FROM outbox WHERE json_extract(payload, '$.actor') = ?1")
       .bind(`key:${writer.id}`)
       .first<{ payload: string }>();
-    expect(JSON.parse(row!.payload)).toMatchObject({ action: "settings", detail: { by: { kind: "key", name: "terraform" } } });
+    expect(JSON.parse(row!.payload)).toMatchObject({
+      action: "settings",
+      detail: { by: { kind: "key", name: "terraform" } },
+    });
   });
 });
 
@@ -156,7 +159,9 @@ describe("named admins and their roles", () => {
     expect(after.headers.get("Location")).toBe("/t/globex/admin/sign-in");
     expect((await SELF.fetch(`${console_("globex")}/`, { headers: { Cookie: owner } })).status).toBe(200);
     const audit = await tenantDb("globex")
-      .prepare("SELECT payload FROM outbox WHERE json_extract(payload, '$.action') = 'admin' ORDER BY rowid DESC LIMIT 1")
+      .prepare(
+        "SELECT payload FROM outbox WHERE json_extract(payload, '$.action') = 'admin' ORDER BY rowid DESC LIMIT 1",
+      )
       .first<{ payload: string }>();
     expect(JSON.parse(audit!.payload)).toMatchObject({ detail: { removed: adminId, by: { kind: "key" } } });
   });
@@ -174,13 +179,20 @@ describe("named admins and their roles", () => {
       const res = await SELF.fetch(`${console_("globex")}/sign-in`, {
         method: "POST",
         redirect: "manual",
-        headers: { Origin: ORIGIN, "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": "198.51.100.250" },
+        headers: {
+          Origin: ORIGIN,
+          "Content-Type": "application/x-www-form-urlencoded",
+          "CF-Connecting-IP": "198.51.100.250",
+        },
         body: new URLSearchParams({ token: key.token }),
       });
       expect(res.status).toBe(403);
       expect(await res.text()).toContain("Signing in with an admin API key is turned off for this tenant.");
       // The admin API still takes the key.
-      expect((await SELF.fetch(`${api("globex")}/users?limit=1`, { headers: { Authorization: `Bearer ${key.token}` } })).status).toBe(200);
+      expect(
+        (await SELF.fetch(`${api("globex")}/users?limit=1`, { headers: { Authorization: `Bearer ${key.token}` } }))
+          .status,
+      ).toBe(200);
     } finally {
       await SELF.fetch(`${api("globex")}/settings`, {
         method: "PUT",

@@ -18,7 +18,13 @@ let n = 0;
 /** A new person in Entra tenant `tid` of the dev provider. */
 export async function newPerson(tid: string, over: Partial<Person> = {}): Promise<Person> {
   const id = `${Date.now().toString(36)}${(n++).toString(36)}`;
-  const person: Person = { tid, oid: crypto.randomUUID(), email: `p-${id}@contoso.example`, name: `Person ${id}`, ...over };
+  const person: Person = {
+    tid,
+    oid: crypto.randomUUID(),
+    email: `p-${id}@contoso.example`,
+    name: `Person ${id}`,
+    ...over,
+  };
   const res = await fetch(`${identityUrl()}/accounts`, { method: "POST", body: JSON.stringify(person) });
   if (res.status !== 204) throw new Error(`account not added: ${res.status}`);
   return person;
@@ -57,7 +63,9 @@ async function go(jar: Jar, url: string, init: RequestInit = {}): Promise<Respon
   const headers = new Headers(init.headers);
   const cookie = jar.header(url);
   if (cookie) headers.set("Cookie", cookie);
-  const res = await (worker(url) ? SELF.fetch(url, { ...init, headers, redirect: "manual" }) : fetch(url, { ...init, headers, redirect: "manual" }));
+  const res = await (worker(url)
+    ? SELF.fetch(url, { ...init, headers, redirect: "manual" })
+    : fetch(url, { ...init, headers, redirect: "manual" }));
   jar.take(url, res);
   return res;
 }
@@ -74,7 +82,12 @@ export interface SignInRun {
  * Starts a sign-in at the console (optionally through a setup link) and signs `person` in at the
  * dev provider's forms, up to the provider's redirect back; `finish` then sends the callback.
  */
-export async function signInAtProvider(tenant: string, person: Person, link?: string, jar = new Jar()): Promise<SignInRun> {
+export async function signInAtProvider(
+  tenant: string,
+  person: Person,
+  link?: string,
+  jar = new Jar(),
+): Promise<SignInRun> {
   const form = new URLSearchParams({ provider: "microsoft", ...(link ? { link } : {}) });
   let res = await go(jar, `${ORIGIN}/t/${tenant}/admin/sign-in/start`, {
     method: "POST",
@@ -82,7 +95,7 @@ export async function signInAtProvider(tenant: string, person: Person, link?: st
     body: form,
   });
   if (res.status !== 303) throw new Error(`start: ${res.status} ${await res.text()}`);
-  let url = new URL(res.headers.get("Location")!);
+  const url = new URL(res.headers.get("Location")!);
   // The email screen of the organizations endpoint, answered.
   url.searchParams.set("login_hint", person.email);
   let next = url.href;
@@ -121,7 +134,10 @@ export const sessionOf = (run: SignInRun, tenant: string) => {
 };
 
 /** A setup link issued through the admin API with a fresh write key. */
-export async function setupLink(tenant: string, body: Record<string, unknown>): Promise<{ url: string; secret: string; id: string }> {
+export async function setupLink(
+  tenant: string,
+  body: Record<string, unknown>,
+): Promise<{ url: string; secret: string; id: string }> {
   const admin = await issueToken(tenant, "admin");
   const res = await SELF.fetch(`${ORIGIN}/t/${tenant}/admin/api/setup-links`, {
     method: "POST",

@@ -42,13 +42,22 @@ export async function addKey(t: TenantContext, kv: KVNamespace, input: NewKey): 
   const event = audit("admin", "api-key", "Tenant", null, { added: minted.id, name: input.name, access: input.access });
   await commit(t, [prepared(t.db, insertKeySql(minted, input.name, input.access))], [event]);
   await kv.put(tokenKvKey(minted.hash), tokenKvValue(t.slug, minted));
-  return { id: minted.id, name: input.name, access: input.access, created: minted.created, lastUsed: null, key: minted.token };
+  return {
+    id: minted.id,
+    name: input.name,
+    access: input.access,
+    created: minted.created,
+    lastUsed: null,
+    key: minted.token,
+  };
 }
 
 /** The key stops at once (every admin request reads its row), and so do console sessions opened with it. */
 export async function revokeKey(t: TenantContext, kv: KVNamespace, id: string): Promise<void> {
   const row = await t.db
-    .prepare("SELECT hash, coalesce(name, ?2) AS name FROM tokens WHERE id = ?1 AND scope = 'admin' AND revoked IS NULL")
+    .prepare(
+      "SELECT hash, coalesce(name, ?2) AS name FROM tokens WHERE id = ?1 AND scope = 'admin' AND revoked IS NULL",
+    )
     .bind(id, INITIAL_KEY_NAME)
     .first<{ hash: string; name: string }>();
   if (!row) throw adminError(404, `No current admin API key "${id.slice(0, 100)}".`);

@@ -53,9 +53,19 @@ export async function issueSetupLink(t: TenantContext, base: string, input: NewL
       .prepare(
         `INSERT INTO setup_links (id, hash, role, email, created, expires, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
       )
-      .bind(id, await sha256Hex(secret), input.role, email ?? null, new Date(now).toISOString(), expires, t.principal?.actor ?? "admin"),
+      .bind(
+        id,
+        await sha256Hex(secret),
+        input.role,
+        email ?? null,
+        new Date(now).toISOString(),
+        expires,
+        t.principal?.actor ?? "admin",
+      ),
   ];
-  const events = [audit("admin", "setup-link", "Tenant", null, { issued: id, role: input.role, email: email ?? null, expires })];
+  const events = [
+    audit("admin", "setup-link", "Tenant", null, { issued: id, role: input.role, email: email ?? null, expires }),
+  ];
   if (email) {
     const mail = invite(ADMIN_INVITE_PREFIX + id);
     writes.push(
@@ -63,7 +73,14 @@ export async function issueSetupLink(t: TenantContext, base: string, input: NewL
         .prepare(
           `INSERT INTO mail_outbox (id, user_id, to_address, subject, body, status, created) VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6)`,
         )
-        .bind(mail.id, mail.userId, email, `You are invited to administer ${t.slug}`, invitationBody(t.slug, input.role, url, expires), mail.at),
+        .bind(
+          mail.id,
+          mail.userId,
+          email,
+          `You are invited to administer ${t.slug}`,
+          invitationBody(t.slug, input.role, url, expires),
+          mail.at,
+        ),
     );
     events.push(mail as never);
   }

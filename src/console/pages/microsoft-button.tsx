@@ -12,4 +12,3 @@ export const MicrosoftButton = ({ ui, link }: { ui: Ui; link?: string }) => (
     </button>
   </form>
 );
-
