@@ -1,11 +1,18 @@
 import { createServer } from "node:net";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./src/cli/dev-identity.ts";
 
-/** Tenants the in-workerd suites use; each gets its own local D1 with the migrations applied. */
-const TEST_TENANTS = ["acme", "globex"];
+/** Tenants the in-workerd suites use; each gets its own local D1 with the migrations applied (initech: the roles suite, whose mapping must not reach the others). */
+const TEST_TENANTS = ["acme", "globex", "initech"];
+
+/**
+ * A sealing key of this run only (docs/secrets.md; wrangler.toml requires the secret). In the
+ * environment too, so the black-box tests' `wrangler dev` and tenant CLI seal with the same key.
+ */
+const SEAL_KEYS = (process.env.SEAL_KEYS ??= `test:${randomBytes(32).toString("base64url")}`);
 
 /** A free loopback port, for the development OpenID provider the Worker under test signs in with. */
 const freePort = () =>
@@ -39,11 +46,16 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   TEST_TENANTS,
+                  SEAL_KEYS,
                   MICROSOFT_AUTHORITY: identity,
                   MICROSOFT_CLIENT_ID: DEV_CLIENT_ID,
                   MICROSOFT_CLIENT_SECRET: DEV_CLIENT_SECRET,
                   SIGNIN_ALLOW_LOOPBACK_HTTP: "1",
                 },
+                // The lowest SCIM rate ceiling counts 100 per 10 s here instead of 500: a burst past
+                // it must fit in one window on a shared 2-core machine (test/worker/scim-rate.test.ts).
+                // The black-box measurement (scim-rate.test.ts there) runs wrangler.toml's numbers.
+                ratelimits: { SCIM_RATE_50: { namespace_id: "12101", simple: { limit: 100, period: 10 } } },
               },
             }),
           ],

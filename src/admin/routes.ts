@@ -13,6 +13,7 @@ import { importRoutes } from "./import";
 import { keyRoutes } from "./keys";
 import { mailRoutes } from "./mail";
 import { oauthAdminRoutes } from "./oauth";
+import { adminRoleRoutes } from "./roles";
 import { settingsRoutes } from "./settings";
 import { setupLinkRoutes } from "./setup-links";
 import { tokenRoutes } from "./tokens";
@@ -48,6 +49,7 @@ adminRoutes.route("/mail", mailRoutes);
 adminRoutes.route("/import", importRoutes);
 adminRoutes.route("/oauth", oauthAdminRoutes);
 adminRoutes.route("/webhooks", webhookRoutes);
+adminRoutes.route("/roles", adminRoleRoutes);
 adminRoutes.route("/", activityRoutes);
 // Last: a path none of the routes above serves (each answers 405 for its other methods).
 adminRoutes.all("*", (c) => {

@@ -4,6 +4,7 @@ import { sha256Hex } from "../tenants/tokens";
 export const ASSET_FILES = [
   "/console/app.css",
   "/console/app.js",
+  "/console/connect.js",
   "/console/icon.svg",
   "/console/microsoft.svg",
 ] as const;

@@ -1,4 +1,4 @@
-import type { Principal, Role } from "../events/types";
+import type { Principal, AdminRole } from "../events/types";
 import { randomBase64url } from "../platform/base64url";
 import { keyPrincipal } from "../tenants/auth";
 import { sha256Hex } from "../tenants/tokens";
@@ -59,7 +59,7 @@ export interface SessionRow {
   token_id: string;
   key_name: string | null;
   access: string | null;
-  role: Role | null;
+  role: AdminRole | null;
   provider: string | null;
   subject: string | null;
   email: string | null;

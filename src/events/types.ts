@@ -7,12 +7,19 @@ import type { Settings } from "../settings/settings";
  * Who did it. `oauth`: a request to the token endpoint, before any client is known good.
  * `person:<admin id>` and `key:<key id>`: a named admin or admin API key, whose name the entry's
  * `detail.by` carries (docs/people.md); `admin` is what the service itself does for an admin
- * request with no one named (a cron, or entries written before admins had names).
+ * request with no one named (a cron, or entries written before admins had names). `system`: a
+ * change the service computed itself (a user's effective roles, docs/roles.md).
  */
-export type Actor = "scim" | "admin" | "oauth" | "signin" | `person:${string}` | `key:${string}`;
+export type Actor =
+  | "scim"
+  | "admin"
+  | "oauth"
+  | "system"
+  | "signin"
+  | `person:${string}` | `key:${string}`;
 
-export type Role = "owner" | "admin" | "viewer";
-export const ROLES: readonly Role[] = ["owner", "admin", "viewer"];
+export type AdminRole = "owner" | "admin" | "viewer";
+export const ADMIN_ROLES: readonly AdminRole[] = ["owner", "admin", "viewer"];
 
 /** What an audit entry says about the person or key behind an admin request. */
 export type ActorName =
@@ -21,7 +28,7 @@ export type ActorName =
 /** The admin behind a request (a signed-in person, or an admin API key) and the role they act with. */
 export interface Principal {
   actor: `person:${string}` | `key:${string}`;
-  role: Role;
+  role: AdminRole;
   /** The admin's or the key's id. */
   id: string;
   by: ActorName;
@@ -60,6 +67,7 @@ export const AUDIT_ACTIONS = [
   "admin",
   "setup-link",
   "sign-in",
+  "roles",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,10 +1,10 @@
 import type { MiddlewareHandler } from "hono";
-import type { Principal, Role } from "../events/types";
+import type { Principal, AdminRole } from "../events/types";
 import type { AppBindings } from "../platform/env";
 import { ScimError } from "../scim/errors";
 
 /**
- * Role enforcement, in one place for the admin API and the console's forms (docs/people.md):
+ * AdminRole enforcement, in one place for the admin API and the console's forms (docs/people.md):
  * a read needs a viewer, any other method needs an admin, and who is an admin (admins, keys,
  * setup links, sign-in providers) is the owner's to change and the admins' to read. A route
  * added later falls under the same rule by its method alone.
@@ -13,20 +13,20 @@ const PEOPLE = /^\/(admins|keys|setup-links|signin-providers)(\/|$)/;
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Console posts every signed-in admin may send. */
 const ANYONE = new Set(["/sign-out"]);
-const RANK: Record<Role, number> = { viewer: 1, admin: 2, owner: 3 };
+const RANK: Record<AdminRole, number> = { viewer: 1, admin: 2, owner: 3 };
 
 /** The least role that may send `method` to `path` (relative to the admin API or console root). */
-export function roleNeeded(method: string, path: string): Role | null {
+export function roleNeeded(method: string, path: string): AdminRole | null {
   const read = READS.has(method);
   if (!read && ANYONE.has(path)) return null;
   if (PEOPLE.test(path)) return read ? "admin" : "owner";
   return read ? "viewer" : "admin";
 }
 
-export const mayAct = (principal: Pick<Principal, "role">, needed: Role | null) =>
+export const mayAct = (principal: Pick<Principal, "role">, needed: AdminRole | null) =>
   needed === null || RANK[principal.role] >= RANK[needed];
 
-function refusal(principal: Principal, needed: Role): string {
+function refusal(principal: Principal, needed: AdminRole): string {
   if (principal.by.kind === "key" && principal.role === "viewer")
     return "This admin API key is read-only: it cannot change anything. Use a key with read and write access.";
   if (needed === "owner") return "Only an owner can change who administers this tenant, its API keys and sign-in.";

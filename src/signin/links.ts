@@ -1,10 +1,10 @@
-import type { Role } from "../events/types";
+import type { AdminRole } from "../events/types";
 import { clock } from "../platform/clock";
 import { SETUP_LINK_PATTERN, sha256Hex } from "../tenants/tokens";
 
 export interface SetupLinkRow {
   id: string;
-  role: Role;
+  role: AdminRole;
   email: string | null;
   expires: string;
   used: string | null;

@@ -29,7 +29,7 @@ export async function eventsCron(env: Env, bus: EventBus, now = Date.now()): Pro
     if (!db) continue;
     try {
       await disableLongFailing(db, tenant, bus, now);
-      await dispatchDue(db, dispatchOptions(env, CRON_PUSH_BUDGET_MS));
+      await dispatchDue(db, dispatchOptions(env, tenant, CRON_PUSH_BUDGET_MS));
       await db.batch([
         db.prepare(prune("security_events", "created")).bind(now / 1000, PRUNE_BATCH),
         db.prepare(prune("webhook_deliveries", "created")).bind(now / 1000, PRUNE_BATCH),

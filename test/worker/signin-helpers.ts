@@ -2,6 +2,13 @@ import { SELF } from "cloudflare:test";
 import { inject } from "vitest";
 import { ORIGIN, issueToken } from "./helpers";
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Set by test/blackbox/identity-server.ts (globalSetup). */
+    identityUrl: string;
+  }
+}
+
 /** The development OpenID provider (src/cli/dev-identity.ts), started by the workers project's globalSetup. */
 export const identityUrl = () => inject("identityUrl");
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { commit } from "../../events/commit";
-import { ROLES, type Role, audit } from "../../events/types";
+import { ADMIN_ROLES, type AdminRole, audit } from "../../events/types";
 import { clock } from "../../platform/clock";
 import type { TenantContext } from "../../tenants/context";
 import { adminError } from "../errors";
@@ -8,7 +8,7 @@ import { adminError } from "../errors";
 /** The tenant's named admins (docs/people.md): listed, given another role, removed. */
 export interface AdminListing {
   id: string;
-  role: Role;
+  role: AdminRole;
   provider: string;
   email: string;
   name: string;
@@ -16,7 +16,7 @@ export interface AdminListing {
   lastSignIn: string | null;
 }
 
-export const roleChange = z.object({ role: z.enum(ROLES as [Role, ...Role[]]) }).strict();
+export const roleChange = z.object({ role: z.enum(ADMIN_ROLES as [AdminRole, ...AdminRole[]]) }).strict();
 
 export async function listAdmins(db: D1Database): Promise<AdminListing[]> {
   const { results } = await db
@@ -40,7 +40,7 @@ async function whyUnchanged(db: D1Database, id: string): Promise<never> {
   throw adminError(409, "This is the tenant's last owner. Make another admin an owner first.");
 }
 
-export async function changeRole(t: TenantContext, id: string, role: Role): Promise<void> {
+export async function changeRole(t: TenantContext, id: string, role: AdminRole): Promise<void> {
   const event = audit("admin", "admin", "Tenant", null, { admin: id, role });
   const [res] = await commit(
     t,

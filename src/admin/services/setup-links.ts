@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { commit } from "../../events/commit";
-import { ADMIN_INVITE_PREFIX, ROLES, type Role, audit, invite } from "../../events/types";
+import { ADMIN_INVITE_PREFIX, ADMIN_ROLES, type AdminRole, audit, invite } from "../../events/types";
 import { randomBase64url } from "../../platform/base64url";
 import { clock } from "../../platform/clock";
 import { isMailbox } from "../../scim/mailbox";
@@ -15,7 +15,7 @@ export const MAX_LINK_MINUTES = 60;
 export const newLink = z
   .object({
     email: z.string().trim().min(3).max(254).optional(),
-    role: z.enum(ROLES as [Role, ...Role[]]),
+    role: z.enum(ADMIN_ROLES as [AdminRole, ...AdminRole[]]),
     expiresInMinutes: z.number().int().min(1).max(MAX_LINK_MINUTES).optional(),
   })
   .strict();
@@ -24,7 +24,7 @@ export type NewLink = z.infer<typeof newLink>;
 export interface IssuedLink {
   id: string;
   url: string;
-  role: Role;
+  role: AdminRole;
   email: string | null;
   expires: string;
   /** True when an invitation mail carrying the link was queued. */
@@ -88,6 +88,6 @@ export async function issueSetupLink(t: TenantContext, base: string, input: NewL
   return { id, url, role: input.role, email: email ?? null, expires, mailed: !!email };
 }
 
-const invitationBody = (slug: string, role: Role, url: string, expires: string) =>
+const invitationBody = (slug: string, role: AdminRole, url: string, expires: string) =>
   `Hello,\n\nYou are invited to administer the provisioning service of "${slug}" as ${role}.\n` +
   `Open this link and sign in with your work account (it works once, until ${expires} UTC):\n\n${url}\n`;

@@ -1,19 +1,19 @@
 import type { Context } from "hono";
 import { recordRefusal } from "../../events/refusals";
-import { type Role, audit } from "../../events/types";
+import { type AdminRole, audit } from "../../events/types";
 import { countFailure } from "../../http/auth-failures";
 import type { LinkProblem } from "../../signin/links";
 import { render } from "../context";
 import { Layout, Notice, type Ui } from "../ui";
 import { MicrosoftButton } from "./microsoft-button";
 
-const ROLE_TEXT: Record<Role, string> = {
+const ROLE_TEXT: Record<AdminRole, string> = {
   owner: "an owner (everything, including who administers it)",
   admin: "an admin (everything but who administers it)",
   viewer: "a viewer (reads everything, changes nothing)",
 };
 
-export const SetupPage = ({ ui, role, email, link }: { ui: Ui; role: Role; email: string | null; link: string }) => (
+export const SetupPage = ({ ui, role, email, link }: { ui: Ui; role: AdminRole; email: string | null; link: string }) => (
   <Layout ui={ui} title="Set up your access" signedIn={false}>
     <div class="card narrow stack">
       <p>

@@ -13,3 +13,4 @@ export * from "./activity";
 export * from "./oauth";
 export * from "./webhooks";
 export * from "./people";
+export * from "./roles";

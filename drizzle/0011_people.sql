@@ -1,3 +1,6 @@
+-- Named admins, setup links, sign-ins in flight, Entra tenants and OpenID providers (docs/people.md);
+-- admin API keys get a name, a reach (read or write) and their last use; a console session says
+-- whether it is bound to a key or to a person. Additive: older code reads none of it.
 CREATE TABLE `admins` (
 	`id` text PRIMARY KEY NOT NULL,
 	`role` text NOT NULL,
