@@ -3,6 +3,7 @@
  * each cell's queues, pending migrations on every tenant database, then each cell's Worker.
  * Every step first looks at what exists, so a second run only finishes what the first left.
  */
+import { localOnlyVars } from "./local-only-vars.ts";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { listCells, syncCells, writeFileAtomic, type Cell, type Fleet } from "./cells.ts";
@@ -90,6 +91,11 @@ export async function deployFleet(fleet: Fleet, options: DeployOptions): Promise
     ? "Dry run: nothing is created, changed or uploaded."
     : "Deploying to the Cloudflare account.";
   log(`${mode} Template ${fleet.templatePath}, cells in ${fleet.cellsDir}/.`);
+  const local = localOnlyVars([fleet.templatePath, ...listCells(fleet).map((c) => c.configPath)]);
+  if (local.length) {
+    log(`Refused: local-only variables are set for a deploy (docs/people.md):\n  ${local.join("\n  ")}`);
+    return false;
+  }
 
   log("1. Token index (KV), shared by every cell");
   await ensureTokensNamespace(fleet, options, log);

@@ -38,7 +38,11 @@ export interface DevIdentity {
 
 const TID = /^[0-9a-f-]{36}$/;
 
-export async function startDevIdentity(port = 0): Promise<DevIdentity> {
+/** The Entra tenant of the people `npm start`'s provider makes up on first sign-in. */
+export const DEV_TID = "00000000-0000-4000-8000-00000000de70";
+
+/** `anyEmail`: an unknown email becomes a person of DEV_TID (npm start); the tests add theirs. */
+export async function startDevIdentity(port = 0, { anyEmail = false } = {}): Promise<DevIdentity> {
   const accounts = new Map<string, DevAccount>();
   const providers = new Map<string, Provider>();
   /** PKCE challenge -> the tenant the organizations endpoint handed the person to. */
@@ -154,6 +158,8 @@ export async function startDevIdentity(port = 0): Promise<DevIdentity> {
       });
     if (path === "authorize") {
       const hint = url.searchParams.get("login_hint")?.toLowerCase();
+      if (hint && anyEmail && !accounts.has(hint) && /^[^\s@]+@[^\s@]+$/.test(hint))
+        accounts.set(hint, { tid: DEV_TID, oid: randomUUID(), email: hint, name: hint.split("@")[0] });
       const account = hint ? accounts.get(hint) : undefined;
       if (!account) return emailForm(url, res, hint !== undefined);
       const tid = account.issuedBy ?? account.tid;

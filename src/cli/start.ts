@@ -13,6 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { addTenantBlock, findTenantBinding } from "./config-file.ts";
 import { cronsOf, startLocalCron } from "./cron.ts";
+import { startDevSignIn } from "./dev-signin.ts";
 import { adminApiUrl, consoleUrl, databaseName, localDatabaseId, tenantUrl } from "./names.ts";
 import { seedSampleDirectory } from "./sample-data.ts";
 import { currentTokens, issueTokens, migrateOne } from "./tenants.ts";
@@ -130,13 +131,14 @@ async function main(): Promise<void> {
 
   const tokens = await ensureDemoTenant();
   const baseUrl = `http://${IP}:${port}`;
+  const signIn = await startDevSignIn();
   // Issue 19: a local run may point event endpoints at a receiver on this machine (http://127.0.0.1:<port>).
   const dev = startWranglerDev({
     configPath: CONFIG,
     port,
     ip: IP,
     persistTo: STATE_DIR,
-    vars: { WEBHOOKS_ALLOW_LOOPBACK_HTTP: "1" },
+    vars: { WEBHOOKS_ALLOW_LOOPBACK_HTTP: "1", ...signIn.vars },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
   dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
@@ -148,6 +150,7 @@ async function main(): Promise<void> {
   });
   if (!values.empty) await seedOnce(baseUrl, tokens);
   printDemo(baseUrl, tokens);
+  await signIn.printSetupLink(target, baseUrl, DEMO_TENANT);
   if (crons.length)
     console.log(
       `Cron triggers fired locally at their minute (UTC), as in production: ${crons.map((c) => `"${c}"`).join(", ")}`,

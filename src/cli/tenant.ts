@@ -19,6 +19,7 @@ import {
 } from "./command-line.ts";
 import { cellMigrationsDir, cellOfTenant, listCells, placeTenant, type Fleet } from "./cells.ts";
 import { addClient, listClients, revokeClient, secretDays } from "./clients.ts";
+import { createSetupLink } from "./setup-link.ts";
 import { deployCell } from "./deploy-steps.ts";
 import { runMigrate, runRestore } from "./fleet-commands.ts";
 import { localStateDir } from "./local-d1.ts";
@@ -44,6 +45,11 @@ Commands:
   list                                every tenant with its cell
   rotate-token <slug> [--scope S]     replace the tenant's token (S: scim (default) or admin);
                                       the old one stops at once
+  link <slug> [--role R] [--email E] [--minutes M]
+                                      a single-use setup link: whoever follows it and signs in
+                                      becomes an admin with role R (owner (default), admin or
+                                      viewer); with --email, only that person; valid M minutes
+                                      (default 15, at most 60)
   migrate [--concurrency N] [--check] apply pending migrations to every tenant database of every
                                       cell, N at a time (default 8); --check lists what is behind
                                       and changes nothing. Exits 1 if any database failed.
@@ -174,6 +180,17 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
         const token = await rotateToken(targetOfTenant(slug), slug, scope);
         io.out(`New ${scope} token of "${slug}" (${where}); the previous one no longer works. Shown only now:`);
         printToken(io, scope === "scim" ? "Secret Token" : "Admin token", token);
+        return 0;
+      }
+      case "link": {
+        const link = await createSetupLink(
+          targetOfTenant(slug),
+          slug as string,
+          urlBase(cellOfTenant(fleet, slug as string)?.host),
+          values,
+        );
+        io.out(`Setup link for "${slug}" (${where}), ${link.role}, works once until ${link.expires}:`);
+        io.out(`  ${link.url}`);
         return 0;
       }
       case "migrate": {

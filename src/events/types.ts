@@ -10,13 +10,7 @@ import type { Settings } from "../settings/settings";
  * request with no one named (a cron, or entries written before admins had names). `system`: a
  * change the service computed itself (a user's effective roles, docs/roles.md).
  */
-export type Actor =
-  | "scim"
-  | "admin"
-  | "oauth"
-  | "system"
-  | "signin"
-  | `person:${string}` | `key:${string}`;
+export type Actor = "scim" | "admin" | "oauth" | "system" | "signin" | `person:${string}` | `key:${string}`;
 
 export type AdminRole = "owner" | "admin" | "viewer";
 export const ADMIN_ROLES: readonly AdminRole[] = ["owner", "admin", "viewer"];

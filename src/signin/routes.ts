@@ -8,8 +8,8 @@ import type { AppBindings } from "../platform/env";
 import { tenantDatabase } from "../tenants/resolve";
 import { finishFlow, slugOfState } from "./flow";
 
-/** After a setup link: the console's root (the Connect page once the console has one). */
-const LANDING = "/";
+/** After a setup link: the Connect page, the new admin's first step. */
+const LANDING = "/connect";
 
 /**
  * The one redirect URI of every tenant (`/signin/callback`): the state names the tenant, whose

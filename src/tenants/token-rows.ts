@@ -63,3 +63,37 @@ export const revokeAllTokensSql = (now: Date = new Date()): SqlText => ({
 /** As a D1 prepared statement (typed structurally: the CLI's Node types have no D1Database). */
 export const prepared = <S>(db: { prepare(sql: string): { bind(...values: unknown[]): S } }, s: SqlText): S =>
   db.prepare(s.sql).bind(...s.params);
+
+/**
+ * A setup link (docs/people.md) issued by the tenant CLI, with its audit event written to the
+ * outbox in the same batch (the queue's sweep delivers it). Only the secret's hash is stored.
+ */
+export const insertSetupLinkSql = (link: {
+  id: string;
+  hash: string;
+  role: string;
+  email: string | null;
+  created: string;
+  expires: string;
+}): SqlText[] => {
+  const event = {
+    kind: "audit",
+    id: crypto.randomUUID(),
+    at: link.created,
+    actor: "admin",
+    action: "setup-link",
+    resourceType: "Tenant",
+    resourceId: null,
+    detail: { issued: link.id, role: link.role, email: link.email, expires: link.expires, via: "tenant CLI" },
+  };
+  return [
+    {
+      sql: "INSERT INTO setup_links (id, hash, role, email, created, expires, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'cli')",
+      params: [link.id, link.hash, link.role, link.email, link.created, link.expires],
+    },
+    {
+      sql: "INSERT INTO outbox (id, kind, payload, created) VALUES (?1, 'audit', ?2, ?3)",
+      params: [event.id, JSON.stringify(event), event.at],
+    },
+  ];
+};

@@ -32,7 +32,7 @@ const admin = (p: string, init: RequestInit = {}) =>
 async function signIn(p: Page, token = box.adminToken) {
   await p.goto(`${base}/sign-in`);
   await p.getByLabel("Admin token").fill(token);
-  await p.getByRole("button", { name: "Sign in" }).click();
+  await p.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** Renders `url` at both widths: no serious or critical axe violation, a screenshot of each. */

@@ -13,7 +13,17 @@ const ROLE_TEXT: Record<AdminRole, string> = {
   viewer: "a viewer (reads everything, changes nothing)",
 };
 
-export const SetupPage = ({ ui, role, email, link }: { ui: Ui; role: AdminRole; email: string | null; link: string }) => (
+export const SetupPage = ({
+  ui,
+  role,
+  email,
+  link,
+}: {
+  ui: Ui;
+  role: AdminRole;
+  email: string | null;
+  link: string;
+}) => (
   <Layout ui={ui} title="Set up your access" signedIn={false}>
     <div class="card narrow stack">
       <p>
