@@ -29,8 +29,10 @@ export const mayAct = (principal: Pick<Principal, "role">, needed: AdminRole | n
 function refusal(principal: Principal, needed: AdminRole): string {
   if (principal.by.kind === "key" && principal.role === "viewer")
     return "This admin API key is read-only: it cannot change anything. Use a key with read and write access.";
-  if (needed === "owner") return "Only an owner can change who administers this tenant, its API keys and sign-in.";
-  return `Your role (${principal.role}) lets you read but not change anything. Ask an owner for the admin role.`;
+  // An admin may write (needed was the owner's); a viewer may not write at all.
+  if (principal.role === "viewer" || needed !== "owner")
+    return `Your role (${principal.role}) lets you read but not change anything. Ask an owner for the admin role.`;
+  return "Only an owner can change who administers this tenant, its API keys and sign-in.";
 }
 
 /**

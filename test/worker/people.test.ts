@@ -201,4 +201,35 @@ describe("named admins and their roles", () => {
       });
     }
   });
+
+  it("invites from the Admins page by mail (owners), and refuses an admin who is not an owner", async () => {
+    const tid = newTid();
+    const owner = await becomeAdmin("acme", await newPerson(tid), "owner");
+    const ownerCsrf = await csrfOf(owner);
+    const email = `invitee-${Date.now()}@contoso.example`;
+    const sent = await SELF.fetch(`${console_()}/admins/invite`, {
+      method: "POST",
+      headers: { Cookie: owner, Origin: ORIGIN, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: ownerCsrf, email, role: "viewer" }),
+    });
+    expect(sent.status).toBe(201);
+    expect(await sent.text()).toContain(`Invitation sent to ${email} as viewer.`);
+    const mail = await tenantDb("acme")
+      .prepare("SELECT subject, body, status FROM mail_outbox WHERE to_address = ?1")
+      .bind(email)
+      .first<{ subject: string; body: string; status: string }>();
+    expect(mail?.subject).toBe("You are invited to administer acme");
+    expect(mail?.body).toMatch(/\/t\/acme\/admin\/setup\?link=scimsl_[A-Za-z0-9_-]{43}/);
+    const admin = await becomeAdmin("acme", await newPerson(tid), "admin");
+    const page = await SELF.fetch(`${console_()}/admins`, { headers: { Cookie: admin } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain("Send invitation");
+    const refused = await SELF.fetch(`${console_()}/admins/invite`, {
+      method: "POST",
+      headers: { Cookie: admin, Origin: ORIGIN, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ _csrf: await csrfOf(admin), email: "x@contoso.example", role: "owner" }),
+    });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Only an owner can change who administers this tenant");
+  });
 });

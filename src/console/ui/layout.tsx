@@ -21,6 +21,8 @@ const NAV = [
   ["/settings", "Settings"],
   ["/token", "Token"],
   ["/oauth", "OAuth clients"],
+  ["/admins", "Admins"],
+  ["/keys", "API keys"],
   ["/audit", "Audit log"],
   ["/mail", "Mail"],
   ["/events", "Events"],
