@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./src/cli/dev-identity.ts";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./src/cli/dev-client.ts";
 
 /** Tenants the in-workerd suites use; each gets its own local D1 with the migrations applied (initech: the roles suite, whose mapping must not reach the others). */
 const TEST_TENANTS = ["acme", "globex", "initech"];

@@ -1,6 +1,7 @@
 import { tokenEndpointUrl } from "./admin/services/oauth";
 import { type NewKey, addKey, revokeKey } from "./admin/services/keys";
 import { type NewLink, issueSetupLink } from "./admin/services/setup-links";
+import { type NewProvider, addProvider } from "./admin/services/signin-providers";
 import { rotateScimToken } from "./admin/services/token";
 import { hardDeleteUser } from "./admin/services/users";
 import { type NewWebhook, addWebhook } from "./admin/services/webhooks";
@@ -27,6 +28,8 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
     scim: () => `${base()}/t/${tenant().slug}/scim/v2`,
     tokenEndpoint: () => tokenEndpointUrl(base(), tenant().slug),
     poll: () => `${base()}/t/${tenant().slug}/events/poll`,
+    /** The one redirect URI of every tenant's sign-in (docs/people.md). */
+    signinCallback: () => `${base()}/signin/callback`,
   };
   /** Seals and opens this tenant's stored secrets (platform/seal.ts, docs/secrets.md). */
   const sealer = () => sealerFor(env.SEAL_KEYS, tenant().slug);
@@ -40,6 +43,8 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
     addKey: (input: NewKey) => addKey(tenant(), env.TOKENS, input),
     revokeKey: (id: string) => revokeKey(tenant(), env.TOKENS, id),
     issueSetupLink: (input: NewLink) => issueSetupLink(tenant(), base(), input),
+    addSigninProvider: (input: NewProvider) =>
+      addProvider(tenant(), sealer(), input, env.SIGNIN_ALLOW_LOOPBACK_HTTP === "1"),
     hardDeleteUser: (id: string) => hardDeleteUser(tenant(), sequencerFor(tenant()), id),
     addWebhook: (body: NewWebhook) =>
       addWebhook(tenant(), sealer(), body, { allowLoopbackHttp: allowsLoopbackHttp(env), issuer: urls.scim() }),

@@ -12,6 +12,7 @@
 import { createHash, generateKeyPairSync, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import Provider from "oidc-provider";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "./dev-client.ts";
 
 export interface DevAccount {
   tid: string;
@@ -24,9 +25,7 @@ export interface DevAccount {
   issuedBy?: string;
 }
 
-/** The vendor app's registration at the dev provider (what MICROSOFT_CLIENT_ID/SECRET name locally). */
-export const DEV_CLIENT_ID = "edge-scim-dev";
-export const DEV_CLIENT_SECRET = "edge-scim-dev-secret-not-for-production";
+export { DEV_CLIENT_ID, DEV_CLIENT_SECRET };
 export const DEV_PASSWORD = "any password works";
 
 export interface DevIdentity {

@@ -5,10 +5,18 @@ import { type OutboxEvent, type Principal, audit } from "../events/types";
 import { randomBase64url } from "../platform/base64url";
 import { clock } from "../platform/clock";
 import type { Env } from "../platform/env";
+import { sealerFor } from "../platform/seal";
 import { sha256Hex } from "../tenants/tokens";
 import { linkById } from "./links";
 import { authorizationUrl, exchangeCode, type ProviderClient } from "./oidc";
-import { MICROSOFT, microsoftClient, microsoftIssuer, tenantProviderClient, type TenantProviderRow } from "./providers";
+import {
+  MICROSOFT,
+  microsoftClient,
+  providerSecretPurpose,
+  microsoftIssuer,
+  tenantProviderClient,
+  type TenantProviderRow,
+} from "./providers";
 
 /** A sign-in must come back from the provider within this time. */
 const FLOW_MINUTES = 10;
@@ -36,14 +44,18 @@ export interface Identity {
   tid?: string;
 }
 
-export async function providerFor(env: Env, db: D1Database, ref: string): Promise<ProviderClient | null> {
+export async function providerFor(env: Env, slug: string, db: D1Database, ref: string): Promise<ProviderClient | null> {
   if (ref === MICROSOFT) return microsoftClient(env);
   const row = await db
     .prepare("SELECT id, name, issuer, client_id, client_secret FROM signin_providers WHERE id = ?1")
     .bind(ref)
     .first<TenantProviderRow>();
-  // A sealed secret needs the sealing key (docs/people.md); until then providers are public clients.
-  return row && !row.client_secret ? tenantProviderClient(env, row, null) : null;
+  if (!row) return null;
+  // The secret is stored sealed (platform/seal.ts) and opened only for the code exchange's client.
+  const secret = row.client_secret
+    ? await sealerFor(env.SEAL_KEYS, slug).open(providerSecretPurpose(row.id), row.client_secret)
+    : null;
+  return tenantProviderClient(env, row, secret);
 }
 
 /**
@@ -59,7 +71,7 @@ export async function startFlow(
   redirectUri: string,
   link?: { id: string; email: string | null },
 ): Promise<{ url: string; browser: string } | null> {
-  const provider = await providerFor(env, db, ref);
+  const provider = await providerFor(env, slug, db, ref);
   if (!provider) return null;
   const secrets = {
     state: `${slug}.${randomBase64url(32)}`,
@@ -113,6 +125,7 @@ export type FinishResult =
  */
 export async function finishFlow(
   env: Env,
+  slug: string,
   db: D1Database,
   callbackUrl: URL,
   redirectUri: string,
@@ -138,7 +151,7 @@ export async function finishFlow(
   if (flow.expires <= clock.iso()) return refuse("flow", "the sign-in took too long");
   if (!browserCookie || (await sha256Hex(browserCookie)) !== flow.browser)
     return refuse("browser", "the callback came to another browser than the one that started the sign-in");
-  const provider = await providerFor(env, db, flow.provider);
+  const provider = await providerFor(env, slug, db, flow.provider);
   if (!provider) return refuse("unavailable", `provider ${flow.provider} is not configured`);
   let claims: oauth.IDToken;
   try {

@@ -64,3 +64,6 @@ export const tenantProviderClient = (env: Env, row: TenantProviderRow, secret: s
   auth: secret ? oauth.ClientSecretPost(secret) : oauth.None(),
   allowLoopbackHttp: allowsLoopbackSignIn(env),
 });
+
+/** The sealed client secret's purpose: its table, column and row, so a value moved elsewhere does not open. */
+export const providerSecretPurpose = (id: string) => `signin_providers.client_secret/${id}`;

@@ -36,7 +36,7 @@ signinRoutes.get(CALLBACK_PATH, async (c) => {
   c.header("Cache-Control", "no-store");
   if (!slug || !db) return c.text("This sign-in is not valid. Start again from your tenant's console.", 400);
   const base = `/t/${encodeURIComponent(slug)}/admin`;
-  const result = await finishFlow(c.env, db, url, callbackUrl(c), browser);
+  const result = await finishFlow(c.env, slug, db, url, callbackUrl(c), browser);
   if (result.committed.length) background(c, publishQuietly(queueBus(c.env.EVENTS), slug, result.committed));
   if (!result.ok) return c.redirect(`${base}/sign-in?failed=${result.refusal}`, 303);
   await startSession(c, slug, db, { kind: "person", id: result.principal.id });

@@ -119,9 +119,11 @@ describe("people in a browser", () => {
     await poll(() => heading(ownerPage)).toBe("Admins");
     expect(await ownerPage.locator("main").textContent()).toContain(owner.email);
     await ownerPage.getByLabel("Email").fill(viewer.email);
-    await ownerPage.getByLabel("Role").selectOption("viewer");
+    await ownerPage.getByLabel("Role", { exact: true }).selectOption("viewer");
     await ownerPage.getByRole("button", { name: "Send invitation" }).click();
-    await poll(() => ownerPage.getByRole("status").first().textContent()).toContain(`Invitation sent to ${viewer.email}`);
+    await poll(() => ownerPage.getByRole("status").first().textContent()).toContain(
+      `Invitation sent to ${viewer.email}`,
+    );
     await noSeriousViolations(ownerPage, "admins page");
 
     // The invitation mail, as the mail queue stores it (MAILER=outbox).

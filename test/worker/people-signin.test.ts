@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ORIGIN, tenantDb } from "./helpers";
+import { DEV_CLIENT_ID, DEV_CLIENT_SECRET } from "../../src/cli/dev-client";
+import { ORIGIN, issueToken, tenantDb } from "./helpers";
 import { setClock } from "./oauth-helpers";
 import {
   becomeAdmin,
@@ -176,6 +177,57 @@ describe("setup link and Sign in with Microsoft (the dev OpenID provider)", () =
     const answer = await finish(await signInAtProvider("acme", wrong, invited.secret));
     expect(answer.headers.get("Location")).toBe("/t/acme/admin/sign-in?failed=link-email");
     expect(await adminRow(wrong.oid)).toBeNull();
+  });
+});
+
+describe("a tenant's own OpenID Connect provider", () => {
+  it("is added with its secret sealed, signs a person in through a setup link, and never shows the secret", async () => {
+    const tid = newTid();
+    const key = await issueToken("globex", "admin");
+    const headers = { Authorization: `Bearer ${key.token}`, "Content-Type": "application/json" };
+    const added = await SELF.fetch(`${ORIGIN}/t/globex/admin/api/signin-providers`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        name: "Contoso Okta",
+        issuer: `${identityUrl()}/${tid}/v2.0`,
+        clientId: DEV_CLIENT_ID,
+        clientSecret: DEV_CLIENT_SECRET,
+      }),
+    });
+    expect(added.status).toBe(201);
+    const provider = (await added.json()) as { id: string; confidential: boolean; redirectUri: string };
+    expect(provider).toMatchObject({ confidential: true, redirectUri: `${ORIGIN}/signin/callback` });
+    const stored = await tenantDb("globex")
+      .prepare("SELECT client_secret FROM signin_providers WHERE id = ?1")
+      .bind(provider.id)
+      .first<{ client_secret: string }>();
+    expect(stored!.client_secret).not.toContain(DEV_CLIENT_SECRET);
+    const list = await SELF.fetch(`${ORIGIN}/t/globex/admin/api/signin-providers`, { headers });
+    expect(await list.text()).not.toContain(DEV_CLIENT_SECRET);
+    const signInPage = await SELF.fetch(`${ORIGIN}/t/globex/admin/sign-in`);
+    expect(await signInPage.text()).toContain("Sign in with Contoso Okta");
+    const person = await newPerson(tid);
+    const link = await setupLink("globex", { role: "admin" });
+    const run = await signInAtProvider("globex", person, link.secret, undefined, provider.id);
+    expect((await finish(run)).status).toBe(200);
+    const admin = await tenantDb("globex")
+      .prepare("SELECT role, provider, issuer, subject FROM admins WHERE email = ?1")
+      .bind(person.email)
+      .first();
+    expect(admin).toEqual({
+      role: "admin",
+      provider: "oidc",
+      issuer: `${identityUrl()}/${tid}/v2.0`,
+      // The dev provider's `sub` is the login it was given.
+      subject: person.email,
+    });
+    const bad = await SELF.fetch(`${ORIGIN}/t/globex/admin/api/signin-providers`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name: "Plain", issuer: "http://idp.example.com", clientId: "x" }),
+    });
+    expect(bad.status).toBe(400);
   });
 });
 

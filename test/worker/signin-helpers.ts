@@ -94,15 +94,18 @@ export async function signInAtProvider(
   person: Person,
   link?: string,
   jar = new Jar(),
+  provider = "microsoft",
 ): Promise<SignInRun> {
-  const form = new URLSearchParams({ provider: "microsoft", ...(link ? { link } : {}) });
+  const form = new URLSearchParams({ provider, ...(link ? { link } : {}) });
   let res = await go(jar, `${ORIGIN}/t/${tenant}/admin/sign-in/start`, {
     method: "POST",
     headers: { Origin: ORIGIN, "Content-Type": "application/x-www-form-urlencoded" },
     body: form,
   });
-  if (res.status !== 303) throw new Error(`start: ${res.status} ${await res.text()}`);
-  const url = new URL(res.headers.get("Location")!);
+  const html = await res.text();
+  const to = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(html)?.[1];
+  if (res.status !== 200 || !to) throw new Error(`start: ${res.status} ${html.slice(0, 300)}`);
+  const url = new URL(to.replace(/&amp;/g, "&"));
   // The email screen of the organizations endpoint, answered.
   url.searchParams.set("login_hint", person.email);
   let next = url.href;

@@ -49,7 +49,14 @@ const AdminRow = ({ ui, a, owner }: { ui: Ui; a: AdminListing; owner: boolean })
       <Time at={a.lastSignIn} />
     </td>
     <td>
-      {owner && <RowAction ui={ui} action={`${ui.base}/admins/${encodeURIComponent(a.id)}/remove`} verb="Remove" name={a.name} />}
+      {owner && (
+        <RowAction
+          ui={ui}
+          action={`${ui.base}/admins/${encodeURIComponent(a.id)}/remove`}
+          verb="Remove"
+          name={a.name}
+        />
+      )}
     </td>
   </tr>
 );

@@ -9,8 +9,8 @@ export const AuditDetail: FC<{ entry: AuditEntry; ui: Ui }> = ({ entry: e, ui })
   return (
     <details class="entry">
       <summary>
-        <Time at={e.at} /> <span class={`badge act-${e.action}`}>{e.action}</span> <ActorName actor={e.actor} detail={e.detail} />{" "}
-        {e.resourceType}
+        <Time at={e.at} /> <span class={`badge act-${e.action}`}>{e.action}</span>{" "}
+        <ActorName actor={e.actor} detail={e.detail} /> {e.resourceType}
         {e.resourceId ? ` ${String(e.detail.userName ?? e.detail.displayName ?? e.resourceId)}` : ""}
       </summary>
       <div class="entry-body">

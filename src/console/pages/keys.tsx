@@ -28,7 +28,9 @@ const KeyRow = ({ ui, k, owner }: { ui: Ui; k: KeyListing; owner: boolean }) => 
       <Time at={k.lastUsed} />
     </td>
     <td>
-      {owner && <RowAction ui={ui} action={`${ui.base}/keys/${encodeURIComponent(k.id)}/revoke`} verb="Revoke" name={k.name} />}
+      {owner && (
+        <RowAction ui={ui} action={`${ui.base}/keys/${encodeURIComponent(k.id)}/revoke`} verb="Revoke" name={k.name} />
+      )}
     </td>
   </tr>
 );

@@ -5,7 +5,7 @@ import { countFailure } from "../../http/auth-failures";
 import type { LinkProblem } from "../../signin/links";
 import { render } from "../context";
 import { Layout, Notice, type Ui } from "../ui";
-import { MicrosoftButton } from "./microsoft-button";
+import { MicrosoftButton, type ProviderChoice, ProviderButtons } from "./microsoft-button";
 
 const ROLE_TEXT: Record<AdminRole, string> = {
   owner: "an owner (everything, including who administers it)",
@@ -18,11 +18,13 @@ export const SetupPage = ({
   role,
   email,
   link,
+  providers,
 }: {
   ui: Ui;
   role: AdminRole;
   email: string | null;
   link: string;
+  providers: ProviderChoice[];
 }) => (
   <Layout ui={ui} title="Set up your access" signedIn={false}>
     <div class="card narrow stack">
@@ -32,6 +34,7 @@ export const SetupPage = ({
       </p>
       <div class="signin-options">
         <MicrosoftButton ui={ui} link={link} />
+        <ProviderButtons ui={ui} providers={providers} link={link} />
       </div>
     </div>
   </Layout>

@@ -7,18 +7,19 @@ import { SIGN_IN_FAILED, signIn, signOut } from "../auth";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
 import { Field, Layout, Notice, type Ui } from "../ui";
 import { SIGN_IN_REFUSALS, callbackUrl, FLOW_COOKIE, FLOW_COOKIE_SECONDS } from "./sign-in-messages";
-import { MicrosoftButton } from "./microsoft-button";
+import { MicrosoftButton, type ProviderChoice, ProviderButtons, providerChoices } from "./microsoft-button";
 import { SetupPage, linkRefusal } from "./setup";
 
 export const signInPages = new Hono<ConsoleBindings>();
 
-const SignInPage = ({ ui, error }: { ui: Ui; error?: string }) => (
+const SignInPage = ({ ui, error, providers = [] }: { ui: Ui; error?: string; providers?: ProviderChoice[] }) => (
   <Layout ui={ui} title="Sign in" signedIn={false}>
     <div class="card narrow stack">
       {error && <Notice kind="error">{error}</Notice>}
       <p>Sign in with the work account you administer this tenant with.</p>
       <div class="signin-options">
         <MicrosoftButton ui={ui} />
+        <ProviderButtons ui={ui} providers={providers} />
       </div>
     </div>
     <div class="card narrow">
@@ -49,12 +50,13 @@ const SignInPage = ({ ui, error }: { ui: Ui; error?: string }) => (
   </Layout>
 );
 
-signInPages.get("/sign-in", (c) => {
+signInPages.get("/sign-in", async (c) => {
   const failed = c.req.query("failed") ?? "";
   const error = Object.hasOwn(SIGN_IN_REFUSALS, failed)
     ? SIGN_IN_REFUSALS[failed as keyof typeof SIGN_IN_REFUSALS]
     : undefined;
-  return render(c, <SignInPage ui={c.var.ui} error={error} />, error ? 400 : 200);
+  const providers = await providerChoices(tenantDatabase(c.env, c.var.ui.slug));
+  return render(c, <SignInPage ui={c.var.ui} error={error} providers={providers} />, error ? 400 : 200);
 });
 
 signInPages.post("/sign-in", async (c) => {
@@ -70,7 +72,17 @@ signInPages.get("/setup", async (c) => {
   const secret = c.req.query("link");
   const found = db ? await findSetupLink(db, secret) : ({ ok: false, problem: "unknown" } as const);
   if (!found.ok) return linkRefusal(c, db, found.problem);
-  return render(c, <SetupPage ui={c.var.ui} role={found.link.role} email={found.link.email} link={secret ?? ""} />);
+  const providers = await providerChoices(db);
+  return render(
+    c,
+    <SetupPage
+      ui={c.var.ui}
+      role={found.link.role}
+      email={found.link.email}
+      link={secret ?? ""}
+      providers={providers}
+    />,
+  );
 });
 
 /** Starts the redirect to the provider; the flow's state is kept server-side (signin/flow.ts). */
@@ -94,7 +106,25 @@ signInPages.post("/sign-in/start", async (c) => {
     sameSite: "Lax",
     maxAge: FLOW_COOKIE_SECONDS,
   });
-  return c.redirect(started.url, 303);
+  // A page that moves on, not a 303: the console's CSP allows forms to post only to itself
+  // (form-action 'self'), which browsers apply to a form's redirect too.
+  return render(
+    c,
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta http-equiv="refresh" content={`0;url=${started.url}`} />
+        <title>Signing in</title>
+      </head>
+      <body>
+        <main>
+          <p>
+            <a href={started.url}>Continue to sign in</a>
+          </p>
+        </main>
+      </body>
+    </html>,
+  );
 });
 
 signInPages.post("/sign-out", async (c) => {
