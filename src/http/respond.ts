@@ -29,6 +29,8 @@ export class MethodNotAllowed extends ScimError {
 function withStatusHeaders(err: ScimError, res: Response, realm: string): Response {
   if (err.status === 401) res.headers.set("WWW-Authenticate", `Bearer realm="${realm}"`);
   if (err instanceof MethodNotAllowed) res.headers.set("Allow", err.allow);
+  const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  if (err.status === 429 && typeof retryAfter === "number") res.headers.set("Retry-After", String(retryAfter));
   return res;
 }
 

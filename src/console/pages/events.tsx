@@ -113,7 +113,10 @@ async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
       ))}
       <section>
         <h2>Signing keys (JWKS)</h2>
-        <p>SETs are signed ES256 with the current key; a rotated key stays published for a day.</p>
+        <p>
+          Receivers verify SETs with the public keys at <code>{c.var.services.urls.eventsJwks()}</code> (no credential
+          needed). SETs are signed ES256 with the current key; a rotated key stays published for a day.
+        </p>
         <ul>
           {keys.map((k) => (
             <li>
