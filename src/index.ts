@@ -7,6 +7,7 @@ import { sweep } from "./delivery/sweep";
 import type { EventMessage } from "./events/types";
 import type { Env } from "./platform/env";
 import { eventsCron } from "./webhooks/cron";
+import { rolesCron } from "./delivery/roles-cron";
 
 export { GroupMembership } from "./membership/durable-object";
 
@@ -17,5 +18,6 @@ export default {
     ctx.waitUntil(sweep(env, queueBus(env.EVENTS)).then(() => undefined));
     ctx.waitUntil(pruneActivity(env).then(() => undefined));
     ctx.waitUntil(eventsCron(env, queueBus(env.EVENTS)));
+    ctx.waitUntil(rolesCron(env, queueBus(env.EVENTS)));
   },
 } satisfies ExportedHandler<Env, EventMessage>;

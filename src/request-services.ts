@@ -6,6 +6,7 @@ import type { SequencerFor } from "./groups/sequencer";
 import { publicBase } from "./http/public-url";
 import { durableSequencer } from "./membership/sequencer";
 import type { Env } from "./platform/env";
+import { roleCatalog } from "./roles/catalog";
 import { sealerFor } from "./platform/seal";
 import type { TenantContext } from "./tenants/context";
 import { allowsLoopbackHttp } from "./webhooks/options";
@@ -32,9 +33,13 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
   return {
     sequencerFor,
     urls,
+    /** The vendor's role catalog (wrangler.toml ROLE_CATALOG, docs/roles.md). */
+    roleCatalog: () => roleCatalog(env.ROLE_CATALOG),
     sealer,
     rotateScimToken: () => rotateScimToken(tenant(), env.TOKENS),
     hardDeleteUser: (id: string) => hardDeleteUser(tenant(), sequencerFor(tenant()), id),
+    /** `npm start` and the tests: an event endpoint may be `http://127.0.0.1:<port>/…` (the console's hint says so). */
+    allowsLoopbackHttp: allowsLoopbackHttp(env),
     addWebhook: (body: NewWebhook) =>
       addWebhook(tenant(), sealer(), body, { allowLoopbackHttp: allowsLoopbackHttp(env), issuer: urls.scim() }),
     /** The URL is checked again with the Worker's loopback flag as it is now. */

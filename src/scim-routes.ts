@@ -10,16 +10,19 @@ import { resourceTypeList, resourceTypeOf, schemaList, schemaOf, serviceProvider
 import { notFound } from "./scim/errors";
 import type { TenantContext } from "./tenants/context";
 import { tenantResources, tenantSchemas } from "./scim/schema/resources";
+import { ROLE_RESOURCE, roleSchema } from "./scim/schema/role";
+import { roleRoutes } from "./roles/routes";
 
-/** Discovery is per tenant: its User type carries its own custom attribute extension (P18). */
-const resourcesOf = (t: TenantContext) => tenantResources(t.userResource);
-const schemasOf = (t: TenantContext) => tenantSchemas(t.userResource);
+/** Discovery is per tenant: its User type carries its own custom attribute extension (P18); Role: docs/roles.md. */
+const resourcesOf = (t: TenantContext) => [...tenantResources(t.userResource), ROLE_RESOURCE];
+const schemasOf = (t: TenantContext) => [...tenantSchemas(t.userResource), roleSchema];
 
 /** The SCIM API of one tenant, mounted under /t/:tenant/scim/v2 after authentication. */
 export const scimRoutes = new Hono<AppBindings>();
 
 scimRoutes.route("/Users", userRoutes);
 scimRoutes.route("/Groups", groupRoutes);
+scimRoutes.route("/Roles", roleRoutes);
 scimRoutes.route("/Bulk", bulkRoutes);
 scimRoutes.post("/.search", rootSearch);
 scimRoutes.all("/.search", methodNotAllowed("POST"));

@@ -27,6 +27,12 @@ export interface Env {
   /** Refused credentials per client address and per tenant slug (http/auth-failures.ts, wrangler.toml). */
   AUTH_FAILURES_BY_ADDRESS?: RateLimit;
   AUTH_FAILURES_BY_TENANT?: RateLimit;
+  /** Each tenant's ceiling on SCIM requests with a good token, one binding per ceiling (http/scim-rate.ts). */
+  SCIM_RATE_50?: RateLimit;
+  SCIM_RATE_100?: RateLimit;
+  SCIM_RATE_200?: RateLimit;
+  SCIM_RATE_500?: RateLimit;
+  SCIM_RATE_1000?: RateLimit;
   /** The console's static files (wrangler.toml `[assets]`), read to version their URLs by content hash. */
   ASSETS?: Fetcher;
   /** Issue 11: Workers Rate Limiting binding of the OAuth token endpoint (src/oauth/rate-limit.ts). */
@@ -35,6 +41,8 @@ export interface Env {
   WEBHOOKS_ALLOW_LOOPBACK_HTTP?: string;
   /** Tests only: the first retry's delay in ms instead of 30 s (src/webhooks/backoff.ts). */
   WEBHOOKS_RETRY_BASE_MS?: string;
+  /** The vendor's role catalog, JSON `[{id, name, description}]` (src/roles/catalog.ts, docs/roles.md). */
+  ROLE_CATALOG?: string;
   /** Secret (wrangler.toml `[secrets]`): `kid:base64key` list sealing stored secrets (platform/seal.ts, docs/secrets.md). */
   SEAL_KEYS?: string;
   /** TENANT_<SLUG>: one D1 database per tenant. */

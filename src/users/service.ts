@@ -224,7 +224,13 @@ function planUpdate(
   noteUserChange(t, stored, doc);
   const managedAppleId = nextManagedAppleId(t.settings.managedAppleId, stored, doc, row.managed_apple_id);
   const now = new Date().toISOString();
-  const action = stored.active !== false && doc.active === false ? "disable" : "update";
+  // The audit names a status change for what it is, in both directions (the events: user.deactivated / user.activated).
+  const action =
+    stored.active !== false && doc.active === false
+      ? "disable"
+      : stored.active === false && doc.active !== false
+        ? "enable"
+        : "update";
   const event = audit("scim", action, "User", row.id, {
     userName: doc.userName,
     ...externalIdOf(doc),

@@ -134,6 +134,8 @@ describe("events derived from audit entries", () => {
     expect(u("create", {})).toEqual(["user.created"]);
     expect(u("update", { request: "PUT", changed: ["title"], active: true })).toEqual(["user.replaced"]);
     expect(u("update", { request: "PATCH", changed: ["title"], active: true })).toEqual(["user.modified"]);
+    expect(u("enable", { request: "PATCH", changed: ["active"], active: true })).toEqual(["user.activated"]);
+    // An entry audited before "enable" existed (still in the outbox when the Worker was updated).
     expect(u("update", { request: "PATCH", changed: ["active"], active: true })).toEqual(["user.activated"]);
     expect(u("disable", { request: "PATCH", changed: ["active"], active: false })).toEqual(["user.deactivated"]);
     expect(u("disable", { request: "DELETE", changed: ["active"], active: false })).toEqual(["user.deleted"]);
@@ -161,5 +163,40 @@ describe("events derived from audit entries", () => {
     const g = (changed: string[]) => eventsOf(audit("scim", "update", "Group", "g1", { changed }), 1)[0].type;
     expect(g(["displayName"])).toBe("group.renamed");
     expect(g(["externalId"])).toBe("group.modified");
+  });
+
+  it("a change of a user's effective roles is user.roles_changed, with before and after in both formats", () => {
+    const a = audit("system", "roles", "User", "u1", {
+      userName: "a@b.c",
+      externalId: "x1",
+      before: [{ value: "kiosk", primary: true }],
+      after: [
+        { value: "device-admin", primary: true },
+        { value: "helpdesk", primary: false },
+      ],
+    });
+    const [e] = eventsOf(a, 3);
+    expect(e.type).toBe("user.roles_changed");
+    expect(JSON.parse(jsonBody(e))).toMatchObject({
+      type: "user.roles_changed",
+      data: {
+        id: "u1",
+        userName: "a@b.c",
+        roles: [
+          { value: "device-admin", primary: true },
+          { value: "helpdesk", primary: false },
+        ],
+        previousRoles: [{ value: "kiosk", primary: true }],
+      },
+    });
+    expect(setClaims(e, "https://i", "https://a", 1).events).toEqual({
+      "urn:edge-scim:event:user:roles_changed": {
+        before: [{ value: "kiosk", primary: true }],
+        after: [
+          { value: "device-admin", primary: true },
+          { value: "helpdesk", primary: false },
+        ],
+      },
+    });
   });
 });

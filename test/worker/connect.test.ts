@@ -57,6 +57,7 @@ const copied = (html: string, id: string) =>
 
 const textOf = (html: string) =>
   html
+    .replace(/<wbr\/?>/g, "")
     .replace(/<[^>]+>/g, " ")
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")

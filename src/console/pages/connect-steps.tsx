@@ -22,15 +22,15 @@ export const Step: FC<PropsWithChildren<{ n: number; id: string; title: string; 
       <span class="step-n" aria-hidden="true" data-n={n}>
         {state?.done ? "✓" : n}
       </span>
-      <span>
+      <span class="step-title">
         <span class="sr-only">Step {n}: </span>
-        {title}
+        {title}{" "}
+        {state && (
+          <span class={`badge ${state.done ? "st-active" : "st-waiting"}`} data-badge>
+            {state.done ? "Done" : "Waiting"}
+          </span>
+        )}
       </span>
-      {state && (
-        <span class={`badge ${state.done ? "st-active" : "st-waiting"}`} data-badge>
-          {state.done ? "Done" : "Waiting"}
-        </span>
-      )}
     </h2>
     {state && (
       <>
@@ -104,15 +104,20 @@ export const TokenCredential: FC<{ ui: Ui; hasToken: boolean; created?: Created 
 
 const MAP_COLUMNS = [{ label: "Entra attribute" }, { label: "Target attribute" }, { label: "Why" }];
 
+/** A target path with line-break chances after `:`, `.` and `]`, so a URN wraps between its parts, never mid-word. */
+const Breakable: FC<{ path: string }> = ({ path }) => (
+  <code>{path.split(/(?<=[:.\]])/).map((part, i) => (i ? [<wbr />, part] : part))}</code>
+);
+
 const MapRows: FC<{ rows: { source: Child; target: string; why?: string }[] }> = ({ rows }) => (
   <>
     {rows.map((r) => (
       <tr>
-        <td>{r.source}</td>
-        <td class="wrap">
-          <code>{r.target}</code>
+        <td data-label="Entra attribute">{r.source}</td>
+        <td data-label="Target">
+          <Breakable path={r.target} />
         </td>
-        <td class="wrap">{r.why ?? ""}</td>
+        <td data-label="Why">{r.why ?? ""}</td>
       </tr>
     ))}
   </>
@@ -132,7 +137,7 @@ export const MappingLists: FC<{ m: MappingAdvice }> = ({ m }) => {
       </Notice>
       <h3 id="map-remove">Remove ({remove.length})</h3>
       {remove.length ? (
-        <DataTable caption="Default mappings to remove" columns={MAP_COLUMNS} class="compact">
+        <DataTable caption="Default mappings to remove" columns={MAP_COLUMNS} class="compact mapping">
           <MapRows rows={remove} />
         </DataTable>
       ) : (
@@ -146,7 +151,7 @@ export const MappingLists: FC<{ m: MappingAdvice }> = ({ m }) => {
             add each name below (type String), save, then <em>Add New Mapping</em> from the Entra attribute that holds
             it.
           </p>
-          <DataTable caption="Mappings to add" columns={MAP_COLUMNS} class="compact">
+          <DataTable caption="Mappings to add" columns={MAP_COLUMNS} class="compact mapping">
             <MapRows
               rows={m.add.map((a) => ({
                 source: <em>yours to choose</em>,
@@ -161,12 +166,12 @@ export const MappingLists: FC<{ m: MappingAdvice }> = ({ m }) => {
       )}
       <details>
         <summary>Keep ({m.keep.length + m.groups.keep.length})</summary>
-        <DataTable caption="Default mappings to keep" columns={MAP_COLUMNS} class="compact">
+        <DataTable caption="Default mappings to keep" columns={MAP_COLUMNS} class="compact mapping">
           <MapRows rows={m.keep.map((k) => ({ ...k, why: k.note }))} />
           <MapRows rows={m.groups.keep.map((k) => ({ ...k, source: `${k.source} (groups)` }))} />
         </DataTable>
         {m.optional.length > 0 && (
-          <p>Also accepted, if you want them: {m.optional.map((o, i) => [i ? ", " : "", <code>{o}</code>])}.</p>
+          <p>Also accepted, if you want them: {m.optional.map((o, i) => [i ? ", " : "", <Breakable path={o} />])}.</p>
         )}
       </details>
     </>

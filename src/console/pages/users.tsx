@@ -125,7 +125,7 @@ userPages.get("/", async (c) => {
               </tr>
             ))}
           </DataTable>
-          <div class="actions">
+          <div class="actions" data-needs-selection="table.users tbody input[type=checkbox]">
             <button type="submit" class="danger">
               Delete selected for good…
             </button>
