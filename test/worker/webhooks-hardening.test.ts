@@ -5,6 +5,7 @@
 import { SELF, env } from "cloudflare:test";
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
+import { testWebhook } from "../../src/admin/services/webhooks";
 import { sealerFor } from "../../src/platform/seal";
 import { dispatchDue } from "../../src/webhooks/dispatch";
 import { adminClient, createUser, eventually, newClient, ORIGIN, tenantDb } from "./helpers";
@@ -12,15 +13,18 @@ import { adminClient, createUser, eventually, newClient, ORIGIN, tenantDb } from
 const SEAL_KEYS = (env as { SEAL_KEYS?: string }).SEAL_KEYS;
 const jwksUrl = (slug: string) => `${ORIGIN}/t/${slug}/events/jwks.json`;
 
-/** An endpoint as `npm start` saves one under the loopback exception (this Worker runs without it). */
-async function loopbackEndpoint(tenant: string): Promise<string> {
+/** An endpoint row as saved under other rules: the loopback exception of `npm start`, or before a rule existed. */
+async function savedEndpoint(tenant: string, url = "http://127.0.0.1:9444/demo1"): Promise<string> {
   const id = crypto.randomUUID();
   await tenantDb(tenant)
     .prepare("INSERT INTO webhooks (id, url, format, issuer, created) VALUES (?1, ?2, 'set', ?3, ?4)")
-    .bind(id, "http://127.0.0.1:9444/demo1", `${ORIGIN}/t/${tenant}/scim/v2`, new Date().toISOString())
+    .bind(id, url, `${ORIGIN}/t/${tenant}/scim/v2`, new Date().toISOString())
     .run();
   return id;
 }
+
+/** Saved before empty labels were refused: refused at every send, whatever the loopback exception. */
+const OLD_RULES_URL = "https://vm../x";
 
 describe("the public JWKS URL", () => {
   // First in the file: globex has signed nothing yet, so it is a known tenant with no keys.
@@ -67,20 +71,36 @@ describe("the public JWKS URL", () => {
 
 describe("the URL is checked again at every send", () => {
   it("a URL saved under the loopback exception is not sent to where it is off: the test event says why, and is recorded", async () => {
+    const db = tenantDb("acme");
+    const id = await savedEndpoint("acme");
+    const attempt = await testWebhook(db, sealerFor(SEAL_KEYS, "acme"), id, { allowLoopbackHttp: false });
+    expect(attempt).toMatchObject({ ok: false, status: null, error: "not sent: url must use https." });
+    const row = await db
+      .prepare("SELECT status, error FROM webhook_attempts WHERE event_id = ?1")
+      .bind(attempt.eventId)
+      .first();
+    expect(row).toEqual({ status: null, error: "not sent: url must use https." });
+  });
+
+  it("a URL saved under older rules: the admin API's test event answers why it was not sent, and lists the attempt", async () => {
     const admin = await adminClient("acme");
-    const id = await loopbackEndpoint("acme");
+    const id = await savedEndpoint("acme", OLD_RULES_URL);
     const res = await admin.post(`/webhooks/${id}/test`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: false, status: null, error: "not sent: url must use https." });
+    expect(await res.json()).toMatchObject({
+      ok: false,
+      status: null,
+      error: "not sent: url's host vm.. has an empty label.",
+    });
     const deliveries = (await (await admin.get(`/webhooks/${id}/deliveries`)).json()) as {
       deliveries: { error: string }[];
     };
-    expect(deliveries.deliveries[0].error).toBe("not sent: url must use https.");
+    expect(deliveries.deliveries[0].error).toBe("not sent: url's host vm.. has an empty label.");
   });
 
   it("push and retry: the delivery fails with the reason and nothing is fetched; with the exception on, it is sent", async () => {
     const db = tenantDb("acme");
-    const id = await loopbackEndpoint("acme");
+    const id = await savedEndpoint("acme");
     const eventId = crypto.randomUUID();
     const seq = 9_000_000_000 + Math.floor(Math.random() * 1_000_000) * 4;
     const now = new Date().toISOString();
@@ -121,8 +141,8 @@ describe("the URL is checked again at every send", () => {
 describe("the test event", () => {
   it("is sent at most once per endpoint every 10 s: 429 with Retry-After in the admin API's JSON error", async () => {
     const admin = await adminClient("acme");
-    const id = await loopbackEndpoint("acme");
-    const other = await loopbackEndpoint("acme");
+    const id = await savedEndpoint("acme", OLD_RULES_URL);
+    const other = await savedEndpoint("acme", OLD_RULES_URL);
     expect((await admin.post(`/webhooks/${id}/test`)).status).toBe(200);
     const again = await admin.post(`/webhooks/${id}/test`);
     expect(again.status).toBe(429);
