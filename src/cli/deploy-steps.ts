@@ -54,8 +54,8 @@ export function placeholderProblem(cells: readonly Cell[]): string | undefined {
   return [
     `${found.length} tenant(s) are bound to local placeholder database ids, which no Cloudflare account has:`,
     ...found.map((f) => `  ${f.slug} in cell "${f.cell}" (${f.configPath}): database_id = "${f.databaseId}"`),
-    `A local \`npm run tenant -- add\` writes such ids, and only into the gitignored local files (docs/local.md).`,
-    `Remove each block (\`npm run tenant -- remove <slug> --config <file>\`), then onboard the tenant with \`npm run tenant -- add <slug> --remote\`.`,
+    `A local \`npm run tenant -- add\` makes such ids; local tenants belong in the gitignored local files (docs/local.md).`,
+    `Take these blocks out of the tracked files (wrangler.local.toml keeps the default cell's local tenants), then onboard each customer with \`npm run tenant -- add <slug> --remote\`.`,
   ].join("\n");
 }
 

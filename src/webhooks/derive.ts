@@ -99,6 +99,9 @@ function userType(a: AuditEvent): EventType | undefined {
       return "user.roles_changed";
     case "disable":
       return d.request === "DELETE" ? "user.deleted" : "user.deactivated";
+    // A SCIM DELETE in the tenant's `delete` mode: the user is gone, a tombstone stays.
+    case "delete":
+      return "user.deleted";
     case "enable":
       return "user.activated";
     case "update": {

@@ -190,6 +190,15 @@ describe("admin console in a browser", () => {
     await checkPage("audit", `${base}/audit`, "Audit log");
     await checkPage("mail", `${base}/mail`, "Mail");
     await checkPage("events", `${base}/events`, "Events");
+    // And every other page the navigation links to (pages added later are checked too).
+    const checked = new Set(Object.keys(axeReport).map((k) => k.split("@")[0]));
+    const linked = await page.$$eval('nav[aria-label="Console"] a', (as) =>
+      as.map((a) => a.getAttribute("href") ?? ""),
+    );
+    for (const href of linked) {
+      const name = href.slice(`/t/${box.slug}/admin/`.length).replace(/\//g, "-") || "overview";
+      if (!checked.has(name)) await checkPage(name, new URL(href, base).href, /\S/);
+    }
     const nav = page.getByRole("navigation", { name: "Console" });
     for (const label of ["Overview", "Users", "Groups", "Activity", "Events", "Audit log", "Mail"]) {
       await poll(() => nav.getByRole("link", { name: label, exact: true }).count()).toBe(1);

@@ -24,7 +24,7 @@ const only = opts.only ? new Set(opts.only.split(",")) : null;
 const WIDE = 1280;
 const NARROW = 390;
 /** Pages also taken at phone width (by name). */
-const NARROW_PAGES = ["overview", "users", "events", "profile"];
+const NARROW_PAGES = ["overview", "users", "events", "connect", "profile"];
 
 const SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
@@ -59,8 +59,9 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
 
 /** A demo tenant with something on every page, written as Entra and an admin would. */
 async function fillDemoTenant(box: Blackbox, receiverUrl: string) {
-  await seedSampleDirectory(box);
+  // Invitations on first, so each user Entra creates gets one (the Mail page).
   await api(box, "PUT", "/settings", { autoInvite: true });
+  await seedSampleDirectory(box);
   await api(box, "POST", "/custom-attributes", { name: "badgeNumber" });
   await api(box, "POST", "/oauth/clients", { name: "Entra ID provisioning" });
   await api(box, "POST", "/webhooks", { url: `${receiverUrl}/events`, format: "json" });
@@ -87,9 +88,11 @@ async function fillDemoTenant(box: Blackbox, receiverUrl: string) {
   });
   const id = String(gil.body?.id);
   await scim(box, "GET", `/Users/${id}`);
-  // Suspended and re-enabled (the audit log's "disable" and "enable").
-  await scim(box, "PATCH", `/Users/${id}`, patchActive(false));
-  await scim(box, "PATCH", `/Users/${id}`, patchActive(true));
+  // A sample user suspended and re-enabled (the audit log's "disable" and "enable"): the profile shown.
+  const found = await scim(box, "GET", `/Users?filter=${encodeURIComponent('userName eq "ann.lee@contoso.com"')}`);
+  const ann = String((found.body?.Resources as { id: string }[])[0].id);
+  await scim(box, "PATCH", `/Users/${ann}`, patchActive(false));
+  await scim(box, "PATCH", `/Users/${ann}`, patchActive(true));
   // Entra deletes a group: its members are suspended and listed under All Users.
   const temp = await scim(box, "POST", "/Groups", {
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
@@ -105,7 +108,7 @@ async function fillDemoTenant(box: Blackbox, receiverUrl: string) {
     const r = (await api(box, "GET", "/mail")) as { mail: unknown[] };
     return r.mail.length > 0;
   });
-  return { userId: id };
+  return { userId: ann };
 }
 
 async function shoot(page: Page, out: string, name: string, url: string, width: number) {
@@ -168,14 +171,20 @@ async function main() {
       await shoot(page, out, name, url, WIDE);
       if (NARROW_PAGES.includes(name)) await shoot(page, out, name, url, NARROW);
     }
-    // The navigation with its Setup menu open.
+    // The navigation with its Setup menu open, wide and on a phone.
     if (!only || only.has("navigation")) {
-      await page.setViewportSize({ width: WIDE, height: 420 });
-      await page.goto(`${base}/`);
-      await page.locator("nav details.menu summary").click();
-      const file = path.join(out, "console-navigation.png");
-      await page.screenshot({ path: file });
-      console.log(`saved ${path.relative(PROJECT_ROOT, file)}`);
+      for (const [width, height, suffix] of [
+        [WIDE, 420, ""],
+        [NARROW, 640, `-${NARROW}`],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        await page.goto(`${base}/`);
+        await page.locator("nav details.menu summary").click();
+        const file = path.join(out, `console-navigation${suffix}.png`);
+        await page.screenshot({ path: file });
+        console.log(`saved ${path.relative(PROJECT_ROOT, file)}`);
+      }
+      await page.setViewportSize({ width: WIDE, height: 900 });
     }
     await page.getByRole("button", { name: "Sign out" }).click();
     await shoot(page, out, "sign-in", `${base}/sign-in`, WIDE);

@@ -139,6 +139,8 @@ describe("events derived from audit entries", () => {
     expect(u("update", { request: "PATCH", changed: ["active"], active: true })).toEqual(["user.activated"]);
     expect(u("disable", { request: "PATCH", changed: ["active"], active: false })).toEqual(["user.deactivated"]);
     expect(u("disable", { request: "DELETE", changed: ["active"], active: false })).toEqual(["user.deleted"]);
+    // The tenant's `delete` mode: the user is gone, a tombstone stays.
+    expect(u("delete", { request: "DELETE", userName: "a@b.c" })).toEqual(["user.deleted"]);
     expect(u("hard-delete", {})).toEqual(["user.hard_deleted"]);
     expect(u("takeover", {})).toEqual(["user.taken_over"]);
     expect(u("refused", {})).toEqual([]);
