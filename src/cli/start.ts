@@ -15,7 +15,8 @@ import { parseArgs } from "node:util";
 import { cellOfTenant, listCells, syncCells, writeFileAtomic, type Cell, type Fleet } from "./cells.ts";
 import { addTenantBlock } from "./config-file.ts";
 import { migrateFleet, summarize } from "./fleet-migrate.ts";
-import { DEMO_TENANT, LOCAL_STATE_DIR, localFleet } from "./local-fleet.ts";
+import { placeholderProblem } from "./deploy-steps.ts";
+import { DEMO_TENANT, LOCAL_STATE_DIR, localFleet, trackedFleet } from "./local-fleet.ts";
 import { serveFleet, type ServedFleet } from "./local-serve.ts";
 import { cronsOf } from "./cron.ts";
 import { adminApiUrl, consoleUrl, localDatabaseId, tenantUrl } from "./names.ts";
@@ -154,6 +155,9 @@ async function main(): Promise<void> {
 
   const fleet = localFleet();
   syncCells(fleet);
+  // A checkout from before local tenants moved to gitignored files may still hold some in tracked ones.
+  const tracked = placeholderProblem(listCells(trackedFleet()));
+  if (tracked) console.log(`Note: ${tracked}`);
   const demoCell = ensureDemoBinding(fleet);
   await migrateLocal(fleet);
   const tokens = await ensureDemoTokens(targetOf(demoCell));

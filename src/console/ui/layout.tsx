@@ -24,6 +24,7 @@ export const NAV: readonly (readonly [path: string, label: string, group?: "dail
   ["/audit", "Audit log", "daily"],
   ["/mail", "Mail", "daily"],
   ["/connect", "Connect Entra ID"],
+  ["/roles", "Roles"],
   ["/token", "Token"],
   ["/oauth", "OAuth clients"],
   ["/attributes", "Custom attributes"],
