@@ -5,6 +5,7 @@ export const ASSET_FILES = [
   "/console/app.css",
   "/console/app.js",
   "/console/connect.js",
+  "/console/roles.js",
   "/console/icon.svg",
   "/console/microsoft.svg",
 ] as const;

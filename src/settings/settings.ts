@@ -49,6 +49,18 @@ export const settingsSchema = z.object({
   consoleKeySignIn: z.boolean(),
   /** Requests per second a tenant's SCIM clients may make before 429 (see SCIM_RATE_CEILINGS). */
   scimRateLimit: z.literal(SCIM_RATE_CEILINGS),
+  /**
+   * What a SCIM DELETE of a user does: `suspend` (P9, the default: the user stays, suspended, and
+   * keeps its devices) or `delete` (the user goes, 404 afterwards, its userName and externalId
+   * free again; a tombstone stays for the console and the event is user.deleted).
+   */
+  deleteMode: z.enum(["suspend", "delete"]),
+  /**
+   * How strictly SCIM requests are read: `entra` (the default: what Entra sends is tolerated,
+   * unknown attributes dropped and audited, pathless PATCH operations accepted) or `strict`
+   * (the interoperability profile: those are refused with 400 invalidSyntax).
+   */
+  dialect: z.enum(["entra", "strict"]),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -65,6 +77,8 @@ export const DEFAULT_SETTINGS: Settings = {
   eventRetentionDays: 7,
   consoleKeySignIn: true,
   scimRateLimit: 200,
+  deleteMode: "suspend",
+  dialect: "entra",
 };
 
 /** Settings rows are `key -> JSON value`; absent keys take their defaults. */
