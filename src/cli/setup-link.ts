@@ -47,3 +47,19 @@ export async function createSetupLink(
   await d1Execute(target, databaseName(slug), sql.map(inlineSql).join("; ") + ";");
   return { url: `${urlBase}/t/${encodeURIComponent(slug)}/admin/setup?link=${secret}`, role, expires };
 }
+
+/** `link <slug>`: prints the link (the only place its secret ever appears). */
+export async function printSetupLink(
+  target: WranglerTarget,
+  slug: string,
+  urlBase: string,
+  options: LinkOptions,
+  io: { out(line: string): void },
+): Promise<number> {
+  const link = await createSetupLink(target, slug, urlBase, options);
+  io.out(
+    `Setup link for "${slug}" (${target.remote ? "Cloudflare account" : "local"}), ${link.role}, works once until ${link.expires}:`,
+  );
+  io.out(`  ${link.url}`);
+  return 0;
+}

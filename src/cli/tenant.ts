@@ -19,7 +19,7 @@ import {
 } from "./command-line.ts";
 import { cellMigrationsDir, cellOfTenant, listCells, placeTenant, type Cell } from "./cells.ts";
 import { addClient, listClients, revokeClient, secretDays } from "./clients.ts";
-import { createSetupLink } from "./setup-link.ts";
+import { printSetupLink } from "./setup-link.ts";
 import { assertNoPlaceholders, deployCell } from "./deploy-steps.ts";
 import { fleetFor, LOCAL_CONFIG, usesLocalFleet } from "./local-fleet.ts";
 import { localServingNote, refuseLocalSlug } from "./local-onboarding.ts";
@@ -48,11 +48,7 @@ Commands:
   list                                every tenant with its cell
   rotate-token <slug> [--scope S]     replace the tenant's token (S: scim (default) or admin);
                                       the old one stops at once
-  link <slug> [--role R] [--email E] [--minutes M]
-                                      a single-use setup link: whoever follows it and signs in
-                                      becomes an admin with role R (owner (default), admin or
-                                      viewer); with --email, only that person; valid M minutes
-                                      (default 15, at most 60)
+  link <slug> [--role R] [--email E]  a one-time link that makes a person an admin (docs/people.md)
   migrate [--concurrency N] [--check] apply pending migrations to every tenant database of every
                                       cell, N at a time (default 8); --check lists what is behind
                                       and changes nothing. Exits 1 if any database failed.
@@ -208,17 +204,8 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
         printToken(io, scope === "scim" ? "Secret Token" : "Admin token", token);
         return 0;
       }
-      case "link": {
-        const link = await createSetupLink(
-          targetOfTenant(slug),
-          slug as string,
-          urlBase(cellOfTenant(fleet, slug as string)),
-          values,
-        );
-        io.out(`Setup link for "${slug}" (${where}), ${link.role}, works once until ${link.expires}:`);
-        io.out(`  ${link.url}`);
-        return 0;
-      }
+      case "link":
+        return await printSetupLink(targetOfTenant(slug), slug!, urlBase(cellOfTenant(fleet, slug!)), values, io);
       case "migrate": {
         if (slug !== undefined) throw new TenantUsageError(`unexpected argument "${slug}"`);
         return await runMigrate({ fleet, values, stateDir, io });
