@@ -35,6 +35,14 @@ export interface Env {
   WEBHOOKS_ALLOW_LOOPBACK_HTTP?: string;
   /** Tests only: the first retry's delay in ms instead of 30 s (src/webhooks/backoff.ts). */
   WEBHOOKS_RETRY_BASE_MS?: string;
+  /** The cell's record of tenants with work waiting for the cron (fleet/work-object.ts, class CellWork). */
+  CELL_WORK: DurableObjectNamespace;
+  /** Workers Analytics Engine: one data point per SCIM request (fleet/metrics.ts). */
+  METRICS?: AnalyticsEngineDataset;
+  /** The cell's name, in every data point (cells/<name>.toml sets it; the default cell: "default"). */
+  CELL?: string;
+  /** SHA-256 (hex) of the vendor operators' token for /fleet/api (a Worker secret; fleet/operator.ts). */
+  FLEET_TOKEN_SHA256?: string;
   /** TENANT_<SLUG>: one D1 database per tenant. */
   [binding: `TENANT_${string}`]: D1Database | undefined;
 }
