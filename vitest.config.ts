@@ -1,9 +1,16 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-/** Tenants the in-workerd suites use; each gets its own local D1 with the migrations applied. */
-const TEST_TENANTS = ["acme", "globex"];
+/** Tenants the in-workerd suites use; each gets its own local D1 with the migrations applied (initech: the roles suite, whose mapping must not reach the others). */
+const TEST_TENANTS = ["acme", "globex", "initech"];
+
+/**
+ * A sealing key of this run only (docs/secrets.md; wrangler.toml requires the secret). In the
+ * environment too, so the black-box tests' `wrangler dev` and tenant CLI seal with the same key.
+ */
+const SEAL_KEYS = (process.env.SEAL_KEYS ??= `test:${randomBytes(32).toString("base64url")}`);
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "drizzle"));
@@ -22,7 +29,7 @@ export default defineConfig(async () => {
                   // A database without tables: the fleet cron test binds it as a broken tenant.
                   UNMIGRATED_D1: "test-unmigrated",
                 },
-                bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS },
+                bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS, SEAL_KEYS },
               },
             }),
           ],

@@ -4,6 +4,8 @@ import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { tenantGate } from "./http/tenant";
 import { type ErrorRenderer, errorBoundary, renderAdminError, renderPollError, renderScimError } from "./http/respond";
+import { METADATA_SEGMENT } from "./oauth/metadata";
+import { metadataRoute } from "./oauth/metadata-route";
 import { oauthRoutes } from "./oauth/token-endpoint";
 import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
@@ -26,6 +28,8 @@ app.use("/t/:tenant/*", async (c, next) => {
 });
 
 app.route("/t/:tenant/oauth", oauthRoutes);
+app.get(`/${METADATA_SEGMENT}/t/:tenant`, metadataRoute);
+app.get(`/t/:tenant/${METADATA_SEGMENT}`, metadataRoute);
 
 // No body cap here: Hono's body limit reads a chunked body as it checks it, and a SCIM body is
 // read only once the token is good (readJsonBody applies the cap then; issue 12).

@@ -6,6 +6,8 @@ import type { SequencerFor } from "./groups/sequencer";
 import { publicBase } from "./http/public-url";
 import { durableSequencer } from "./membership/sequencer";
 import type { Env } from "./platform/env";
+import { roleCatalog } from "./roles/catalog";
+import { sealerFor } from "./platform/seal";
 import type { TenantContext } from "./tenants/context";
 import { allowsLoopbackHttp } from "./webhooks/options";
 
@@ -24,13 +26,18 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
     tokenEndpoint: () => tokenEndpointUrl(base(), tenant().slug),
     poll: () => `${base()}/t/${tenant().slug}/events/poll`,
   };
+  /** Seals and opens this tenant's stored secrets (platform/seal.ts, docs/secrets.md). */
+  const sealer = () => sealerFor(env.SEAL_KEYS, tenant().slug);
   return {
     sequencerFor,
     urls,
+    /** The vendor's role catalog (wrangler.toml ROLE_CATALOG, docs/roles.md). */
+    roleCatalog: () => roleCatalog(env.ROLE_CATALOG),
+    sealer,
     rotateScimToken: () => rotateScimToken(tenant(), env.TOKENS),
     hardDeleteUser: (id: string) => hardDeleteUser(tenant(), sequencerFor(tenant()), id),
     addWebhook: (body: NewWebhook) =>
-      addWebhook(tenant(), body, { allowLoopbackHttp: allowsLoopbackHttp(env), issuer: urls.scim() }),
+      addWebhook(tenant(), sealer(), body, { allowLoopbackHttp: allowsLoopbackHttp(env), issuer: urls.scim() }),
   };
 }
 

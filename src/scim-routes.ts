@@ -3,22 +3,27 @@ import { methodNotAllowed, scimJson } from "./http/respond";
 import { rootSearch } from "./root-search";
 import { authorizeFirst } from "./http/tenant";
 import type { AppBindings } from "./platform/env";
+import { bulkRoutes } from "./bulk/routes";
 import { groupRoutes } from "./groups/routes";
 import { userRoutes } from "./users/routes";
 import { resourceTypeList, resourceTypeOf, schemaList, schemaOf, serviceProviderConfig } from "./scim/discovery";
 import { notFound } from "./scim/errors";
 import type { TenantContext } from "./tenants/context";
-import { GROUP_RESOURCE } from "./scim/schema/resources";
+import { tenantResources, tenantSchemas } from "./scim/schema/resources";
+import { ROLE_RESOURCE, roleSchema } from "./scim/schema/role";
+import { roleRoutes } from "./roles/routes";
 
-/** Discovery is per tenant: its User type carries its own custom attribute extension (P18). */
-const resourcesOf = (t: TenantContext) => [t.userResource, GROUP_RESOURCE];
-const schemasOf = (t: TenantContext) => resourcesOf(t).flatMap((r) => [r.core, ...r.extensions]);
+/** Discovery is per tenant: its User type carries its own custom attribute extension (P18); Role: docs/roles.md. */
+const resourcesOf = (t: TenantContext) => [...tenantResources(t.userResource), ROLE_RESOURCE];
+const schemasOf = (t: TenantContext) => [...tenantSchemas(t.userResource), roleSchema];
 
 /** The SCIM API of one tenant, mounted under /t/:tenant/scim/v2 after authentication. */
 export const scimRoutes = new Hono<AppBindings>();
 
 scimRoutes.route("/Users", userRoutes);
 scimRoutes.route("/Groups", groupRoutes);
+scimRoutes.route("/Roles", roleRoutes);
+scimRoutes.route("/Bulk", bulkRoutes);
 scimRoutes.post("/.search", rootSearch);
 scimRoutes.all("/.search", methodNotAllowed("POST"));
 

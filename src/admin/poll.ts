@@ -20,7 +20,14 @@ pollRoutes.use("*", tenantGate("admin", "/events", renderPollError, adminOrPollT
 pollRoutes.post("/poll", valid("json", pollRequest, renderPollError), async (c) => {
   const urls = c.var.services.urls;
   return c.json(
-    await poll(c.var.t.db, c.req.valid("json"), urls.poll(), urls.scim(), c.var.pollStream ?? ADMIN_STREAM),
+    await poll(
+      c.var.t.db,
+      c.var.services.sealer(),
+      c.req.valid("json"),
+      urls.poll(),
+      urls.scim(),
+      c.var.pollStream ?? ADMIN_STREAM,
+    ),
   );
 });
 pollRoutes.all("/poll", methodNotAllowed("POST"));

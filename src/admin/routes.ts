@@ -10,6 +10,7 @@ import { adminGroupRoutes } from "./groups";
 import { importRoutes } from "./import";
 import { mailRoutes } from "./mail";
 import { oauthAdminRoutes } from "./oauth";
+import { adminRoleRoutes } from "./roles";
 import { settingsRoutes } from "./settings";
 import { tokenRoutes } from "./tokens";
 import { adminUserRoutes } from "./users";
@@ -35,6 +36,7 @@ adminRoutes.route("/mail", mailRoutes);
 adminRoutes.route("/import", importRoutes);
 adminRoutes.route("/oauth", oauthAdminRoutes);
 adminRoutes.route("/webhooks", webhookRoutes);
+adminRoutes.route("/roles", adminRoleRoutes);
 adminRoutes.route("/", activityRoutes);
 // Last: a path none of the routes above serves (each answers 405 for its other methods).
 adminRoutes.all("*", (c) => {

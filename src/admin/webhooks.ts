@@ -36,9 +36,9 @@ webhookRoutes.post("/", valid("json", newWebhook), async (c) => {
 
 webhookRoutes.all("/", methodNotAllowed("GET, POST"));
 
-webhookRoutes.get("/jwks", async (c) => c.json(await jwks(c.var.t.db)));
+webhookRoutes.get("/jwks", async (c) => c.json(await jwks(c.var.t.db, c.var.services.sealer())));
 webhookRoutes.all("/jwks", methodNotAllowed("GET"));
-webhookRoutes.post("/jwks/rotate", async (c) => c.json(await rotateJwks(c.var.t)));
+webhookRoutes.post("/jwks/rotate", async (c) => c.json(await rotateJwks(c.var.t, c.var.services.sealer())));
 webhookRoutes.all("/jwks/rotate", methodNotAllowed("POST"));
 
 webhookRoutes.get("/:id", async (c) => c.json(await getWebhook(c.var.t.db, c.req.param("id"))));
@@ -48,7 +48,9 @@ webhookRoutes.delete("/:id", async (c) => {
 });
 webhookRoutes.all("/:id", methodNotAllowed("GET, DELETE"));
 
-webhookRoutes.post("/:id/test", async (c) => c.json(await testWebhook(c.var.t.db, c.req.param("id"))));
+webhookRoutes.post("/:id/test", async (c) =>
+  c.json(await testWebhook(c.var.t.db, c.var.services.sealer(), c.req.param("id"))),
+);
 webhookRoutes.all("/:id/test", methodNotAllowed("POST"));
 
 webhookRoutes.get("/:id/deliveries", valid("query", deliveriesQuery), async (c) =>

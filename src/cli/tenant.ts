@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { tenantBinding } from "../tenants/slug.ts";
 import { isTokenScope, type MintedToken } from "../tenants/tokens.ts";
 import { runCellCommand } from "./cell-commands.ts";
+import { runSealKeyCommand } from "./seal-commands.ts";
 import {
   consoleOutput,
   DEFAULT_CELLS_DIR,
@@ -55,6 +56,11 @@ Commands:
                                       tenants (default 4000)
   cell list                           cells with their host, tenants and room left
   cell sync                           regenerate every cell's file after a change to the template
+  seal-key rotate                     a new key seals the stored secrets (docs/secrets.md): added
+                                      first to .wrangler/seal-keys, then every tenant's values are
+                                      re-sealed with it (local; --remote --dry-run: the steps)
+  seal-key reseal                     re-seal with the first key what is not (values stored in clear)
+  seal-key drop <kid>                 remove a key no stored value uses any more
   client add <slug> [--name N] [--days D]
                                       a new OAuth client id and secret (printed once), valid D
                                       days (default 365, at most 1095)
@@ -109,6 +115,7 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
 
   try {
     if (command === "cell") return runCellCommand(positionals.slice(1), { fleet, values, io });
+    if (command === "seal-key") return await runSealKeyCommand(positionals.slice(1), { fleet, values, stateDir, io });
     if (command === "client")
       return await runClientCommand(
         positionals.slice(1),

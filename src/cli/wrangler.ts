@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { localSealKeys } from "./seal-keys.ts";
 
 /** Where a command acts: local state (workerd/miniflare files) or the Cloudflare account. */
 export interface WranglerTarget {
@@ -168,9 +169,11 @@ export function startWranglerDev(options: DevOptions): ChildProcess {
   if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
   if (options.logLevel) args.push("--log-level", options.logLevel);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  // SEAL_KEYS reaches wrangler dev through its environment (wrangler.toml lists it under
+  // [secrets], so dev reads it from there), never its command line, which `ps` shows.
   return spawn(process.execPath, [wranglerEntry(), ...args], {
     cwd: options.cwd,
-    env: wranglerEnv(),
+    env: wranglerEnv({ SEAL_KEYS: localSealKeys() }),
     stdio: options.stdio ?? "inherit",
     detached: options.detached ?? false,
   });

@@ -12,6 +12,7 @@ import { onConsoleError, signInRedirect } from "./errors";
 import { activityPages } from "./pages/activity";
 import { attributePages } from "./pages/attributes";
 import { auditPages } from "./pages/audit";
+import { connectPages } from "./pages/connect";
 import { groupPages } from "./pages/groups";
 import { eventPages } from "./pages/events";
 import { mailPages } from "./pages/mail";
@@ -93,6 +94,7 @@ consoleRoutes.use(
   ),
 );
 consoleRoutes.route("/", overviewPages);
+consoleRoutes.route("/connect", connectPages);
 consoleRoutes.route("/users", userPages);
 consoleRoutes.route("/groups", groupPages);
 consoleRoutes.route("/activity", activityPages);

@@ -10,6 +10,9 @@ import { dispatchDue } from "../webhooks/dispatch";
 import { dispatchOptions } from "../webhooks/options";
 import { renderSubject, renderTemplate, variablesOf } from "./template";
 import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "../events/types";
+import { queueBus } from "../events/outbox";
+import { recomputeInBackground } from "../roles/background";
+import { roleCatalog } from "../roles/catalog";
 
 /**
  * Queue consumer: writes the audit log and sends invitations, then marks the outbox rows
@@ -45,6 +48,7 @@ export async function consume(
         msgs.map((m) => m.body),
       );
       for (const m of msgs) m.ack();
+      await recomputeRoles(env, tenant);
       await pushEvents(env, tenant);
     } catch (e) {
       console.warn(
@@ -63,10 +67,29 @@ async function pushEvents(env: Env, tenant: string): Promise<void> {
   const db = tenantDatabase(env, tenant);
   if (!db) return;
   try {
-    await dispatchDue(db, dispatchOptions(env, CONSUMER_PUSH_BUDGET_MS));
+    await dispatchDue(db, dispatchOptions(env, tenant, CONSUMER_PUSH_BUDGET_MS));
   } catch (e) {
     if (missingTable(e)) return; // not migrated for events yet
     console.warn(JSON.stringify({ msg: "event push failed; the cron retries", tenant, error: String(e) }));
+  }
+}
+
+/**
+ * Users whose effective roles may have moved (marked in the same transaction as the change) are
+ * recomputed here, after the messages are acked: a failure is logged and left to the next
+ * message or the cron, never a reason to redeliver the events.
+ */
+async function recomputeRoles(env: Env, tenant: string): Promise<void> {
+  const db = tenantDatabase(env, tenant);
+  if (!db) return;
+  try {
+    const catalog = roleCatalog(env.ROLE_CATALOG).map((r) => r.id);
+    await recomputeInBackground(db, tenant, catalog, queueBus(env.EVENTS as Queue<EventMessage>));
+  } catch (e) {
+    if (missingTable(e)) return; // not migrated for roles yet
+    console.warn(
+      JSON.stringify({ msg: "roles recompute failed; the next message or the cron retries", tenant, error: String(e) }),
+    );
   }
 }
 

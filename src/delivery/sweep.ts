@@ -20,13 +20,15 @@ export const sweepStatement = (db: D1Database, now: number) =>
 
 /**
  * What is still waiting after the sweep: the oldest undelivered outbox row that will be tried
- * again, and the earliest pending event delivery of an enabled endpoint. Both read an index.
+ * again, the earliest pending event delivery of an enabled endpoint, and whether users still
+ * wait for their effective roles (src/roles/background.ts). Each reads an index or one row.
  */
 export const waitingStatement = (db: D1Database) =>
   db
     .prepare(
       `SELECT (SELECT min(created) FROM outbox WHERE delivered IS NULL AND attempts < ?1) AS outbox,
         (SELECT min(d.next_attempt_at) FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-          WHERE d.state = 'pending' AND w.disabled_at IS NULL) AS delivery`,
+          WHERE d.state = 'pending' AND w.disabled_at IS NULL) AS delivery,
+        EXISTS (SELECT 1 FROM role_dirty) AS roles`,
     )
     .bind(MAX_SWEEP_ATTEMPTS);

@@ -4,7 +4,8 @@ import type { Settings } from "../settings/settings";
 
 /** Events written to the outbox with the change they describe (see docs/storage.md). */
 /** `oauth`: a request to the token endpoint, before any client is known good (issue 11). */
-export type Actor = "scim" | "admin" | "oauth";
+/** `system`: a change the service computed itself (a user's effective roles, docs/roles.md). */
+export type Actor = "scim" | "admin" | "oauth" | "system";
 
 /** Every audit action, once: the type, the admin API's filter and the console's options derive from it. */
 export const AUDIT_ACTIONS = [
@@ -23,6 +24,7 @@ export const AUDIT_ACTIONS = [
   "oauth-client",
   "oauth-federation",
   "webhook",
+  "roles",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

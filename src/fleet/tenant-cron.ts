@@ -19,8 +19,8 @@ export interface TenantVisit {
 }
 
 /**
- * One tenant's cron work: ONE D1 batch sweeps the outbox, reads what is still waiting and the
- * endpoints failing for 3 days; retries are dispatched only when one is due; on its daily turn
+ * One tenant's cron work: ONE D1 batch sweeps the outbox, reads what is still waiting (outbox
+ * rows, event retries, a roles recompute) and the endpoints failing for 3 days; retries are dispatched only when one is due; on its daily turn
  * one more batch prunes activity and events. Returns when the tenant needs the cron again (null:
  * nothing waits). Throws what D1 throws: the caller records it for this tenant alone.
  */
@@ -41,12 +41,14 @@ export async function visitTenant(
   if (ids.length) await bus.publish({ v: 1, tenant, ids });
   const endpoints = failing.results as { id: string; url: string; failing_since: string }[];
   if (endpoints.length) await disableLongFailing(db, tenant, bus, endpoints, now);
-  const w = waiting.results[0] as { outbox: string | null; delivery: string | null };
-  let next: number | null = w.outbox ? now + AGAIN_MS : null;
+  const w = waiting.results[0] as { outbox: string | null; delivery: string | null; roles: number };
+  let next: number | null = w.outbox || w.roles ? now + AGAIN_MS : null;
+  // Users still marked for a roles recompute whose Queue message was lost: a message restarts it.
+  if (w.roles) await bus.publish({ v: 1, tenant, ids: [] });
   if (w.delivery) {
     const due = Date.parse(w.delivery);
     if (due <= now) {
-      await dispatchDue(db, dispatchOptions(env, CRON_PUSH_BUDGET_MS));
+      await dispatchDue(db, dispatchOptions(env, tenant, CRON_PUSH_BUDGET_MS));
       next = now + AGAIN_MS;
     } else next = Math.min(next ?? due, due);
   }

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { ScimError } from "../scim/errors";
 import { MAX_BODY_BYTES } from "../scim/limits";
 import { etagOf } from "../scim/meta";
+import { SealError } from "../platform/seal";
 
 export const SCIM_CONTENT_TYPE = "application/scim+json";
 
@@ -72,6 +73,13 @@ export function errorBoundary(rendererFor: (path: string) => ErrorRenderer) {
     const render = rendererFor(c.req.path);
     if (err instanceof ScimError) return render(err);
     if (err instanceof HTTPException && err.status < 500) return render(new ScimError(err.status, err.message));
+    if (err instanceof SealError) {
+      // The operator's configuration (SEAL_KEYS), not the client's request: said plainly, never a 500.
+      console.error(JSON.stringify({ msg: "sealing failed", path: c.req.path, error: err.message }));
+      return render(
+        new ScimError(503, "The service cannot open or seal stored secrets: its operator must set SEAL_KEYS."),
+      );
+    }
     console.error(JSON.stringify({ msg: "unhandled error", path: c.req.path, error: String(err?.stack ?? err) }));
     return render(new ScimError(500, "The service could not complete the request."));
   };

@@ -43,6 +43,10 @@ export interface Env {
   CELL?: string;
   /** SHA-256 (hex) of the vendor operators' token for /fleet/api (a Worker secret; fleet/operator.ts). */
   FLEET_TOKEN_SHA256?: string;
+  /** The vendor's role catalog, JSON `[{id, name, description}]` (src/roles/catalog.ts, docs/roles.md). */
+  ROLE_CATALOG?: string;
+  /** Secret (wrangler.toml `[secrets]`): `kid:base64key` list sealing stored secrets (platform/seal.ts, docs/secrets.md). */
+  SEAL_KEYS?: string;
   /** TENANT_<SLUG>: one D1 database per tenant. */
   [binding: `TENANT_${string}`]: D1Database | undefined;
 }

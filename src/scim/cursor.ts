@@ -9,7 +9,7 @@ import { badRequest } from "./errors";
  * (tenants/cursor-key.ts). A client can read the position it was given but not change it.
  */
 
-/** Seconds a cursor stays usable (ServiceProviderConfig pagination.cursorTimeout); see README. */
+/** Seconds a cursor stays usable (ServiceProviderConfig pagination.cursorTimeout); see docs/scim-reference.md. */
 export const CURSOR_TIMEOUT_SECONDS = 3600;
 /** A cursor we issue is about 200 characters; anything much longer is not one of ours. */
 const MAX_CURSOR_LENGTH = 2048;

@@ -1,17 +1,17 @@
-import { MAX_BODY_BYTES } from "./limits";
+import { BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD_BYTES } from "./bulk-request";
 import { CURSOR_TIMEOUT_SECONDS } from "./cursor";
 import { DEFAULT_PAGE_SIZE, listResponse, MAX_PAGE_SIZE } from "./list";
 import type { ResourceSchema, SchemaDef } from "./schema/types";
 
-/** RFC 7643 section 5: exactly what is supported, and what is not (bulk, password change). */
+/** RFC 7643 section 5: exactly what is supported, and what is not (password change). */
 export function serviceProviderConfig(baseUrl: string) {
   return {
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
     documentationUri:
       "https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
     patch: { supported: true },
-    // Bulk is not supported; maxPayloadSize is RFC 7643's one place for the body limit every request has.
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: MAX_BODY_BYTES },
+    // RFC 7644 3.7 (bulk/): maxPayloadSize is also the body limit every request has.
+    bulk: { supported: true, maxOperations: BULK_MAX_OPERATIONS, maxPayloadSize: BULK_MAX_PAYLOAD_BYTES },
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },
     changePassword: { supported: false },
     sort: { supported: true },

@@ -1,5 +1,5 @@
 /**
- * Every size an outsider controls, in one place (README "Limits"). Beyond a limit the request is
+ * Every size an outsider controls, in one place (docs/scim-reference.md, "Input rules and limits"). Beyond a limit the request is
  * refused with 400 (413 for the body) and the limit named in the detail; nothing is truncated
  * silently, except the audit detail, which is ours.
  */

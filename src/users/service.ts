@@ -125,6 +125,12 @@ export async function softDeleteUser(
   );
 }
 
+/**
+ * A SCIM DELETE of a user (the single route and /Bulk): P9, the user is suspended.
+ */
+export const scimDeleteUser = (t: TenantContext, id: string, pre?: Preconditions, current?: UserRow | null) =>
+  softDeleteUser(t, id, pre, current);
+
 export async function getUser(db: D1Database, id: string): Promise<UserRow> {
   return orNotFound(await findUser(db, id), id);
 }

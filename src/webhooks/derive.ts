@@ -1,5 +1,5 @@
 import type { AuditEvent } from "../events/types";
-import type { EventData, EventType, SecurityEvent } from "./types";
+import type { EventData, EventType, RoleValue, SecurityEvent } from "./types";
 
 /** Seq numbers per outbox row: room for the two events one membership change can make. */
 const SEQ_PER_ROW = 4;
@@ -8,6 +8,14 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 const list = (v: unknown): string[] | undefined =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined;
 const num = (v: unknown): number => (typeof v === "number" ? v : 0);
+const roleList = (v: unknown): RoleValue[] =>
+  Array.isArray(v)
+    ? v.flatMap((r) =>
+        r && typeof r === "object" && typeof (r as RoleValue).value === "string"
+          ? [{ value: (r as RoleValue).value, primary: (r as RoleValue).primary === true }]
+          : [],
+      )
+    : [];
 
 /**
  * The events of one committed audit entry (pure): what SCIM changed in users and groups, as
@@ -31,6 +39,10 @@ export function eventsOf(a: AuditEvent, outboxRowid: number): SecurityEvent[] {
     const attributes = list(d.changed);
     if (attributes && type !== "user.created") data.attributes = attributes;
     if (typeof d.active === "boolean") data.active = d.active;
+    if (type === "user.roles_changed") {
+      data.roles = roleList(d.after);
+      data.previousRoles = roleList(d.before);
+    }
     return [{ ...base, id: a.id, seq: outboxRowid * SEQ_PER_ROW, type, data }];
   }
   if (str(d.displayName)) data.displayName = str(d.displayName);
@@ -83,6 +95,8 @@ function userType(a: AuditEvent): EventType | undefined {
       return "user.taken_over";
     case "hard-delete":
       return "user.hard_deleted";
+    case "roles":
+      return "user.roles_changed";
     case "disable":
       return d.request === "DELETE" ? "user.deleted" : "user.deactivated";
     case "update": {

@@ -1,3 +1,4 @@
+import { SEAL_PURPOSE, type Sealer } from "../platform/seal";
 import { DISABLE_AFTER_MS, nextAttemptAt } from "./backoff";
 import { type Attempt, type Endpoint, SEND_TIMEOUT_MS, sendEvent } from "./send";
 import { currentSigningKey, eventOfRow, type StoredEvent } from "./store";
@@ -9,6 +10,8 @@ const PARALLEL = 6;
 const LEASE_MS = SEND_TIMEOUT_MS * 6;
 
 export interface DispatchOptions {
+  /** Opens the tenant's sealed secrets (the json endpoints' HMAC secrets, the SET signing key). */
+  sealer: Sealer;
   /** Stop claiming after this long (the consumer and the cron share the Worker's time). */
   budgetMs?: number;
   /** Tests shorten the retry schedule (var WEBHOOKS_RETRY_BASE_MS); never set in wrangler.toml. */
@@ -32,7 +35,7 @@ interface Claimed extends StoredEvent {
  * reads the claimed rows, so the consumer and the cron never send one delivery twice at once;
  * a lease left by a crash expires and the delivery is sent again (at least once).
  */
-export async function dispatchDue(db: D1Database, opts: DispatchOptions = {}): Promise<number> {
+export async function dispatchDue(db: D1Database, opts: DispatchOptions): Promise<number> {
   const started = Date.now();
   const budget = opts.budgetMs ?? 20_000;
   let sent = 0;
@@ -61,7 +64,9 @@ export async function dispatchDue(db: D1Database, opts: DispatchOptions = {}): P
     ]);
     const rows = claimed.results as unknown as Claimed[];
     if (rows.length === 0) break;
-    if (key === undefined && rows.some((r) => r.format === "set")) key = await currentSigningKey(db);
+    if (key === undefined && rows.some((r) => r.format === "set")) {
+      key = await currentSigningKey(db, opts.sealer).catch((e) => unopened(e));
+    }
     const outcomes: { row: Claimed; attempt: Attempt; at: number }[] = [];
     for (let i = 0; i < rows.length; i += PARALLEL) {
       const part = rows.slice(i, i + PARALLEL);
@@ -69,11 +74,14 @@ export async function dispatchDue(db: D1Database, opts: DispatchOptions = {}): P
         ...(await Promise.all(
           part.map(async (row) => {
             const at = Date.now();
+            const secret = row.secret
+              ? await opts.sealer.open(SEAL_PURPOSE.webhookSecret(row.webhook_id), row.secret).catch(unopened)
+              : null;
             const endpoint: Endpoint = {
               id: row.webhook_id,
               url: row.url,
               format: row.format,
-              secret: row.secret,
+              secret,
               issuer: row.issuer,
             };
             return { row, at, attempt: await sendEvent(endpoint, eventOfRow(row), key ?? null, opts.fetcher) };
@@ -87,6 +95,15 @@ export async function dispatchDue(db: D1Database, opts: DispatchOptions = {}): P
     sent += outcomes.length;
   }
   return sent;
+}
+
+/**
+ * A secret that does not open (SEAL_KEYS missing or without its key id) is logged, and the
+ * delivery fails with that reason (src/webhooks/send.ts) and is retried.
+ */
+function unopened(e: unknown): null {
+  console.error(JSON.stringify({ msg: "a sealed secret did not open", error: String(e) }));
+  return null;
 }
 
 function resultStatements(db: D1Database, row: Claimed, a: Attempt, at: number, retryBaseMs?: number) {

@@ -15,6 +15,7 @@ export function setClaims(e: SecurityEvent, issuer: string, audience: string, no
   const body: Record<string, unknown> = {};
   if (uri.endsWith(":notice") && e.data.attributes) body.attributes = e.data.attributes;
   if (uri.endsWith("create:notice")) body.attributes = e.resourceType === "User" ? ["userName"] : ["displayName"];
+  if (e.type === "user.roles_changed") Object.assign(body, { before: e.data.previousRoles, after: e.data.roles });
   return {
     iss: issuer,
     aud: audience,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Sealer } from "../platform/seal";
 import { setClaims } from "./payload";
 import { signSet } from "./sign";
 import { ADMIN_STREAM, type PollStream } from "./poll-tokens";
@@ -31,6 +32,7 @@ export type PollRequest = z.infer<typeof pollRequest>;
  */
 export async function poll(
   db: D1Database,
+  sealer: Sealer,
   req: PollRequest,
   audience: string,
   issuer: string,
@@ -60,7 +62,7 @@ export async function poll(
     await new Promise((r) => setTimeout(r, LONG_POLL_STEP_MS));
   }
   const more = rows.length > limit;
-  const key = rows.length ? await currentSigningKey(db) : null;
+  const key = rows.length ? await currentSigningKey(db, sealer) : null;
   const sets: Record<string, string> = {};
   const nowSec = Math.floor(Date.now() / 1000);
   for (const r of rows.slice(0, limit)) {

@@ -38,12 +38,13 @@ export async function sendEvent(
   const headers: Record<string, string> = {};
   let body: string;
   if (endpoint.format === "set") {
-    if (!key) return { status: null, ok: false, latencyMs: 0, error: "no signing key" };
+    if (!key) return { status: null, ok: false, latencyMs: 0, error: "the signing key could not be opened" };
     body = await signSet(key, setClaims(event, endpoint.issuer, endpoint.url, nowSec));
     headers["content-type"] = "application/secevent+jwt";
     headers.accept = "application/json";
   } else {
-    if (!endpoint.secret) return { status: null, ok: false, latencyMs: 0, error: "no signing secret" };
+    if (!endpoint.secret)
+      return { status: null, ok: false, latencyMs: 0, error: "the signing secret could not be opened" };
     body = jsonBody(event);
     headers["content-type"] = "application/json";
     headers["webhook-id"] = event.id;

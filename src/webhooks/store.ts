@@ -1,3 +1,4 @@
+import { SEAL_PURPOSE, type Sealer } from "../platform/seal";
 import { newSigningKey, type SigningKey } from "./sign";
 import type { SecurityEvent } from "./types";
 
@@ -74,8 +75,15 @@ interface KeyRow {
   retired_at: string | null;
 }
 
-/** The tenant's current signing key, made on first use (the first writer wins if two isolates race). */
-export async function currentSigningKey(db: D1Database): Promise<Pick<SigningKey, "kid" | "privateJwk">> {
+/**
+ * The tenant's current signing key, made on first use (the first writer wins if two isolates
+ * race). The private key is stored sealed (platform/seal.ts); one stored in clear before sealing
+ * still opens, and `npm run tenant -- seal-key reseal` seals it.
+ */
+export async function currentSigningKey(
+  db: D1Database,
+  sealer: Sealer,
+): Promise<Pick<SigningKey, "kid" | "privateJwk">> {
   const read = () =>
     db
       .prepare("SELECT kid, private_jwk FROM signing_keys WHERE retired_at IS NULL ORDER BY created DESC, kid LIMIT 1")
@@ -88,17 +96,21 @@ export async function currentSigningKey(db: D1Database): Promise<Pick<SigningKey
         `INSERT INTO signing_keys (kid, private_jwk, public_jwk, created)
          SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM signing_keys WHERE retired_at IS NULL)`,
       )
-      .bind(key.kid, JSON.stringify(key.privateJwk), JSON.stringify(key.publicJwk), new Date().toISOString())
+      .bind(key.kid, await sealedJwk(sealer, key), JSON.stringify(key.publicJwk), new Date().toISOString())
       .run();
     row = await read();
   }
   if (!row) throw new Error("no signing key");
-  return { kid: row.kid, privateJwk: JSON.parse(row.private_jwk) as JsonWebKey };
+  const jwk = await sealer.open(SEAL_PURPOSE.signingKey(row.kid), row.private_jwk);
+  return { kid: row.kid, privateJwk: JSON.parse(jwk) as JsonWebKey };
 }
 
+const sealedJwk = (sealer: Sealer, key: SigningKey) =>
+  sealer.seal(SEAL_PURPOSE.signingKey(key.kid), JSON.stringify(key.privateJwk));
+
 /** The public keys a receiver verifies SETs with: the current one and those retired less than a day ago. */
-export async function publishedKeys(db: D1Database, now = Date.now()): Promise<{ keys: JsonWebKey[] }> {
-  await currentSigningKey(db);
+export async function publishedKeys(db: D1Database, sealer: Sealer, now = Date.now()): Promise<{ keys: JsonWebKey[] }> {
+  await currentSigningKey(db, sealer);
   const { results } = await db
     .prepare("SELECT public_jwk FROM signing_keys WHERE retired_at IS NULL OR retired_at > ?1 ORDER BY created DESC")
     .bind(new Date(now - RETIRED_KEY_PUBLISHED_MS).toISOString())
@@ -107,7 +119,7 @@ export async function publishedKeys(db: D1Database, now = Date.now()): Promise<{
 }
 
 /** Rotation: the current key retires (still published for a day) and a new one signs from now on. */
-export async function rotateSigningKeyStatements(db: D1Database, now: string) {
+export async function rotateSigningKeyStatements(db: D1Database, sealer: Sealer, now: string) {
   const key = await newSigningKey();
   return {
     kid: key.kid,
@@ -115,7 +127,7 @@ export async function rotateSigningKeyStatements(db: D1Database, now: string) {
       db.prepare("UPDATE signing_keys SET retired_at = ?1 WHERE retired_at IS NULL").bind(now),
       db
         .prepare("INSERT INTO signing_keys (kid, private_jwk, public_jwk, created) VALUES (?1, ?2, ?3, ?4)")
-        .bind(key.kid, JSON.stringify(key.privateJwk), JSON.stringify(key.publicJwk), now),
+        .bind(key.kid, await sealedJwk(sealer, key), JSON.stringify(key.publicJwk), now),
     ],
   };
 }

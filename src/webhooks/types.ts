@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   "user.deleted",
   "user.hard_deleted",
   "user.taken_over",
+  "user.roles_changed",
   "group.created",
   "group.renamed",
   "group.modified",
@@ -23,6 +24,7 @@ export const EVENT_TYPES = [
 export type EventType = (typeof EVENT_TYPES)[number];
 
 const PROV = "urn:ietf:params:scim:event:prov";
+export const ROLES_CHANGED_URI = "urn:edge-scim:event:user:roles_changed";
 
 /**
  * RFC 9967 §2.4 provisioning events, "notice" variants (the attributes that changed, not their
@@ -39,6 +41,8 @@ export const SET_EVENT_URI: Record<EventType, string> = {
   "user.deleted": `${PROV}:deactivate`,
   "user.hard_deleted": `${PROV}:delete`,
   "user.taken_over": `${PROV}:put:notice`,
+  // Effective roles are not a SCIM attribute, so no RFC 9967 event says it: a private URI (RFC 8417 §2.2).
+  "user.roles_changed": ROLES_CHANGED_URI,
   "group.created": `${PROV}:create:notice`,
   "group.renamed": `${PROV}:patch:notice`,
   "group.modified": `${PROV}:patch:notice`,
@@ -75,4 +79,13 @@ export interface EventData {
   added?: number;
   removed?: number;
   memberIds?: string[];
+  /** A user's effective roles (docs/roles.md): after the change for user.roles_changed, else as recorded. */
+  roles?: RoleValue[];
+  /** user.roles_changed: the effective roles before the change. */
+  previousRoles?: RoleValue[];
+}
+
+export interface RoleValue {
+  value: string;
+  primary: boolean;
 }

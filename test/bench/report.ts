@@ -2,6 +2,7 @@
 import type { ErrorSample, OpSummary } from "./driver.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type { MemoryResult } from "./meters.ts";
+import { type BulkFigures, bulkMarkdown } from "./bulk.ts";
 
 export interface Ratios {
   vsHealth: number;
@@ -51,6 +52,8 @@ export interface Results {
     rps: { health: number; read: number; write: number };
   };
   closed: { concurrency: number; ops: ClosedOp[] };
+  /** The bulk phase (bulk.ts); absent in results written before it existed. */
+  bulk?: BulkFigures | null;
   open: {
     rate: number;
     users: number;
@@ -259,6 +262,7 @@ export function toMarkdown(r: Results): string {
     out.push("");
   }
 
+  if (r.bulk) out.push(bulkMarkdown(r.bulk));
   if (r.scale) {
     const s = r.scale;
     out.push(

@@ -32,6 +32,7 @@ import {
   timed,
 } from "./driver.ts";
 import { runAb } from "./ab.ts";
+import { type BulkFigures, runBulkPhase } from "./bulk.ts";
 import { type ClosedOp, type Goal, type Results, toMarkdown } from "./report.ts";
 import {
   addMemberTasks,
@@ -76,6 +77,8 @@ const HELP = `npm run bench -- [options]
                        some overhead; figures then read "with profiler")
   --no-scale           skip the scale measurements
   --no-open            skip the open-loop cycle
+  --bulk-users N       users of the bulk phase: N single POSTs vs one /Bulk of N creates
+                       (default 1000, at most 1000; 0 skips the phase)
   --no-activity        run with the provisioning activity record off (ACTIVITY=off), to compare
                        lookups and creates with and without recording
   --ab                 instead of the cycle: the activity record's cost, A/B in one run. Two
@@ -108,6 +111,7 @@ const { values: args } = parseArgs({
     "no-scale": { type: "boolean", default: false },
     "no-open": { type: "boolean", default: false },
     "no-activity": { type: "boolean", default: false },
+    "bulk-users": { type: "string", default: "1000" },
     ab: { type: "boolean", default: false },
     "ab-rounds": { type: "string", default: "4" },
     "d1-rtt": { type: "string", default: "0" },
@@ -147,6 +151,7 @@ const BASELINE_SECONDS = int("baseline-seconds");
 const SCALE = !args["no-scale"];
 const OPEN = !args["no-open"];
 const ACTIVITY = !args["no-activity"];
+const BULK_USERS = Math.min(1000, int("bulk-users", 0));
 const PROFILE = args.profile === true;
 const D1_RTT_MS = int("d1-rtt", 0);
 const OUT_DIR = path.resolve(PROJECT_ROOT, args.out as string);
@@ -401,6 +406,11 @@ async function main(): Promise<void> {
     await runPhase(OPS.userUpdate, updateTasks(main, allUsers));
     await runPhase(OPS.userDisable, disableTasks(main, allUsers));
     await runPhase(OPS.removeMembers, removalTasks(main, allUsers, groups, MEMBER_BATCH));
+    let bulk: BulkFigures | null = null;
+    if (BULK_USERS > 0) {
+      bulk = await runBulkPhase({ client, rec, tenant: main, users: BULK_USERS, concurrency: CONCURRENCY, log });
+      await settle();
+    }
     const after = await runBaselines("after");
 
     /** Mean of the two baseline runs; if other processes loaded one of them noticeably more, the quieter one. */
@@ -549,6 +559,7 @@ async function main(): Promise<void> {
         profile: PROFILE,
         activity: ACTIVITY ? "on" : "off",
         d1RttMs: D1_RTT_MS,
+        bulkUsers: BULK_USERS,
       },
       notes: [
         `Code: ${code}, bundled once before the run (wrangler dev --no-bundle), so edits during the run do not reload workerd.`,
@@ -559,6 +570,7 @@ async function main(): Promise<void> {
       baselines: { concurrency: CONCURRENCY, seconds: BASELINE_SECONDS, before, after, rps: baseRps },
       closed: { concurrency: CONCURRENCY, ops: closedOps },
       open,
+      bulk,
       scale,
       memory,
       goals,

@@ -134,4 +134,39 @@ describe("events derived from audit entries", () => {
     expect(g(["displayName"])).toBe("group.renamed");
     expect(g(["externalId"])).toBe("group.modified");
   });
+
+  it("a change of a user's effective roles is user.roles_changed, with before and after in both formats", () => {
+    const a = audit("system", "roles", "User", "u1", {
+      userName: "a@b.c",
+      externalId: "x1",
+      before: [{ value: "kiosk", primary: true }],
+      after: [
+        { value: "device-admin", primary: true },
+        { value: "helpdesk", primary: false },
+      ],
+    });
+    const [e] = eventsOf(a, 3);
+    expect(e.type).toBe("user.roles_changed");
+    expect(JSON.parse(jsonBody(e))).toMatchObject({
+      type: "user.roles_changed",
+      data: {
+        id: "u1",
+        userName: "a@b.c",
+        roles: [
+          { value: "device-admin", primary: true },
+          { value: "helpdesk", primary: false },
+        ],
+        previousRoles: [{ value: "kiosk", primary: true }],
+      },
+    });
+    expect(setClaims(e, "https://i", "https://a", 1).events).toEqual({
+      "urn:edge-scim:event:user:roles_changed": {
+        before: [{ value: "kiosk", primary: true }],
+        after: [
+          { value: "device-admin", primary: true },
+          { value: "helpdesk", primary: false },
+        ],
+      },
+    });
+  });
 });

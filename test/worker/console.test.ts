@@ -1,5 +1,6 @@
-import { SELF } from "cloudflare:test";
+import { SELF, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { sealerFor } from "../../src/platform/seal";
 import { sha256Hex } from "../../src/tenants/tokens";
 import { ORIGIN, createGroup, entraUser, eventually, issueToken, patchOp, scimClient, tenantDb } from "./helpers";
 import { oauthError, scimWith, tokenRequest } from "./oauth-helpers";
@@ -565,7 +566,8 @@ describe("admin console: event retention (issue 19)", () => {
 describe("admin console: add an event endpoint (issue 19)", () => {
   const hooks = async () =>
     (
-      await tenantDb("acme").prepare("SELECT url, format, events, secret FROM webhooks ORDER BY created").all<{
+      await tenantDb("acme").prepare("SELECT id, url, format, events, secret FROM webhooks ORDER BY created").all<{
+        id: string;
         url: string;
         format: string;
         events: string | null;
@@ -599,7 +601,11 @@ describe("admin console: add an event endpoint (issue 19)", () => {
     const secret = /id="endpoint-secret" type="text" readonly="" value="(whsec_[^"]+)"/.exec(shown)?.[1];
     expect(secret).toMatch(/^whsec_/);
     const row = (await hooks()).find((h) => h.url === "https://hooks.example.com/console")!;
-    expect(row).toMatchObject({ format: "json", secret, events: JSON.stringify(["user.created", "group.renamed"]) });
+    expect(row).toMatchObject({ format: "json", events: JSON.stringify(["user.created", "group.renamed"]) });
+    // Stored sealed (docs/secrets.md): the row opens to the secret shown, and does not hold it.
+    expect(row.secret).not.toContain(secret!.slice(6));
+    const sealer = sealerFor((env as { SEAL_KEYS?: string }).SEAL_KEYS, "acme");
+    expect(await sealer.open(`webhooks.secret/${row.id}`, row.secret!)).toBe(secret);
     // Shown once: the Events page lists the endpoint, never the secret.
     const listed = await (await SELF.fetch(`${base()}/events`, { headers: { Cookie: cookie } })).text();
     expect(listed).toContain("https://hooks.example.com/console");

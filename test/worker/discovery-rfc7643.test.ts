@@ -183,7 +183,8 @@ describe("discovery against RFC 7643 §5-§8.7", () => {
   it("/ResourceTypes: each resource type as RFC 7643 §6 defines it", async () => {
     const c = await newClient();
     const list = await (await c.get("/ResourceTypes")).json<any>();
-    expect(list.Resources.map((r: any) => r.name)).toEqual(["User", "Group"]);
+    // Role: draft-ietf-scim-roles-entitlements (docs/roles.md).
+    expect(list.Resources.map((r: any) => r.name)).toEqual(["User", "Group", "Role"]);
     expect(list.Resources.flatMap((r: any, i: number) => check(r, RESOURCE_TYPE, `ResourceTypes[${i}]`))).toEqual([]);
     expect(check(await (await c.get("/ResourceTypes/Group")).json(), RESOURCE_TYPE, "Group")).toEqual([]);
   });
@@ -196,6 +197,7 @@ describe("discovery against RFC 7643 §5-§8.7", () => {
       "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
       "urn:ietf:params:scim:schemas:extension:ivanti:2.0:User",
       "urn:ietf:params:scim:schemas:core:2.0:Group",
+      "urn:ietf:params:scim:schemas:core:2.0:Role",
     ]);
     expect(list.Resources.flatMap((s: any) => check(s, SCHEMA, s.id))).toEqual([]);
     const photos = list.Resources[0].attributes.find((a: any) => a.name === "photos");

@@ -11,7 +11,7 @@ describe("discovery", () => {
     const spc = await res.json<any>();
     expect(spc).toMatchObject({
       patch: { supported: true },
-      bulk: { supported: false },
+      bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 2 * 1024 * 1024 },
       filter: { supported: true },
       sort: { supported: true },
       etag: { supported: true },

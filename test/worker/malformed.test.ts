@@ -465,7 +465,7 @@ describe("malformed requests get a SCIM error and change nothing", () => {
   });
 });
 
-describe("what `schemas` still accepts (issue 12 item 6, README)", () => {
+describe("what `schemas` still accepts (docs/scim-reference.md)", () => {
   it("a body without schemas, an unknown extension URN, Microsoft's extra Group URN, any case", async () => {
     const c = await newClient();
     const { schemas: _s, ...bare } = entraUser();

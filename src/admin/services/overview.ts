@@ -1,3 +1,4 @@
+import { lastUseStatement } from "../../activity/connection";
 import { health } from "../../activity/views";
 import { type AuditRow, latestAuditStatement } from "../../events/audit-log";
 import { countGroupsStatement } from "../../groups/repo";
@@ -24,17 +25,24 @@ export interface Overview {
   tokens: { scope: string; created: string }[];
   lastScimChange: AuditRow | null;
   lastScimFailure: AuditRow | null;
+  /**
+   * Entra has used a credential of the tenant: an authenticated SCIM request (a Test Connection
+   * writes nothing, so writes and refusals alone miss it) or an OAuth token request.
+   */
+  connected: boolean;
 }
 
 /** The tenant at a glance, in one D1 round trip. */
 export async function overview(db: D1Database): Promise<Overview> {
-  const [users, groups, tokens, last, failure] = await db.batch([
+  const [users, groups, tokens, last, failure, used] = await db.batch([
     countUsersStatement(db),
     countGroupsStatement(db),
     prepared(db, tokenStatusSql()),
     latestAuditStatement(db, "scim", false),
     latestAuditStatement(db, "scim", true),
+    lastUseStatement(db),
   ]);
+  const lastUse = used.results[0] as { lastRequest: string | null; lastTokenRequest: string | null };
   return {
     users: (users.results as { source: string; active: number; n: number }[]).map((r) => ({
       source: r.source,
@@ -45,5 +53,6 @@ export async function overview(db: D1Database): Promise<Overview> {
     tokens: tokens.results as { scope: string; created: string }[],
     lastScimChange: (last.results[0] as AuditRow | undefined) ?? null,
     lastScimFailure: (failure.results[0] as AuditRow | undefined) ?? null,
+    connected: !!(last.results[0] || failure.results[0] || lastUse.lastRequest || lastUse.lastTokenRequest),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { commit } from "../../events/commit";
 import { audit } from "../../events/types";
+import { SEAL_PURPOSE, type Sealer } from "../../platform/seal";
 import type { TenantContext } from "../../tenants/context";
 import { redactedUrl } from "../../webhooks/redact";
 import { type Attempt, sendEvent } from "../../webhooks/send";
@@ -80,6 +81,7 @@ export async function getWebhook(db: D1Database, id: string): Promise<WebhookVie
  */
 export async function addWebhook(
   t: TenantContext,
+  sealer: Sealer,
   input: NewWebhook,
   opts: { allowLoopbackHttp: boolean; issuer: string },
 ): Promise<WebhookView & { secret?: string }> {
@@ -88,6 +90,8 @@ export async function addWebhook(
   const url = new URL(input.url).href;
   const id = crypto.randomUUID();
   const secret = input.format === "json" ? newWebhookSecret() : null;
+  // Stored sealed (docs/secrets.md): the clear secret is in this answer only.
+  const stored = secret && (await sealer.seal(SEAL_PURPOSE.webhookSecret(id), secret));
   const now = new Date().toISOString();
   const events = input.events ? JSON.stringify([...new Set(input.events)]) : null;
   const event = audit("admin", "webhook", "Tenant", null, {
@@ -104,7 +108,7 @@ export async function addWebhook(
           `INSERT INTO webhooks (id, url, format, events, secret, issuer, created)
            SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE (SELECT count(*) FROM webhooks) < ?8`,
         )
-        .bind(id, url, input.format, events, secret, opts.issuer, now, MAX_WEBHOOKS),
+        .bind(id, url, input.format, events, stored, opts.issuer, now, MAX_WEBHOOKS),
     ],
     [event],
     { ifLastChanged: true },
@@ -150,7 +154,7 @@ export async function deleteWebhook(t: TenantContext, id: string): Promise<void>
 }
 
 /** "Send test event": one synthetic event now, outside the retry schedule; the attempt is recorded. */
-export async function testWebhook(db: D1Database, id: string): Promise<Attempt & { eventId: string }> {
+export async function testWebhook(db: D1Database, sealer: Sealer, id: string): Promise<Attempt & { eventId: string }> {
   const row = await db.prepare("SELECT * FROM webhooks WHERE id = ?1").bind(id).first<WebhookRow>();
   if (!row) throw adminError(404, `No event endpoint ${id.slice(0, 100)}.`);
   const eventId = `test-${crypto.randomUUID()}`;
@@ -165,8 +169,9 @@ export async function testWebhook(db: D1Database, id: string): Promise<Attempt &
     created: now,
     data: { id: "00000000-0000-0000-0000-000000000000", userName: "test@example.invalid", attributes: ["test"] },
   };
-  const key = row.format === "set" ? await currentSigningKey(db) : null;
-  const attempt = await sendEvent({ ...row }, event, key);
+  const key = row.format === "set" ? await currentSigningKey(db, sealer) : null;
+  const secret = row.secret && (await sealer.open(SEAL_PURPOSE.webhookSecret(id), row.secret));
+  const attempt = await sendEvent({ ...row, secret }, event, key);
   await db
     .prepare(
       "INSERT INTO webhook_attempts (webhook_id, event_id, at, status, latency_ms, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -193,12 +198,12 @@ export async function listDeliveries(db: D1Database, id: string, limit: number) 
   return results;
 }
 
-export const jwks = (db: D1Database) => publishedKeys(db);
+export const jwks = (db: D1Database, sealer: Sealer) => publishedKeys(db, sealer);
 
 /** A new signing key from now on; the old one stays in the JWKS for a day. */
-export async function rotateJwks(t: TenantContext): Promise<{ kid: string; keys: JsonWebKey[] }> {
+export async function rotateJwks(t: TenantContext, sealer: Sealer): Promise<{ kid: string; keys: JsonWebKey[] }> {
   const now = new Date().toISOString();
-  const { kid, statements } = await rotateSigningKeyStatements(t.db, now);
+  const { kid, statements } = await rotateSigningKeyStatements(t.db, sealer, now);
   await commit(t, statements, [audit("admin", "webhook", "Tenant", null, { rotatedSigningKey: kid })]);
-  return { kid, ...(await publishedKeys(t.db)) };
+  return { kid, ...(await publishedKeys(t.db, sealer)) };
 }

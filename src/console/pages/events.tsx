@@ -31,7 +31,7 @@ async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
   const db = c.var.t.db;
   const hooks = await listWebhooks(db);
   const recent = await Promise.all(hooks.map((h) => listDeliveries(db, h.id, RECENT)));
-  const keys = (await jwks(db)).keys as (JsonWebKey & { kid?: string })[];
+  const keys = (await jwks(db, c.var.services.sealer())).keys as (JsonWebKey & { kid?: string })[];
   const failing = await failingEventEndpoints(db, ui.slug);
   return render(
     c,

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { failingEventEndpoints, health, overview } from "../../admin/services/overview";
 import { type ConsoleBindings, render } from "../context";
-import { CopyField, DataTable, Empty, Layout, Time, counted, href, sourceLabel } from "../ui";
+import { CopyField, DataTable, Empty, Layout, Notice, Time, counted, href, sourceLabel } from "../ui";
 import { FixText } from "./activity-entry";
 import { FailingEndpointsCard } from "./events-health";
 import { HealthCard } from "./health";
@@ -27,10 +27,19 @@ overviewPages.get("/", async (c) => {
     s[r.status] += r.n;
     bySource.set(r.source, s);
   }
-  const connected = !!o.lastScimChange || !!o.lastScimFailure;
+  const connected = o.connected;
   return render(
     c,
     <Layout ui={ui} title="Overview" active="/">
+      {!connected && (
+        <Notice kind="info">
+          <p class="notice-title">Entra ID has not connected yet</p>
+          <p>
+            <a href={`${ui.base}/connect`}>Connect Entra ID</a> walks you through the Entra admin center step by step,
+            with every value to paste, and ticks each step as Entra arrives.
+          </p>
+        </Notice>
+      )}
       <div class="grid two">
         <section class="card" aria-labelledby="connect">
           <h2 id="connect">Connect Entra ID</h2>
@@ -79,7 +88,10 @@ overviewPages.get("/", async (c) => {
                   In the Entra admin center: Enterprise applications → New application → Create your own → Provisioning,
                   mode <strong>Automatic</strong>.
                 </li>
-                <li>Paste the Tenant URL above, and the Secret Token from the Token page, then Test Connection.</li>
+                <li>
+                  Paste the Tenant URL above and a credential: an OAuth client or a SCIM token, created on the{" "}
+                  <a href={`${ui.base}/connect`}>Connect Entra ID</a> page and shown once there. Then Test Connection.
+                </li>
                 <li>Assign users and groups, and start provisioning. They appear under Users and Groups.</li>
               </ol>
             </div>

@@ -13,6 +13,7 @@ export interface Ui {
 /** One navigation bar for every page (issue 9, pages 1-9). */
 const NAV = [
   ["", "Overview"],
+  ["/connect", "Connect Entra ID"],
   ["/users", "Users"],
   ["/groups", "Groups"],
   ["/activity", "Activity"],

@@ -12,3 +12,4 @@ export * from "./settings";
 export * from "./activity";
 export * from "./oauth";
 export * from "./webhooks";
+export * from "./roles";

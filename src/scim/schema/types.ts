@@ -31,7 +31,7 @@ export interface SchemaDef {
  * may appear under their URN key in a resource document.
  */
 export interface ResourceSchema {
-  name: "User" | "Group";
+  name: "User" | "Group" | "Role";
   endpoint: string;
   core: SchemaDef;
   extensions: SchemaDef[];

@@ -97,7 +97,12 @@ export const userSchema: SchemaDef = {
       ],
     }),
     multiValued("entitlements", "A list of entitlements for the User.", "string", []),
-    multiValued("roles", "A list of roles for the User.", "string", []),
+    multiValued(
+      "roles",
+      "The User's app role assignments as Entra sends them, kept whole; the tenant's role mapping reads their values.",
+      "string",
+      [],
+    ),
   ],
 };
 
