@@ -63,7 +63,11 @@ export async function runCron(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  if (outcomes.length) await record.settle(outcomes, now);
+  // The visits are done either way; a record that cannot take their outcomes sees them again next minute.
+  if (outcomes.length)
+    await record
+      .settle(outcomes, now)
+      .catch((e: unknown) => console.warn(JSON.stringify({ msg: "cron outcomes not recorded", error: String(e) })));
   return {
     tenants: bound.length,
     worked: marked.length,

@@ -46,7 +46,9 @@ export async function visitTenant(
   // Users still marked for a roles recompute whose Queue message was lost: a message restarts it.
   if (w.roles) await bus.publish({ v: 1, tenant, ids: [] });
   if (w.delivery) {
-    const due = Date.parse(w.delivery);
+    // A claimed delivery holds its lease as `<ISO time>~<claim id>` (webhooks/dispatch.ts).
+    const parsed = Date.parse(w.delivery.slice(0, 24));
+    const due = Number.isFinite(parsed) ? parsed : now + AGAIN_MS;
     if (due <= now) {
       await dispatchDue(db, dispatchOptions(env, tenant, CRON_PUSH_BUDGET_MS));
       next = now + AGAIN_MS;

@@ -67,6 +67,7 @@ export class CellWork extends DurableObject<Env> {
     for (const o of outcomes) {
       if (o.ok) {
         this.sql.exec("DELETE FROM failures WHERE tenant = ?1", o.tenant);
+        if (o.nextDue !== null && !Number.isFinite(o.nextDue)) o.nextDue = startedAt + RETRY_BASE_MS;
         if (o.nextDue === null)
           this.sql.exec("DELETE FROM work WHERE tenant = ?1 AND marked < ?2", o.tenant, startedAt - SETTLE_MARGIN_MS);
         else
