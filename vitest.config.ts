@@ -42,7 +42,13 @@ export default defineConfig(async () => {
               // The production Worker with the test clock route in front (test/worker-entry/).
               main: "./test/worker-entry/index.ts",
               miniflare: {
-                d1Databases: Object.fromEntries(TEST_TENANTS.map((t) => [`TENANT_${t.toUpperCase()}`, `test-${t}`])),
+                d1Databases: {
+                  ...Object.fromEntries(TEST_TENANTS.map((t) => [`TENANT_${t.toUpperCase()}`, `test-${t}`])),
+                  // A database without tables: the fleet cron test binds it as a broken tenant.
+                  UNMIGRATED_D1: "test-unmigrated",
+                  // An empty tenant database the fleet lifecycle test imports an export into.
+                  SPARE_D1: "test-spare",
+                },
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   TEST_TENANTS,

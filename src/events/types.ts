@@ -64,6 +64,7 @@ export const AUDIT_ACTIONS = [
   "setup-link",
   "sign-in",
   "roles",
+  "suspension",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
