@@ -36,6 +36,8 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
     sealer,
     rotateScimToken: () => rotateScimToken(tenant(), env.TOKENS),
     hardDeleteUser: (id: string) => hardDeleteUser(tenant(), sequencerFor(tenant()), id),
+    /** `npm start` and the tests: an event endpoint may be `http://127.0.0.1:<port>/…` (the console's hint says so). */
+    allowsLoopbackHttp: allowsLoopbackHttp(env),
     addWebhook: (body: NewWebhook) =>
       addWebhook(tenant(), sealer(), body, { allowLoopbackHttp: allowsLoopbackHttp(env), issuer: urls.scim() }),
   };

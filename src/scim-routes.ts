@@ -27,9 +27,13 @@ scimRoutes.route("/Bulk", bulkRoutes);
 scimRoutes.post("/.search", rootSearch);
 scimRoutes.all("/.search", methodNotAllowed("POST"));
 
-scimRoutes.get("/ServiceProviderConfig", authorizeFirst, (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
+scimRoutes.get("/ServiceProviderConfig", authorizeFirst, (c) =>
+  scimJson(serviceProviderConfig(c.var.baseUrl, c.var.t.settings.dialect)),
+);
 // Microsoft's reference Postman collection asks for this older name.
-scimRoutes.get("/serviceConfiguration", authorizeFirst, (c) => scimJson(serviceProviderConfig(c.var.baseUrl)));
+scimRoutes.get("/serviceConfiguration", authorizeFirst, (c) =>
+  scimJson(serviceProviderConfig(c.var.baseUrl, c.var.t.settings.dialect)),
+);
 scimRoutes.get("/ResourceTypes", authorizeFirst, (c) =>
   scimJson(resourceTypeList(resourcesOf(c.var.t), c.var.baseUrl)),
 );

@@ -18,7 +18,8 @@
 /** A tenant's provisioned resources are counted up to this many; beyond, "10,000+". */
 export const COUNT_CAP = 10_000;
 
-const SQL = {
+/** The statements, exported so that a test can check each one's query plan. */
+export const CONNECTION_SQL = {
   /** The current SCIM token and its latest authenticated request. */
   scimToken: `SELECT t.id, t.created,
       (SELECT json_array(a.at, a.method, a.path, a.user_name, a.status) FROM activity a
@@ -63,11 +64,11 @@ const DAY_MS = 86_400_000;
 
 export async function connectionFacts(db: D1Database, now = Date.now()): Promise<ConnectionFacts> {
   const [token, oauth, last, refused, provisioned] = await db.batch([
-    db.prepare(SQL.scimToken),
-    db.prepare(SQL.oauth).bind(new Date(now).toISOString()),
-    db.prepare(SQL.lastRequest),
-    db.prepare(SQL.refused).bind(new Date(now - DAY_MS).toISOString()),
-    db.prepare(SQL.provisioned).bind(COUNT_CAP + 1),
+    db.prepare(CONNECTION_SQL.scimToken),
+    db.prepare(CONNECTION_SQL.oauth).bind(new Date(now).toISOString()),
+    db.prepare(CONNECTION_SQL.lastRequest),
+    db.prepare(CONNECTION_SQL.refused).bind(new Date(now - DAY_MS).toISOString()),
+    db.prepare(CONNECTION_SQL.provisioned).bind(COUNT_CAP + 1),
   ]);
   const t = token.results[0] as { id: string; created: string; lastRequest: string | null } | undefined;
   const seen = t?.lastRequest ? (JSON.parse(t.lastRequest) as [string, string, string, string | null, number]) : null;

@@ -4,7 +4,8 @@ import type { BulkOperation } from "../scim/bulk-request";
 import { etagOf } from "../scim/meta";
 import { parsePatchBody } from "../scim/patch-body";
 import type { TenantContext } from "../tenants/context";
-import { createUser, patchUser, replaceUser, scimDeleteUser } from "../users/service";
+import { scimDeleteUser } from "../users/delete";
+import { createUser, patchUser, replaceUser } from "../users/service";
 
 /** What an operation that succeeded answers (RFC 7644 3.7.3: status, location, version). */
 export interface OperationOutcome {
@@ -41,7 +42,7 @@ export async function runOperation(
         return { status: 200, id, version: row.version };
       }
       case "DELETE":
-        await scimDeleteUser(t, id, pre);
+        await scimDeleteUser(t, id, sequencer, pre);
         return { status: 204, id };
     }
   }
@@ -51,11 +52,11 @@ export async function runOperation(
       return { status: 201, id: row.id, version: row.version };
     }
     case "PUT": {
-      const { row } = await replaceGroup(sequencer(), id, op.data, pre);
+      const { row } = await replaceGroup(sequencer(), id, op.data, pre, false, t.settings.dialect);
       return { status: 200, id, version: row.version };
     }
     case "PATCH": {
-      const row = await patchGroup(sequencer(), id, parsePatchBody(op.data), pre);
+      const row = await patchGroup(sequencer(), id, parsePatchBody(op.data), pre, t.settings.dialect);
       return { status: 200, id, version: row.version };
     }
     case "DELETE":

@@ -1,6 +1,7 @@
 /** `npm run tenant -- cell add|list|sync` (docs/fleet.md). */
 import { addCell, listCells, parseCapacity, syncCells, type Fleet } from "./cells.ts";
 import type { Output, ParsedValues } from "./command-line.ts";
+import { usesLocalFleet } from "./local-fleet.ts";
 import { TenantUsageError } from "./usage-error.ts";
 
 export interface CellCommandContext {
@@ -16,9 +17,14 @@ export function runCellCommand(args: string[], { fleet, values, io }: CellComman
     case "add": {
       const cell = addCell(fleet, name, values.host, parseCapacity(values.capacity));
       io.out(`Cell "${cell.name}" added: ${cell.configPath}, host ${cell.host}, room for ${cell.capacity} tenants.`);
-      io.out(
-        `Its Worker, queues and route are created by \`npm run deploy -- --remote\`; point ${cell.host} at nothing else.`,
-      );
+      if (usesLocalFleet(values))
+        io.out(
+          `A local cell (gitignored file): npm start serves it on a port of its own, with its cron; a running npm start picks it up within seconds.`,
+        );
+      else
+        io.out(
+          `\`npm run deploy -- --remote\` creates its Worker, queues and the custom domain ${cell.host}, which must be in a zone of the Cloudflare account and serve nothing else.`,
+        );
       return 0;
     }
     case "list": {

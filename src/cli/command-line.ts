@@ -26,8 +26,10 @@ export function parseTenantArgs(argv: string[]) {
     strict: true,
     options: {
       remote: { type: "boolean", default: false },
-      config: { type: "string", default: DEFAULT_CONFIG },
-      cells: { type: "string", default: DEFAULT_CELLS_DIR },
+      // No defaults: given, they name the files to use as they are; absent, the command acts on the
+      // local fleet, or with --remote on wrangler.toml and cells/ (./local-fleet.ts).
+      config: { type: "string" },
+      cells: { type: "string" },
       cell: { type: "string" },
       host: { type: "string" },
       capacity: { type: "string" },

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { listCells, syncCells, writeFileAtomic, type Cell, type Fleet } from "./cells.ts";
 import { migrateFleet, summarize } from "./fleet-migrate.ts";
+import { LOCAL_DATABASE_ID_PREFIX } from "./names.ts";
 import { runWrangler } from "./wrangler.ts";
 
 /** The id a fresh checkout carries for the token namespace: replaced by the real one on first deploy. */
@@ -30,11 +31,46 @@ export function tokensKvId(configText: string): string | undefined {
   return /\[\[kv_namespaces\]\]\s*\n\s*binding\s*=\s*"TOKENS"\s*\n\s*id\s*=\s*"([^"]*)"/m.exec(configText)?.[1];
 }
 
+/** A tenant bound to a local placeholder database id, which no Cloudflare account has. */
+export interface PlaceholderBinding {
+  cell: string;
+  configPath: string;
+  slug: string;
+  databaseId: string;
+}
+
+export function placeholderBindings(cells: readonly Cell[]): PlaceholderBinding[] {
+  return cells.flatMap((c) =>
+    c.tenants
+      .filter((t) => t.databaseId.startsWith(LOCAL_DATABASE_ID_PREFIX))
+      .map((t) => ({ cell: c.name, configPath: c.configPath, slug: t.slug, databaseId: t.databaseId })),
+  );
+}
+
+/** What is wrong and how to fix it, or undefined when every tenant has a real database id. */
+export function placeholderProblem(cells: readonly Cell[]): string | undefined {
+  const found = placeholderBindings(cells);
+  if (found.length === 0) return undefined;
+  return [
+    `${found.length} tenant(s) are bound to local placeholder database ids, which no Cloudflare account has:`,
+    ...found.map((f) => `  ${f.slug} in cell "${f.cell}" (${f.configPath}): database_id = "${f.databaseId}"`),
+    `A local \`npm run tenant -- add\` makes such ids; local tenants belong in the gitignored local files (docs/local.md).`,
+    `Take these blocks out of the tracked files (wrangler.local.toml keeps the default cell's local tenants), then onboard each customer with \`npm run tenant -- add <slug> --remote\`.`,
+  ].join("\n");
+}
+
+/** Refuses, before anything is created or uploaded, a remote deploy of a local placeholder id. */
+export function assertNoPlaceholders(cells: readonly Cell[]): void {
+  const problem = placeholderProblem(cells);
+  if (problem) throw new Error(`refusing to deploy: ${problem}`);
+}
+
 /** `wrangler deploy` of one cell (with --dry-run: bundle and check the config, upload nothing). */
 export async function deployCell(cell: Cell, options: DeployOptions): Promise<string> {
   const args = ["deploy", "--config", cell.configPath];
   // Absolute: wrangler resolves a relative --outdir against the config's folder for the bundle.
   if (options.dryRun) args.push("--dry-run", "--outdir", path.resolve(options.cwd, ".wrangler", "dry-run", cell.name));
+  if (!options.dryRun) assertNoPlaceholders([cell]);
   const { stdout } = await runWrangler(args, options.cwd);
   return stdout;
 }
@@ -90,6 +126,10 @@ export async function deployFleet(fleet: Fleet, options: DeployOptions): Promise
     ? "Dry run: nothing is created, changed or uploaded."
     : "Deploying to the Cloudflare account.";
   log(`${mode} Template ${fleet.templatePath}, cells in ${fleet.cellsDir}/.`);
+  // First, before the token namespace step may write its id into the files.
+  const placeholders = placeholderProblem(listCells(fleet));
+  if (placeholders && !options.dryRun) throw new Error(`refusing to deploy: ${placeholders}`);
+  if (placeholders) log(`warning: ${placeholders}\nA deploy with --remote refuses this.`);
 
   log("1. Token index (KV), shared by every cell");
   await ensureTokensNamespace(fleet, options, log);

@@ -12,13 +12,16 @@ export function databaseName(slug: string): string {
   return TENANT_DATABASE_PREFIX + slug;
 }
 
+/** Starts every local placeholder id; a remote deploy refuses it (./deploy-steps.ts). */
+export const LOCAL_DATABASE_ID_PREFIX = "local-";
+
 /**
  * Local databases need no Cloudflare id, but miniflare keys each local SQLite file by
  * database_id: one shared placeholder would put every local tenant in the same file. So the
  * placeholder is fixed per slug and says what it is.
  */
 export function localDatabaseId(slug: string): string {
-  return `local-${databaseName(slug)}`;
+  return `${LOCAL_DATABASE_ID_PREFIX}${databaseName(slug)}`;
 }
 
 export function tenantUrl(urlBase: string, slug: string): string {

@@ -1,34 +1,36 @@
 /**
- * `npm start [-- --port N]`: the service on workerd via `wrangler dev`, with local D1/KV state in
- * .wrangler/state and a `demo` tenant ready to use (DESIGN.md "Tenants").
+ * `npm start [-- --port N --empty]`: every local cell on workerd, each its own `wrangler dev` with
+ * its cron (./local-serve.ts), on local D1/KV state in .wrangler/state, and a `demo` tenant ready to
+ * use (DESIGN.md "Tenants").
  *
- * The demo tenant never touches wrangler.toml (a committed placeholder binding would break a real
- * deploy): each start writes wrangler.local.toml (gitignored) = wrangler.toml, with the tenants an
- * operator onboarded, plus the demo binding. Its tokens are kept in .wrangler/demo-tokens.json, a
- * gitignored local-only convenience, so every later start can print them again; when that file
- * is missing or stale, fresh demo tokens are minted.
+ * Nothing local touches a tracked file (./local-fleet.ts): each start brings wrangler.local.toml
+ * (gitignored) up to date with wrangler.toml, keeping the tenants onboarded locally and the demo
+ * binding. The demo's tokens are kept in .wrangler/demo-tokens.json, a gitignored local-only
+ * convenience, so every later start can print them again; when that file is missing or stale,
+ * fresh demo tokens are minted.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { addTenantBlock, findTenantBinding } from "./config-file.ts";
-import { cronsOf, startLocalCron } from "./cron.ts";
-import { adminApiUrl, consoleUrl, databaseName, localDatabaseId, tenantUrl } from "./names.ts";
+import { cellOfTenant, listCells, syncCells, writeFileAtomic, type Cell, type Fleet } from "./cells.ts";
+import { addTenantBlock } from "./config-file.ts";
+import { migrateFleet, summarize } from "./fleet-migrate.ts";
+import { placeholderProblem } from "./deploy-steps.ts";
+import { DEMO_TENANT, LOCAL_STATE_DIR, localFleet, trackedFleet } from "./local-fleet.ts";
+import { serveFleet, type ServedFleet } from "./local-serve.ts";
+import { cronsOf } from "./cron.ts";
+import { adminApiUrl, consoleUrl, localDatabaseId, tenantUrl } from "./names.ts";
 import { seedSampleDirectory } from "./sample-data.ts";
-import { currentTokens, issueTokens, migrateOne } from "./tenants.ts";
+import { DEFAULT_PORT, LOCAL_IP } from "./served-ports.ts";
+import { currentTokens, issueTokens } from "./tenants.ts";
 import { sha256Hex } from "../tenants/tokens.ts";
-import { startWranglerDev, waitUntilHealthy, type WranglerTarget } from "./wrangler.ts";
+import type { WranglerTarget } from "./wrangler.ts";
 
-const DEMO_TENANT = "demo";
-const BASE_CONFIG = "wrangler.toml";
-const CONFIG = "wrangler.local.toml";
-const STATE_DIR = ".wrangler/state";
 const DEMO_TOKENS_FILE = ".wrangler/demo-tokens.json";
 /** Written once the sample directory is in, so a later start never seeds again. */
 const DEMO_SEEDED_FILE = ".wrangler/demo-seeded";
-const IP = "127.0.0.1";
-const DEFAULT_PORT = 8787;
-const READY_TIMEOUT_MS = 120_000;
+const USAGE =
+  "Usage: npm start [-- [--port N] [--empty]]   (N: the default cell's port, 8787 unless given; the other cells take the next free ports; --empty: no sample users and groups)";
 
 interface DemoTokens {
   tenant: string;
@@ -36,7 +38,11 @@ interface DemoTokens {
   adminToken: string;
 }
 
-const target: WranglerTarget = { configPath: CONFIG, remote: false, persistTo: STATE_DIR };
+const targetOf = (cell: Cell): WranglerTarget => ({
+  configPath: cell.configPath,
+  remote: false,
+  persistTo: LOCAL_STATE_DIR,
+});
 
 function readSavedTokens(): DemoTokens | undefined {
   if (!existsSync(DEMO_TOKENS_FILE)) return undefined;
@@ -54,19 +60,30 @@ function saveTokens(tokens: DemoTokens): DemoTokens {
   return tokens;
 }
 
-function writeLocalConfig(): void {
-  const base = readFileSync(BASE_CONFIG, "utf8");
-  const text = findTenantBinding(base, DEMO_TENANT)
-    ? base
-    : addTenantBlock(base, DEMO_TENANT, localDatabaseId(DEMO_TENANT));
-  writeFileSync(CONFIG, text);
+/** The cell the demo tenant lives in, its binding added to the default cell on a first start. */
+function ensureDemoBinding(fleet: Fleet): Cell {
+  const home = cellOfTenant(fleet, DEMO_TENANT);
+  if (home) return home;
+  const text = readFileSync(fleet.templatePath, "utf8");
+  writeFileAtomic(fleet.templatePath, addTenantBlock(text, DEMO_TENANT, localDatabaseId(DEMO_TENANT)));
+  return cellOfTenant(fleet, DEMO_TENANT)!;
 }
 
-/** The demo tenant's working tokens, onboarding it or minting new tokens when needed. */
-async function ensureDemoTenant(): Promise<DemoTokens> {
-  writeLocalConfig();
-  // Idempotent: creates the local database on a first start, migrates it after a pull.
-  await migrateOne(target, databaseName(DEMO_TENANT), localDatabaseId(DEMO_TENANT));
+/** Creates a first start's databases, and migrates every local tenant after a pull (in this process). */
+async function migrateLocal(fleet: Fleet): Promise<void> {
+  const outcomes = await migrateFleet(listCells(fleet), {
+    remote: false,
+    stateDir: path.resolve(LOCAL_STATE_DIR),
+    projectRoot: process.cwd(),
+    concurrency: 8,
+    check: false,
+  });
+  if (outcomes.some((o) => o.state !== "current"))
+    for (const line of summarize(outcomes, false)) console.log(`Local tenant databases: ${line.trim()}`);
+}
+
+/** The demo tenant's working tokens, minting new ones when the saved ones are missing or stale. */
+async function ensureDemoTokens(target: WranglerTarget): Promise<DemoTokens> {
   const current = new Set((await currentTokens(target, DEMO_TENANT)).map((t) => `${t.scope}:${t.hash}`));
   const saved = readSavedTokens();
   if (
@@ -115,39 +132,61 @@ async function seedOnce(baseUrl: string, tokens: DemoTokens): Promise<void> {
   writeFileSync(DEMO_SEEDED_FILE, new Date().toISOString() + "\n");
 }
 
+function printCells(fleet: Fleet, served: ServedFleet): void {
+  const tenants = new Map(listCells(fleet).map((c) => [c.name, c.tenants.length]));
+  console.log("Cells served, each its own wrangler dev with its cron:");
+  for (const s of served.cells())
+    console.log(`  ${s.cell.name.padEnd(14)}${s.baseUrl.padEnd(26)}${tenants.get(s.cell.name) ?? 0} tenant(s)`);
+  console.log(
+    "Onboard while this runs: `npm run tenant -- add <slug> [--cell C]` prints the Tenant URL; it answers within seconds, no restart.",
+  );
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { port: { type: "string" }, empty: { type: "boolean" }, help: { type: "boolean" } },
   });
   if (values.help) {
-    console.log(
-      "Usage: npm start [-- --port N] [-- --empty]   (default port 8787; --empty: no sample users and groups)",
-    );
+    console.log(USAGE);
     return;
   }
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid --port "${values.port}"`);
 
-  const tokens = await ensureDemoTenant();
-  const baseUrl = `http://${IP}:${port}`;
-  // Issue 19: a local run may point event endpoints at a receiver on this machine (http://127.0.0.1:<port>).
-  const dev = startWranglerDev({
-    configPath: CONFIG,
+  const fleet = localFleet();
+  syncCells(fleet);
+  // A checkout from before local tenants moved to gitignored files may still hold some in tracked ones.
+  const tracked = placeholderProblem(listCells(trackedFleet()));
+  if (tracked) console.log(`Note: ${tracked}`);
+  const demoCell = ensureDemoBinding(fleet);
+  await migrateLocal(fleet);
+  const tokens = await ensureDemoTokens(targetOf(demoCell));
+  // Filled once the cells are up; a signal while they start stops what has started by then.
+  const running: { fleet?: ServedFleet } = {};
+  const stop = async (signal: NodeJS.Signals, code: number) => {
+    await running.fleet?.stop(signal);
+    process.exit(code);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop(signal, 0));
+  const served = await serveFleet({
+    fleet,
     port,
-    ip: IP,
-    persistTo: STATE_DIR,
+    ip: LOCAL_IP,
+    stateDir: LOCAL_STATE_DIR,
+    // A local run may point event endpoints at a receiver on this machine (http://127.0.0.1:<port>).
     vars: { WEBHOOKS_ALLOW_LOOPBACK_HTTP: "1" },
+    log: (line) => console.log(line),
+    onUnexpectedExit: (cell, how) => {
+      console.error(`npm start: the wrangler dev of cell "${cell}" exited (${how}); stopping.`);
+      void stop("SIGTERM", 1);
+    },
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => dev.kill(signal));
-  dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-  await waitUntilHealthy(baseUrl, dev, READY_TIMEOUT_MS);
-  // wrangler dev never fires cron triggers: without this the outbox sweep would not run locally.
-  const crons = cronsOf(readFileSync(CONFIG, "utf8"));
-  startLocalCron(baseUrl, crons, (cron, outcome) => {
-    if (outcome !== "ok") console.error(`npm start: cron "${cron}" did not run cleanly: ${outcome}`);
-  });
-  if (!values.empty) await seedOnce(baseUrl, tokens);
-  printDemo(baseUrl, tokens);
+  running.fleet = served;
+  const demoBase = served.cells().find((s) => s.cell.name === demoCell.name)!.baseUrl;
+  if (!values.empty) await seedOnce(demoBase, tokens);
+  printDemo(demoBase, tokens);
+  printCells(fleet, served);
+  const crons = [...new Set(served.cells().flatMap((s) => cronsOf(readFileSync(s.cell.configPath, "utf8"))))];
   if (crons.length)
     console.log(
       `Cron triggers fired locally at their minute (UTC), as in production: ${crons.map((c) => `"${c}"`).join(", ")}`,

@@ -17,9 +17,12 @@ import {
   type Output,
   type ParsedValues,
 } from "./command-line.ts";
-import { cellMigrationsDir, cellOfTenant, listCells, placeTenant, type Fleet } from "./cells.ts";
+import { cellMigrationsDir, cellOfTenant, listCells, placeTenant, type Cell } from "./cells.ts";
 import { addClient, listClients, revokeClient, secretDays } from "./clients.ts";
-import { deployCell } from "./deploy-steps.ts";
+import { assertNoPlaceholders, deployCell } from "./deploy-steps.ts";
+import { fleetFor, LOCAL_CONFIG, usesLocalFleet } from "./local-fleet.ts";
+import { localServingNote, refuseLocalSlug } from "./local-onboarding.ts";
+import { localCellUrl } from "./served-ports.ts";
 import { runMigrate, runRestore } from "./fleet-commands.ts";
 import { localStateDir } from "./local-d1.ts";
 import { adminApiUrl, databaseName, tenantUrl } from "./names.ts";
@@ -68,11 +71,14 @@ Commands:
   client revoke <slug> <client id>    the client's secret and access tokens stop at once
 
 Options:
-  --remote              act on the Cloudflare account (default: local state)
-  --config <path>       the template and default cell's config (default: ${DEFAULT_CONFIG})
-  --cells <dir>         the folder of the other cells' configs (default: ${DEFAULT_CELLS_DIR})
+  --remote              act on the Cloudflare account and the tracked config, ${DEFAULT_CONFIG} and
+                        ${DEFAULT_CELLS_DIR}/ (default: local state and the gitignored local config,
+                        ${LOCAL_CONFIG} and .wrangler/cells/, which \`npm start\` serves)
+  --config <path>       use this template and default cell's config as it is
+  --cells <dir>         use this folder of the other cells' configs as it is
   --persist-to <dir>    local state directory, as for \`wrangler dev --persist-to\`
-  --url-base <url>      base of the printed Tenant URL (local default: ${DEFAULT_URL_BASE})
+  --url-base <url>      base of the printed Tenant URL (local default: the port \`npm start\` serves
+                        the tenant's cell on, else ${DEFAULT_URL_BASE})
   --yes                 confirm a destructive remote command
   --help                show this help
 
@@ -96,10 +102,10 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
     io.out(USAGE);
     return 0;
   }
-  const fleet: Fleet = { templatePath: values.config, cellsDir: values.cells };
+  const fleet = fleetFor(values);
   // Every cell shares one local state folder (as they share the account): the one wrangler uses
   // for the template, unless --persist-to names another.
-  const stateDir = values["persist-to"] ?? localStateDir({ configPath: values.config, remote: false });
+  const stateDir = values["persist-to"] ?? localStateDir({ configPath: fleet.templatePath, remote: false });
   const targetOf = (configPath: string): WranglerTarget => ({ configPath, remote: values.remote, persistTo: stateDir });
   const targetOfTenant = (slug: string | undefined): WranglerTarget => {
     assertValidSlug(slug);
@@ -109,8 +115,26 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
   };
   const remote = values.remote;
   const where = remote ? "Cloudflare account" : "local";
-  const urlBase = (host: string | undefined) =>
-    values["url-base"] ?? (remote ? (host ? `https://${host}` : REMOTE_URL_PLACEHOLDER) : DEFAULT_URL_BASE);
+  // Locally, the port `npm start` serves the cell on (it records them), unless --url-base says.
+  const localUrl = (cell: Cell) =>
+    usesLocalFleet(values)
+      ? localCellUrl(
+          cell.name,
+          Math.max(
+            0,
+            listCells(fleet).findIndex((c) => c.name === cell.name),
+          ),
+        )
+      : { base: DEFAULT_URL_BASE, served: false };
+  const urlBase = (cell: Cell | undefined) =>
+    values["url-base"] ??
+    (remote
+      ? cell?.host
+        ? `https://${cell.host}`
+        : REMOTE_URL_PLACEHOLDER
+      : cell
+        ? localUrl(cell).base
+        : DEFAULT_URL_BASE);
   const [command, slug, ...extra] = positionals;
 
   try {
@@ -121,7 +145,7 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
         positionals.slice(1),
         values,
         targetOfTenant,
-        (s) => urlBase(cellOfTenant(fleet, s)?.host),
+        (s) => urlBase(cellOfTenant(fleet, s)),
         io,
       );
     if (extra.length > 0) throw new TenantUsageError(`unexpected argument "${extra[0]}"`);
@@ -131,13 +155,15 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
         const location = values.location;
         if (location !== undefined && !isD1Location(location))
           throw new TenantUsageError(`unknown --location "${location}" (use ${D1_LOCATIONS.join(", ")})`);
+        if (usesLocalFleet(values)) refuseLocalSlug(slug);
         const cell = placeTenant(fleet, slug, values.cell);
+        if (remote) assertNoPlaceholders([cell]);
         const target = targetOf(cell.configPath);
         const { scim, admin } = await addTenant(target, slug, {
           location,
           migrationsDir: cellMigrationsDir(fleet, cell),
         });
-        const base = urlBase(cell.host);
+        const base = urlBase(cell);
         io.out(
           `Tenant "${slug}" is ready in cell "${cell.name}" (${where}). The tokens are shown only now: just their hashes are stored.`,
         );
@@ -153,7 +179,7 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
           io.out(`Cell "${cell.name}" deployed.`);
         } else {
           if (location) io.out(`(--location applies to Cloudflare databases; a local one has no location.)`);
-          io.out(`A running \`wrangler dev\` of cell "${cell.name}" needs a restart to see the new binding.`);
+          io.out(localServingNote(cell, usesLocalFleet(values) ? localUrl(cell) : undefined));
         }
         return 0;
       }
@@ -164,7 +190,7 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
         for (const c of cells)
           for (const t of c.tenants)
             io.out(
-              `${t.slug.padEnd(24)}${c.name.padEnd(14)}${t.binding.padEnd(32)}${t.databaseName.padEnd(30)}${t.databaseId}`,
+              `${t.slug.padEnd(24)}${c.name.padEnd(14)}${t.binding.padEnd(32)}${t.databaseName.padEnd(30)}${t.databaseId.padEnd(38)}${tenantUrl(urlBase(c), t.slug)}`,
             );
         return 0;
       }

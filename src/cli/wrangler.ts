@@ -30,8 +30,12 @@ export class WranglerError extends Error {
   }
 }
 
-/** Never report usage data; the machines here have no internet and the tests must not wait on it. */
-export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false" } as const;
+/**
+ * Never report usage data, and never fetch workers.cloudflare.com/cf.json for a local
+ * `request.cf` (Miniflare then uses its fixed sample): nothing local reaches the internet, and
+ * without this a machine offline prints an ENOTFOUND stack trace at every start.
+ */
+export const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" } as const;
 
 /**
  * wrangler's own entry script, run with the Node that runs us: inside `npm run`/`npx` that is
@@ -152,6 +156,11 @@ export interface DevOptions {
   detached?: boolean;
   /** `--var NAME:value` each (test-only switches). */
   vars?: Record<string, string>;
+  /**
+   * `--test-scheduled`: also serve `/__scheduled`. Set by `npm start`, which fires the crons itself
+   * (./cron.ts), so wrangler's warning that nothing fires them would be wrong there.
+   */
+  testScheduled?: boolean;
 }
 
 /** Starts `wrangler dev` (local mode: workerd with local D1/KV state). */
@@ -169,6 +178,7 @@ export function startWranglerDev(options: DevOptions): ChildProcess {
   if (options.inspectorPort) args.push("--inspector-port", String(options.inspectorPort));
   if (options.logLevel) args.push("--log-level", options.logLevel);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  if (options.testScheduled) args.push("--test-scheduled");
   // SEAL_KEYS reaches wrangler dev through its environment (wrangler.toml lists it under
   // [secrets], so dev reads it from there), never its command line, which `ps` shows.
   return spawn(process.execPath, [wranglerEntry(), ...args], {

@@ -1,7 +1,13 @@
 import { sha256Hex } from "../tenants/tokens";
 
 /** The console's static files, under `src/console/public/` (wrangler.toml `[assets]`). */
-export const ASSET_FILES = ["/console/app.css", "/console/app.js", "/console/connect.js", "/console/icon.svg"] as const;
+export const ASSET_FILES = [
+  "/console/app.css",
+  "/console/app.js",
+  "/console/connect.js",
+  "/console/roles.js",
+  "/console/icon.svg",
+] as const;
 export type AssetPath = (typeof ASSET_FILES)[number];
 
 /** Per isolate: a deploy replaces the isolate, so a hash never outlives its file. */

@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   "create",
   "update",
   "disable",
+  /** A suspended user made active again (until 2026-12 such a change was recorded as "update"). */
+  "enable",
   "delete",
   "hard-delete",
   "membership",

@@ -124,6 +124,7 @@ groupRoutes.put("/:id", async (c) => {
     await readJsonBody(c),
     preconditionsOf(c.req.raw.headers),
     wantsMembers(q),
+    t.settings.dialect,
   );
   return one(t.db, row, c.var.baseUrl, q, 200, members);
 });
@@ -132,7 +133,13 @@ groupRoutes.put("/:id", async (c) => {
 groupRoutes.patch("/:id", async (c) => {
   const t = await authorized(c);
   const ops = parsePatchBody(await readJsonBody(c));
-  const row = await patchGroup(sequencer(c, t), c.req.param("id"), ops, preconditionsOf(c.req.raw.headers));
+  const row = await patchGroup(
+    sequencer(c, t),
+    c.req.param("id"),
+    ops,
+    preconditionsOf(c.req.raw.headers),
+    t.settings.dialect,
+  );
   const q = c.req.query();
   if (q.attributes || q.excludedAttributes) return one(t.db, row, c.var.baseUrl, q);
   return new Response(null, { status: 204, headers: { ETag: etagOf(row.version) } });

@@ -5,6 +5,7 @@ import type { TenantContext } from "../tenants/context";
 import { badRequest, notFound } from "../scim/errors";
 import { memberIds, planGroupPatch } from "../scim/group-patch";
 import { type ScimDoc, isPlainObject, normalizeResource } from "../scim/normalize";
+import { type Dialect, refusePathlessOperations, refuseUnknownAttributes, refuseUnknownSchemas } from "../scim/dialect";
 import { checkResourceSchemas } from "../scim/schemas-attr";
 import { checkSizes } from "../scim/sizes";
 import type { Preconditions } from "../scim/meta";
@@ -20,7 +21,7 @@ import { type GroupRow, type MemberRow, groupRow } from "./row";
  */
 export async function createGroup(t: TenantContext, body: unknown): Promise<{ row: GroupRow; members: string[] }> {
   const db = t.db;
-  const { doc: rest, members } = groupBody(body);
+  const { doc: rest, members } = groupBody(body, t.settings.dialect);
   if (typeof rest.displayName !== "string" || rest.displayName.trim() === "") {
     throw badRequest("invalidValue", "displayName is required and must not be blank.");
   }
@@ -48,9 +49,12 @@ export async function createGroup(t: TenantContext, body: unknown): Promise<{ ro
 }
 
 /** A POST or PUT body: the document without members, and the member ids when `members` was given. */
-function groupBody(body: unknown): { doc: ScimDoc; members?: string[] } {
+function groupBody(body: unknown, dialect: Dialect): { doc: ScimDoc; members?: string[] } {
   checkGroupBody(body);
-  const { members, ...doc } = normalizeResource(body, GROUP_RESOURCE).doc;
+  refuseUnknownSchemas(dialect, body, GROUP_RESOURCE);
+  const normalized = normalizeResource(body, GROUP_RESOURCE);
+  refuseUnknownAttributes(dialect, normalized.ignored);
+  const { members, ...doc } = normalized.doc;
   return { doc, members: members === undefined ? undefined : memberIds(members) };
 }
 
@@ -60,8 +64,16 @@ export async function getGroup(db: D1Database, id: string): Promise<GroupRow> {
   return row;
 }
 
-export const patchGroup = (seq: GroupSequencer, id: string, ops: unknown, pre?: Preconditions) =>
-  seq.change(id, { kind: "patch", plan: planGroupPatch(ops), pre }) as Promise<GroupRow>;
+export function patchGroup(
+  seq: GroupSequencer,
+  id: string,
+  ops: unknown,
+  pre?: Preconditions,
+  dialect: Dialect = "entra",
+) {
+  if (Array.isArray(ops)) refusePathlessOperations(dialect, ops);
+  return seq.change(id, { kind: "patch", plan: planGroupPatch(ops), pre }) as Promise<GroupRow>;
+}
 
 /** Normalised here, once, before the Durable Object call: a bad body costs the group's queue nothing. */
 export function replaceGroup(
@@ -70,8 +82,9 @@ export function replaceGroup(
   body: unknown,
   pre?: Preconditions,
   showMembers = false,
+  dialect: Dialect = "entra",
 ): Promise<{ row: GroupRow; members?: MemberRow[] }> {
-  const { doc, members } = groupBody(body);
+  const { doc, members } = groupBody(body, dialect);
   return seq.changeShowing(id, { kind: "replace", doc, members, pre, showMembers }) as Promise<{
     row: GroupRow;
     members?: MemberRow[];

@@ -26,9 +26,20 @@ export class MethodNotAllowed extends ScimError {
   }
 }
 
+/** RFC 6585 §4: too many requests, with Retry-After (RFC 9110 10.2.3) in seconds. */
+export class TooManyRequests extends ScimError {
+  constructor(
+    readonly retryAfter: number,
+    detail: string,
+  ) {
+    super(429, detail);
+  }
+}
+
 function withStatusHeaders(err: ScimError, res: Response, realm: string): Response {
   if (err.status === 401) res.headers.set("WWW-Authenticate", `Bearer realm="${realm}"`);
   if (err instanceof MethodNotAllowed) res.headers.set("Allow", err.allow);
+  if (err instanceof TooManyRequests) res.headers.set("Retry-After", String(err.retryAfter));
   return res;
 }
 

@@ -15,6 +15,7 @@ import { GuardFailed } from "../tenants/guarded-db";
 import { FAILURE_PERIOD_SECONDS, countFailure } from "./auth-failures";
 import { speculativeTenant } from "./one-trip";
 import { publicBase } from "./public-url";
+import { checkScimRate } from "./scim-rate";
 
 /**
  * A request's way to its tenant. The database handle exists only behind `authorize`, and the
@@ -92,8 +93,8 @@ export function tenantGate(
       if (scope === "scim") writePoint(c, res, { tenant: "", prefix, started, reason: "auth:unknown", roundTrips: 0 });
       return res;
     }
-    const counted = countedD1(bound);
-    const db = counted.db;
+    const metered = countedD1(bound);
+    const db = metered.db;
     let t: TenantContext | undefined;
     let tokenId: string | null = null;
     /** Why the token was refused, for the activity's unauthenticated counts (never sent). */
@@ -103,6 +104,13 @@ export function tenantGate(
      * `authorize` calls fail at once instead of verifying again.
      */
     let verdict: "refused" | "unchecked" | undefined;
+    /** The tenant's rate ceiling counts each request once, when its token is first known good. */
+    let counted = false;
+    const countRequest = async (passed: TenantContext) => {
+      if (counted || scope !== "scim") return;
+      counted = true;
+      await checkScimRate(c.env, passed);
+    };
     const gate: TenantGate = {
       async run(work, prefetch) {
         const early =
@@ -115,6 +123,7 @@ export function tenantGate(
               });
         // A tenant remembered as suspended takes the classic way, which reads its current state.
         if (early && !early.suspension) {
+          await countRequest(early);
           try {
             return await work(early);
           } catch (e) {
@@ -149,6 +158,7 @@ export function tenantGate(
         tokenId = result.tokenId;
         c.set("t", t);
         refuseSuspended(scope, t);
+        await countRequest(t);
         return { t, prefetched: result.prefetched };
       },
     };
@@ -171,7 +181,7 @@ export function tenantGate(
       : verdict === "refused"
         ? `auth:${refusedFor}`
         : "auth:unchecked";
-    writePoint(c, c.res, { tenant: slug, prefix, started, reason, roundTrips: counted.trips() });
+    writePoint(c, c.res, { tenant: slug, prefix, started, reason, roundTrips: metered.trips() });
   };
 }
 
@@ -238,13 +248,10 @@ async function afterGoodToken(
   tokenId: string | null,
 ): Promise<void> {
   try {
-    if (c.error instanceof ScimError && c.req.method !== "GET" && c.error.status >= 400 && c.error.status < 500) {
-      const event = refusedEvent(
-        scope === "scim" ? "scim" : "admin",
-        c.req.method,
-        new URL(c.req.url).pathname,
-        c.error,
-      );
+    // A 429 of the rate ceiling is not audited: a runaway client would write a row per request.
+    const err = c.error instanceof ScimError && c.error.status !== 429 ? c.error : undefined;
+    if (err && c.req.method !== "GET" && err.status >= 400 && err.status < 500) {
+      const event = refusedEvent(scope === "scim" ? "scim" : "admin", c.req.method, new URL(c.req.url).pathname, err);
       if (await recordRefusal(t.db, event)) t.committed.push(event);
     }
   } catch (e) {

@@ -27,6 +27,12 @@ export interface Env {
   /** Refused credentials per client address and per tenant slug (http/auth-failures.ts, wrangler.toml). */
   AUTH_FAILURES_BY_ADDRESS?: RateLimit;
   AUTH_FAILURES_BY_TENANT?: RateLimit;
+  /** Each tenant's ceiling on SCIM requests with a good token, one binding per ceiling (http/scim-rate.ts). */
+  SCIM_RATE_50?: RateLimit;
+  SCIM_RATE_100?: RateLimit;
+  SCIM_RATE_200?: RateLimit;
+  SCIM_RATE_500?: RateLimit;
+  SCIM_RATE_1000?: RateLimit;
   /** The console's static files (wrangler.toml `[assets]`), read to version their URLs by content hash. */
   ASSETS?: Fetcher;
   /** Issue 11: Workers Rate Limiting binding of the OAuth token endpoint (src/oauth/rate-limit.ts). */

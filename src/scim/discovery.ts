@@ -1,12 +1,15 @@
 import { BULK_MAX_OPERATIONS, BULK_MAX_PAYLOAD_BYTES } from "./bulk-request";
 import { CURSOR_TIMEOUT_SECONDS } from "./cursor";
+import type { Dialect } from "./dialect";
 import { DEFAULT_PAGE_SIZE, listResponse, MAX_PAGE_SIZE } from "./list";
 import type { ResourceSchema, SchemaDef } from "./schema/types";
 
 /** RFC 7643 section 5: exactly what is supported, and what is not (password change). */
-export function serviceProviderConfig(baseUrl: string) {
+export function serviceProviderConfig(baseUrl: string, dialect: Dialect = "entra") {
   return {
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+    // draft-zollner-scim-interop-profile: claimed only where its refusals apply (dialect.ts).
+    ...(dialect === "strict" ? { interopProfileConformant: true } : {}),
     documentationUri:
       "https://learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups",
     patch: { supported: true },

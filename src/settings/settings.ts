@@ -22,6 +22,15 @@ export const managedAppleIdInput = z.discriminatedUnion(
   managedAppleIdModes.map((m) => m.strict()) as unknown as typeof managedAppleIdModes,
 );
 
+/**
+ * A tenant's ceiling on SCIM requests with a good token, in requests per second. One Workers Rate
+ * Limiting binding per value (wrangler.toml SCIM_RATE_<n>, 10 s windows): a binding's limit is
+ * fixed in its config, so an adjustable ceiling is a choice among them (http/scim-rate.ts).
+ * Entra sends at most about 25 per second to one tenant; the lowest ceiling is twice that.
+ */
+export const SCIM_RATE_CEILINGS = [50, 100, 200, 500, 1000] as const;
+export type ScimRateCeiling = (typeof SCIM_RATE_CEILINGS)[number];
+
 export const settingsSchema = z.object({
   /** P20 */
   autoInvite: z.boolean(),
@@ -36,6 +45,20 @@ export const settingsSchema = z.object({
   accessTokenLifetime: z.number().int().min(300).max(21_600),
   /** Issue 19: days the events are kept for RFC 8936 poll replay (pruned by the cron, src/webhooks/cron.ts). */
   eventRetentionDays: z.number().int().min(1).max(90),
+  /** Requests per second a tenant's SCIM clients may make before 429 (see SCIM_RATE_CEILINGS). */
+  scimRateLimit: z.literal(SCIM_RATE_CEILINGS),
+  /**
+   * What a SCIM DELETE of a user does: `suspend` (P9, the default: the user stays, suspended, and
+   * keeps its devices) or `delete` (the user goes, 404 afterwards, its userName and externalId
+   * free again; a tombstone stays for the console and the event is user.deleted).
+   */
+  deleteMode: z.enum(["suspend", "delete"]),
+  /**
+   * How strictly SCIM requests are read: `entra` (the default: what Entra sends is tolerated,
+   * unknown attributes dropped and audited, pathless PATCH operations accepted) or `strict`
+   * (the interoperability profile: those are refused with 400 invalidSyntax).
+   */
+  dialect: z.enum(["entra", "strict"]),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -50,6 +73,9 @@ export const DEFAULT_SETTINGS: Settings = {
   activityRetentionDays: 30,
   accessTokenLifetime: 3600,
   eventRetentionDays: 7,
+  scimRateLimit: 200,
+  deleteMode: "suspend",
+  dialect: "entra",
 };
 
 /** Settings rows are `key -> JSON value`; absent keys take their defaults. */

@@ -14,3 +14,4 @@ const recent = new RecentRows<UserRow>(1000, (r) => r.doc.length, 8192);
 
 export const rememberUser = (t: TenantContext, row: UserRow) => recent.remember(t.slug, row);
 export const recentUser = (t: TenantContext, id: string) => recent.get(t.slug, id);
+export const forgetUser = (t: TenantContext, id: string) => recent.forget(t.slug, id);

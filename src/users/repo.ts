@@ -113,6 +113,21 @@ export function updateUserStatement(db: D1Database, row: UserWriteRow & { versio
 export const deleteUserStatement = (db: D1Database, id: string) =>
   db.prepare("DELETE FROM users WHERE id = ?1").bind(id);
 
+/** A user's delete-mode tombstone, written in the batch that deletes the row, only if it is still at `version`. */
+export const tombstoneStatement = (db: D1Database, id: string, version: number, now: string) =>
+  db
+    .prepare(
+      `INSERT INTO user_tombstones (id, user_name, external_id, display_name, source, doc, created, deleted)
+       SELECT id, user_name, external_id, display_name, source, doc, created, ?3 FROM users WHERE id = ?1 AND version = ?2`,
+    )
+    .bind(id, version, now);
+
+export const deleteUserAtVersionStatement = (db: D1Database, id: string, version: number) =>
+  db.prepare("DELETE FROM users WHERE id = ?1 AND version = ?2").bind(id, version);
+
+export const findTombstoneStatement = (db: D1Database, id: string) =>
+  db.prepare("SELECT * FROM user_tombstones WHERE id = ?1").bind(id);
+
 /** Users counted by source and status, for the console's overview. */
 export const countUsersStatement = (db: D1Database) =>
   db.prepare("SELECT source, active, count(*) AS n FROM users GROUP BY source, active");

@@ -16,7 +16,8 @@ import { findUser, findUserStatement, listUsersResult, listUsersStatement } from
 import { renderUser } from "./render";
 import type { UserRow } from "./row";
 import { USERS_KEYSET, USERS_TARGET } from "./sql-target";
-import { createUser, orNotFound, patchUser, replaceUser, scimDeleteUser } from "./service";
+import { scimDeleteUser } from "./delete";
+import { createUser, orNotFound, patchUser, replaceUser } from "./service";
 
 /**
  * The routes of Entra's hot path. Each one's first read, a single-row indexed lookup, rides in the
@@ -160,7 +161,7 @@ userRoutes.patch("/:id", (c) =>
 
 userRoutes.delete("/:id", (c) =>
   withUser(c, async (t, id, current) => {
-    await scimDeleteUser(t, id, preconditionsOf(c.req.raw.headers), current);
+    await scimDeleteUser(t, id, () => c.var.sequencerFor(t), preconditionsOf(c.req.raw.headers), current);
     return new Response(null, { status: 204 });
   }),
 );

@@ -6,6 +6,7 @@ import { ScimError, notFound } from "../scim/errors";
 import { checkPreconditions, type Preconditions } from "../scim/meta";
 import { type ScimDoc, normalizeResource } from "../scim/normalize";
 import { applyPatch } from "../scim/patch";
+import { refusePathlessOperations, refuseUnknownAttributes, refuseUnknownSchemas } from "../scim/dialect";
 import { checkResourceSchemas } from "../scim/schemas-attr";
 import type { TenantContext } from "../tenants/context";
 import { deriveManagedAppleId, nextManagedAppleId } from "./managed-apple-id";
@@ -32,7 +33,9 @@ export interface UserWrite {
  */
 export async function createUser(t: TenantContext, body: unknown): Promise<UserWrite> {
   checkResourceSchemas(body, t.userResource);
+  refuseUnknownSchemas(t.settings.dialect, body, t.userResource);
   const { doc, ignored } = prepareNewUser(t, body);
+  refuseUnknownAttributes(t.settings.dialect, ignored);
   noteUserChange(t, null, doc);
   const managedAppleId = deriveManagedAppleId(t.settings.managedAppleId, doc);
   const now = new Date().toISOString();
@@ -68,7 +71,9 @@ export async function replaceUser(
   current?: UserRow | null,
 ): Promise<UserWrite> {
   checkResourceSchemas(body, t.userResource);
+  refuseUnknownSchemas(t.settings.dialect, body, t.userResource);
   const { doc: incoming, ignored } = normalizeResource(body, t.userResource);
+  refuseUnknownAttributes(t.settings.dialect, ignored);
   refuseBlankNamePartsIn(incoming);
   // RFC 7644 3.5.1: PUT carries the required attributes; only optional ones fall under P7/P12.
   if (typeof incoming.userName !== "string" || incoming.userName.trim() === "") {
@@ -96,9 +101,11 @@ export async function patchUser(
   pre?: Preconditions,
   current?: UserRow | null,
 ): Promise<UserWrite> {
+  if (Array.isArray(ops)) refusePathlessOperations(t.settings.dialect, ops);
   let ignored: string[] = [];
   const change = (stored: ScimDoc) => {
     const result = applyPatch(stored, ops, t.userResource, { onBlank: refuseBlankNamePart });
+    refuseUnknownAttributes(t.settings.dialect, result.ignored);
     ignored = result.ignored;
     return result.doc;
   };
@@ -124,12 +131,6 @@ export async function softDeleteUser(
     "DELETE",
   );
 }
-
-/**
- * A SCIM DELETE of a user (the single route and /Bulk): P9, the user is suspended.
- */
-export const scimDeleteUser = (t: TenantContext, id: string, pre?: Preconditions, current?: UserRow | null) =>
-  softDeleteUser(t, id, pre, current);
 
 export async function getUser(db: D1Database, id: string): Promise<UserRow> {
   return orNotFound(await findUser(db, id), id);
@@ -224,7 +225,13 @@ function planUpdate(
   noteUserChange(t, stored, doc);
   const managedAppleId = nextManagedAppleId(t.settings.managedAppleId, stored, doc, row.managed_apple_id);
   const now = new Date().toISOString();
-  const action = stored.active !== false && doc.active === false ? "disable" : "update";
+  // The audit names a status change for what it is, in both directions (the events: user.deactivated / user.activated).
+  const action =
+    stored.active !== false && doc.active === false
+      ? "disable"
+      : stored.active === false && doc.active !== false
+        ? "enable"
+        : "update";
   const event = audit("scim", action, "User", row.id, {
     userName: doc.userName,
     ...externalIdOf(doc),

@@ -99,7 +99,13 @@ function userType(a: AuditEvent): EventType | undefined {
       return "user.roles_changed";
     case "disable":
       return d.request === "DELETE" ? "user.deleted" : "user.deactivated";
+    // A SCIM DELETE in the tenant's `delete` mode: the user is gone, a tombstone stays.
+    case "delete":
+      return "user.deleted";
+    case "enable":
+      return "user.activated";
     case "update": {
+      // An entry written before "enable" existed (an outbox row still to be sent when the Worker was updated).
       if (list(d.changed)?.includes("active") && d.active === true) return "user.activated";
       return d.request === "PUT" ? "user.replaced" : "user.modified";
     }

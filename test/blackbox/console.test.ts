@@ -4,12 +4,13 @@
  * (test/blackbox/screenshots/, gitignored), and the admin's flows end to end.
  */
 import { mkdirSync, readFileSync } from "node:fs";
+import { type IncomingHttpHeaders, createServer } from "node:http";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSampleDirectory } from "../../src/cli/sample-data.ts";
 import { axeViolations, launchChromium } from "./browser.ts";
-import { type Blackbox, freePort, LOOPBACK, scimFetch, startBlackbox } from "./harness.ts";
+import { type Blackbox, freePort, LOOPBACK, onLoopback, scimFetch, startBlackbox } from "./harness.ts";
 
 const SHOTS = path.join(import.meta.dirname, "screenshots");
 const WIDTHS = [1280, 390] as const;
@@ -50,9 +51,48 @@ async function checkPage(name: string, url: string, heading: string | RegExp) {
       `${name} at ${width}`,
     ).toEqual([]);
     axeReport[`${name}@${width}`] = violations.length;
+    expect(await midWordBreaks(page), `${name} at ${width}: inline code broken inside a word`).toEqual([]);
+    if (width === 1280 && name !== "sign-in") {
+      // The bar is one row: Sign out sits level with the brand and the first navigation entry.
+      const [brand, first, signOut] = await Promise.all(
+        [".top .brand", 'nav[aria-label="Console"] a', ".top .signout button"].map((s) =>
+          page.locator(s).first().boundingBox(),
+        ),
+      );
+      expect(Math.abs(signOut!.y + signOut!.height / 2 - (brand!.y + brand!.height / 2)), name).toBeLessThan(6);
+      expect(Math.abs(first!.y + first!.height / 2 - (brand!.y + brand!.height / 2)), name).toBeLessThan(6);
+      expect((await page.locator("header.top").boundingBox())!.height, name).toBeLessThan(70);
+    }
     await page.screenshot({ path: path.join(SHOTS, `console-${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/**
+ * Inline code broken inside a word: two letters of one word on different lines. Words longer than
+ * 40 characters (ids, URLs) may break where they must.
+ */
+function midWordBreaks(p: Page): Promise<string[]> {
+  return p.evaluate(() => {
+    const found: string[] = [];
+    for (const code of Array.from(document.querySelectorAll("code"))) {
+      const node = code.firstChild;
+      if (!node || node.nodeType !== Node.TEXT_NODE) continue;
+      const text = node.textContent ?? "";
+      const top = (i: number) => {
+        const r = document.createRange();
+        r.setStart(node, i);
+        r.setEnd(node, i + 1);
+        return r.getBoundingClientRect().top;
+      };
+      for (const m of text.matchAll(/\S+/g)) {
+        if (m[0].length > 40) continue;
+        for (let i = m.index + 1; i < m.index + m[0].length; i++)
+          if (Math.abs(top(i) - top(i - 1)) > 2) found.push(`${m[0]} (at ${i - m.index})`);
+      }
+    }
+    return found;
+  });
 }
 
 async function scimUser(userName: string, extra: Record<string, unknown> = {}) {
@@ -150,22 +190,34 @@ describe("admin console in a browser", () => {
     await checkPage("audit", `${base}/audit`, "Audit log");
     await checkPage("mail", `${base}/mail`, "Mail");
     await checkPage("events", `${base}/events`, "Events");
+    // And every other page the navigation links to (pages added later are checked too).
+    const checked = new Set(Object.keys(axeReport).map((k) => k.split("@")[0]));
+    const linked = await page.$$eval('nav[aria-label="Console"] a', (as) =>
+      as.map((a) => a.getAttribute("href") ?? ""),
+    );
+    for (const href of linked) {
+      const name = href.slice(`/t/${box.slug}/admin/`.length).replace(/\//g, "-") || "overview";
+      if (!checked.has(name)) await checkPage(name, new URL(href, base).href, /\S/);
+    }
     const nav = page.getByRole("navigation", { name: "Console" });
-    for (const label of [
-      "Overview",
-      "Users",
-      "Groups",
-      "Activity",
-      "Custom attributes",
-      "Settings",
-      "Token",
-      "OAuth clients",
-      "Audit log",
-      "Mail",
-      "Events",
-    ]) {
+    for (const label of ["Overview", "Users", "Groups", "Activity", "Events", "Audit log", "Mail"]) {
       await poll(() => nav.getByRole("link", { name: label, exact: true }).count()).toBe(1);
     }
+    // The set-up pages sit in the Setup menu: opened and closed from the keyboard.
+    await page.goto(`${base}/`);
+    const setupLinks = ["Token", "OAuth clients", "Custom attributes", "Settings"];
+    expect(await nav.getByRole("link", { name: "Settings", exact: true }).isVisible()).toBe(false);
+    await nav.locator("summary").focus();
+    await page.keyboard.press("Enter");
+    for (const label of setupLinks)
+      expect(await nav.getByRole("link", { name: label, exact: true }).isVisible()).toBe(true);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Escape");
+    expect(await nav.getByRole("link", { name: "Settings", exact: true }).isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Setup");
+    await page.keyboard.press("Enter");
+    await nav.getByRole("link", { name: "Settings", exact: true }).click();
+    await poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Settings");
     expect(cspViolations).toEqual([]);
   });
 
@@ -294,7 +346,10 @@ describe("admin console in a browser", () => {
       body: patch({ op: "replace", path: "active", value: false }),
     });
     await page.goto(`${base}/users?q=ivy.jones&status=suspended`);
+    const deleteSelected = page.getByRole("button", { name: "Delete selected for good…" });
+    expect(await deleteSelected.isVisible()).toBe(false);
     await page.getByLabel("Select ivy.jones@contoso.com").check();
+    expect(await deleteSelected.isVisible()).toBe(true);
     await page.getByRole("button", { name: "Delete selected for good…" }).click();
     expect(await page.locator("ul.names").textContent()).toContain("ivy.jones@contoso.com");
     await page.getByRole("button", { name: "Delete ivy.jones@contoso.com for good" }).click();
@@ -352,7 +407,7 @@ describe("admin console in a browser", () => {
     await checkPage("overview-failing", `${base}/`, "Overview");
     await page.getByRole("link", { name: "Activity", exact: true }).click();
     await page.getByLabel("Status").selectOption("failed");
-    await page.getByLabel("userName").fill("lee.moss@contoso.com");
+    await page.getByLabel("User name").fill("lee.moss@contoso.com");
     await page.getByRole("button", { name: "Apply" }).click();
     expect(page.url()).toContain("status=failed");
     const entries = page.locator("ol.timeline a.entry-link");
@@ -460,6 +515,75 @@ describe("admin console in a browser", () => {
       `${LOOPBACK}:${closed}/hook`,
     );
     expect((await admin(`/webhooks/${id}`, { method: "DELETE" })).status).toBe(204);
+  });
+
+  it("issue 25: the Events page's actions: a test event with its answer, a poll token shown once and revoked, a key rotation, a delete after asking", async () => {
+    const pushes: IncomingHttpHeaders[] = [];
+    const server = createServer((req, res) => {
+      pushes.push(req.headers);
+      req.resume();
+      req.on("end", () => res.writeHead(200).end());
+    });
+    const receiver = onLoopback(server);
+    const url = `${await receiver.listen()}/hook`;
+    try {
+      await page.goto(`${base}/events`);
+      expect(await page.locator("main").textContent()).toContain("on this local run (npm start) also http://127.0.0.1");
+      await page.getByLabel("URL", { exact: true }).fill(url);
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      await poll(() => page.getByRole("heading", { name: /Endpoint added/ }).count()).toBe(1);
+      const card = () => page.getByRole("region", { name: url, exact: true });
+      await card().getByRole("button", { name: "Send a test event" }).click();
+      await poll(() => page.getByRole("status").first().textContent()).toMatch(
+        new RegExp(`Test event delivered to ${url}: answered 200 in \\d+ ms\\.`),
+      );
+      expect(pushes.some((h) => typeof h["webhook-id"] === "string" && h["webhook-id"].startsWith("test-"))).toBe(true);
+      expect(await card().textContent()).toMatch(/test event · 200 · \d+ ms/);
+      await checkPage("events-actions", `${base}/events`, "Events");
+
+      await card().getByRole("button", { name: "Issue a poll token" }).click();
+      const token = await page.getByLabel("Poll token", { exact: true }).inputValue();
+      expect(token.length).toBeGreaterThan(20);
+      const pollWith = (t: string) =>
+        fetch(`${box.baseUrl}/t/${box.slug}/events/poll`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${t}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ maxEvents: 1, returnImmediately: true }),
+        });
+      expect((await pollWith(token)).status).toBe(200);
+      await page.goto(`${base}/events`);
+      expect(await page.content()).not.toContain(token);
+      await card()
+        .getByRole("button", { name: /^Revoke poll token/ })
+        .click();
+      await page.getByRole("button", { name: "Revoke the poll token" }).click();
+      await poll(() => page.getByRole("status").first().textContent()).toContain("revoked");
+      expect((await pollWith(token)).status).toBe(401);
+
+      const set = await admin("/webhooks", {
+        method: "POST",
+        body: JSON.stringify({ url: `${url}/set`, format: "set" }),
+      });
+      expect(set.status).toBe(201);
+      await page.goto(`${base}/events`);
+      expect(await page.getByRole("region", { name: "Signing keys" }).textContent()).toContain(
+        "SET (Security Event Token)",
+      );
+      await page.getByRole("button", { name: "Rotate the signing key" }).click();
+      await poll(() => page.getByRole("status").first().textContent()).toContain("Signing key rotated");
+
+      await card().getByRole("button", { name: "Delete…" }).click();
+      expect(await page.locator("main").textContent()).toContain(`Delete ${url}?`);
+      await page.getByRole("button", { name: "Delete the endpoint" }).click();
+      await poll(() => page.getByRole("status").first().textContent()).toContain(`Endpoint ${url} deleted`);
+      expect(await card().count()).toBe(0);
+      const { webhooks } = (await (await admin("/webhooks")).json()) as { webhooks: { id: string; url: string }[] };
+      expect(webhooks.some((w) => w.url === url)).toBe(false);
+      for (const w of webhooks) expect((await admin(`/webhooks/${w.id}`, { method: "DELETE" })).status).toBe(204);
+    } finally {
+      server.closeAllConnections();
+      await receiver.close();
+    }
   });
 
   it("signs out: the old session cookie no longer opens anything", async () => {

@@ -106,9 +106,13 @@ describe("events derived from audit entries", () => {
     expect(u("create", {})).toEqual(["user.created"]);
     expect(u("update", { request: "PUT", changed: ["title"], active: true })).toEqual(["user.replaced"]);
     expect(u("update", { request: "PATCH", changed: ["title"], active: true })).toEqual(["user.modified"]);
+    expect(u("enable", { request: "PATCH", changed: ["active"], active: true })).toEqual(["user.activated"]);
+    // An entry audited before "enable" existed (still in the outbox when the Worker was updated).
     expect(u("update", { request: "PATCH", changed: ["active"], active: true })).toEqual(["user.activated"]);
     expect(u("disable", { request: "PATCH", changed: ["active"], active: false })).toEqual(["user.deactivated"]);
     expect(u("disable", { request: "DELETE", changed: ["active"], active: false })).toEqual(["user.deleted"]);
+    // The tenant's `delete` mode: the user is gone, a tombstone stays.
+    expect(u("delete", { request: "DELETE", userName: "a@b.c" })).toEqual(["user.deleted"]);
     expect(u("hard-delete", {})).toEqual(["user.hard_deleted"]);
     expect(u("takeover", {})).toEqual(["user.taken_over"]);
     expect(u("refused", {})).toEqual([]);

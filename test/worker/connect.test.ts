@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
+import { CONNECTION_SQL } from "../../src/activity/connection";
 import { mappingAdvice } from "../../src/scim/entra-mapping";
 import type { SchemaDef } from "../../src/scim/schema/types";
 import { ORIGIN, adminClient, createGroup, createUser, eventually, issueToken, scimClient, tenantDb } from "./helpers";
@@ -264,5 +265,27 @@ describe("Connect Entra ID: the mapping step, from /Schemas", () => {
     expect(why["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"]).toBe(
       "The schema urn:ietf:params:scim:schemas:extension:enterprise:2.0:User is not in this tenant's /Schemas.",
     );
+  });
+});
+
+describe("Connect Entra ID: the status batch stays cheap", () => {
+  const plan = async (sql: string, params: unknown[] = []) =>
+    (
+      await tenantDb(TENANT)
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .bind(...params)
+        .all<{ detail: string }>()
+    ).results
+      .map((r) => r.detail)
+      .join("\n");
+
+  it.each([
+    ["the current token's latest request", CONNECTION_SQL.scimToken, [], /INDEX activity_token/],
+    ["any request", CONNECTION_SQL.lastRequest, [], /COVERING INDEX activity_at/],
+    ["refusals", CONNECTION_SQL.refused, [new Date().toISOString()], /INDEX activity_noise_at/],
+  ])("reads %s through its index", async (_name, sql, params, index) => {
+    const p = await plan(sql, params);
+    expect(p).toMatch(index);
+    expect(p).not.toMatch(/SCAN activity\b(?! USING)/);
   });
 });

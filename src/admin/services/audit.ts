@@ -33,6 +33,24 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
+/**
+ * A re-enabled user recorded before the "enable" action existed: an "update" of a User whose
+ * `changed` names `active` and whose `active` is now true. Such entries read, and filter, as "enable".
+ */
+const OLD_ENABLE = `(action = 'update' AND resource_type = 'User' AND json_extract(detail, '$.active') = 1
+  AND EXISTS (SELECT 1 FROM json_each(detail, '$.changed') WHERE value = 'active'))`;
+
+export function auditActionOf(e: Pick<AuditEntry, "action" | "resourceType" | "detail">): string {
+  const changed = e.detail.changed;
+  return e.action === "update" &&
+    e.resourceType === "User" &&
+    e.detail.active === true &&
+    Array.isArray(changed) &&
+    changed.includes("active")
+    ? "enable"
+    : e.action;
+}
+
 /** P23: newest first, filtered by resource, action and time range, paged by cursor. */
 export async function listAudit(
   db: D1Database,
@@ -42,7 +60,7 @@ export async function listAudit(
   const where = new Where()
     .and(q.resourceType, (p) => `resource_type = ${p(q.resourceType)}`)
     .and(q.resourceId, (p) => `resource_id = ${p(q.resourceId)}`)
-    .and(q.action, (p) => `action = ${p(q.action)}`)
+    .and(q.action, (p) => (q.action === "enable" ? `(action = 'enable' OR ${OLD_ENABLE})` : `action = ${p(q.action)}`))
     .and(q.from, (p) => `at >= ${p(q.from)}`)
     .and(q.to, (p) => `at <= ${p(q.to)}`)
     .and(q.before, (p) => {
@@ -50,15 +68,18 @@ export async function listAudit(
       return `at < ${a} OR (at = ${a} AND id < ${p(id ?? "")})`;
     });
   const rows = await readAuditLog(db, where, q.limit);
-  const entries = rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    resourceType: r.resource_type,
-    resourceId: r.resource_id,
-    detail: JSON.parse(r.detail) as Record<string, unknown>,
-  }));
+  const entries = rows.map((r) => {
+    const detail = JSON.parse(r.detail) as Record<string, unknown>;
+    return {
+      id: r.id,
+      at: r.at,
+      actor: r.actor,
+      action: auditActionOf({ action: r.action, resourceType: r.resource_type, detail }),
+      resourceType: r.resource_type,
+      resourceId: r.resource_id,
+      detail,
+    };
+  });
   const last = entries.at(-1);
   return { entries, next: entries.length === q.limit && last ? `${last.at}|${last.id}` : null };
 }

@@ -263,7 +263,7 @@ function viewOf(
       case "default":
         return "default role";
       case "contained":
-        return `contained in ${label(r.by)}`;
+        return `the role ${label(r.by)}, which contains it`;
     }
   };
   return roles.map((r) => ({

@@ -14,6 +14,7 @@ import { adminError } from "../errors";
 
 /** What the console's settings page names: the stored shape and the template's built-in variables. */
 export type { Settings };
+export { SCIM_RATE_CEILINGS } from "../../settings/settings";
 export { BUILT_IN_VARIABLES } from "../../delivery/template";
 
 /** P20-P22: every field optional; what is given replaces the stored value. */

@@ -12,7 +12,14 @@ import { ENTERPRISE_SCHEMA } from "../../scim/schema/user";
 import type { TenantContext } from "../../tenants/context";
 import { tenantCursorKey } from "../../tenants/cursor-key";
 import { primaryEmail } from "../../users/managed-apple-id";
-import { deleteUserStatement, findUser, findUserByName, listUsersResult, listUsersStatement } from "../../users/repo";
+import {
+  deleteUserStatement,
+  findTombstoneStatement,
+  findUser,
+  findUserByName,
+  listUsersResult,
+  listUsersStatement,
+} from "../../users/repo";
 import type { UserRow } from "../../users/row";
 import { USER_SORT_COLUMNS, userSearchPage } from "../../users/search";
 import { adminError } from "../errors";
@@ -41,7 +48,7 @@ export const userSummary = (r: UserRow) => ({
   displayName: r.display_name,
   email: primaryEmail(JSON.parse(r.doc)) ?? null,
   source: r.source,
-  status: r.active ? ("active" as const) : ("suspended" as const),
+  status: r.active ? ("active" as "active" | "suspended" | "deleted") : ("suspended" as const),
   managedAppleId: r.managed_apple_id,
   created: r.created,
   lastModified: r.last_modified,
@@ -87,12 +94,14 @@ export async function listUsersByCursor(t: TenantContext, q: UserListQuery & { c
 
 /** One user with every attribute: core, enterprise (P17), custom (P18), LDAP (P25), groups. */
 export async function userProfile(db: D1Database, id: string) {
-  const row = await findUser(db, id);
+  const row = (await findUser(db, id)) ?? (await tombstoneRow(db, id));
   if (!row) throw adminError(404, `No user ${id}.`);
+  const summary = userSummary(row);
+  if ("deleted" in row) summary.status = "deleted";
   const { [ENTERPRISE_SCHEMA]: enterprise, [CUSTOM_SCHEMA]: custom, ...core } = JSON.parse(row.doc);
   const groups = await groupsOfMember(db, row.id);
   return {
-    ...userSummary(row),
+    ...summary,
     attributes: core as Record<string, unknown>,
     enterprise: (enterprise ?? {}) as Record<string, unknown>,
     custom: (custom ?? {}) as Record<string, unknown>,
@@ -101,6 +110,32 @@ export async function userProfile(db: D1Database, id: string) {
   };
 }
 export type UserProfile = Awaited<ReturnType<typeof userProfile>>;
+
+/**
+ * A user a SCIM DELETE removed in the tenant's `delete` mode, read as the row it was: the
+ * profile shows it as deleted, last modified when it was deleted, in no group.
+ */
+async function tombstoneRow(db: D1Database, id: string): Promise<(UserRow & { deleted: string }) | null> {
+  const t = await findTombstoneStatement(db, id).first<{
+    id: string;
+    user_name: string;
+    external_id: string | null;
+    display_name: string | null;
+    source: UserRow["source"];
+    doc: string;
+    created: string;
+    deleted: string;
+  }>();
+  if (!t) return null;
+  return {
+    ...t,
+    active: 0,
+    version: 0,
+    last_modified: t.deleted,
+    managed_apple_id: null,
+    ldap_attributes: null,
+  } as UserRow & { deleted: string };
+}
 
 /** How often the hard delete looks again for memberships a change in flight may have written. */
 const MEMBERSHIP_SWEEPS = 3;

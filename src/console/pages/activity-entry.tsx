@@ -13,7 +13,21 @@ export const FixText: FC<{ text: string }> = ({ text }) => (
   <>{text.split("`").map((part, i) => (i % 2 ? <code>{part}</code> : part))}</>
 );
 
-const concerned = (e: ActivityEntry) => e.userName ?? e.displayName ?? e.externalId ?? e.resourceId;
+/** Who the request concerned, unless its path already names it (`GET /Users/<id>` shows the id once). */
+const concerned = (e: ActivityEntry) => {
+  const who = e.userName ?? e.displayName ?? e.externalId ?? e.resourceId;
+  return who && !e.path.includes(who) ? who : null;
+};
+
+/** A lookup's filter as sent (`userName eq "ann@contoso.com"`), so a search for nobody shows whom it sought. */
+const filterOf = (e: ActivityEntry) => {
+  if (!e.query) return null;
+  try {
+    return new URLSearchParams(e.query).get("filter");
+  } catch {
+    return null;
+  }
+};
 
 /** Requests newest first, each a link to its details (status, fix, modified properties, body). */
 export const ActivityItems: FC<{ ui: Ui; entries: ActivityEntry[] }> = ({ ui, entries }) => (
@@ -23,7 +37,13 @@ export const ActivityItems: FC<{ ui: Ui; entries: ActivityEntry[] }> = ({ ui, en
         <a class="entry-link" href={activityHref(ui, e.id)}>
           <Time at={e.at} /> <HttpStatus status={e.status} /> <strong>{e.method}</strong>{" "}
           <span class="mono">{e.path}</span>
-          {concerned(e) && <span> · {concerned(e)}</span>}
+          {filterOf(e) && (
+            <>
+              {" "}
+              <span class="muted">where</span> <span class="mono">{filterOf(e)}</span>
+            </>
+          )}
+          {concerned(e) && !filterOf(e) && <span> · {concerned(e)}</span>}
           {e.reason && <span class="sub">{reasonInfo(e.reason)?.title ?? e.reason}</span>}
         </a>
       </li>

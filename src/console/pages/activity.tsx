@@ -42,18 +42,18 @@ const FIELDS = [
   "user",
   "group",
 ] as const;
-/** The scimTypes an Entra-facing failure carries (the cursor ones are never Entra's). */
-const SCIM_TYPES: ScimType[] = [
-  "uniqueness",
-  "invalidValue",
-  "invalidSyntax",
-  "invalidFilter",
-  "invalidPath",
-  "noTarget",
-  "mutability",
-  "tooMany",
-  "invalidVers",
-  "sensitive",
+/** The error types (SCIM's scimType) an Entra-facing failure carries, in the admin's words (the cursor ones are never Entra's). */
+const SCIM_TYPES: [ScimType, string][] = [
+  ["uniqueness", "Already exists"],
+  ["invalidValue", "Invalid value"],
+  ["invalidSyntax", "Malformed request"],
+  ["invalidFilter", "Invalid search filter"],
+  ["invalidPath", "Invalid attribute path"],
+  ["noTarget", "Nothing to change"],
+  ["mutability", "Read-only attribute"],
+  ["tooMany", "Too many results"],
+  ["invalidVers", "Version mismatch"],
+  ["sensitive", "Sensitive value in the URL"],
 ];
 const TIME_HINT = "Use a date and time, for example 2026-12-01T09:00.";
 
@@ -113,7 +113,7 @@ const CHOICES = [
   ],
   ["method", "Method", anyOf("Any method", ACTIVITY_METHODS)],
   ["resource", "Resource", anyOf("Any resource", ACTIVITY_RESOURCES)],
-  ["scimType", "scimType", anyOf("Any scimType", SCIM_TYPES)],
+  ["scimType", "Error type", [["", "Any error type"], ...SCIM_TYPES]],
 ] as const;
 
 /** Every SCIM request of the tenant's clients, newest first, with the filters of `GET /admin/api/activity`. */
@@ -132,8 +132,8 @@ activityPages.get("/", async (c) => {
         {CHOICES.map(([id, label, options]) => (
           <Choice id={id} label={label} value={given[id]} error={errors[id]} options={options} />
         ))}
-        <TextFilter id="userName" label="userName" value={given.userName} error={errors.userName} />
-        <TextFilter id="externalId" label="externalId" value={given.externalId} error={errors.externalId} />
+        <TextFilter id="userName" label="User name" value={given.userName} error={errors.userName} />
+        <TextFilter id="externalId" label="External id" value={given.externalId} error={errors.externalId} />
         <TextFilter id="id" label="Resource id" value={given.id} error={errors.id} />
         <DateTimeField id="from" label="From (UTC)" value={given.from} error={errors.from} />
         <DateTimeField id="to" label="To (UTC)" value={given.to} error={errors.to} />

@@ -1,134 +1,34 @@
 import { Hono } from "hono";
 import { FieldError } from "../../admin/errors";
-import { failingEventEndpoints } from "../../admin/services/overview";
-import { jwks, listDeliveries, listWebhooks, newWebhook } from "../../admin/services/webhooks";
+import { issuePollToken, listPollTokens, revokePollToken } from "../../admin/services/poll-tokens";
+import { deleteWebhook, getWebhook, newWebhook, rotateJwks, testWebhook } from "../../admin/services/webhooks";
 import { ScimError } from "../../scim/errors";
 import { redactedUrl } from "../../webhooks/redact";
 import { type ConsoleBindings, type ConsoleContext, formOf, formValues, render } from "../context";
-import { CopyField, DataTable, Empty, Layout, Notice, Time } from "../ui";
-import { EndpointForm, type EndpointFormState } from "./events-form";
-import { FailingEndpointsCard } from "./events-health";
+import { ConfirmForm, Layout, counted, href } from "../ui";
+import { endpointAction } from "./events-endpoint";
+import type { EndpointFormState } from "./events-form";
+import { eventsPage } from "./events-page";
 
+/**
+ * The Events page and its actions, each a form post through the admin API's services: add, send
+ * a test event, issue and revoke poll tokens, delete (asks first), rotate the signing key. An
+ * unknown endpoint (another tenant's id included: each tenant has its own database) is a 404 on
+ * the page, and changes nothing.
+ */
 export const eventPages = new Hono<ConsoleBindings>();
 
-const ENDPOINT_COLUMNS = ["Endpoint", "Format", "Created", "State", "Waiting", "Dead-lettered"].map((label) => ({
-  label,
-}));
+/** Query parameters the redirects after an action carry, and what the page says for each. */
+const DONE: Record<string, (v: string) => string> = {
+  deleted: (v) => `Endpoint ${v} deleted: nothing more is sent to it.`,
+  revoked: (v) => `Poll token ${v} revoked: a receiver polling with it is refused from now on.`,
+  rotated: (v) => `Signing key rotated: ${v} signs from now on; the previous key stays published for a day.`,
+};
 
-/** Attempts shown per endpoint. */
-const RECENT = 10;
-
-interface PageState {
-  form?: EndpointFormState;
-  /** Just added: its secret (json) is shown this once. */
-  added?: { url: string; format: "set" | "json"; secret?: string };
-  pageError?: string;
-}
-
-/** Issue 19: the tenant's event endpoints (failing state, recent deliveries), its public signing keys, the add form. */
-async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
-  const ui = c.var.ui;
-  const db = c.var.t.db;
-  const hooks = await listWebhooks(db);
-  const recent = await Promise.all(hooks.map((h) => listDeliveries(db, h.id, RECENT)));
-  const keys = (await jwks(db, c.var.services.sealer())).keys as (JsonWebKey & { kid?: string })[];
-  const failing = await failingEventEndpoints(db, ui.slug);
-  return render(
-    c,
-    <Layout ui={ui} title="Events" active="/events">
-      {state.pageError && <Notice kind="error">{state.pageError}</Notice>}
-      {state.added && (
-        <section class="card narrow stack" aria-labelledby="new-endpoint">
-          <h2 id="new-endpoint">Endpoint added: {redactedUrl(state.added.url)}</h2>
-          {state.added.secret ? (
-            <>
-              <Notice kind="warn">
-                Shown once: copy the signing secret now. The receiver verifies each event's webhook-signature with it
-                (Standard Webhooks); it cannot be shown again.
-              </Notice>
-              <CopyField id="endpoint-secret" label="Signing secret" value={state.added.secret} />
-            </>
-          ) : (
-            <Notice kind="ok">The receiver verifies each SET with the tenant's public keys, listed below.</Notice>
-          )}
-        </section>
-      )}
-      <FailingEndpointsCard ui={ui} failing={failing} id="failing-endpoints" linkToEvents={false} />
-      {hooks.length === 0 ? (
-        <Empty title="No event endpoints">
-          <p>
-            Add one with the form below or the admin API (POST webhooks); each change to a user or group is then sent to
-            it.
-          </p>
-        </Empty>
-      ) : (
-        // Scrolls sideways on a phone; a focusable region, so the keyboard can scroll it too.
-        <DataTable class="compact" caption="Event endpoints" region="Event endpoints" columns={ENDPOINT_COLUMNS}>
-          {hooks.map((h) => (
-            <tr>
-              <td class="wrap">{redactedUrl(h.url)}</td>
-              <td>{h.format === "set" ? "SET (signed JWT)" : "JSON (Standard Webhooks)"}</td>
-              <td>
-                <Time at={h.created} />
-              </td>
-              <td>
-                {h.disabledAt ? (
-                  <span class="badge st-suspended">disabled</span>
-                ) : h.failingSince ? (
-                  <span class="badge st-suspended">
-                    failing since <Time at={h.failingSince} />
-                  </span>
-                ) : (
-                  <span class="badge st-active">healthy</span>
-                )}
-              </td>
-              <td>{h.pending}</td>
-              <td>{h.deadLettered}</td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
-      {hooks.map((h, i) => (
-        <section>
-          <h2 class="wrap">Recent deliveries to {redactedUrl(h.url)}</h2>
-          {recent[i].length === 0 ? (
-            <p>No attempt yet.</p>
-          ) : (
-            <ol class="timeline wrap">
-              {(recent[i] as Record<string, string | number | null>[]).map((a) => (
-                <li>
-                  <Time at={String(a.at)} /> {a.type ?? "test event"} · {a.status ?? "no answer"} · {a.latencyMs} ms
-                  {a.error && <span class="error"> · {a.error}</span>}
-                  {a.nextAttemptAt && (
-                    <>
-                      {" "}
-                      · next try <Time at={String(a.nextAttemptAt)} />
-                    </>
-                  )}
-                </li>
-              ))}
-            </ol>
-          )}
-        </section>
-      ))}
-      <section>
-        <h2>Signing keys (JWKS)</h2>
-        <p>SETs are signed ES256 with the current key; a rotated key stays published for a day.</p>
-        <ul>
-          {keys.map((k) => (
-            <li>
-              <code>{k.kid}</code>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <EndpointForm ui={ui} state={state.form ?? {}} />
-    </Layout>,
-    status,
-  );
-}
-
-eventPages.get("/", (c) => page(c));
+eventPages.get("/", (c) => {
+  const done = Object.entries(DONE).find(([k]) => c.req.query(k));
+  return eventsPage(c, done ? { done: done[1](c.req.query(done[0])!.slice(0, 200)) } : {});
+});
 
 eventPages.post("/", async (c) => {
   const form = await formOf(c);
@@ -146,14 +46,109 @@ eventPages.post("/", async (c) => {
       const key = String(i.path[0] ?? "url");
       errors[key] ??= words[key] ?? i.message;
     }
-    return page(c, { form: { ...state, errors } }, 400);
+    return eventsPage(c, { form: { ...state, errors } }, 400);
   }
   try {
     const added = await c.var.services.addWebhook(parsed.data);
-    return page(c, { added });
+    return eventsPage(c, { added });
   } catch (e) {
-    if (e instanceof FieldError) return page(c, { form: { ...state, errors: { [e.field]: e.detail } } }, e.status);
-    if (e instanceof ScimError && e.status < 500) return page(c, { form: state, pageError: e.detail }, e.status);
+    if (e instanceof FieldError)
+      return eventsPage(c, { form: { ...state, errors: { [e.field]: e.detail } } }, e.status);
+    if (e instanceof ScimError && e.status < 500) return eventsPage(c, { form: state, pageError: e.detail }, e.status);
     throw e;
   }
+});
+
+/** A refusal of the service (no such endpoint, too many tokens) shown on the page, with its status. */
+async function refusedOr(c: ConsoleContext, action: () => Promise<Response>): Promise<Response> {
+  try {
+    return await action();
+  } catch (e) {
+    if (e instanceof ScimError && e.status < 500) return eventsPage(c, { pageError: e.detail }, e.status);
+    throw e;
+  }
+}
+
+const eventsUrl = (c: ConsoleContext, done: Record<string, string>) => href(`${c.var.ui.base}/events`, done);
+
+eventPages.post("/:id/test", (c) =>
+  refusedOr(c, async () => {
+    const hook = await getWebhook(c.var.t.db, c.req.param("id"));
+    const attempt = await testWebhook(c.var.t.db, c.var.services.sealer(), hook.id);
+    return eventsPage(c, { tested: { url: redactedUrl(hook.url), ...attempt } });
+  }),
+);
+
+eventPages.post("/:id/poll-tokens", (c) =>
+  refusedOr(c, async () => {
+    const hook = await getWebhook(c.var.t.db, c.req.param("id"));
+    const issued = await issuePollToken(c.var.t, hook.id);
+    return eventsPage(c, { issued: { url: redactedUrl(hook.url), id: issued.id, token: issued.token } });
+  }),
+);
+
+/** Step 1 names the token and asks; step 2 (`confirm`) revokes it. */
+eventPages.post("/:id/poll-tokens/:tokenId/revoke", (c) =>
+  refusedOr(c, async () => {
+    const ui = c.var.ui;
+    const hook = await getWebhook(c.var.t.db, c.req.param("id"));
+    const tokenId = c.req.param("tokenId");
+    const token = (await listPollTokens(c.var.t.db, hook.id)).find((t) => t.id === tokenId && !t.revoked);
+    if (!token) return eventsPage(c, { pageError: `No current poll token ${tokenId.slice(0, 100)}.` }, 404);
+    if ((await formOf(c)).confirm === "yes") {
+      await revokePollToken(c.var.t, hook.id, token.id);
+      return c.redirect(eventsUrl(c, { revoked: token.id }), 303);
+    }
+    return render(
+      c,
+      <Layout ui={ui} title="Revoke a poll token" active="/events">
+        <ConfirmForm
+          ui={ui}
+          action={endpointAction(ui, hook.id, `poll-tokens/${encodeURIComponent(token.id)}/revoke`)}
+          confirm="Revoke the poll token"
+          cancel={`${ui.base}/events`}
+        >
+          <p class="wrap">
+            Revoke poll token <code>{token.id}</code> of <strong>{redactedUrl(hook.url)}</strong>? A receiver polling
+            with it is refused at once; it needs a new token to read this endpoint's events.
+          </p>
+        </ConfirmForm>
+      </Layout>,
+    );
+  }),
+);
+
+/** Step 1 names the endpoint and says what goes with it; step 2 (`confirm`) deletes it. */
+eventPages.post("/:id/delete", (c) =>
+  refusedOr(c, async () => {
+    const ui = c.var.ui;
+    const hook = await getWebhook(c.var.t.db, c.req.param("id"));
+    const url = redactedUrl(hook.url);
+    if ((await formOf(c)).confirm === "yes") {
+      await deleteWebhook(c.var.t, hook.id);
+      return c.redirect(eventsUrl(c, { deleted: url }), 303);
+    }
+    return render(
+      c,
+      <Layout ui={ui} title="Delete an event endpoint" active="/events">
+        <ConfirmForm
+          ui={ui}
+          action={endpointAction(ui, hook.id, "delete")}
+          confirm="Delete the endpoint"
+          cancel={`${ui.base}/events`}
+        >
+          <p class="wrap">
+            Delete <strong>{url}</strong>? Nothing more is sent to it
+            {hook.pending ? ` (${counted(hook.pending, "waiting event")} dropped)` : ""}; its poll tokens stop working.
+            Adding the same URL again later gives it a new secret.
+          </p>
+        </ConfirmForm>
+      </Layout>,
+    );
+  }),
+);
+
+eventPages.post("/keys/rotate", async (c) => {
+  const { kid } = await rotateJwks(c.var.t, c.var.services.sealer());
+  return c.redirect(eventsUrl(c, { rotated: kid }), 303);
 });

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { findActivity } from "../../admin/services/activity";
 import { groupWithMembers, listGroups, memberPageQuery } from "../../admin/services/groups";
 import { type ConsoleBindings, render } from "../context";
-import { Empty, Layout, Pager, SourceBadge, Time, UserCells, href, groupHref, DataTable } from "../ui";
+import { Empty, Layout, Notice, Pager, SourceBadge, Time, UserCells, href, groupHref, DataTable } from "../ui";
 import { ActivityTimeline } from "./activity-entry";
 
 export const groupPages = new Hono<ConsoleBindings>();
@@ -10,6 +10,13 @@ export const groupPages = new Hono<ConsoleBindings>();
 const MEMBERS_PAGE = 50;
 /** Latest SCIM requests on a group page; the Activity page has them all. */
 const TIMELINE = 10;
+
+/**
+ * P16 in the admin's words: the built-in group's name suggests everyone, but it holds only the
+ * suspended former members of groups Entra ID deleted.
+ */
+const ALL_USERS_SHORT =
+  "Built in, and not everyone: the users whose group Entra ID deleted, suspended and kept here. Entra ID cannot change it.";
 
 /** Page 4 (P13, P16): groups with member counts and source; "All Users" is built in. */
 groupPages.get("/", async (c) => {
@@ -39,7 +46,7 @@ groupPages.get("/", async (c) => {
           <tr>
             <td>
               <a href={groupHref(ui, g.id)}>{g.displayName}</a>
-              {g.builtIn && <span class="sub">Built in: former members of deleted groups; SCIM cannot change it.</span>}
+              {g.builtIn && <span class="sub">{ALL_USERS_SHORT}</span>}
             </td>
             <td class="num">{g.members.toLocaleString("en")}</td>
             <td>
@@ -69,15 +76,23 @@ groupPages.get("/:id", async (c) => {
       <p class="lead">
         <SourceBadge source={g.source} /> {g.memberCount.toLocaleString("en")}{" "}
         {g.memberCount === 1 ? "member" : "members"}
-        {g.builtIn && " · built in: holds the former members of deleted groups; SCIM cannot change it"}
       </p>
+      {g.builtIn && (
+        <Notice kind="info">
+          <p>
+            Despite its name, this group does not list every user: every user is on the{" "}
+            <a href={`${ui.base}/users`}>Users</a> page. When Entra ID deletes a group, its members are suspended (their
+            accounts stay) and listed here. Entra ID cannot change this group.
+          </p>
+        </Notice>
+      )}
       {g.members.length === 0 ? (
         <Empty title={g.offset > 0 ? "No members on this page" : "No members"}>
           <p>
             {g.offset > 0 ? (
               <a href={base}>First page</a>
             ) : g.builtIn ? (
-              "When Entra ID deletes a group, its former members are disabled and appear here."
+              "No group has been deleted by Entra ID yet."
             ) : (
               "Entra ID adds members when users assigned to this group are provisioned."
             )}

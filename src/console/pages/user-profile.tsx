@@ -4,6 +4,8 @@ import type { AuditEntry } from "../../admin/services/audit";
 import type { UserProfile } from "../../admin/services/users";
 import type { MailRow } from "../../admin/services/mail";
 import type { Settings } from "../../admin/services/settings";
+import type { UserRoleView } from "../../admin/services/roles";
+import { RolesSection } from "./user-roles";
 import { Empty, Layout, SourceBadge, StatusBadge, Time, type Ui, sourceLabel, groupHref } from "../ui";
 import { ActivityTimeline } from "./activity-entry";
 import { AuditDetail } from "./audit-entry";
@@ -52,9 +54,10 @@ export const UserProfilePage: FC<{
   audit: AuditEntry[];
   activity: ActivityEntry[];
   mail: MailRow | null;
+  roles: UserRoleView[];
   settings: Settings;
   customAttributes: string[];
-}> = ({ ui, profile: p, audit, activity, mail, settings, customAttributes }) => {
+}> = ({ ui, profile: p, audit, activity, mail, roles, settings, customAttributes }) => {
   const custom = customAttributes.map((name) => {
     const key = Object.keys(p.custom).find((k) => k.toLowerCase() === name.toLowerCase());
     return [name, key ? String(p.custom[key] ?? "") : ""] as [string, string];
@@ -98,6 +101,7 @@ export const UserProfilePage: FC<{
         <dt>Id</dt>
         <dd class="mono">{p.id}</dd>
       </dl>
+      <RolesSection ui={ui} roles={roles} />
       <div class="grid attrs-grid">
         <Attributes id="core" title="Core" rows={flatten(p.attributes)} empty="No core attributes." />
         <Attributes id="enterprise" title="Enterprise" rows={flatten(p.enterprise)} empty="No enterprise attributes." />

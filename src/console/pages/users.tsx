@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { findActivity } from "../../admin/services/activity";
 import { listAudit } from "../../admin/services/audit";
 import { lastMailOf, listUsers, userListQuery, userProfile, usersByIds } from "../../admin/services/users";
+import { rolesOfUser, rolesOfUsers } from "../../admin/services/roles";
+import { RoleCells } from "./user-roles";
 import { type ConsoleBindings, formValues, render } from "../context";
 import {
   Choice,
@@ -51,6 +53,11 @@ userPages.get("/", async (c) => {
   const parsed = userListQuery.safeParse({ ...raw, limit: PAGE, offset: raw.offset || 0 });
   const q = parsed.success ? parsed.data : userListQuery.parse({ limit: PAGE });
   const { total, users } = await listUsers(c.var.t.db, q);
+  const roles = await rolesOfUsers(
+    c.var.t,
+    c.var.services.roleCatalog(),
+    users.map((u) => u.id),
+  );
   const query = {
     q: q.q,
     source: q.source,
@@ -104,6 +111,7 @@ userPages.get("/", async (c) => {
               { label: "Email" },
               { label: "Source" },
               { label: "Status" },
+              { label: "Roles" },
             ]}
           >
             {users.map((u) => (
@@ -122,10 +130,11 @@ userPages.get("/", async (c) => {
                   user={u}
                   email={<td class="wrap cell-main">{u.email ?? <span class="muted">none</span>}</td>}
                 />
+                <RoleCells roles={roles.get(u.id) ?? []} />
               </tr>
             ))}
           </DataTable>
-          <div class="actions">
+          <div class="actions" data-needs-selection="table.users tbody input[type=checkbox]">
             <button type="submit" class="danger">
               Delete selected for good…
             </button>
@@ -201,10 +210,11 @@ userPages.post("/delete", async (c) => {
 userPages.get("/:id", async (c) => {
   const t = c.var.t;
   const profile = await userProfile(t.db, c.req.param("id"));
-  const [audit, mail, activity] = await Promise.all([
+  const [audit, mail, activity, roles] = await Promise.all([
     listAudit(t.db, { resourceType: "User", resourceId: profile.id, limit: 50 }),
     lastMailOf(t.db, profile.id),
     findActivity(t.db, { user: profile.id, limit: TIMELINE }),
+    rolesOfUser(t, c.var.services.roleCatalog(), profile.id),
   ]);
   return render(
     c,
@@ -214,6 +224,7 @@ userPages.get("/:id", async (c) => {
       audit={audit.entries}
       activity={activity.entries}
       mail={mail}
+      roles={roles.roles}
       settings={t.settings}
       customAttributes={t.customAttributes}
     />,

@@ -10,21 +10,26 @@ export interface Ui {
   assets: Record<AssetPath, string>;
 }
 
-/** One navigation bar for every page (issue 9, pages 1-9). */
-const NAV = [
-  ["", "Overview"],
+/**
+ * One navigation for every page: the daily pages on the top row, the set-up pages (visited once
+ * in a while) in the "Setup" menu, so the bar stays one row at 1280 px however many pages come.
+ * An entry without a group goes into Setup.
+ */
+export const NAV: readonly (readonly [path: string, label: string, group?: "daily"])[] = [
+  ["", "Overview", "daily"],
+  ["/users", "Users", "daily"],
+  ["/groups", "Groups", "daily"],
+  ["/activity", "Activity", "daily"],
+  ["/events", "Events", "daily"],
+  ["/audit", "Audit log", "daily"],
+  ["/mail", "Mail", "daily"],
   ["/connect", "Connect Entra ID"],
-  ["/users", "Users"],
-  ["/groups", "Groups"],
-  ["/activity", "Activity"],
-  ["/attributes", "Custom attributes"],
-  ["/settings", "Settings"],
+  ["/roles", "Roles"],
   ["/token", "Token"],
   ["/oauth", "OAuth clients"],
-  ["/audit", "Audit log"],
-  ["/mail", "Mail"],
-  ["/events", "Events"],
-] as const;
+  ["/attributes", "Custom attributes"],
+  ["/settings", "Settings"],
+];
 
 export const Layout: FC<PropsWithChildren<{ ui: Ui; title: string; active?: string; signedIn?: boolean }>> = ({
   ui,
@@ -53,19 +58,7 @@ export const Layout: FC<PropsWithChildren<{ ui: Ui; title: string; active?: stri
             SCIM console <span class="tenant">{ui.slug}</span>
           </span>
         </div>
-        {signedIn && (
-          <nav aria-label="Console">
-            <ul>
-              {NAV.map(([path, label]) => (
-                <li>
-                  <a href={`${ui.base}${path || "/"}`} aria-current={active === (path || "/") ? "page" : undefined}>
-                    {label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-        )}
+        {signedIn && <Navigation ui={ui} active={active} />}
         {signedIn && (
           <form method="post" action={`${ui.base}/sign-out`} class="signout">
             <Csrf ui={ui} />
@@ -84,3 +77,41 @@ export const Layout: FC<PropsWithChildren<{ ui: Ui; title: string; active?: stri
 );
 
 export const Csrf: FC<{ ui: Ui }> = ({ ui }) => <input type="hidden" name="_csrf" value={ui.csrf} />;
+
+const NavLinks: FC<{ ui: Ui; active?: string; entries: typeof NAV }> = ({ ui, active, entries }) => (
+  <>
+    {entries.map(([path, label]) => (
+      <li>
+        <a href={`${ui.base}${path || "/"}`} aria-current={active === (path || "/") ? "page" : undefined}>
+          {label}
+        </a>
+      </li>
+    ))}
+  </>
+);
+
+/**
+ * The Setup menu is a <details> disclosure: opens with Enter or Space, works without script
+ * (app.js adds closing on Escape and on a click elsewhere). Its summary is marked when the
+ * current page is inside it.
+ */
+const Navigation: FC<{ ui: Ui; active?: string }> = ({ ui, active }) => {
+  const daily = NAV.filter((e) => e[2] === "daily");
+  const setup = NAV.filter((e) => e[2] !== "daily");
+  const inSetup = setup.some(([path]) => active === (path || "/"));
+  return (
+    <nav aria-label="Console">
+      <ul class="nav-daily">
+        <NavLinks ui={ui} active={active} entries={daily} />
+        <li class="nav-menu">
+          <details class="menu">
+            <summary class={inSetup ? "current" : undefined}>Setup</summary>
+            <ul>
+              <NavLinks ui={ui} active={active} entries={setup} />
+            </ul>
+          </details>
+        </li>
+      </ul>
+    </nav>
+  );
+};

@@ -21,7 +21,7 @@ export const SourceBadge: FC<{ source: string }> = ({ source }) => (
 
 export const StatusBadge: FC<{ status: string }> = ({ status }) => (
   <span class={`badge st-${status}`}>
-    {status === "active" ? "Active" : status === "suspended" ? "Suspended" : status}
+    {status === "active" ? "Active" : status === "suspended" ? "Suspended" : status === "deleted" ? "Deleted" : status}
   </span>
 );
 

@@ -46,3 +46,25 @@ export const userEmails = sqliteTable(
   },
   (t) => [index("user_emails_value").on(t.value), index("user_emails_user").on(t.userId)],
 );
+
+/**
+ * What stays of a user deleted through SCIM when the tenant's delete mode is `delete`: the user
+ * row is gone (SCIM answers 404, its userName and externalId are free again), and the MDM keeps
+ * this record of who it was, shown as deleted in the console. One row per deletion (an id is
+ * never reused, so the user's id is the key).
+ */
+export const userTombstones = sqliteTable(
+  "user_tombstones",
+  {
+    id: text("id").primaryKey(),
+    userName: nocaseText("user_name").notNull(),
+    externalId: text("external_id"),
+    displayName: nocaseText("display_name"),
+    source: text("source", { enum: USER_SOURCES }).notNull(),
+    /** The user's SCIM document as it was when deleted. */
+    doc: text("doc").notNull(),
+    created: text("created").notNull(),
+    deleted: text("deleted").notNull(),
+  },
+  (t) => [index("user_tombstones_user_name").on(t.userName), index("user_tombstones_deleted").on(t.deleted)],
+);

@@ -67,3 +67,25 @@ if (head) {
     for (const box of document.querySelectorAll('table.users tbody input[type="checkbox"]')) box.checked = all.checked;
   });
 }
+
+// The navigation's Setup menu (a <details>): Escape or a click elsewhere closes it, as menus do.
+for (const menu of document.querySelectorAll("details.menu")) {
+  menu.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || !menu.open) return;
+    menu.open = false;
+    menu.querySelector("summary")?.focus();
+  });
+  document.addEventListener("click", (e) => {
+    if (menu.open && !menu.contains(e.target)) menu.open = false;
+  });
+}
+
+// Users: "Delete selected for good…" shows only while a user is selected (without script it stays).
+const selection = document.querySelector("[data-needs-selection]");
+if (selection) {
+  const boxes = document.querySelectorAll(selection.dataset.needsSelection);
+  const update = () => (selection.hidden = ![...boxes].some((b) => b.checked));
+  for (const box of boxes) box.addEventListener("change", update);
+  document.querySelector("table.users thead th.check input")?.addEventListener("change", update);
+  update();
+}

@@ -47,4 +47,10 @@ async function poll() {
   setTimeout(poll, POLL_MS);
 }
 
-if (list) setTimeout(poll, POLL_MS);
+if (list) {
+  // The answer to "Create …" shows a secret once: a reload there would post again and replace
+  // it, so the address becomes the page's own, where a reload shows the state without the secret.
+  const page = list.dataset.statusUrl.replace(/\/status$/, "");
+  if (window.location.pathname !== page) window.history.replaceState(null, "", page);
+  setTimeout(poll, POLL_MS);
+}
