@@ -1,10 +1,18 @@
 import { Hono } from "hono";
+import { eventsJwksRoute } from "./admin/events-keys";
 import { pollRoutes } from "./admin/poll";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { FLEET_PREFIX, fleetRoutes } from "./fleet/routes";
 import { tenantGate } from "./http/tenant";
-import { type ErrorRenderer, errorBoundary, renderAdminError, renderPollError, renderScimError } from "./http/respond";
+import {
+  type ErrorRenderer,
+  errorBoundary,
+  methodNotAllowed,
+  renderAdminError,
+  renderPollError,
+  renderScimError,
+} from "./http/respond";
 import { METADATA_SEGMENT } from "./oauth/metadata";
 import { metadataRoute } from "./oauth/metadata-route";
 import { oauthRoutes } from "./oauth/token-endpoint";
@@ -38,6 +46,9 @@ app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantGate("scim", SCIM_PREFIX, renderScim
 app.route(`/t/:tenant${SCIM_PREFIX}`, scimRoutes);
 
 app.route(`/t/:tenant${ADMIN_PREFIX}`, adminRoutes);
+// Public, before the poll's credential gate: the keys that verify the tenant's SETs.
+app.get("/t/:tenant/events/jwks.json", eventsJwksRoute);
+app.all("/t/:tenant/events/jwks.json", methodNotAllowed("GET"));
 app.route("/t/:tenant/events", pollRoutes);
 app.route(`/t/:tenant${CONSOLE_PREFIX}`, consoleRoutes);
 app.route(FLEET_PREFIX, fleetRoutes);

@@ -9,6 +9,7 @@ import type { Env } from "./platform/env";
 
 export { GroupMembership } from "./membership/durable-object";
 export { CellWork } from "./fleet/work-object";
+export { CellHealth } from "./fleet/health/object";
 
 export default {
   fetch: (req, env, ctx) => app.fetch(canonicalScimRequest(req), env, ctx),

@@ -1,7 +1,7 @@
 import { tokenEndpointUrl } from "./admin/services/oauth";
 import { rotateScimToken } from "./admin/services/token";
 import { hardDeleteUser } from "./admin/services/users";
-import { type NewWebhook, addWebhook } from "./admin/services/webhooks";
+import { type NewWebhook, addWebhook, testWebhook } from "./admin/services/webhooks";
 import type { SequencerFor } from "./groups/sequencer";
 import { publicBase } from "./http/public-url";
 import { durableSequencer } from "./membership/sequencer";
@@ -25,6 +25,8 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
     scim: () => `${base()}/t/${tenant().slug}/scim/v2`,
     tokenEndpoint: () => tokenEndpointUrl(base(), tenant().slug),
     poll: () => `${base()}/t/${tenant().slug}/events/poll`,
+    /** The public JWKS that verifies the tenant's SETs (no credential). */
+    eventsJwks: () => `${base()}/t/${tenant().slug}/events/jwks.json`,
   };
   /** Seals and opens this tenant's stored secrets (platform/seal.ts, docs/secrets.md). */
   const sealer = () => sealerFor(env.SEAL_KEYS, tenant().slug);
@@ -40,6 +42,8 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
     allowsLoopbackHttp: allowsLoopbackHttp(env),
     addWebhook: (body: NewWebhook) =>
       addWebhook(tenant(), sealer(), body, { allowLoopbackHttp: allowsLoopbackHttp(env), issuer: urls.scim() }),
+    /** The URL is checked again with the Worker's loopback flag as it is now. */
+    testWebhook: (id: string) => testWebhook(tenant().db, sealer(), id, { allowLoopbackHttp: allowsLoopbackHttp(env) }),
   };
 }
 

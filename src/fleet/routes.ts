@@ -7,8 +7,10 @@ import { ScimError } from "../scim/errors";
 import { tenantDatabase } from "../tenants/resolve";
 import { exportStream } from "./export";
 import { importInto, parseExport, readCapped } from "./import";
-import { currentSuspension, recordFleetAudit, resumeTenant, suspendTenant } from "./lifecycle";
+import { recordFleetAudit, resumeTenant, suspendTenant } from "./lifecycle";
+import { cellHealth, refreshTenant } from "./health/record";
 import { operatorOnly } from "./operator";
+import { healthApi } from "./view/api";
 import { cellWork, markWork } from "./work";
 
 export const FLEET_PREFIX = "/fleet/api";
@@ -22,6 +24,8 @@ const BODY_MAX = 4096;
  */
 export const fleetRoutes = new Hono<AppBindings>();
 fleetRoutes.use("*", operatorOnly);
+// The tenants' health: the list, one tenant (with its suspension), a refresh (fleet/view/api.ts).
+fleetRoutes.route("/", healthApi);
 
 function tenantOf(c: Context<AppBindings>): { slug: string; db: D1Database } {
   const slug = c.req.param("slug") ?? "";
@@ -41,6 +45,13 @@ function publish(c: Context<AppBindings>, slug: string, committed: OutboxEvent[]
   } catch {
     // No execution context (direct app.request): the work still runs, unawaited.
   }
+}
+
+/** The tenant's health row shows a suspension at once (a failure only delays it to the next refresh). */
+async function refreshQuietly(c: Context<AppBindings>, slug: string) {
+  await refreshTenant(c.env, cellHealth(c.env), slug, Date.now()).catch((e: unknown) =>
+    console.warn(JSON.stringify({ msg: "tenant health not refreshed", tenant: slug, error: String(e) })),
+  );
 }
 
 const hasControl = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
@@ -67,11 +78,6 @@ fleetRoutes.get("/cron", async (c) => {
   return c.json({ cell: c.env.CELL ?? "", pending, failures });
 });
 
-fleetRoutes.get("/tenants/:slug", async (c) => {
-  const { slug, db } = tenantOf(c);
-  return c.json({ tenant: slug, cell: c.env.CELL ?? "", suspension: await currentSuspension(db) });
-});
-
 fleetRoutes.post("/tenants/:slug/suspend", async (c) => {
   const { slug, db } = tenantOf(c);
   const body = await jsonBody(c);
@@ -85,6 +91,7 @@ fleetRoutes.post("/tenants/:slug/suspend", async (c) => {
   const suspension = await suspendTenant(db, reason, committed);
   await recordFleetAudit(c.env, { action: "suspend", tenant: slug, detail: { reason } });
   publish(c, slug, committed);
+  await refreshQuietly(c, slug);
   return c.json({ tenant: slug, suspension });
 });
 
@@ -94,6 +101,7 @@ fleetRoutes.post("/tenants/:slug/resume", async (c) => {
   if (!(await resumeTenant(db, committed))) throw new ScimError(409, `Tenant "${slug}" is not suspended.`);
   await recordFleetAudit(c.env, { action: "resume", tenant: slug, detail: {} });
   publish(c, slug, committed);
+  await refreshQuietly(c, slug);
   return c.json({ tenant: slug, suspension: null });
 });
 

@@ -105,10 +105,10 @@ export function tenantGate(
      */
     let verdict: "refused" | "unchecked" | undefined;
     /** The tenant's rate ceiling counts each request once, when its token is first known good. */
-    let counted = false;
+    let rateCounted = false;
     const countRequest = async (passed: TenantContext) => {
-      if (counted || scope !== "scim") return;
-      counted = true;
+      if (rateCounted || scope !== "scim") return;
+      rateCounted = true;
       await checkScimRate(c.env, passed);
     };
     const gate: TenantGate = {
