@@ -93,7 +93,7 @@ describe("names and tokens", () => {
     const sql = replaceTokensSql([token]);
     expect(sql).not.toContain(token.token);
     expect(sql).toMatch(
-      /^UPDATE tokens SET revoked = '.+' WHERE scope = 'scim' AND revoked IS NULL; INSERT INTO tokens/,
+      /^UPDATE tokens SET revoked = '.+' WHERE scope = 'scim' AND revoked IS NULL AND name IS NULL; INSERT INTO tokens/,
     );
     expect(JSON.parse(tokenKvValue("acme", token))).toEqual({ tenant: "acme", tokenId: token.id, scope: "scim" });
   });
