@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     patches: { type: "string", default: "400" },
     rounds: { type: "string", default: "4" },
     concurrency: { type: "string", default: "4" },
+    settle: { type: "string", default: "120" },
     out: { type: "string", default: path.join(PROJECT_ROOT, "test/bench/results") },
   },
 });
@@ -109,6 +110,12 @@ try {
   log(
     `recompute: ${N.toLocaleString("en")} users in ${recomputeS.toFixed(1)} s (${(N / recomputeS).toFixed(0)} users/s); save answered in ${saveMs.toFixed(0)} ms; kiosk holders ${holders}`,
   );
+
+  // The recompute's events (audit entries, security events) are still being written by the
+  // consumer: the A/B starts once they are, or its first side would pay for them.
+  const settle = Number(args.settle);
+  log(`waiting ${settle} s for the consumer to write the recompute's ${N.toLocaleString("en")} events`);
+  await sleep(settle * 1000);
 
   // 2. A/B: membership PATCHes on an unmapped and a mapped group, interleaved.
   const patch = (g: string, id: string, op: "add" | "remove") =>
