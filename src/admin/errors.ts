@@ -19,3 +19,13 @@ export class FieldError extends ScimError {
  */
 export const adminError = (status: number, message: string, field?: string, reason?: Reason) =>
   field ? new FieldError(status, message, field, reason) : new ScimError(status, message, undefined, reason);
+
+/** Too soon: 429 with Retry-After (RFC 9110 §10.2.3), which http/respond.ts sets from `retryAfterSeconds`. */
+export class TooSoon extends ScimError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, message);
+  }
+}

@@ -10,7 +10,6 @@ import {
   listWebhooks,
   newWebhook,
   rotateJwks,
-  testWebhook,
 } from "./services/webhooks";
 import { issuePollToken, listPollTokens, revokePollToken } from "./services/poll-tokens";
 import { valid } from "./validate";
@@ -28,7 +27,9 @@ webhookRoutes.post("/", valid("json", newWebhook), async (c) => {
       ...added,
       ...(added.secret
         ? { note: "The secret is shown once. Verify each event's webhook-signature with it (Standard Webhooks)." }
-        : { note: "Verify each SET with the tenant's public keys (GET webhooks/jwks)." }),
+        : {
+            note: `Verify each SET with the tenant's public keys: ${c.var.services.urls.eventsJwks()} (no credential).`,
+          }),
     },
     201,
   );
@@ -48,9 +49,7 @@ webhookRoutes.delete("/:id", async (c) => {
 });
 webhookRoutes.all("/:id", methodNotAllowed("GET, DELETE"));
 
-webhookRoutes.post("/:id/test", async (c) =>
-  c.json(await testWebhook(c.var.t.db, c.var.services.sealer(), c.req.param("id"))),
-);
+webhookRoutes.post("/:id/test", async (c) => c.json(await c.var.services.testWebhook(c.req.param("id"))));
 webhookRoutes.all("/:id/test", methodNotAllowed("POST"));
 
 webhookRoutes.get("/:id/deliveries", valid("query", deliveriesQuery), async (c) =>

@@ -40,6 +40,9 @@ function withStatusHeaders(err: ScimError, res: Response, realm: string): Respon
   if (err.status === 401) res.headers.set("WWW-Authenticate", `Bearer realm="${realm}"`);
   if (err instanceof MethodNotAllowed) res.headers.set("Allow", err.allow);
   if (err instanceof TooManyRequests) res.headers.set("Retry-After", String(err.retryAfter));
+  // The admin services' TooSoon (admin/errors.ts), which cannot import this layer.
+  const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  if (err.status === 429 && typeof retryAfter === "number") res.headers.set("Retry-After", String(retryAfter));
   return res;
 }
 

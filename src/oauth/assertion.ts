@@ -1,6 +1,7 @@
+import { errors, importJWK, jwtVerify, type JWTPayload } from "jose";
 import { OAuthError } from "./errors";
 import { keysFor } from "./jwks";
-import { type DecodedJwt, decodeJwt, isAcceptedAlg, keyFits, verifyJwtSignature } from "./jwt";
+import { type AcceptedAlg, decodeJwt, isAcceptedAlg, keyFits, publicPart } from "./jwt";
 
 /** RFC 7523 §3 items 4-5: clocks differ a little between Entra and the edge. */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -59,30 +60,64 @@ export async function verifyAssertion(
     );
   }
   if (clientId !== undefined && clientId !== sub) throw refuse("client_id is not the assertion's subject");
-  await checkSignature(jwt, alg, federation.jwksUrl);
+  const payload = await verified(compact, jwt.header.kid, alg, federation, nowMs);
 
-  const aud = jwt.payload.aud;
-  const audiences = Array.isArray(aud) ? aud : [aud];
-  if (!audiences.includes(federation.audience)) throw refuse("the audience is not this tenant's");
   const now = nowMs / 1000;
-  const { exp, nbf } = jwt.payload;
-  if (typeof exp !== "number" || !Number.isFinite(exp)) throw refuse("exp is missing");
-  if (exp + CLOCK_SKEW_SECONDS <= now) throw refuse("the assertion has expired");
+  const exp = payload.exp!;
   if (exp - now > MAX_ASSERTION_LIFETIME_SECONDS) throw refuse("exp is too far in the future");
-  if (nbf !== undefined && (typeof nbf !== "number" || nbf - CLOCK_SKEW_SECONDS > now))
-    throw refuse("the assertion is not yet valid (nbf)");
-  const jti = claimText(jwt.payload.jti);
+  const jti = claimText(payload.jti);
   if (!jti) throw refuse("jti is missing");
   return { federation, jti, expires: exp };
 }
 
-async function checkSignature(jwt: DecodedJwt, alg: "RS256" | "ES256", jwksUrl: string): Promise<void> {
-  const kid = jwt.header.kid;
+/**
+ * jose verifies the signature with each key of the set that fits (jose also refuses RSA keys
+ * under 2048 bits, RFC 7518 §3.3), then the claims: issuer, subject, audience, exp and nbf
+ * with CLOCK_SKEW_SECONDS of tolerance. A claim problem is reported once a signature held.
+ */
+async function verified(
+  compact: string,
+  kid: unknown,
+  alg: AcceptedAlg,
+  federation: Federation,
+  nowMs: number,
+): Promise<JWTPayload> {
   if (kid !== undefined && typeof kid !== "string") throw refuse("kid is not a string");
-  const lookup = await keysFor(jwksUrl, kid);
+  const lookup = await keysFor(federation.jwksUrl, kid);
   if (!lookup.ok) throw refuse(lookup.reason);
   const candidates = lookup.keys.filter((k) => keyFits(k, alg));
   if (candidates.length === 0) throw refuse(`no ${alg} key with this kid in the key set`);
-  for (const key of candidates) if (await verifyJwtSignature(jwt, alg, key)) return;
-  throw refuse("the signature does not verify");
+  let reason = "the signature does not verify";
+  for (const jwk of candidates) {
+    try {
+      const key = await importJWK(publicPart(jwk, alg), alg);
+      const { payload } = await jwtVerify(compact, key, {
+        algorithms: [alg],
+        issuer: federation.issuer,
+        subject: federation.subject,
+        audience: federation.audience,
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        currentDate: new Date(nowMs),
+        requiredClaims: ["exp"],
+      });
+      return payload;
+    } catch (e) {
+      if (e instanceof errors.JWSSignatureVerificationFailed) continue;
+      if (e instanceof errors.JWTExpired) throw refuse("the assertion has expired");
+      if (e instanceof errors.JWTClaimValidationFailed) throw refuse(claimProblem(e));
+      if (e instanceof errors.JWSInvalid || e instanceof errors.JWTInvalid)
+        throw refuse(`the assertion is not a valid JWT: ${e.message}`);
+      // A key jose cannot use (bad coordinates, an RSA modulus under 2048 bits) verifies nothing.
+      if (e instanceof TypeError || e instanceof errors.JOSEError) reason = `the key cannot verify: ${e.message}`;
+      else throw e;
+    }
+  }
+  throw refuse(reason);
+}
+
+function claimProblem(e: InstanceType<typeof errors.JWTClaimValidationFailed>): string {
+  if (e.reason === "missing") return `${e.claim} is missing`;
+  if (e.claim === "aud") return "the audience is not this tenant's";
+  if (e.claim === "nbf") return "the assertion is not yet valid (nbf)";
+  return `the ${e.claim} claim is not valid`;
 }

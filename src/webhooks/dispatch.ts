@@ -12,6 +12,8 @@ const LEASE_MS = SEND_TIMEOUT_MS * 6;
 export interface DispatchOptions {
   /** Opens the tenant's sealed secrets (the json endpoints' HMAC secrets, the SET signing key). */
   sealer: Sealer;
+  /** The loopback exception of local runs, checked at each send (src/webhooks/send.ts). */
+  allowLoopbackHttp: boolean;
   /** Stop claiming after this long (the consumer and the cron share the Worker's time). */
   budgetMs?: number;
   /** Tests shorten the retry schedule (var WEBHOOKS_RETRY_BASE_MS); never set in wrangler.toml. */
@@ -84,7 +86,7 @@ export async function dispatchDue(db: D1Database, opts: DispatchOptions): Promis
               secret,
               issuer: row.issuer,
             };
-            return { row, at, attempt: await sendEvent(endpoint, eventOfRow(row), key ?? null, opts.fetcher) };
+            return { row, at, attempt: await sendEvent(endpoint, eventOfRow(row), key ?? null, opts) };
           }),
         )),
       );

@@ -11,6 +11,7 @@ export function dispatchOptions(env: Env, tenant: string, budgetMs: number): Dis
   return {
     budgetMs,
     sealer: sealerFor(env.SEAL_KEYS, tenant),
+    allowLoopbackHttp: allowsLoopbackHttp(env),
     ...(Number.isInteger(base) && base > 0 ? { retryBaseMs: base } : {}),
   };
 }

@@ -14,6 +14,8 @@ import { missingTable } from "./record";
 export interface PollStream {
   id: string;
   events: string[] | null;
+  /** An endpoint's stream starts at the endpoint's creation, as its pushes do (no replay of older history). */
+  since?: string;
 }
 
 /** The admin token's stream: every event. */
@@ -45,7 +47,7 @@ export async function verifyPollToken(
     results = await db.batch([
       db
         .prepare(
-          `SELECT p.id, p.hash, p.webhook_id, w.events FROM poll_tokens p JOIN webhooks w ON w.id = p.webhook_id
+          `SELECT p.id, p.hash, p.webhook_id, w.events, w.created FROM poll_tokens p JOIN webhooks w ON w.id = p.webhook_id
            WHERE p.hash = ?1 AND p.revoked IS NULL`,
         )
         .bind(hash),
@@ -57,13 +59,15 @@ export async function verifyPollToken(
     throw e;
   }
   const [tok, state, ...prefetched] = results;
-  const row = tok.results[0] as { id: string; hash: string; webhook_id: string; events: string | null } | undefined;
+  const row = tok.results[0] as
+    { id: string; hash: string; webhook_id: string; events: string | null; created: string } | undefined;
   if (!row || !timingSafeEqualText(row.hash, hash)) return { auth: { ok: false, reason: "revoked" } };
   return {
     auth: { ok: true, tokenId: row.id, tenant: tenantContext(slug, db, stateText(state)), prefetched },
     stream: {
       id: endpointStreamId(row.webhook_id),
       events: row.events ? (JSON.parse(row.events) as string[]) : null,
+      since: row.created,
     },
   };
 }

@@ -57,7 +57,7 @@ export async function poll(
   const deadline = Date.now() + (req.returnImmediately === false ? LONG_POLL_MS : 0);
   let rows: StoredEvent[];
   for (;;) {
-    rows = (await pendingStatement(db, stream.id, types, limit + 1).all<StoredEvent>()).results;
+    rows = (await pendingStatement(db, stream, types, limit + 1).all<StoredEvent>()).results;
     if (rows.length || Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, LONG_POLL_STEP_MS));
   }
@@ -71,14 +71,18 @@ export async function poll(
   return { sets, moreAvailable: more };
 }
 
-/** The stream's events after its position, before the first outbox row not yet turned into events. */
-const pendingStatement = (db: D1Database, streamId: string, types: string | null, limit: number) =>
+/**
+ * The stream's events after its position (and, for an endpoint's stream, from the endpoint's
+ * creation on), before the first outbox row not yet turned into events.
+ */
+const pendingStatement = (db: D1Database, stream: PollStream, types: string | null, limit: number) =>
   db
     .prepare(
       `SELECT * FROM security_events
        WHERE seq > coalesce((SELECT acked_seq FROM poll_streams WHERE id = ?1), 0)
          AND seq < coalesce((SELECT min(rowid) FROM outbox WHERE delivered IS NULL) * 4, 9223372036854775807)
          AND (?3 IS NULL OR type IN (SELECT value FROM json_each(?3)))
+         AND (?4 IS NULL OR created >= ?4)
        ORDER BY seq LIMIT ?2`,
     )
-    .bind(streamId, limit, types);
+    .bind(stream.id, limit, types, stream.since ?? null);

@@ -1,6 +1,7 @@
 import { jsonBody, setClaims } from "./payload";
 import { type SigningKey, signSet, standardSignature } from "./sign";
 import type { SecurityEvent } from "./types";
+import { webhookUrlProblem } from "./url";
 
 /** Outbound limits: an endpoint answers within this, and at most this much of its answer is read. */
 export const SEND_TIMEOUT_MS = 5_000;
@@ -23,8 +24,17 @@ export interface Attempt {
   error: string | null;
 }
 
+export interface SendOptions {
+  /** The loopback exception of local runs (src/webhooks/url.ts), as the Worker runs now, not as when the URL was saved. */
+  allowLoopbackHttp: boolean;
+  fetcher?: typeof fetch;
+}
+
 /**
  * One POST of one event (at least once: the receiver drops repeats by `jti` / `webhook-id`).
+ * The URL is checked again first, as when it was saved: a URL saved under other rules (the
+ * loopback exception of a local run, a restored or copied database) is not sent to, and the
+ * attempt says why.
  * Redirects are not followed (a 3xx is a failure), the answer is read up to 4 KB and dropped,
  * 5 s at most. A SET is accepted with 202 (RFC 8935 §2.2), a JSON event with any 2xx.
  */
@@ -32,8 +42,11 @@ export async function sendEvent(
   endpoint: Endpoint,
   event: SecurityEvent,
   key: Pick<SigningKey, "kid" | "privateJwk"> | null,
-  fetcher: typeof fetch = fetch,
+  opts: SendOptions,
 ): Promise<Attempt> {
+  const problem = webhookUrlProblem(endpoint.url, opts.allowLoopbackHttp);
+  if (problem) return { status: null, ok: false, latencyMs: 0, error: `not sent: ${problem}` };
+  const fetcher = opts.fetcher ?? fetch;
   const nowSec = Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {};
   let body: string;

@@ -1,13 +1,14 @@
+import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
+import { randomBase64url } from "../platform/base64url";
+
 /**
- * Signing of what is sent (pure, WebCrypto): Standard Webhooks HMAC-SHA256 for the `json`
- * format, ES256 SETs (RFC 8417, `typ: secevent+jwt`) for the `set` format. Receivers verify
- * with their own libraries (README "Events out"); the tests do so with `standardwebhooks` and `jose`.
+ * Signing of what is sent: Standard Webhooks HMAC-SHA256 (WebCrypto) for the `json` format,
+ * ES256 SETs (RFC 8417, `typ: secevent+jwt`, signed by `jose`) for the `set` format. Receivers
+ * verify with their own libraries (docs/events.md); the tests do so with `standardwebhooks` and `jose`.
  */
 const enc = new TextEncoder();
 
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const base64url = (bytes: Uint8Array) => base64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const b64urlJson = (v: unknown) => base64url(enc.encode(JSON.stringify(v)));
 
 export const SECRET_PREFIX = "whsec_";
 
@@ -43,35 +44,28 @@ export interface SigningKey {
 
 /** A new ES256 (P-256) key pair for the tenant's SETs. */
 export async function newSigningKey(): Promise<SigningKey> {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
-    "sign",
-    "verify",
-  ])) as CryptoKeyPair;
-  const kid = base64url(crypto.getRandomValues(new Uint8Array(12)));
-  const privateJwk = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
-  const { kty, crv, x, y } = (await crypto.subtle.exportKey("jwk", pair.publicKey)) as JsonWebKey;
+  const pair = await generateKeyPair("ES256", { extractable: true });
+  const kid = randomBase64url(12);
+  const privateJwk = (await exportJWK(pair.privateKey)) as JsonWebKey;
+  const { kty, crv, x, y } = (await exportJWK(pair.publicKey)) as JsonWebKey;
   return { kid, privateJwk, publicJwk: { kty, crv, x, y, kid, alg: "ES256", use: "sig" } };
 }
 
-const privateKeys = new Map<string, Promise<CryptoKey>>();
+const privateKeys = new Map<string, ReturnType<typeof importJWK>>();
 
-function privateKey(kid: string, jwk: JsonWebKey): Promise<CryptoKey> {
+function privateKey(kid: string, jwk: JsonWebKey) {
   let key = privateKeys.get(kid);
   if (!key) {
-    key = crypto.subtle.importKey("jwk", jwk, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+    key = importJWK(jwk as JWK, "ES256");
     if (privateKeys.size > 256) privateKeys.clear();
     privateKeys.set(kid, key);
   }
   return key;
 }
 
-/** A compact JWS (ES256; WebCrypto's ECDSA signature is already JOSE's r||s form). */
+/** A compact JWS of the SET's claims, ES256 with the tenant's current key (RFC 8417 §2.3 `typ`). */
 export async function signSet(key: Pick<SigningKey, "kid" | "privateJwk">, claims: object): Promise<string> {
-  const input = `${b64urlJson({ alg: "ES256", typ: "secevent+jwt", kid: key.kid })}.${b64urlJson(claims)}`;
-  const sig = await crypto.subtle.sign(
-    { name: "ECDSA", hash: "SHA-256" },
-    await privateKey(key.kid, key.privateJwk),
-    enc.encode(input),
-  );
-  return `${input}.${base64url(new Uint8Array(sig))}`;
+  return new SignJWT(claims as Record<string, unknown>)
+    .setProtectedHeader({ alg: "ES256", typ: "secevent+jwt", kid: key.kid })
+    .sign(await privateKey(key.kid, key.privateJwk));
 }

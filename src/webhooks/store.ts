@@ -111,6 +111,11 @@ const sealedJwk = (sealer: Sealer, key: SigningKey) =>
 /** The public keys a receiver verifies SETs with: the current one and those retired less than a day ago. */
 export async function publishedKeys(db: D1Database, sealer: Sealer, now = Date.now()): Promise<{ keys: JsonWebKey[] }> {
   await currentSigningKey(db, sealer);
+  return publicKeys(db, now);
+}
+
+/** The same keys, read only (none made): what the public JWKS URL serves. */
+export async function publicKeys(db: D1Database, now = Date.now()): Promise<{ keys: JsonWebKey[] }> {
   const { results } = await db
     .prepare("SELECT public_jwk FROM signing_keys WHERE retired_at IS NULL OR retired_at > ?1 ORDER BY created DESC")
     .bind(new Date(now - RETIRED_KEY_PUBLISHED_MS).toISOString())

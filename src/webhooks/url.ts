@@ -1,5 +1,5 @@
 /**
- * Issue 19's outbound safety, decided when an endpoint is saved (pure): `https` only, and never a
+ * Outbound safety, decided when an endpoint is saved and again before every send (pure): `https` only, and never a
  * host that names this machine or a private network, so an admin cannot point the Worker at an
  * internal service. Hosts are checked as written: literal addresses by range, names by what they
  * always mean (`localhost`, `.local`); a public name that resolves to a private address is left
@@ -20,6 +20,8 @@ export function webhookUrlProblem(raw: string, allowLoopbackHttp: boolean): stri
   if (url.protocol !== "https:") return "url must use https.";
   const host = url.hostname.toLowerCase().replace(/\.$/, "");
   if (host === "") return "url has no host.";
+  // One trailing dot is the root (`example.com.`); more, or an empty label anywhere, names nothing public.
+  if (!host.startsWith("[") && host.split(".").includes("")) return `url's host ${url.hostname} has an empty label.`;
   const v4 = ipv4Of(host);
   if (v4) return privateIpv4(v4) ? `url's host ${host} is a private, loopback or link-local address.` : null;
   if (host.startsWith("[")) {
@@ -54,19 +56,35 @@ function privateIpv4([a, b]: number[]): boolean {
 
 /** The URL parser gives IPv6 in its canonical compressed form (lower case, `::`, IPv4 tail as hex). */
 function privateIpv6(addr: string): boolean {
-  if (addr === "::" || addr === "::1") return true;
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(addr);
-  if (mapped) {
-    const hi = parseInt(mapped[1], 16);
-    const lo = parseInt(mapped[2], 16);
-    return privateIpv4([hi >> 8, hi & 255, lo >> 8, lo & 255]);
-  }
-  const first = parseInt(addr.split(":")[0] || "0", 16);
+  const g = groupsOf(addr);
+  if (!g) return true; // not an address the parser would give: refuse rather than guess
+  const [first, second] = g;
+  const v4 = (hi: number, lo: number) => [hi >> 8, hi & 255, lo >> 8, lo & 255];
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return privateIpv4(v4(g[6], g[7])); // ::ffff:0:0/96
   return (
+    g.slice(0, 6).every((x) => x === 0) || // ::/96: unspecified, loopback, IPv4-compatible
     (first & 0xfe00) === 0xfc00 || // unique local fc00::/7
     (first & 0xffc0) === 0xfe80 || // link-local fe80::/10
+    (first & 0xffc0) === 0xfec0 || // site-local fec0::/10 (deprecated, still routed inside some networks)
     (first & 0xff00) === 0xff00 || // multicast
-    addr.startsWith("64:ff9b:") || // NAT64 can reach IPv4 private ranges
-    first === 0 // ::/8 other than the above (IPv4-compatible, unspecified forms)
+    (first === 0x64 && second === 0xff9b) || // NAT64 64:ff9b::/96 and 64:ff9b:1::/48 reach IPv4 private ranges
+    (first === 0x2001 && second === 0) || // Teredo 2001::/32 tunnels to an IPv4 host
+    (first === 0x2002 && privateIpv4(v4(g[1], g[2]))) || // 6to4 2002::/16 around a private IPv4
+    (first === 0x100 && g[1] === 0 && g[2] === 0 && g[3] === 0) || // discard-only 100::/64
+    first === 0 // ::/8 other than the above
   );
+}
+
+/** The eight 16-bit groups of an IPv6 address (`::` expanded), or null. */
+function groupsOf(addr: string): number[] | null {
+  const halves = addr.split("::");
+  if (halves.length > 2) return null;
+  const part = (text: string) =>
+    text === "" ? [] : text.split(":").map((h) => (/^[0-9a-f]{1,4}$/.test(h) ? parseInt(h, 16) : NaN));
+  const head = part(halves[0]);
+  const tail = halves.length === 2 ? part(halves[1]) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const groups = [...head, ...Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
+  return groups.some(Number.isNaN) ? null : groups;
 }

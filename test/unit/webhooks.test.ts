@@ -41,6 +41,34 @@ describe("webhook URLs (issue 19 outbound safety)", () => {
     ["https://[::ffff:10.0.0.1]/x", /private/],
   ])("refuses %s", (url, why) => expect(webhookUrlProblem(url, false)).toMatch(why));
 
+  it.each([
+    ["https://hooks.example.com./x", null],
+    ["https://[2002:5db8:d822::1]/x", null], // 6to4 around a public IPv4
+    ["https://[2001:db8::1]/x", null],
+  ])("accepts %s (one trailing dot, 6to4 of a public address)", (url, want) =>
+    expect(webhookUrlProblem(url, false)).toBe(want),
+  );
+
+  it.each([
+    ["https://127.0.0.1../x", /empty label/],
+    ["https://localhost../x", /empty label/],
+    ["https://foo.localhost../x", /empty label/],
+    ["https://vm../x", /empty label/],
+    ["https://hooks..example.com/x", /empty label/],
+    ["https://localhost%E3%80%82%E3%80%82/x", /empty label/],
+    ["https://[2002:7f00:1::]/x", /private/],
+    ["https://[2002:a9fe:a9fe::]/x", /private/],
+    ["https://[2002:0a00:0001::1]/x", /private/],
+    ["https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/x", /private/],
+    ["https://[fec0::1]/x", /private/],
+    ["https://[feff::1]/x", /private/],
+    ["https://[100::1]/x", /private/],
+    ["https://[64:ff9b:1::a00:1]/x", /private/],
+    ["https://[::ffff:0:7f00:1]/x", /private/],
+  ])("refuses %s (empty labels; 6to4, Teredo, site-local and discard IPv6)", (url, why) =>
+    expect(webhookUrlProblem(url, false)).toMatch(why),
+  );
+
   it("lets http://127.0.0.1:<port> through only where local runs allow it", () => {
     expect(webhookUrlProblem("http://127.0.0.1:8788/hook", true)).toBeNull();
     expect(webhookUrlProblem("http://127.0.0.1:8788/hook", false)).toMatch(/https/);

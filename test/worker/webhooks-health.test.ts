@@ -63,7 +63,12 @@ describe("failing event endpoints in the health view (issue 19)", () => {
     // One event 25 h old (its failure dead-letters it) and one recent (retried later).
     await pendingEvent(added.id, 25 * 3600_000);
     await pendingEvent(added.id, 1_000);
-    await dispatchDue(tenantDb("globex"), { sealer, fetcher: answering(503), budgetMs: 2_000 });
+    await dispatchDue(tenantDb("globex"), {
+      sealer,
+      allowLoopbackHttp: false,
+      fetcher: answering(503),
+      budgetMs: 2_000,
+    });
     const failing = (await failingOf(added.id))!;
     expect(failing).toMatchObject({
       state: "failing",
@@ -86,7 +91,12 @@ describe("failing event endpoints in the health view (issue 19)", () => {
       .prepare("UPDATE webhook_deliveries SET next_attempt_at = ?2 WHERE webhook_id = ?1 AND state = 'pending'")
       .bind(added.id, new Date(Date.now() - 1_000).toISOString())
       .run();
-    await dispatchDue(tenantDb("globex"), { sealer, fetcher: answering(202), budgetMs: 2_000 });
+    await dispatchDue(tenantDb("globex"), {
+      sealer,
+      allowLoopbackHttp: false,
+      fetcher: answering(202),
+      budgetMs: 2_000,
+    });
     expect(await failingOf(added.id)).toMatchObject({
       state: "dead-lettered",
       failedAttempts: 0,

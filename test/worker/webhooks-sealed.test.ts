@@ -37,7 +37,7 @@ async function deliverAll(db: D1Database, tenant: string) {
     got.push({ headers: init.headers as Record<string, string>, body: String(init.body) });
     return new Response(null, { status: 204 });
   }) as unknown as typeof fetch;
-  await dispatchDue(db, { sealer: sealerFor(SEAL_KEYS, tenant), fetcher, budgetMs: 2_000 });
+  await dispatchDue(db, { sealer: sealerFor(SEAL_KEYS, tenant), allowLoopbackHttp: false, fetcher, budgetMs: 2_000 });
   return got;
 }
 

@@ -10,7 +10,7 @@ import { currentSigningKey, publishedKeys, rotateSigningKeyStatements } from "..
 import { EVENT_TYPES, type SecurityEvent } from "../../webhooks/types";
 import { endpointStreamId } from "../../webhooks/poll-tokens";
 import { webhookUrlProblem } from "../../webhooks/url";
-import { adminError } from "../errors";
+import { adminError, TooSoon } from "../errors";
 
 /** For the console's add-endpoint form. */
 export { EVENT_TYPES };
@@ -153,12 +153,34 @@ export async function deleteWebhook(t: TenantContext, id: string): Promise<void>
   if (!res || res.meta.changes === 0) throw adminError(404, `No event endpoint ${id.slice(0, 100)}.`);
 }
 
-/** "Send test event": one synthetic event now, outside the retry schedule; the attempt is recorded. */
-export async function testWebhook(db: D1Database, sealer: Sealer, id: string): Promise<Attempt & { eventId: string }> {
+/** One test event per endpoint per this interval: each one is an outbound POST the admin triggers. */
+export const TEST_EVENT_INTERVAL_MS = 10_000;
+
+/**
+ * "Send test event": one synthetic event now, outside the retry schedule; the attempt is
+ * recorded. The attempt row is written first, in one statement that also checks that no test
+ * of this endpoint started within TEST_EVENT_INTERVAL_MS, so two clicks at once send one event.
+ */
+export async function testWebhook(
+  db: D1Database,
+  sealer: Sealer,
+  id: string,
+  opts: { allowLoopbackHttp: boolean },
+): Promise<Attempt & { eventId: string }> {
   const row = await db.prepare("SELECT * FROM webhooks WHERE id = ?1").bind(id).first<WebhookRow>();
   if (!row) throw adminError(404, `No event endpoint ${id.slice(0, 100)}.`);
   const eventId = `test-${crypto.randomUUID()}`;
-  const now = new Date().toISOString();
+  const started = Date.now();
+  const now = new Date(started).toISOString();
+  const claimed = await db
+    .prepare(
+      `INSERT INTO webhook_attempts (webhook_id, event_id, at, status, latency_ms, error)
+       SELECT ?1, ?2, ?3, NULL, 0, 'sending' WHERE NOT EXISTS (SELECT 1 FROM webhook_attempts
+         WHERE webhook_id = ?1 AND at > ?4 AND event_id LIKE 'test-%')`,
+    )
+    .bind(id, eventId, now, new Date(started - TEST_EVENT_INTERVAL_MS).toISOString())
+    .run();
+  if (!claimed.meta.changes) throw await tooSoon(db, id, started);
   const event: SecurityEvent = {
     id: eventId,
     seq: 0,
@@ -171,14 +193,23 @@ export async function testWebhook(db: D1Database, sealer: Sealer, id: string): P
   };
   const key = row.format === "set" ? await currentSigningKey(db, sealer) : null;
   const secret = row.secret && (await sealer.open(SEAL_PURPOSE.webhookSecret(id), row.secret));
-  const attempt = await sendEvent({ ...row, secret }, event, key);
+  const attempt = await sendEvent({ ...row, secret }, event, key, opts);
   await db
     .prepare(
-      "INSERT INTO webhook_attempts (webhook_id, event_id, at, status, latency_ms, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      "UPDATE webhook_attempts SET status = ?3, latency_ms = ?4, error = ?5 WHERE webhook_id = ?1 AND event_id = ?2",
     )
-    .bind(id, eventId, now, attempt.status, attempt.latencyMs, attempt.error)
+    .bind(id, eventId, attempt.status, attempt.latencyMs, attempt.error)
     .run();
   return { eventId, ...attempt };
+}
+
+async function tooSoon(db: D1Database, id: string, nowMs: number): Promise<TooSoon> {
+  const last = await db
+    .prepare("SELECT max(at) AS at FROM webhook_attempts WHERE webhook_id = ?1 AND event_id LIKE 'test-%'")
+    .bind(id)
+    .first<{ at: string | null }>();
+  const wait = Math.max(1, Math.ceil((Date.parse(last?.at ?? "") + TEST_EVENT_INTERVAL_MS - nowMs) / 1000) || 1);
+  return new TooSoon(`A test event was sent to this endpoint less than 10 s ago; try again in ${wait} s.`, wait);
 }
 
 /** Each attempt (time, status, latency, error) with its event's state and next retry; newest first. */

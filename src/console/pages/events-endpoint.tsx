@@ -125,7 +125,7 @@ export const SigningKeysCard: FC<{ ui: Ui; kids: string[]; jwksUrl?: string }> =
       public keys instead of a shared secret. <strong>JWKS</strong> (JSON Web Key Set): the list of those public keys
       {jwksUrl ? (
         <>
-          , published at <code>{jwksUrl}</code>
+          , published at <code>{jwksUrl}</code> for receivers (no credential needed)
         </>
       ) : (
         " (the admin API's GET webhooks/jwks)"

@@ -29,6 +29,9 @@ export interface EventsPageState {
 }
 
 /** Issue 19: the tenant's event endpoints (state, actions, recent deliveries), the SET keys, the add form. */
+/** How an attempt refused before sending begins (src/webhooks/send.ts: the URL checked again). */
+const NOT_SENT = "not sent: ";
+
 export async function eventsPage(c: ConsoleContext, state: EventsPageState = {}, status = 200) {
   const ui = c.var.ui;
   const db = c.var.t.db;
@@ -51,6 +54,10 @@ export async function eventsPage(c: ConsoleContext, state: EventsPageState = {},
         (state.tested.ok ? (
           <Notice kind="ok">
             Test event delivered to {state.tested.url}: answered {state.tested.status} in {state.tested.latencyMs} ms.
+          </Notice>
+        ) : state.tested.error?.startsWith(NOT_SENT) ? (
+          <Notice kind="error">
+            Test event to {state.tested.url} not sent: {state.tested.error.slice(NOT_SENT.length)}
           </Notice>
         ) : (
           <Notice kind="error">
@@ -133,7 +140,7 @@ export async function eventsPage(c: ConsoleContext, state: EventsPageState = {},
         {hooks.map((h, i) => (
           <EndpointCard ui={ui} hook={h} deliveries={recent[i] as DeliveryRow[]} tokens={tokens[i]} />
         ))}
-        {usesSet && <SigningKeysCard ui={ui} kids={kids} />}
+        {usesSet && <SigningKeysCard ui={ui} kids={kids} jwksUrl={c.var.services.urls.eventsJwks()} />}
         <EndpointForm ui={ui} state={state.form ?? {}} loopbackHttp={c.var.services.allowsLoopbackHttp} />
       </div>
     </Layout>,

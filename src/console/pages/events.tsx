@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { FieldError } from "../../admin/errors";
 import { issuePollToken, listPollTokens, revokePollToken } from "../../admin/services/poll-tokens";
-import { deleteWebhook, getWebhook, newWebhook, rotateJwks, testWebhook } from "../../admin/services/webhooks";
+import { deleteWebhook, getWebhook, newWebhook, rotateJwks } from "../../admin/services/webhooks";
 import { ScimError } from "../../scim/errors";
 import { redactedUrl } from "../../webhooks/redact";
 import { type ConsoleBindings, type ConsoleContext, formOf, formValues, render } from "../context";
@@ -74,7 +74,7 @@ const eventsUrl = (c: ConsoleContext, done: Record<string, string>) => href(`${c
 eventPages.post("/:id/test", (c) =>
   refusedOr(c, async () => {
     const hook = await getWebhook(c.var.t.db, c.req.param("id"));
-    const attempt = await testWebhook(c.var.t.db, c.var.services.sealer(), hook.id);
+    const attempt = await c.var.services.testWebhook(hook.id);
     return eventsPage(c, { tested: { url: redactedUrl(hook.url), ...attempt } });
   }),
 );

@@ -11,10 +11,18 @@ import {
 import { listUsers, userByName } from "../../admin/services/users";
 import { type ConsoleBindings, type ConsoleContext, formOf, render } from "../context";
 import { Choice, Csrf, Field, Layout, Notice, describedBy } from "../ui";
+import {
+  SCIM_FIELD_WORDS,
+  ScimBehaviourFields,
+  type ScimForm,
+  scimFormFromBody,
+  scimFormOf,
+  scimPatchOf,
+} from "./settings-scim";
 
 export const settingsPages = new Hono<ConsoleBindings>();
 
-type Form = {
+type Form = ScimForm & {
   autoInvite: boolean;
   mode: string;
   attribute: string;
@@ -34,9 +42,11 @@ const formFromSettings = (s: Settings, previewUser = ""): Form => ({
   inviteBody: s.inviteBody,
   previewUser,
   eventRetentionDays: String(s.eventRetentionDays),
+  ...scimFormOf(s),
 });
 
 const patchFromForm = (f: Form) => ({
+  ...scimPatchOf(f),
   autoInvite: f.autoInvite,
   managedAppleId: f.mode === "attribute" ? { mode: "attribute", attribute: f.attribute } : { mode: f.mode },
   inviteSubject: f.inviteSubject,
@@ -217,6 +227,7 @@ async function page(
             )}
           </div>
         </section>
+        <ScimBehaviourFields f={f} errors={errors} />
         <div class="actions">
           <button type="submit" name="action" value="save">
             Save settings
@@ -237,6 +248,7 @@ const FIELD_WORDS: Record<string, string> = {
   inviteSubject: "Give a subject of 1 to 200 characters.",
   inviteBody: "Give a body of 1 to 10,000 characters.",
   eventRetentionDays: "Give a whole number of days from 1 to 90.",
+  ...SCIM_FIELD_WORDS,
 };
 
 /** Page 6 (P20-P22): auto-invite, managed Apple ID, the templates with a live preview. */
@@ -254,6 +266,7 @@ settingsPages.post("/", async (c) => {
     inviteBody: (body.inviteBody ?? "").replace(/\r\n/g, "\n"),
     previewUser: (body.previewUser ?? "").trim(),
     eventRetentionDays: (body.eventRetentionDays ?? "").trim(),
+    ...scimFormFromBody(body),
   };
   const parsed = settingsPatch.safeParse(patchFromForm(f));
   if (!parsed.success) {
