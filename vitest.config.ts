@@ -24,7 +24,13 @@ export default defineConfig(async () => {
               // The production Worker with the test clock route in front (test/worker-entry/).
               main: "./test/worker-entry/index.ts",
               miniflare: {
-                d1Databases: Object.fromEntries(TEST_TENANTS.map((t) => [`TENANT_${t.toUpperCase()}`, `test-${t}`])),
+                d1Databases: {
+                  ...Object.fromEntries(TEST_TENANTS.map((t) => [`TENANT_${t.toUpperCase()}`, `test-${t}`])),
+                  // A database without tables: the fleet cron test binds it as a broken tenant.
+                  UNMIGRATED_D1: "test-unmigrated",
+                  // An empty tenant database the fleet lifecycle test imports an export into.
+                  SPARE_D1: "test-spare",
+                },
                 bindings: { TEST_MIGRATIONS: migrations, TEST_TENANTS, SEAL_KEYS },
                 // The lowest SCIM rate ceiling counts 100 per 10 s here instead of 500: a burst past
                 // it must fit in one window on a shared 2-core machine (test/worker/scim-rate.test.ts).

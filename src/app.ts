@@ -3,6 +3,7 @@ import { eventsJwksRoute } from "./admin/events-keys";
 import { pollRoutes } from "./admin/poll";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
+import { FLEET_PREFIX, fleetRoutes } from "./fleet/routes";
 import { tenantGate } from "./http/tenant";
 import {
   type ErrorRenderer,
@@ -50,12 +51,17 @@ app.get("/t/:tenant/events/jwks.json", eventsJwksRoute);
 app.all("/t/:tenant/events/jwks.json", methodNotAllowed("GET"));
 app.route("/t/:tenant/events", pollRoutes);
 app.route(`/t/:tenant${CONSOLE_PREFIX}`, consoleRoutes);
+app.route(FLEET_PREFIX, fleetRoutes);
 
 const ADMIN_PATH = new RegExp(`^/t/[^/]+${ADMIN_PREFIX}(/|$)`);
 const POLL_PATH = /^\/t\/[^/]+\/events(\/|$)/;
 /** The admin API answers in its own JSON format, the RFC 8936 poll in RFC 8935's, everything else in SCIM's. */
 const rendererFor = (path: string): ErrorRenderer =>
-  ADMIN_PATH.test(path) ? renderAdminError : POLL_PATH.test(path) ? renderPollError : renderScimError;
+  ADMIN_PATH.test(path) || path.startsWith(`${FLEET_PREFIX}/`)
+    ? renderAdminError
+    : POLL_PATH.test(path)
+      ? renderPollError
+      : renderScimError;
 
 app.onError(errorBoundary(rendererFor));
 app.notFound((c) => rendererFor(c.req.path)(new ScimError(404, `No resource at ${c.req.path.slice(0, 200)}.`)));

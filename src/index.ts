@@ -1,23 +1,24 @@
-import { pruneActivity } from "./activity/retention";
 import { app } from "./app";
 import { canonicalScimRequest } from "./http/canonical-path";
 import { consume } from "./delivery/consumer";
 import { queueBus } from "./events/outbox";
-import { sweep } from "./delivery/sweep";
 import type { EventMessage } from "./events/types";
+import { runCron } from "./fleet/cron";
+import { cellWork } from "./fleet/work";
 import type { Env } from "./platform/env";
-import { eventsCron } from "./webhooks/cron";
-import { rolesCron } from "./delivery/roles-cron";
 
 export { GroupMembership } from "./membership/durable-object";
+export { CellWork } from "./fleet/work-object";
+export { CellHealth } from "./fleet/health/object";
 
 export default {
   fetch: (req, env, ctx) => app.fetch(canonicalScimRequest(req), env, ctx),
   queue: (batch, env) => consume(batch as MessageBatch<EventMessage>, env),
-  scheduled: async (_controller, env, ctx) => {
-    ctx.waitUntil(sweep(env, queueBus(env.EVENTS)).then(() => undefined));
-    ctx.waitUntil(pruneActivity(env).then(() => undefined));
-    ctx.waitUntil(eventsCron(env, queueBus(env.EVENTS)));
-    ctx.waitUntil(rolesCron(env, queueBus(env.EVENTS)));
+  scheduled: async (controller, env, ctx) => {
+    ctx.waitUntil(
+      runCron(env, cellWork(env), queueBus(env.EVENTS), Date.now(), { turnAt: controller.scheduledTime }).then(
+        (report) => console.log(JSON.stringify({ msg: "cron", ...report })),
+      ),
+    );
   },
 } satisfies ExportedHandler<Env, EventMessage>;

@@ -47,6 +47,10 @@ export const FAILURE_REASONS: Record<string, FailureReason> = {
     title: "userName already provisioned (409)",
     fix: "Entra did not find the user by its matching attribute: make the matching attribute the one mapped to userName, or clear the stale assignment.",
   },
+  "tenant-suspended": {
+    title: "Tenant suspended by the service provider (403)",
+    fix: "Provisioning is refused until the provider resumes the tenant; the data is kept. Contact the provider.",
+  },
   "not-found": {
     title: "Resource not found (404)",
     fix: "Entra refers to a user or group no longer here (removed by an admin): restart provisioning in Entra to create it again.",

@@ -114,6 +114,7 @@ export function renderCell(options: {
     `$1\nroutes = [{ pattern = "${cell.host}", custom_domain = true }]`,
   );
   text = text.replace(/^(\s*PUBLIC_BASE_URL\s*=\s*)"[^"]*"/m, `$1"https://${cell.host}"`);
+  text = text.replace(/^(\s*CELL\s*=\s*)"[^"]*"/m, `$1"${cell.name}"`);
   text = rebasePaths(text, options.templateDir, options.cellDir);
   const migrations = migrationsDirFor(options.templateDir, options.cellDir);
   const blocks = options.tenants.map((t) => renderTenantBlock(t.slug, t.databaseId, migrations));

@@ -13,6 +13,7 @@ import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "../even
 import { queueBus } from "../events/outbox";
 import { recomputeInBackground } from "../roles/background";
 import { roleCatalog } from "../roles/catalog";
+import { recordHealth } from "../fleet/health/record";
 
 /**
  * Queue consumer: writes the audit log and sends invitations, then marks the outbox rows
@@ -48,6 +49,12 @@ export async function consume(
         msgs.map((m) => m.body),
       );
       for (const m of msgs) m.ack();
+      // The tenant's health row: one write per tenant and batch, after the ack (never throws).
+      await recordHealth(
+        env,
+        tenant,
+        msgs.map((m) => m.body),
+      );
       await recomputeRoles(env, tenant);
       await pushEvents(env, tenant);
     } catch (e) {

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   "oauth-federation",
   "webhook",
   "roles",
+  "suspension",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

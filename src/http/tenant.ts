@@ -1,6 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { afterRefusedRequest, afterScimRequest } from "../activity/hooks";
 import { publishQuietly, queueBus } from "../events/outbox";
+import { analyticsSink, routeOf } from "../fleet/metrics";
+import { cellWork, markWork } from "../fleet/work";
+import { countedD1 } from "../platform/round-trips";
 import { recordRefusal, refusedEvent } from "../events/refusals";
 import type { AppBindings } from "../platform/env";
 import { ScimError } from "../scim/errors";
@@ -81,11 +84,17 @@ export function tenantGate(
   const credentials = custom ?? bearer(scope);
   return async (c, next) => {
     const slug = c.req.param("tenant") ?? "";
-    const db = tenantDatabase(c.env, slug);
+    const started = Date.now();
+    const bound = tenantDatabase(c.env, slug);
     // Issue 12: an unknown slug answers exactly like a known tenant refusing a token (status,
     // body, headers, rate limit), so slugs cannot be enumerated.
-    if (!db) return refusal(c, slug, render);
-    const started = Date.now();
+    if (!bound) {
+      const res = await refusal(c, slug, render);
+      if (scope === "scim") writePoint(c, res, { tenant: "", prefix, started, reason: "auth:unknown", roundTrips: 0 });
+      return res;
+    }
+    const counted = countedD1(bound);
+    const db = counted.db;
     let t: TenantContext | undefined;
     let tokenId: string | null = null;
     /** Why the token was refused, for the activity's unauthenticated counts (never sent). */
@@ -96,10 +105,10 @@ export function tenantGate(
      */
     let verdict: "refused" | "unchecked" | undefined;
     /** The tenant's rate ceiling counts each request once, when its token is first known good. */
-    let counted = false;
+    let rateCounted = false;
     const countRequest = async (passed: TenantContext) => {
-      if (counted || scope !== "scim") return;
-      counted = true;
+      if (rateCounted || scope !== "scim") return;
+      rateCounted = true;
       await checkScimRate(c.env, passed);
     };
     const gate: TenantGate = {
@@ -112,7 +121,8 @@ export function tenantGate(
                 tokenId = id;
                 c.set("t", passed);
               });
-        if (early) {
+        // A tenant remembered as suspended takes the classic way, which reads its current state.
+        if (early && !early.suspension) {
           await countRequest(early);
           try {
             return await work(early);
@@ -125,7 +135,10 @@ export function tenantGate(
         return work(auth.t, prefetch ? auth.prefetched : undefined);
       },
       async authorize(prefetch) {
-        if (t) return { t, prefetched: prefetch ? await db.batch(prefetch(db)) : [] };
+        if (t) {
+          refuseSuspended(scope, t);
+          return { t, prefetched: prefetch ? await db.batch(prefetch(db)) : [] };
+        }
         if (verdict === "refused") throw unauthorized();
         if (verdict === "unchecked") throw uncheckable();
         let result: AuthResult;
@@ -144,6 +157,7 @@ export function tenantGate(
         t = result.tenant;
         tokenId = result.tokenId;
         c.set("t", t);
+        refuseSuspended(scope, t);
         await countRequest(t);
         return { t, prefetched: result.prefetched };
       },
@@ -153,12 +167,58 @@ export function tenantGate(
     await next();
     // A handler that needed no data (discovery of a 404, a 405) still answers only a good token.
     if (!t && !verdict) await c.var.gate.authorize().catch(() => undefined);
-    if (t) return afterGoodToken(c, scope, t, started, tokenId);
-    // A token that could not be checked is not a refusal: 503 (Entra retries it), never counted
-    // by the rate limit, so an outage cannot turn a good token into 401s and then 429s.
-    c.res = verdict === "refused" ? await refusal(c, slug, render) : render(uncheckable());
-    if (verdict === "refused" && scope === "scim") background(c, afterRefusedRequest(c.env, slug, refusedFor));
+    if (t) await afterGoodToken(c, scope, t, started, tokenId);
+    else {
+      // A token that could not be checked is not a refusal: 503 (Entra retries it), never counted
+      // by the rate limit, so an outage cannot turn a good token into 401s and then 429s.
+      c.res = verdict === "refused" ? await refusal(c, slug, render) : render(uncheckable());
+      if (verdict === "refused" && scope === "scim") background(c, afterRefusedRequest(c.env, slug, refusedFor));
+    }
+    if (scope !== "scim") return;
+    const err = c.error instanceof ScimError ? c.error : undefined;
+    const reason = t
+      ? (err?.reason ?? err?.scimType ?? (c.res.status >= 400 ? `status:${c.res.status}` : ""))
+      : verdict === "refused"
+        ? `auth:${refusedFor}`
+        : "auth:unchecked";
+    writePoint(c, c.res, { tenant: slug, prefix, started, reason, roundTrips: counted.trips() });
   };
+}
+
+/** The request's Analytics Engine data point (fleet/metrics.ts): a call that returns at once. */
+function writePoint(
+  c: Context<AppBindings>,
+  res: Response,
+  p: { tenant: string; prefix: string; started: number; reason: string; roundTrips: number },
+) {
+  const below = c.req.path.slice(`/t/${c.req.param("tenant") ?? ""}${p.prefix}`.length);
+  analyticsSink(c.env).write({
+    tenant: p.tenant,
+    cell: c.env.CELL ?? "",
+    route: routeOf(c.req.method, below),
+    status: res.status,
+    reason: p.reason,
+    latencyMs: Date.now() - p.started,
+    roundTrips: p.roundTrips,
+  });
+}
+
+/**
+ * A suspended tenant's SCIM requests: 403 with the reason, after the token was found good (so
+ * nothing is said to a stranger). 403 rather than 503: the refusal lasts until the vendor resumes
+ * the tenant, so Entra should not retry it as an outage; Entra shows the detail in its
+ * provisioning logs, where the customer's admin reads it, and its next cycles bring the changes
+ * across after resume. The tenant's data is kept as it is.
+ */
+function refuseSuspended(scope: TokenScope, t: TenantContext) {
+  if (scope !== "scim" || !t.suspension) return;
+  const why = t.suspension.reason ? ` Reason: ${t.suspension.reason}.` : "";
+  throw new ScimError(
+    403,
+    `Provisioning to this tenant is suspended by the service provider.${why} Its data is kept; contact the provider to resume it.`,
+    undefined,
+    "tenant-suspended",
+  );
 }
 
 const uncheckable = () => new ScimError(503, "The token could not be checked right now; retry later.");
@@ -199,6 +259,8 @@ async function afterGoodToken(
   }
   if (scope === "scim") background(c, afterScimRequest(c, t.slug, started, tokenId, t.committed));
   else background(c, publishQuietly(queueBus(c.env.EVENTS), t.slug, t.committed));
+  // Outbox rows were written: the cell's cron checks this tenant once the Queue had its chance.
+  if (t.committed.length) background(c, markWork(cellWork(c.env), t.slug));
 }
 
 /** For routes without reads worth prefetching: authorize before the handler runs. */

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { publishQuietly, queueBus } from "../events/outbox";
+import { cellWork, markWork } from "../fleet/work";
 import { recordRefusal } from "../events/refusals";
 import { audit } from "../events/types";
 import { publicBase } from "../http/public-url";
@@ -113,7 +114,10 @@ async function auditRefusal(
     source: ip,
   });
   if (!(await recordRefusal(db, event))) return;
-  const publish = publishQuietly(queueBus(c.env.EVENTS), slug, [event]);
+  const publish = Promise.all([
+    publishQuietly(queueBus(c.env.EVENTS), slug, [event]),
+    markWork(cellWork(c.env), slug),
+  ]).then(() => undefined);
   try {
     c.executionCtx.waitUntil(publish);
   } catch {

@@ -41,6 +41,18 @@ export interface Env {
   WEBHOOKS_ALLOW_LOOPBACK_HTTP?: string;
   /** Tests only: the first retry's delay in ms instead of 30 s (src/webhooks/backoff.ts). */
   WEBHOOKS_RETRY_BASE_MS?: string;
+  /** The cell's record of tenants with work waiting for the cron (fleet/work-object.ts, class CellWork). */
+  CELL_WORK: DurableObjectNamespace;
+  /** The cell's tenant health rows (fleet/health/object.ts, class CellHealth). */
+  CELL_HEALTH: DurableObjectNamespace;
+  /** Workers Analytics Engine: one data point per SCIM request (fleet/metrics.ts). */
+  METRICS?: AnalyticsEngineDataset;
+  /** The cell's name, in every data point (cells/<name>.toml sets it; the default cell: "default"). */
+  CELL?: string;
+  /** SHA-256 (hex) of the vendor operators' token for /fleet/api (a Worker secret; fleet/operator.ts). */
+  FLEET_TOKEN_SHA256?: string;
+  /** SHA-256 (hex) of the fleet support token: reads tenants' health only (fleet/operator.ts). */
+  FLEET_SUPPORT_TOKEN_SHA256?: string;
   /** The vendor's role catalog, JSON `[{id, name, description}]` (src/roles/catalog.ts, docs/roles.md). */
   ROLE_CATALOG?: string;
   /** Secret (wrangler.toml `[secrets]`): `kid:base64key` list sealing stored secrets (platform/seal.ts, docs/secrets.md). */

@@ -17,7 +17,7 @@ export const RULE_REASONS = [
 ] as const;
 
 /** Refusals that are not a product rule but still have one cause an admin can act on. */
-export const OTHER_REASONS = ["user-exists", "invalid-email"] as const;
+export const OTHER_REASONS = ["user-exists", "invalid-email", "tenant-suspended"] as const;
 
 export type RuleReason = (typeof RULE_REASONS)[number];
 export type Reason = RuleReason | (typeof OTHER_REASONS)[number];

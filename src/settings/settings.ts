@@ -59,6 +59,11 @@ export const settingsSchema = z.object({
    * (the interoperability profile: those are refused with 400 invalidSyntax).
    */
   dialect: z.enum(["entra", "strict"]),
+  /**
+   * What a blank or null value in a PATCH does to a single-valued attribute: `keep` (P7, the
+   * default: the stored value stays) or `clear` (it is removed, as Entra's validator expects).
+   */
+  blankValues: z.enum(["keep", "clear"]),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -76,6 +81,7 @@ export const DEFAULT_SETTINGS: Settings = {
   scimRateLimit: 200,
   deleteMode: "suspend",
   dialect: "entra",
+  blankValues: "keep",
 };
 
 /** Settings rows are `key -> JSON value`; absent keys take their defaults. */

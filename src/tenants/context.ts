@@ -5,6 +5,13 @@ import { type Settings, settingsFromRows } from "../settings/settings";
 
 /** The settings row holding the tenant's cursor-signing key (tenants/cursor-key.ts). */
 export const CURSOR_KEY_SETTING = "cursorKey";
+/** The settings row of a suspended tenant (fleet/lifecycle.ts): `{reason, at}`; absent when active. */
+export const SUSPENSION_SETTING = "suspension";
+
+export interface Suspension {
+  reason: string;
+  at: string;
+}
 
 /**
  * Everything a request of one tenant works with. Settings and custom attributes are loaded in
@@ -20,6 +27,8 @@ export interface TenantContext {
   userResource: ResourceSchema;
   /** The tenant's key for signing list cursors (settings row, see tenants/cursor-key.ts); absent until first used. */
   cursorKey?: string;
+  /** Set while the vendor has suspended the tenant: its SCIM requests are refused (http/tenant.ts). */
+  suspension?: Suspension;
   /** Events committed by this request, handed to the Queue after the response (events/outbox.ts). */
   committed: OutboxEvent[];
 }
@@ -50,6 +59,18 @@ export function tenantContext(slug: string, db: D1Database, state: string): Tena
     customAttributes,
     userResource: userResourceFor(customAttributes),
     cursorKey: settingsRows.find((r) => r.key === CURSOR_KEY_SETTING)?.value,
+    suspension: suspensionOf(settingsRows.find((r) => r.key === SUSPENSION_SETTING)?.value),
     committed: [],
   };
+}
+
+function suspensionOf(value: string | undefined): Suspension | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const v = JSON.parse(value) as Partial<Suspension>;
+    return { reason: String(v.reason ?? ""), at: String(v.at ?? "") };
+  } catch {
+    // A row that cannot be read still suspends: the operator meant the tenant to stop.
+    return { reason: "", at: "" };
+  }
 }

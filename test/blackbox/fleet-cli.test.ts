@@ -48,6 +48,9 @@ describe("a cell's config", () => {
     expect(text).toContain('main = "../src/index.ts"');
     expect(text).toContain('directory = "../src/console/public"');
     expect(text).toMatch(/PUBLIC_BASE_URL = "https:\/\/scim-eu1\.example\.com"/);
+    // The cell's name in its metrics data points; the cron's work record is the cell's own object.
+    expect(text).toMatch(/^CELL = "eu1"$/m);
+    expect(text).toContain('class_name = "CellWork"');
     expect(queuesOf(text)).toEqual(["scim-events-eu1", "scim-events-dlq-eu1"]);
     expect(queuesOf(TEMPLATE)).toEqual(["scim-events", "scim-events-dlq"]);
     // The shared token index and every other table of the template are kept as they are.

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cronMatches, cronsOf, type LocalCron, startLocalCron } from "../../src/cli/cron.ts";
 import { databaseName } from "../../src/cli/names.ts";
 import { d1Execute } from "../../src/cli/wrangler.ts";
-import { PROJECT_ROOT, startBlackbox, type Blackbox } from "./harness.ts";
+import { PROJECT_ROOT, scimFetch, startBlackbox, type Blackbox } from "./harness.ts";
 
 describe("the local cron's schedule", () => {
   it("reads wrangler.toml's crons and matches them as Cloudflare does (UTC)", () => {
@@ -73,6 +73,20 @@ describe("npm start's cron against wrangler dev", () => {
       return ((await res.json()) as { entries: { id: string }[] }).entries.some((e) => e.id === id);
     };
     expect(await audited()).toBe(false);
+    // The cron visits only tenants marked as having work (src/fleet/work.ts); the request whose
+    // send was lost would have marked its tenant after its response. A real write does the same.
+    const write = await scimFetch(box, "/Users", {
+      method: "POST",
+      body: JSON.stringify({
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName: `cron-${id}@contoso.com`,
+        externalId: `cron-${id}`,
+        active: true,
+        name: { givenName: "Cron", familyName: "Probe" },
+        emails: [{ primary: true, type: "work", value: `cron-${id}@contoso.com` }],
+      }),
+    });
+    expect(write.status).toBe(201);
 
     cron = startLocalCron(box.baseUrl, cronsOf(readFileSync(box.configPath, "utf8")), (c, outcome) =>
       fired.push(`${c}: ${outcome}`),

@@ -11,6 +11,7 @@ import worker from "../../src/index";
 import { consume } from "../../src/delivery/consumer";
 import type { Mailer } from "../../src/delivery/mailer";
 import { outboxStatement } from "../../src/events/outbox";
+import { cellWork } from "../../src/fleet/work";
 import { audit, type EventMessage } from "../../src/events/types";
 import type { Env } from "../../src/platform/env";
 import { adminClient, auditRows, createUser, entraUser, eventually, newClient, tenantDb } from "./helpers";
@@ -86,6 +87,8 @@ describe("events: outbox, Queue, consumer, sweep", () => {
   it("a lost Queue send is delivered by the cron sweep", async () => {
     // The change committed with its outbox row, but the send after commit never happened.
     const event = await seedEvent("acme", 5 * 60_000);
+    // The request that committed it marked the tenant as having work (src/fleet/work.ts).
+    await cellWork(e).mark(["acme"], Date.now(), Date.now());
     const ctx = createExecutionContext();
     await worker.scheduled!(createScheduledController({ cron: "* * * * *" }) as ScheduledController, e, ctx);
     await waitOnExecutionContext(ctx);
@@ -97,6 +100,7 @@ describe("events: outbox, Queue, consumer, sweep", () => {
 
   it("the sweep leaves fresh rows alone: their own send is still on its way", async () => {
     const event = await seedEvent("globex");
+    await cellWork(e).mark(["globex"], Date.now(), Date.now());
     const ctx = createExecutionContext();
     await worker.scheduled!(createScheduledController({ cron: "* * * * *" }) as ScheduledController, e, ctx);
     await waitOnExecutionContext(ctx);
