@@ -45,6 +45,8 @@ export const settingsSchema = z.object({
   accessTokenLifetime: z.number().int().min(300).max(21_600),
   /** Issue 19: days the events are kept for RFC 8936 poll replay (pruned by the cron, src/webhooks/cron.ts). */
   eventRetentionDays: z.number().int().min(1).max(90),
+  /** Whether the console accepts an admin API key at its sign-in (off once people sign in, docs/people.md). */
+  consoleKeySignIn: z.boolean(),
   /** Requests per second a tenant's SCIM clients may make before 429 (see SCIM_RATE_CEILINGS). */
   scimRateLimit: z.literal(SCIM_RATE_CEILINGS),
   /**
@@ -78,6 +80,7 @@ export const DEFAULT_SETTINGS: Settings = {
   activityRetentionDays: 30,
   accessTokenLifetime: 3600,
   eventRetentionDays: 7,
+  consoleKeySignIn: true,
   scimRateLimit: 200,
   deleteMode: "suspend",
   dialect: "entra",
