@@ -95,8 +95,8 @@ export function tenantGate(
       if (scope === "scim") writePoint(c, res, { tenant: "", prefix, started, reason: "auth:unknown", roundTrips: 0 });
       return res;
     }
-    const counted = countedD1(bound);
-    const db = counted.db;
+    const metered = countedD1(bound);
+    const db = metered.db;
     let t: TenantContext | undefined;
     let tokenId: string | null = null;
     /** Why the token was refused, for the activity's unauthenticated counts (never sent). */
@@ -183,7 +183,7 @@ export function tenantGate(
       : verdict === "refused"
         ? `auth:${refusedFor}`
         : "auth:unchecked";
-    writePoint(c, c.res, { tenant: slug, prefix, started, reason, roundTrips: counted.trips() });
+    writePoint(c, c.res, { tenant: slug, prefix, started, reason, roundTrips: metered.trips() });
   };
 }
 
