@@ -21,12 +21,14 @@ import type { AppBindings } from "./platform/env";
 import { ScimError } from "./scim/errors";
 import { requestServices } from "./request-services";
 import { scimRoutes } from "./scim-routes";
+import { signinRoutes } from "./signin/routes";
 
 export const SCIM_PREFIX = "/scim/v2";
 
 export const app = new Hono<AppBindings>({ strict: false });
 
 app.get("/healthz", (c) => c.text("ok"));
+app.route("/", signinRoutes);
 
 // The composition root: the services bound to the Worker's bindings (the group sequencer's
 // Durable Object among them) are built here, once per request; the tenant is the gate's.

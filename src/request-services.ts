@@ -1,4 +1,7 @@
 import { tokenEndpointUrl } from "./admin/services/oauth";
+import { type NewKey, addKey, revokeKey } from "./admin/services/keys";
+import { type NewLink, issueSetupLink } from "./admin/services/setup-links";
+import { type NewProvider, addProvider } from "./admin/services/signin-providers";
 import { rotateScimToken } from "./admin/services/token";
 import { hardDeleteUser } from "./admin/services/users";
 import { type NewWebhook, addWebhook, testWebhook } from "./admin/services/webhooks";
@@ -25,6 +28,8 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
     scim: () => `${base()}/t/${tenant().slug}/scim/v2`,
     tokenEndpoint: () => tokenEndpointUrl(base(), tenant().slug),
     poll: () => `${base()}/t/${tenant().slug}/events/poll`,
+    /** The one redirect URI of every tenant's sign-in (docs/people.md). */
+    signinCallback: () => `${base()}/signin/callback`,
     /** The public JWKS that verifies the tenant's SETs (no credential). */
     eventsJwks: () => `${base()}/t/${tenant().slug}/events/jwks.json`,
   };
@@ -37,6 +42,11 @@ export function requestServices(env: Env, requestUrl: string, tenant: () => Tena
     roleCatalog: () => roleCatalog(env.ROLE_CATALOG),
     sealer,
     rotateScimToken: () => rotateScimToken(tenant(), env.TOKENS),
+    addKey: (input: NewKey) => addKey(tenant(), env.TOKENS, input),
+    revokeKey: (id: string) => revokeKey(tenant(), env.TOKENS, id),
+    issueSetupLink: (input: NewLink) => issueSetupLink(tenant(), base(), input),
+    addSigninProvider: (input: NewProvider) =>
+      addProvider(tenant(), sealer(), input, env.SIGNIN_ALLOW_LOOPBACK_HTTP === "1"),
     hardDeleteUser: (id: string) => hardDeleteUser(tenant(), sequencerFor(tenant()), id),
     /** `npm start` and the tests: an event endpoint may be `http://127.0.0.1:<port>/…` (the console's hint says so). */
     allowsLoopbackHttp: allowsLoopbackHttp(env),

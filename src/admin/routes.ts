@@ -1,17 +1,22 @@
 import { Hono } from "hono";
 import { cappedBody, renderAdminError } from "../http/respond";
+import { requireRole } from "../http/roles";
 import { authorizeFirst, tenantGate } from "../http/tenant";
 import type { AppBindings } from "../platform/env";
 import { activityRoutes } from "./activity";
+import { adminPeopleRoutes } from "./admins";
 import { attributeRoutes } from "./attributes";
 import { auditRoutes } from "./audit";
 import { adminError } from "./errors";
 import { adminGroupRoutes } from "./groups";
 import { importRoutes } from "./import";
+import { keyRoutes } from "./keys";
 import { mailRoutes } from "./mail";
 import { oauthAdminRoutes } from "./oauth";
 import { adminRoleRoutes } from "./roles";
 import { settingsRoutes } from "./settings";
+import { setupLinkRoutes } from "./setup-links";
+import { signinProviderRoutes } from "./signin-providers";
 import { tokenRoutes } from "./tokens";
 import { adminUserRoutes } from "./users";
 import { webhookRoutes } from "./webhooks";
@@ -25,9 +30,19 @@ export const ADMIN_PREFIX = "/admin/api";
  */
 export const adminRoutes = new Hono<AppBindings>();
 
-adminRoutes.use("*", tenantGate("admin", ADMIN_PREFIX, renderAdminError), authorizeFirst, cappedBody());
+adminRoutes.use(
+  "*",
+  tenantGate("admin", ADMIN_PREFIX, renderAdminError),
+  authorizeFirst,
+  requireRole(ADMIN_PREFIX),
+  cappedBody(),
+);
 adminRoutes.route("/settings", settingsRoutes);
 adminRoutes.route("/token", tokenRoutes);
+adminRoutes.route("/keys", keyRoutes);
+adminRoutes.route("/admins", adminPeopleRoutes);
+adminRoutes.route("/setup-links", setupLinkRoutes);
+adminRoutes.route("/signin-providers", signinProviderRoutes);
 adminRoutes.route("/custom-attributes", attributeRoutes);
 adminRoutes.route("/users", adminUserRoutes);
 adminRoutes.route("/groups", adminGroupRoutes);

@@ -3,6 +3,7 @@
  * each cell's queues, pending migrations on every tenant database, then each cell's Worker.
  * Every step first looks at what exists, so a second run only finishes what the first left.
  */
+import { localOnlyVars } from "./local-only-vars.ts";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { listCells, syncCells, writeFileAtomic, type Cell, type Fleet } from "./cells.ts";
@@ -130,6 +131,11 @@ export async function deployFleet(fleet: Fleet, options: DeployOptions): Promise
   const placeholders = placeholderProblem(listCells(fleet));
   if (placeholders && !options.dryRun) throw new Error(`refusing to deploy: ${placeholders}`);
   if (placeholders) log(`warning: ${placeholders}\nA deploy with --remote refuses this.`);
+  // Variables only `npm start` and the tests may set (a loopback identity provider or receiver).
+  const local = localOnlyVars([fleet.templatePath, ...listCells(fleet).map((c) => c.configPath)]);
+  const localText = `local-only variables are set (docs/people.md): ${local.join("; ")}`;
+  if (local.length && !options.dryRun) throw new Error(`refusing to deploy: ${localText}`);
+  if (local.length) log(`warning: ${localText}\nA deploy with --remote refuses this.`);
 
   log("1. Token index (KV), shared by every cell");
   await ensureTokensNamespace(fleet, options, log);

@@ -19,6 +19,7 @@ import { placeholderProblem } from "./deploy-steps.ts";
 import { DEMO_TENANT, LOCAL_STATE_DIR, localFleet, trackedFleet } from "./local-fleet.ts";
 import { serveFleet, type ServedFleet } from "./local-serve.ts";
 import { cronsOf } from "./cron.ts";
+import { startDevSignIn } from "./dev-signin.ts";
 import { adminApiUrl, consoleUrl, localDatabaseId, tenantUrl } from "./names.ts";
 import { seedSampleDirectory } from "./sample-data.ts";
 import { DEFAULT_PORT, LOCAL_IP } from "./served-ports.ts";
@@ -168,13 +169,14 @@ async function main(): Promise<void> {
     process.exit(code);
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop(signal, 0));
+  const signIn = await startDevSignIn();
   const served = await serveFleet({
     fleet,
     port,
     ip: LOCAL_IP,
     stateDir: LOCAL_STATE_DIR,
     // A local run may point event endpoints at a receiver on this machine (http://127.0.0.1:<port>).
-    vars: { WEBHOOKS_ALLOW_LOOPBACK_HTTP: "1" },
+    vars: { WEBHOOKS_ALLOW_LOOPBACK_HTTP: "1", ...signIn.vars },
     log: (line) => console.log(line),
     onUnexpectedExit: (cell, how) => {
       console.error(`npm start: the wrangler dev of cell "${cell}" exited (${how}); stopping.`);
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
   const demoBase = served.cells().find((s) => s.cell.name === demoCell.name)!.baseUrl;
   if (!values.empty) await seedOnce(demoBase, tokens);
   printDemo(demoBase, tokens);
+  await signIn.printSetupLink(targetOf(demoCell), demoBase, DEMO_TENANT);
   printCells(fleet, served);
   const crons = [...new Set(served.cells().flatMap((s) => cronsOf(readFileSync(s.cell.configPath, "utf8"))))];
   if (crons.length)

@@ -19,6 +19,7 @@ import {
 } from "./command-line.ts";
 import { cellMigrationsDir, cellOfTenant, listCells, placeTenant, type Cell } from "./cells.ts";
 import { addClient, listClients, revokeClient, secretDays } from "./clients.ts";
+import { printSetupLink } from "./setup-link.ts";
 import { assertNoPlaceholders, deployCell } from "./deploy-steps.ts";
 import { fleetFor, LOCAL_CONFIG, usesLocalFleet } from "./local-fleet.ts";
 import { localServingNote, refuseLocalSlug } from "./local-onboarding.ts";
@@ -47,6 +48,7 @@ Commands:
   list                                every tenant with its cell
   rotate-token <slug> [--scope S]     replace the tenant's token (S: scim (default) or admin);
                                       the old one stops at once
+  link <slug> [--role R] [--email E]  a one-time link that makes a person an admin (docs/people.md)
   migrate [--concurrency N] [--check] apply pending migrations to every tenant database of every
                                       cell, N at a time (default 8); --check lists what is behind
                                       and changes nothing. Exits 1 if any database failed.
@@ -202,6 +204,8 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
         printToken(io, scope === "scim" ? "Secret Token" : "Admin token", token);
         return 0;
       }
+      case "link":
+        return await printSetupLink(targetOfTenant(slug), slug!, urlBase(cellOfTenant(fleet, slug!)), values, io);
       case "migrate": {
         if (slug !== undefined) throw new TenantUsageError(`unexpected argument "${slug}"`);
         return await runMigrate({ fleet, values, stateDir, io });

@@ -7,6 +7,7 @@ export const ASSET_FILES = [
   "/console/connect.js",
   "/console/roles.js",
   "/console/icon.svg",
+  "/console/microsoft.svg",
 ] as const;
 export type AssetPath = (typeof ASSET_FILES)[number];
 

@@ -6,11 +6,23 @@ import type { AppBindings } from "../platform/env";
 import { stateText, tenantContext, tenantStateStatement } from "../tenants/context";
 import { verifyBearer } from "../tenants/auth";
 import { tenantDatabase } from "../tenants/resolve";
-import { closeSessionStatement, openSession, sessionCheckStatement, sessionCookieName, sessionHash } from "./sessions";
+import {
+  type SessionOwner,
+  type SessionRow,
+  closeSessionStatement,
+  openSession,
+  sessionCheckStatement,
+  sessionCookieName,
+  sessionHash,
+  sessionPrincipal,
+} from "./sessions";
 import { clearFailures, lockedFor, recordFailure } from "./throttle";
 
 /** Every refusal says the same, whatever was wrong with the token. */
 export const SIGN_IN_FAILED = "Sign-in failed. Check the admin token and try again.";
+/** A good key, but the tenant has turned key sign-in off (the admin API still takes keys). */
+export const KEY_SIGN_IN_OFF =
+  "Signing in with an admin API key is turned off for this tenant. Sign in with your account.";
 
 /** The console's credentials: the session cookie, checked in the same D1 batch as the tenant state. */
 export const sessionCredentials: Credentials = async (c, slug, db, prefetch = []) => {
@@ -21,19 +33,18 @@ export const sessionCredentials: Credentials = async (c, slug, db, prefetch = []
     tenantStateStatement(db),
     ...prefetch,
   ]);
-  const row = session.results[0] as { token_id: string } | undefined;
+  const row = session.results[0] as SessionRow | undefined;
   if (!row) return { ok: false, reason: "revoked" };
-  return {
-    ok: true,
-    tokenId: row.token_id,
-    tenant: tenantContext(slug, db, stateText(state)),
-    prefetched,
-  };
+  const tenant = tenantContext(slug, db, stateText(state));
+  tenant.principal = sessionPrincipal(row);
+  // Turning key sign-in off ends the sessions opened with a key, too.
+  if (tenant.principal.viaKey && !tenant.settings.consoleKeySignIn) return { ok: false, reason: "revoked" };
+  return { ok: true, tokenId: row.token_id, tenant, prefetched };
 };
 
 const clientOf = (c: Context) => c.req.header("CF-Connecting-IP") ?? "local";
 
-export type SignInResult = { ok: true } | { ok: false; status: 401 | 429; retryAfter?: number };
+export type SignInResult = { ok: true } | { ok: false; status: 401 | 403 | 429; retryAfter?: number; message?: string };
 
 /**
  * Checks a pasted admin token like the admin API does (KV index + D1 truth) and opens a session
@@ -58,7 +69,20 @@ export async function signIn(c: Context<AppBindings>, slug: string, token: strin
   }
   if (!db) return { ok: false, status: 401 };
   clearFailures(slug, client);
-  const session = await openSession(db, result.tokenId);
+  if (!result.tenant.settings.consoleKeySignIn) return { ok: false, status: 403, message: KEY_SIGN_IN_OFF };
+  await startSession(c, slug, db, { kind: "key", id: result.tokenId });
+  return { ok: true };
+}
+
+/** Opens a session for `owner` and sets its cookie; `extra` writes commit in the same batch. */
+export async function startSession(
+  c: Context,
+  slug: string,
+  db: D1Database,
+  owner: SessionOwner,
+  extra: D1PreparedStatement[] = [],
+): Promise<void> {
+  const session = await openSession(db, owner, extra);
   setCookie(c, sessionCookieName(slug), session.id, {
     path: "/",
     secure: true,
@@ -66,7 +90,6 @@ export async function signIn(c: Context<AppBindings>, slug: string, token: strin
     sameSite: "Strict",
     expires: session.expires,
   });
-  return { ok: true };
 }
 
 /** Ends the session in D1 (the cookie alone no longer opens anything) and clears the cookie. */

@@ -3,6 +3,7 @@ import { except } from "hono/combine";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
+import { requireRole } from "../http/roles";
 import { authorizeFirst, tenantGate } from "../http/tenant";
 import { ScimError } from "../scim/errors";
 import { assetUrls } from "./assets";
@@ -10,6 +11,8 @@ import { sessionCredentials } from "./auth";
 import { type ConsoleBindings, formOf } from "./context";
 import { onConsoleError, signInRedirect } from "./errors";
 import { activityPages } from "./pages/activity";
+import { adminPages } from "./pages/admins";
+import { keyPages } from "./pages/keys";
 import { attributePages } from "./pages/attributes";
 import { rolePages } from "./pages/roles";
 import { auditPages } from "./pages/audit";
@@ -92,6 +95,7 @@ consoleRoutes.use(
       tenantGate("admin", CONSOLE_PREFIX, () => signInRedirect(c.var.ui), sessionCredentials)(c as never, next),
     authorizeFirst as MiddlewareHandler,
     csrfToken,
+    requireRole(CONSOLE_PREFIX) as MiddlewareHandler,
   ),
 );
 consoleRoutes.route("/", overviewPages);
@@ -103,6 +107,8 @@ consoleRoutes.route("/attributes", attributePages);
 consoleRoutes.route("/roles", rolePages);
 consoleRoutes.route("/settings", settingsPages);
 consoleRoutes.route("/token", tokenPages);
+consoleRoutes.route("/admins", adminPages);
+consoleRoutes.route("/keys", keyPages);
 consoleRoutes.route("/oauth", oauthPages);
 consoleRoutes.route("/audit", auditPages);
 consoleRoutes.route("/mail", mailPages);

@@ -9,7 +9,13 @@ import { missingTable, recordSecurityEvents } from "../webhooks/record";
 import { dispatchDue } from "../webhooks/dispatch";
 import { dispatchOptions } from "../webhooks/options";
 import { renderSubject, renderTemplate, variablesOf } from "./template";
-import type { AuditEvent, EventMessage, InviteEvent, OutboxEvent } from "../events/types";
+import {
+  ADMIN_INVITE_PREFIX,
+  type AuditEvent,
+  type EventMessage,
+  type InviteEvent,
+  type OutboxEvent,
+} from "../events/types";
 import { queueBus } from "../events/outbox";
 import { recomputeInBackground } from "../roles/background";
 import { roleCatalog } from "../roles/catalog";
@@ -167,6 +173,8 @@ function auditStatement(db: D1Database, events: AuditEvent[]) {
  * has no idempotency key, the trade-off accepted here.
  */
 async function sendInvitation(db: D1Database, settings: Settings, inv: InviteEvent, mailer: Mailer): Promise<void> {
+  // An admin's invitation (admin/services/setup-links.ts) is written whole with its link: only sent here.
+  if (inv.userId.startsWith(ADMIN_INVITE_PREFIX)) return sendQueued(db, inv.id, mailer);
   const user = await findUser(db, inv.userId);
   const to = user ? primaryEmail(JSON.parse(user.doc)) : undefined;
   if (!user || !to) return;
@@ -184,9 +192,14 @@ async function sendInvitation(db: D1Database, settings: Settings, inv: InviteEve
       new Date().toISOString(),
     )
     .run();
+  await sendQueued(db, inv.id, mailer);
+}
+
+/** Sends the mail row `id` while it is still queued, and records what became of it. */
+async function sendQueued(db: D1Database, id: string, mailer: Mailer): Promise<void> {
   const mail = await db
     .prepare("SELECT id, to_address AS \"to\", subject, body FROM mail_outbox WHERE id = ?1 AND status = 'queued'")
-    .bind(inv.id)
+    .bind(id)
     .first<{ id: string; to: string; subject: string; body: string }>();
   if (!mail) return;
   try {

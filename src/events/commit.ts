@@ -1,11 +1,13 @@
 import { runWrites } from "../db/writes";
 import { outboxStatement } from "./outbox";
-import type { OutboxEvent } from "./types";
+import { type OutboxEvent, type Principal, attributed } from "./types";
 
 /** Where a commit happens and where its committed events go (a request's TenantContext, or a Durable Object's list). */
 export interface CommitTarget {
   db: D1Database;
   committed: OutboxEvent[];
+  /** The admin behind the request, who the audit entries name (events/types.ts `attributed`). */
+  principal?: Principal;
 }
 
 export interface CommitOptions {
@@ -26,9 +28,10 @@ export interface CommitOptions {
 export async function commit(
   target: CommitTarget,
   writes: D1PreparedStatement[],
-  events: OutboxEvent[],
+  written: OutboxEvent[],
   opts: CommitOptions = {},
 ): Promise<D1Result[]> {
+  const events = written.map((e) => attributed(e, target.principal));
   if (events.length === 0) return runWrites(target.db, writes);
   const results = await runWrites(target.db, [
     ...writes,

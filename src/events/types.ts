@@ -3,9 +3,42 @@ import { MAX_AUDIT_DETAIL_CHARS, quote } from "../scim/limits";
 import type { Settings } from "../settings/settings";
 
 /** Events written to the outbox with the change they describe (see docs/storage.md). */
-/** `oauth`: a request to the token endpoint, before any client is known good (issue 11). */
-/** `system`: a change the service computed itself (a user's effective roles, docs/roles.md). */
-export type Actor = "scim" | "admin" | "oauth" | "system";
+/**
+ * Who did it. `oauth`: a request to the token endpoint, before any client is known good.
+ * `person:<admin id>` and `key:<key id>`: a named admin or admin API key, whose name the entry's
+ * `detail.by` carries (docs/people.md); `admin` is what the service itself does for an admin
+ * request with no one named (a cron, or entries written before admins had names). `system`: a
+ * change the service computed itself (a user's effective roles, docs/roles.md).
+ */
+export type Actor = "scim" | "admin" | "oauth" | "system" | "signin" | `person:${string}` | `key:${string}`;
+
+export type AdminRole = "owner" | "admin" | "viewer";
+export const ADMIN_ROLES: readonly AdminRole[] = ["owner", "admin", "viewer"];
+
+/** What an audit entry says about the person or key behind an admin request. */
+export type ActorName =
+  { kind: "person"; provider: string; subject: string; email: string; name: string } | { kind: "key"; name: string };
+
+/** The admin behind a request (a signed-in person, or an admin API key) and the role they act with. */
+export interface Principal {
+  actor: `person:${string}` | `key:${string}`;
+  role: AdminRole;
+  /** The admin's or the key's id. */
+  id: string;
+  by: ActorName;
+  /** Signed in to the console with a key (the tenant may turn that off). */
+  viaKey: boolean;
+}
+
+/**
+ * The one place an admin request's audit entries get their author: what a service wrote as
+ * `admin` becomes the principal's actor, with the name in `detail.by`. Entries of SCIM or OAuth
+ * keep theirs.
+ */
+export function attributed<E extends OutboxEvent>(event: E, principal: Principal | undefined): E {
+  if (!principal || event.kind !== "audit" || event.actor !== "admin") return event;
+  return { ...event, actor: principal.actor, detail: { ...event.detail, by: principal.by } };
+}
 
 /** Every audit action, once: the type, the admin API's filter and the console's options derive from it. */
 export const AUDIT_ACTIONS = [
@@ -26,6 +59,10 @@ export const AUDIT_ACTIONS = [
   "oauth-client",
   "oauth-federation",
   "webhook",
+  "api-key",
+  "admin",
+  "setup-link",
+  "sign-in",
   "roles",
   "suspension",
 ] as const;
@@ -106,6 +143,9 @@ function shorten(v: unknown): unknown {
   if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [quote(k), shorten(x)]));
   return v;
 }
+
+/** The `userId` of an admin's invitation mail (a setup link sent by email), which names no user. */
+export const ADMIN_INVITE_PREFIX = "admin-invite:";
 
 export const invite = (userId: string): InviteEvent => ({
   kind: "invite",

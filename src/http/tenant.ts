@@ -5,6 +5,8 @@ import { analyticsSink, routeOf } from "../fleet/metrics";
 import { cellWork, markWork } from "../fleet/work";
 import { countedD1 } from "../platform/round-trips";
 import { recordRefusal, refusedEvent } from "../events/refusals";
+import { attributed } from "../events/types";
+import { noteKeyUse } from "../tenants/key-use";
 import type { AppBindings } from "../platform/env";
 import { ScimError } from "../scim/errors";
 import { type AuthResult, unauthorized, verifyBearer } from "../tenants/auth";
@@ -93,8 +95,8 @@ export function tenantGate(
       if (scope === "scim") writePoint(c, res, { tenant: "", prefix, started, reason: "auth:unknown", roundTrips: 0 });
       return res;
     }
-    const counted = countedD1(bound);
-    const db = counted.db;
+    const metered = countedD1(bound);
+    const db = metered.db;
     let t: TenantContext | undefined;
     let tokenId: string | null = null;
     /** Why the token was refused, for the activity's unauthenticated counts (never sent). */
@@ -181,7 +183,7 @@ export function tenantGate(
       : verdict === "refused"
         ? `auth:${refusedFor}`
         : "auth:unchecked";
-    writePoint(c, c.res, { tenant: slug, prefix, started, reason, roundTrips: counted.trips() });
+    writePoint(c, c.res, { tenant: slug, prefix, started, reason, roundTrips: metered.trips() });
   };
 }
 
@@ -251,14 +253,20 @@ async function afterGoodToken(
     // A 429 of the rate ceiling is not audited: a runaway client would write a row per request.
     const err = c.error instanceof ScimError && c.error.status !== 429 ? c.error : undefined;
     if (err && c.req.method !== "GET" && err.status >= 400 && err.status < 500) {
-      const event = refusedEvent(scope === "scim" ? "scim" : "admin", c.req.method, new URL(c.req.url).pathname, err);
+      const event = attributed(
+        refusedEvent(scope === "scim" ? "scim" : "admin", c.req.method, new URL(c.req.url).pathname, err),
+        t.principal,
+      );
       if (await recordRefusal(t.db, event)) t.committed.push(event);
     }
   } catch (e) {
     console.warn(JSON.stringify({ msg: "could not audit a refused request", error: String(e) }));
   }
   if (scope === "scim") background(c, afterScimRequest(c, t.slug, started, tokenId, t.committed));
-  else background(c, publishQuietly(queueBus(c.env.EVENTS), t.slug, t.committed));
+  else {
+    background(c, publishQuietly(queueBus(c.env.EVENTS), t.slug, t.committed));
+    if (t.principal?.by.kind === "key") background(c, noteKeyUse(t.db, t.principal.id));
+  }
   // Outbox rows were written: the cell's cron checks this tenant once the Queue had its chance.
   if (t.committed.length) background(c, markWork(cellWork(c.env), t.slug));
 }

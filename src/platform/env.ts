@@ -39,6 +39,18 @@ export interface Env {
   OAUTH_LIMIT?: RateLimit;
   /** "1" only where `npm start` and the tests run: endpoints may be `http://127.0.0.1:<port>` (src/webhooks/url.ts). */
   WEBHOOKS_ALLOW_LOOPBACK_HTTP?: string;
+  /**
+   * Sign in with Microsoft (docs/people.md): the vendor's multi-tenant app registration. The
+   * authority is Microsoft's unless a local run points it at the loopback provider.
+   */
+  MICROSOFT_AUTHORITY?: string;
+  MICROSOFT_CLIENT_ID?: string;
+  /** A Worker secret; or, instead, a certificate's PKCS#8 private key and its SHA-256 thumbprint (private_key_jwt). */
+  MICROSOFT_CLIENT_SECRET?: string;
+  MICROSOFT_CLIENT_KEY?: string;
+  MICROSOFT_CLIENT_KEY_THUMBPRINT?: string;
+  /** "1" only where `npm start` and the tests run: identity providers may be `http://127.0.0.1:<port>`. */
+  SIGNIN_ALLOW_LOOPBACK_HTTP?: string;
   /** Tests only: the first retry's delay in ms instead of 30 s (src/webhooks/backoff.ts). */
   WEBHOOKS_RETRY_BASE_MS?: string;
   /** The cell's record of tenants with work waiting for the cron (fleet/work-object.ts, class CellWork). */

@@ -8,6 +8,8 @@ export interface PatchContext extends CoerceContext {
   doc: ScimDoc;
   resource: ResourceSchema;
   onBlank: (attr: ResolvedAttr) => void;
+  /** A blank value clears a single-valued attribute instead of leaving it (PatchOptions.clearBlanks). */
+  clearBlanks: boolean;
 }
 
 /** Where an op lands once its path is resolved. */

@@ -16,6 +16,13 @@ export interface PatchOptions {
    * it is and is reported here, so that a service can refuse blanks it must not accept (P6).
    */
   onBlank?: (attr: ResolvedAttr) => void;
+  /**
+   * The tenant's blank-value rule set to `clear` (Entra's validator reads `""` and `null` back
+   * empty): an add/replace of a blank single-valued attribute, or of a complex one whose given
+   * sub-attributes are all blank (`manager: {"value": ""}`), removes it. `onBlank` still runs
+   * first, so a blank that must be refused (P6) is. Multi-valued attributes keep P7.
+   */
+  clearBlanks?: boolean;
 }
 
 /**
@@ -35,6 +42,7 @@ export function applyPatch(
     resource,
     ignored: [],
     onBlank: options.onBlank ?? (() => {}),
+    clearBlanks: options.clearBlanks === true,
   };
   for (const op of list) {
     if (op.path === undefined) applyPathless(ctx, op);
@@ -171,22 +179,29 @@ function checkMutability(op: PatchOpName, r: ResolvedAttr, text: string) {
 
 function applySingle(ctx: PatchContext, op: PatchOpName, r: ResolvedAttr, value: unknown) {
   const key = r.docPath[r.docPath.length - 1];
-  if (op === "remove") {
+  const remove = () => {
     const parent = parentOf(ctx.doc, r.docPath, false);
     if (parent && key in parent) {
       delete parent[key];
       pruneEmpty(ctx.doc, r.docPath);
     }
+  };
+  if (op === "remove") return remove();
+  if (isBlank(value)) {
+    ctx.onBlank(r);
+    if (ctx.clearBlanks) remove();
     return;
   }
-  if (isBlank(value)) return ctx.onBlank(r);
   const v = coerceAttr(r, value, ctx);
   if (leaf(r).type !== "complex") {
     parentOf(ctx.doc, r.docPath, true)![key] = v;
     return;
   }
   const fields = v as Record<string, unknown>;
-  if (Object.keys(fields).length === 0) return;
+  if (Object.keys(fields).length === 0) {
+    if (ctx.clearBlanks && isPlainObject(value) && Object.values(value).every(isBlank)) remove();
+    return;
+  }
   const parent = parentOf(ctx.doc, r.docPath, true)!;
   const prev = parent[key];
   // RFC 7644 3.5.2.1/3.5.2.3: sub-attributes not given stay as they are. Except for a complex

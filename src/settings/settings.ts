@@ -45,6 +45,8 @@ export const settingsSchema = z.object({
   accessTokenLifetime: z.number().int().min(300).max(21_600),
   /** Issue 19: days the events are kept for RFC 8936 poll replay (pruned by the cron, src/webhooks/cron.ts). */
   eventRetentionDays: z.number().int().min(1).max(90),
+  /** Whether the console accepts an admin API key at its sign-in (off once people sign in, docs/people.md). */
+  consoleKeySignIn: z.boolean(),
   /** Requests per second a tenant's SCIM clients may make before 429 (see SCIM_RATE_CEILINGS). */
   scimRateLimit: z.literal(SCIM_RATE_CEILINGS),
   /**
@@ -59,6 +61,11 @@ export const settingsSchema = z.object({
    * (the interoperability profile: those are refused with 400 invalidSyntax).
    */
   dialect: z.enum(["entra", "strict"]),
+  /**
+   * What a blank or null value in a PATCH does to a single-valued attribute: `keep` (P7, the
+   * default: the stored value stays) or `clear` (it is removed, as Entra's validator expects).
+   */
+  blankValues: z.enum(["keep", "clear"]),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -73,9 +80,11 @@ export const DEFAULT_SETTINGS: Settings = {
   activityRetentionDays: 30,
   accessTokenLifetime: 3600,
   eventRetentionDays: 7,
+  consoleKeySignIn: true,
   scimRateLimit: 200,
   deleteMode: "suspend",
   dialect: "entra",
+  blankValues: "keep",
 };
 
 /** Settings rows are `key -> JSON value`; absent keys take their defaults. */

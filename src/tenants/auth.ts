@@ -1,3 +1,4 @@
+import type { Principal } from "../events/types";
 import { clock } from "../platform/clock";
 import { ScimError } from "../scim/errors";
 import { type TenantContext, stateText, tenantContext, tenantStateStatement } from "./context";
@@ -45,7 +46,9 @@ export async function verifyBearer(
   const [record, [tok, state, ...prefetched]] = await Promise.all([
     lookupToken(kv, hash),
     db.batch([
-      db.prepare("SELECT id, hash FROM tokens WHERE hash = ?1 AND scope = ?2 AND revoked IS NULL").bind(hash, scope),
+      db
+        .prepare("SELECT id, hash, name, access FROM tokens WHERE hash = ?1 AND scope = ?2 AND revoked IS NULL")
+        .bind(hash, scope),
       tenantStateStatement(db),
       ...prefetch,
     ]),
@@ -53,15 +56,39 @@ export async function verifyBearer(
   if (!record) return { ok: false, reason: "unknown" };
   if (record.tenant !== slug) return { ok: false, reason: "other-tenant" };
   if (record.scope !== scope) return { ok: false, reason: "wrong-scope" };
-  const row = tok.results[0] as { id: string; hash: string } | undefined;
+  const row = tok.results[0] as KeyRow | undefined;
   if (!row || row.id !== record.tokenId || !timingSafeEqualText(row.hash, hash)) {
     markRefused(hash);
     return { ok: false, reason: "revoked" };
   }
   clearRefused(hash);
   rememberState(slug, stateText(state));
-  return { ok: true, tokenId: record.tokenId, tenant: tenantContext(slug, db, stateText(state)), prefetched };
+  const tenant = tenantContext(slug, db, stateText(state));
+  if (scope === "admin") tenant.principal = keyPrincipal(row, false);
+  return { ok: true, tokenId: record.tokenId, tenant, prefetched };
 }
+
+interface KeyRow {
+  id: string;
+  hash: string;
+  name: string | null;
+  access: string;
+}
+
+/** The name today's admin token (minted before keys had names) goes by. */
+export const INITIAL_KEY_NAME = "initial";
+
+/**
+ * An admin API key acts as a viewer (read) or with every right (write): a write key is what the
+ * CLI mints for a new tenant, the credential that makes the first owner.
+ */
+export const keyPrincipal = (row: Pick<KeyRow, "id" | "name" | "access">, viaKey: boolean): Principal => ({
+  actor: `key:${row.id}`,
+  id: row.id,
+  role: row.access === "read" ? "viewer" : "owner",
+  by: { kind: "key", name: row.name ?? INITIAL_KEY_NAME },
+  viaKey,
+});
 
 /**
  * Issue 11: an OAuth access token (src/oauth/) is checked like a Secret Token, in the same single

@@ -1,4 +1,4 @@
-import type { OutboxEvent } from "../events/types";
+import type { OutboxEvent, Principal } from "../events/types";
 import { userResourceFor } from "../scim/schema/custom";
 import type { ResourceSchema } from "../scim/schema/types";
 import { type Settings, settingsFromRows } from "../settings/settings";
@@ -31,6 +31,8 @@ export interface TenantContext {
   suspension?: Suspension;
   /** Events committed by this request, handed to the Queue after the response (events/outbox.ts). */
   committed: OutboxEvent[];
+  /** The named admin or admin API key behind an admin request (absent for SCIM). */
+  principal?: Principal;
 }
 
 /**

@@ -29,6 +29,10 @@ export const ACCESS_TOKEN_PATTERN = /^scimat_[A-Za-z0-9_-]{43}$/;
 export const POLL_TOKEN_PREFIX = "scimep_";
 export const POLL_TOKEN_PATTERN = /^scimep_[A-Za-z0-9_-]{43}$/;
 
+/** Single-use setup links that make a person an admin (docs/people.md), 32 random bytes. */
+export const SETUP_LINK_PREFIX = "scimsl_";
+export const SETUP_LINK_PATTERN = /^scimsl_[A-Za-z0-9_-]{43}$/;
+
 /** Every prefix of a secret this service mints; redaction (activity/redact.ts) looks for them. */
 export const SECRET_PREFIXES = [
   TOKEN_PREFIX.scim,
@@ -36,6 +40,7 @@ export const SECRET_PREFIXES = [
   CLIENT_SECRET_PREFIX,
   ACCESS_TOKEN_PREFIX,
   POLL_TOKEN_PREFIX,
+  SETUP_LINK_PREFIX,
 ];
 
 /** What KV holds under `token:<sha256hex>`. */

@@ -104,7 +104,10 @@ export async function patchUser(
   if (Array.isArray(ops)) refusePathlessOperations(t.settings.dialect, ops);
   let ignored: string[] = [];
   const change = (stored: ScimDoc) => {
-    const result = applyPatch(stored, ops, t.userResource, { onBlank: refuseBlankNamePart });
+    const result = applyPatch(stored, ops, t.userResource, {
+      onBlank: refuseBlankNamePart,
+      clearBlanks: t.settings.blankValues === "clear",
+    });
     refuseUnknownAttributes(t.settings.dialect, result.ignored);
     ignored = result.ignored;
     return result.doc;

@@ -65,7 +65,7 @@ describe("Connect Entra ID in a browser", () => {
   it("ticks Test Connection within 5 s of Entra's probe with the token made on the page, then the counts, without a reload", async () => {
     await page.goto(`${base}/sign-in`);
     await page.getByLabel("Admin token").fill(box.adminToken);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.url(), { timeout: 20_000 }).toBe(`${base}/`);
     // Until Entra connects, the Overview sends the admin to the Connect page.
     await page.getByRole("link", { name: "Connect Entra ID" }).first().click();

@@ -23,6 +23,8 @@ const TOKEN = /scim_[A-Za-z0-9_-]{43}/;
 let start: ChildProcess;
 let output = "";
 let port: number;
+/** What `tenant add beta --cell eu1` printed (its tokens). */
+let betaOutput = "";
 
 async function tenant(...args: string[]) {
   const cli = path.join(PROJECT_ROOT, "src/cli/tenant.ts");
@@ -116,6 +118,7 @@ it("serves tenants added to the default cell and to a new cell within seconds, e
   expect(eu1Port).not.toBe(port);
   const beta = await tenant("add", "beta", "--cell", "eu1");
   const betaReturned = Date.now();
+  betaOutput = beta.stdout;
   expect(beta.code, beta.stderr).toBe(0);
   const betaUrl = `http://127.0.0.1:${eu1Port}/t/beta/scim/v2`;
   expect(beta.stdout).toContain(`Tenant URL    ${betaUrl}`);
@@ -161,14 +164,17 @@ it("keeps every local tenant and cell out of the tracked files", () => {
 
 it("runs each cell's cron: an event whose queue send was lost reaches the audit log in both cells", async () => {
   const adminOf = (out: string) => /adm_[A-Za-z0-9_-]{43}/.exec(out)![0];
+  const eu1Port = JSON.parse(readFileSync(path.join(dir, ".wrangler/served-ports.json"), "utf8")).cells.eu1;
   const cells = [
-    { slug: "demo", config: "wrangler.local.toml", admin: adminOf(output), port },
-    { slug: "beta", config: ".wrangler/cells/eu1.toml", admin: "", port: 0 },
+    { slug: "demo", config: "wrangler.local.toml", scim: TOKEN.exec(output)![0], admin: adminOf(output), port },
+    {
+      slug: "beta",
+      config: ".wrangler/cells/eu1.toml",
+      scim: TOKEN.exec(betaOutput)![0],
+      admin: adminOf(betaOutput),
+      port: eu1Port,
+    },
   ];
-  // beta's admin token: mint one now (the add's output is gone with the first test's scope).
-  const rotated = await tenant("rotate-token", "beta", "--scope", "admin");
-  cells[1].admin = adminOf(rotated.stdout);
-  cells[1].port = JSON.parse(readFileSync(path.join(dir, ".wrangler/served-ports.json"), "utf8")).cells.eu1;
   const lost = await Promise.all(
     cells.map(async (c) => {
       const eventId = crypto.randomUUID();
@@ -189,6 +195,20 @@ it("runs each cell's cron: an event whose queue send was lost reaches the audit 
         databaseName(c.slug),
         `INSERT INTO outbox (id, kind, payload, created) VALUES ('${eventId}', 'audit', '${payload}', '${at}')`,
       );
+      // The cron visits the tenants marked as having work; the request whose send was lost would
+      // have marked its tenant after its response, and a real write does the same.
+      const write = await fetch(`http://127.0.0.1:${c.port}/t/${c.slug}/scim/v2/Users`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${c.scim}`, "content-type": "application/scim+json" },
+        body: JSON.stringify({
+          schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+          userName: `cron-${eventId}@contoso.com`,
+          active: true,
+          name: { givenName: "Cron", familyName: "Probe" },
+          emails: [{ primary: true, type: "work", value: `cron-${eventId}@contoso.com` }],
+        }),
+      });
+      expect(write.status).toBe(201);
       return { ...c, eventId };
     }),
   );

@@ -14,7 +14,8 @@ import { replaceTokensSql } from "../../src/cli/tokens.ts";
 import { isTenantSlug, tenantBinding } from "../../src/tenants/slug.ts";
 import { mintToken, sha256Hex, tokenKvValue } from "../../src/tenants/tokens.ts";
 import { currentTokens } from "../../src/cli/tenants.ts";
-import { parseCreatedDatabaseId } from "../../src/cli/wrangler.ts";
+import { d1Query, parseCreatedDatabaseId } from "../../src/cli/wrangler.ts";
+import { databaseName } from "../../src/cli/names.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -158,6 +159,32 @@ describe("npm run tenant (local)", () => {
     expect(after.find((r) => r.scope === "scim")!.hash).toBe(await sha256Hex(token));
     expect(after.find((r) => r.scope === "admin")).toEqual(before.find((r) => r.scope === "admin"));
     expect(after).toHaveLength(2);
+  });
+
+  it("prints a single-use setup link, storing only its hash and auditing it; refuses a bad role", async () => {
+    const printed = await tenant(
+      "link",
+      "cli-test",
+      "--role",
+      "viewer",
+      "--email",
+      "Ada@Contoso.com",
+      "--minutes",
+      "5",
+    );
+    expect(printed.code).toBe(0);
+    const secret = /\/t\/cli-test\/admin\/setup\?link=(scimsl_[A-Za-z0-9_-]{43})/.exec(printed.stdout)![1];
+    const rows = await d1Query<{ role: string; email: string; hash: string }>(
+      target,
+      databaseName("cli-test"),
+      "SELECT role, email, hash FROM setup_links",
+    );
+    expect(rows).toEqual([{ role: "viewer", email: "ada@contoso.com", hash: await sha256Hex(secret) }]);
+    const audit = await d1Query<{ payload: string }>(target, databaseName("cli-test"), "SELECT payload FROM outbox");
+    expect(audit.map((a) => JSON.parse(a.payload).action)).toContain("setup-link");
+    const bad = await tenant("link", "cli-test", "--role", "root");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown role "root"');
   });
 
   it("rejects bad arguments with exit code 2 and changes nothing", async () => {

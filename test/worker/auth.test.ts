@@ -116,7 +116,7 @@ describe("nothing runs for a bad token but fixed, small reads", () => {
   );
 
   const label = (sql: string) =>
-    sql.startsWith("SELECT id, hash FROM tokens")
+    sql.startsWith("SELECT id, hash, name, access FROM tokens")
       ? "token"
       : sql.startsWith("SELECT (SELECT json_group_array(json_array(kind, key, value))")
         ? "tenant state"

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { createGroup, createUser, newClient, patchOp } from "./helpers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminClient, createGroup, createUser, newClient, patchOp, scimError } from "./helpers";
 
 /**
  * The mandatory cases of Microsoft's SCIM validator for the Entra app gallery, in Entra's own
@@ -98,5 +98,41 @@ describe("Entra's mandatory validation cases", () => {
         .map((u) => u.id)
         .sort(),
     );
+  });
+});
+
+/** The tenant setting blankValues: `clear` (globex here) reads blanks back empty, as the validator expects. */
+describe("Entra's blank-value cases with blankValues=clear", () => {
+  beforeAll(async () => {
+    expect((await (await adminClient("globex")).put("/settings", { blankValues: "clear" })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await (await adminClient("globex")).put("/settings", { blankValues: "keep" });
+  });
+
+  it('manager removed by {"value": ""} and by ""', async () => {
+    const c = await newClient("globex");
+    const [boss, u] = [await createUser(c), await createUser(c)];
+    for (const value of [{ value: "" }, ""]) {
+      await c.patch(`/Users/${u.id}`, patchOp({ op: "Add", path: MANAGER, value: { value: boss.id } }));
+      expect((await (await c.get(`/Users/${u.id}`)).json<any>())[ENTERPRISE].manager.value).toBe(boss.id);
+      expect((await c.patch(`/Users/${u.id}`, patchOp({ op: "Replace", path: MANAGER, value }))).status).toBe(204);
+      expect((await (await c.get(`/Users/${u.id}`)).json<any>())[ENTERPRISE]?.manager).toBeUndefined();
+    }
+  });
+
+  it('"" then null read back empty, in path and pathless forms; a blank name part is still refused (P6)', async () => {
+    const c = await newClient("globex");
+    const u = await createUser(c, { title: "Engineer", nickName: "Eng" });
+    expect((await c.patch(`/Users/${u.id}`, patchOp({ op: "Replace", path: "title", value: "" }))).status).toBe(204);
+    expect((await (await c.get(`/Users/${u.id}`)).json<any>()).title).toBeUndefined();
+    await c.patch(`/Users/${u.id}`, patchOp({ op: "Replace", path: "title", value: "Lead" }));
+    expect((await c.patch(`/Users/${u.id}`, patchOp({ op: "Replace", path: "title", value: null }))).status).toBe(204);
+    expect((await (await c.get(`/Users/${u.id}`)).json<any>()).title).toBeUndefined();
+    expect((await c.patch(`/Users/${u.id}`, patchOp({ op: "Replace", value: { nickName: "" } }))).status).toBe(204);
+    expect((await (await c.get(`/Users/${u.id}`)).json<any>()).nickName).toBeUndefined();
+    const p6 = await c.patch(`/Users/${u.id}`, patchOp({ op: "Replace", path: "name.givenName", value: "" }));
+    expect(p6.status).toBe(400);
+    expect((await scimError(p6)).scimType).toBe("invalidValue");
   });
 });

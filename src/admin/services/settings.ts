@@ -56,6 +56,12 @@ export function checkSettings(t: TenantContext, next: Settings, patch: Partial<S
 export async function updateSettings(t: TenantContext, patch: Partial<Settings>): Promise<Settings> {
   const next: Settings = { ...t.settings, ...patch };
   checkSettings(t, next, patch);
+  if (patch.consoleKeySignIn === false && !(await hasOwner(t.db)))
+    throw adminError(
+      400,
+      "consoleKeySignIn can be turned off once a person is an owner: follow a setup link and sign in first.",
+      "consoleKeySignIn",
+    );
   const keys = Object.keys(patch) as (keyof Settings)[];
   const event = audit("admin", "settings", "Tenant", null, { changed: keys });
   await commit(
@@ -66,6 +72,9 @@ export async function updateSettings(t: TenantContext, patch: Partial<Settings>)
   t.settings = next;
   return next;
 }
+
+const hasOwner = async (db: D1Database) =>
+  (await db.prepare("SELECT 1 FROM admins WHERE role = 'owner' AND removed IS NULL LIMIT 1").first()) !== null;
 
 /** P19, P20: the invitation a user would get with these templates, rendered as delivery renders it. */
 export async function previewInvitation(

@@ -27,6 +27,8 @@ export const NAV: readonly (readonly [path: string, label: string, group?: "dail
   ["/roles", "Roles"],
   ["/token", "Token"],
   ["/oauth", "OAuth clients"],
+  ["/admins", "Admins"],
+  ["/keys", "API keys"],
   ["/attributes", "Custom attributes"],
   ["/settings", "Settings"],
 ];

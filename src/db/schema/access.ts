@@ -13,18 +13,27 @@ export const tokens = sqliteTable("tokens", {
   hash: text("hash").notNull(),
   created: text("created").notNull(),
   revoked: text("revoked"),
+  /** An admin API key's name; the token minted by the CLI has none and reads as "initial". */
+  name: text("name"),
+  /** An admin API key's reach: write (default) or read. */
+  access: text("access").notNull().default("write"),
+  /** When an admin API key was last used (at most once a minute). */
+  lastUsed: text("last_used"),
 });
 
 /**
  * Admin console sessions (issue 9). Only the SHA-256 of the session id (the cookie's value) is
- * stored; a session is good until `expires` and only while its admin token (`token_id`) is not
- * revoked, so a rotation of the admin token ends it.
+ * stored; a session is good until `expires` and only while what it is bound to holds: with
+ * `kind` key, `token_id` is an admin API key that is not revoked; with `kind` person, `token_id`
+ * is an admin (people.ts) who is not removed. So a revocation or a removal ends it at once.
  */
 export const consoleSessions = sqliteTable(
   "console_sessions",
   {
     hash: text("hash").primaryKey(),
     tokenId: text("token_id").notNull(),
+    /** key | person */
+    kind: text("kind").notNull().default("key"),
     created: text("created").notNull(),
     expires: text("expires").notNull(),
   },

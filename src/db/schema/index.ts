@@ -12,4 +12,5 @@ export * from "./settings";
 export * from "./activity";
 export * from "./oauth";
 export * from "./webhooks";
+export * from "./people";
 export * from "./roles";
