@@ -4,6 +4,7 @@ import { pollRoutes } from "./admin/poll";
 import { ADMIN_PREFIX, adminRoutes } from "./admin/routes";
 import { CONSOLE_PREFIX, consoleRoutes } from "./console/routes";
 import { FLEET_PREFIX, fleetRoutes } from "./fleet/routes";
+import { fleetViewRoutes } from "./fleet/view/routes";
 import { tenantGate } from "./http/tenant";
 import {
   type ErrorRenderer,
@@ -54,6 +55,8 @@ app.all("/t/:tenant/events/jwks.json", methodNotAllowed("GET"));
 app.route("/t/:tenant/events", pollRoutes);
 app.route(`/t/:tenant${CONSOLE_PREFIX}`, consoleRoutes);
 app.route(FLEET_PREFIX, fleetRoutes);
+// The operators' pages; /fleet/api above answers first (docs/fleet.md, "The fleet view").
+app.route("/fleet", fleetViewRoutes);
 
 const ADMIN_PATH = new RegExp(`^/t/[^/]+${ADMIN_PREFIX}(/|$)`);
 const POLL_PATH = /^\/t\/[^/]+\/events(\/|$)/;

@@ -4,6 +4,7 @@ import type { AppBindings } from "../platform/env";
 import {
   addClient,
   addFederation,
+  addKeyClient,
   listClients,
   listFederations,
   newClient,
@@ -24,7 +25,13 @@ oauthAdminRoutes.get("/clients", async (c) =>
 
 /** The secret is in this answer only. */
 oauthAdminRoutes.post("/clients", valid("json", newClient), async (c) => {
-  const client = await addClient(c.var.t, c.req.valid("json"));
+  const input = c.req.valid("json");
+  if (input.jwks) {
+    const client = await addKeyClient(c.var.t, { ...input, jwks: input.jwks });
+    const note = `The client authenticates with a JWT signed by one of these keys (private_key_jwt), iss and sub ${client.clientId}, aud the token endpoint.`;
+    return c.json({ ...client, tokenEndpoint: tokenEndpoint(c), note }, 201);
+  }
+  const client = await addClient(c.var.t, input);
   return c.json(
     {
       ...client,

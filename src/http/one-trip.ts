@@ -1,7 +1,7 @@
 import { bearerToken } from "../tenants/auth";
 import { type TenantContext, tenantContext } from "../tenants/context";
 import { guardedD1 } from "../tenants/guarded-db";
-import { guardStatement, rememberedState, wasRefused } from "../tenants/one-trip";
+import { guardStatement, rememberedState, tokenGuardStatement, wasRefused } from "../tenants/one-trip";
 import { rememberedToken } from "../tenants/token-index";
 import { TOKEN_PATTERN, type TokenScope, sha256Hex } from "../tenants/tokens";
 
@@ -31,11 +31,12 @@ export async function speculativeTenant(
   const hash = await sha256Hex(token);
   const record = rememberedToken(hash);
   if (!record || record.tenant !== slug || record.scope !== scope || wasRefused(hash)) return undefined;
-  const guarded = guardedD1(
-    db,
-    () => guardStatement(db, { record, hash, scope, state }),
-    () => onPassed(t, record.tokenId),
-  );
+  const guardedToken = { tokenId: record.tokenId, hash, scope };
+  const guarded = guardedD1(db, {
+    first: () => guardStatement(db, { ...guardedToken, state }),
+    later: () => tokenGuardStatement(db, guardedToken),
+    onPassed: () => onPassed(t, record.tokenId),
+  });
   const t = tenantContext(slug, guarded, state);
   return t;
 }

@@ -13,7 +13,7 @@ import { type AuthResult, unauthorized, verifyBearer } from "../tenants/auth";
 import type { TenantContext } from "../tenants/context";
 import { tenantDatabase } from "../tenants/resolve";
 import type { TokenScope } from "../tenants/tokens";
-import { GuardFailed } from "../tenants/guarded-db";
+import { GuardFailed, GuardUnchecked, TokenRevoked } from "../tenants/guarded-db";
 import { FAILURE_PERIOD_SECONDS, countFailure } from "./auth-failures";
 import { speculativeTenant } from "./one-trip";
 import { publicBase } from "./public-url";
@@ -37,8 +37,10 @@ export interface TenantGate {
   /**
    * Issue 18: runs `work` with the tenant, in as few D1 round trips as this isolate allows. When
    * it can (http/one-trip.ts), `work` runs at once and its first round trip carries the token
-   * check; if that check fails (token not current, tenant state changed, D1 failing), the token
-   * is checked the classic way and `work` runs again, from scratch, or the request is refused.
+   * check; if the guard refuses (token not current, tenant state changed), the token is checked
+   * the classic way and `work` runs again, from scratch, or the request is refused. Any other
+   * failure of that first trip (D1 failing) is 503, never a re-run. Every later round trip
+   * carries the token-only guard (tenants/guarded-db.ts), so a rotation stops the request's writes.
    * Otherwise the classic way: `authorize(prefetch)`, then `work` gets the prefetched results.
    * `work` must keep everything it does before its first round trip in memory (no sends).
    */
@@ -129,6 +131,11 @@ export function tenantGate(
           try {
             return await work(early);
           } catch (e) {
+            if (e instanceof GuardUnchecked) {
+              verdict = "unchecked";
+              console.error(JSON.stringify({ msg: "token check failed", tenant: slug, error: String(e.cause) }));
+              throw uncheckable();
+            }
             if (!(e instanceof GuardFailed)) throw e;
             if (t === early) t = undefined;
           }
@@ -167,6 +174,13 @@ export function tenantGate(
     c.set("gate", gate);
     c.set("baseUrl", `${publicBase(c.env, c.req.url)}/t/${slug}${prefix}`);
     await next();
+    // The token was rotated or revoked while the request ran (guarded-db.ts): the refused batch
+    // kept nothing, and the request is answered as any refusal.
+    if (c.error instanceof TokenRevoked) {
+      t = undefined;
+      verdict = "refused";
+      refusedFor = "revoked";
+    }
     // A handler that needed no data (discovery of a 404, a 405) still answers only a good token.
     if (!t && !verdict) await c.var.gate.authorize().catch(() => undefined);
     if (t) await afterGoodToken(c, scope, t, started, tokenId);

@@ -103,10 +103,8 @@ async function verified(
       return payload;
     } catch (e) {
       if (e instanceof errors.JWSSignatureVerificationFailed) continue;
-      if (e instanceof errors.JWTExpired) throw refuse("the assertion has expired");
-      if (e instanceof errors.JWTClaimValidationFailed) throw refuse(claimProblem(e));
-      if (e instanceof errors.JWSInvalid || e instanceof errors.JWTInvalid)
-        throw refuse(`the assertion is not a valid JWT: ${e.message}`);
+      const why = joseRefusal(e);
+      if (why) throw refuse(why);
       // A key jose cannot use (bad coordinates, an RSA modulus under 2048 bits) verifies nothing.
       if (e instanceof TypeError || e instanceof errors.JOSEError) reason = `the key cannot verify: ${e.message}`;
       else throw e;
@@ -115,9 +113,23 @@ async function verified(
   throw refuse(reason);
 }
 
+/**
+ * Why jose refused a JWT whose key was found, as the audit log says it; null for a key that could
+ * not verify (the caller tries the next one). The signature failing is not reported here.
+ */
+export function joseRefusal(e: unknown): string | null {
+  if (e instanceof errors.JWSSignatureVerificationFailed) return "the signature does not verify";
+  if (e instanceof errors.JWTExpired) return "the assertion has expired";
+  if (e instanceof errors.JWTClaimValidationFailed) return claimProblem(e);
+  if (e instanceof errors.JWSInvalid || e instanceof errors.JWTInvalid)
+    return `the assertion is not a valid JWT: ${e.message}`;
+  return null;
+}
+
 function claimProblem(e: InstanceType<typeof errors.JWTClaimValidationFailed>): string {
   if (e.reason === "missing") return `${e.claim} is missing`;
   if (e.claim === "aud") return "the audience is not this tenant's";
+  if (e.claim === "iss" || e.claim === "sub") return `${e.claim} is not the client id`;
   if (e.claim === "nbf") return "the assertion is not yet valid (nbf)";
   return `the ${e.claim} claim is not valid`;
 }

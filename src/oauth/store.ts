@@ -9,12 +9,14 @@ export interface ClientRow {
   secret_hash: string;
   expires: string;
   revoked: string | null;
+  /** The registered public keys (private_key_jwt), JSON; null for a client with a secret. */
+  public_jwks: string | null;
 }
 
 export type Grant = { kind: "client"; id: string } | { kind: "federation"; id: string };
 
 export const clientStatement = (db: D1Database, clientId: string) =>
-  db.prepare("SELECT id, secret_hash, expires, revoked FROM oauth_clients WHERE id = ?1").bind(clientId);
+  db.prepare("SELECT id, secret_hash, expires, revoked, public_jwks FROM oauth_clients WHERE id = ?1").bind(clientId);
 
 export const federationsStatement = (db: D1Database) =>
   db.prepare("SELECT id, name, issuer, subject, audience, jwks_url AS jwksUrl FROM oauth_federations");
@@ -72,6 +74,14 @@ export const listClientsStatement = (db: D1Database) => db.prepare(LIST_CLIENTS_
 
 export const insertClientStatement = (db: D1Database, c: MintedClient) =>
   db.prepare(INSERT_CLIENT_SQL).bind(...clientRow(c));
+
+/** A client that authenticates with its keys (private_key_jwt); its minted secret is never shown. */
+export const insertKeyClientStatement = (db: D1Database, c: MintedClient, publicJwks: string) =>
+  db
+    .prepare(
+      "INSERT INTO oauth_clients (id, name, secret_hash, created, expires, public_jwks) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(...clientRow(c), publicJwks);
 
 export const revokeClientStatement = (db: D1Database, clientId: string, nowIso: string) =>
   db.prepare("UPDATE oauth_clients SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL").bind(clientId, nowIso);

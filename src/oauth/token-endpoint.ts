@@ -3,6 +3,7 @@ import { publishQuietly, queueBus } from "../events/outbox";
 import { cellWork, markWork } from "../fleet/work";
 import { recordRefusal } from "../events/refusals";
 import { audit } from "../events/types";
+import { publicBase } from "../http/public-url";
 import { clock } from "../platform/clock";
 import type { AppBindings } from "../platform/env";
 import { tenantDatabase } from "../tenants/resolve";
@@ -11,6 +12,7 @@ import { NO_STORE, OAuthError, oauthErrorResponse, tooManyRequests } from "./err
 import { readTokenForm } from "./form";
 import { issueAccessToken } from "./grant";
 import { decodeJwt } from "./jwt";
+import { authorizationServerMetadata } from "./metadata";
 import { RETRY_AFTER_SECONDS, withinLimit } from "./rate-limit";
 
 /** The only scope there is: the tenant's SCIM API. */
@@ -38,7 +40,8 @@ oauthRoutes.post("/token", async (c) => {
     grantedScope(params.get("scope"));
     // An unknown tenant answers exactly as an unknown client: nothing tells which tenants exist.
     if (!db) throw new OAuthError("invalid_client", "Client authentication failed.", "unknown tenant");
-    const issued = await issueAccessToken(db, creds, clock.now());
+    const metadata = authorizationServerMetadata(publicBase(c.env, c.req.url), slug);
+    const issued = await issueAccessToken(db, creds, clock.now(), [metadata.token_endpoint, metadata.issuer]);
     return c.json(
       { access_token: issued.accessToken, token_type: "Bearer", expires_in: issued.expiresIn, scope: SCIM_SCOPE },
       200,

@@ -2,7 +2,8 @@ import type { Principal } from "../events/types";
 import { clock } from "../platform/clock";
 import { ScimError } from "../scim/errors";
 import { type TenantContext, stateText, tenantContext, tenantStateStatement } from "./context";
-import { clearRefused, markRefused, rememberState } from "./one-trip";
+import { guardedD1 } from "./guarded-db";
+import { clearRefused, markRefused, rememberState, tokenGuardStatement } from "./one-trip";
 import { lookupToken } from "./token-index";
 import { type TokenScope, ACCESS_TOKEN_PATTERN, TOKEN_PATTERN, sha256Hex } from "./tokens";
 import { accessTokenStatement } from "./access-tokens";
@@ -63,7 +64,14 @@ export async function verifyBearer(
   }
   clearRefused(hash);
   rememberState(slug, stateText(state));
-  const tenant = tenantContext(slug, db, stateText(state));
+  // Every later round trip of a SCIM request carries the token check (guarded-db.ts), so a
+  // rotation committed while it runs stops its writes at once. Admin tokens are not guarded
+  // this way: an admin request may rotate its own token and then write its audit entry.
+  const guarded =
+    scope === "scim"
+      ? guardedD1(db, { later: () => tokenGuardStatement(db, { tokenId: record.tokenId, hash, scope }) })
+      : db;
+  const tenant = tenantContext(slug, guarded, stateText(state));
   if (scope === "admin") tenant.principal = keyPrincipal(row, false);
   return { ok: true, tokenId: record.tokenId, tenant, prefetched };
 }

@@ -1,5 +1,5 @@
 import { TENANT_STATE_SQL } from "./context";
-import type { TokenRecord, TokenScope } from "./tokens";
+import type { TokenScope } from "./tokens";
 
 /**
  * Issue 18: what lets a SCIM request check its token inside its own first D1 batch, instead of
@@ -40,20 +40,38 @@ export function markRefused(hash: string): void {
 export const clearRefused = (hash: string) => void refused.delete(hash);
 export const wasRefused = (hash: string) => refused.has(hash);
 
+/** The token's row is current: by its primary key, the hash and scope it was issued with, not revoked. */
+const TOKEN_CURRENT = "EXISTS (SELECT 1 FROM tokens WHERE id = ?1 AND hash = ?2 AND scope = ?3 AND revoked IS NULL)";
+
 /**
- * Fails, raising SQLite's "integer overflow" (abs of the smallest 64-bit integer), unless the
- * token's row is current and the tenant state is `state`: a SELECT of fixed, small cost (the
- * token by its primary key, the two small state tables). The error depends on the rows read,
- * so SQLite cannot evaluate it ahead as a constant.
+ * A SELECT that fails, raising SQLite's "integer overflow" (abs of the smallest 64-bit integer),
+ * unless `condition` holds. The error depends on the rows read, so SQLite cannot evaluate it
+ * ahead as a constant; guarded-db.ts recognises a refusal by that error alone.
  */
-export function guardStatement(
-  db: D1Database,
-  g: { record: TokenRecord; hash: string; scope: TokenScope; state: string },
-): D1PreparedStatement {
+const refuseUnless = (condition: string) => `SELECT abs((${condition}) - 9223372036854775807 - 1) AS guard`;
+
+export interface GuardedToken {
+  tokenId: string;
+  hash: string;
+  scope: TokenScope;
+}
+
+/**
+ * The guard of a one-trip request's first batch: the token's row is current and the tenant
+ * state is `state`. A SELECT of fixed, small cost (the token by its primary key, the two small
+ * state tables).
+ */
+export function guardStatement(db: D1Database, g: GuardedToken & { state: string }): D1PreparedStatement {
   return db
-    .prepare(
-      `SELECT abs((EXISTS (SELECT 1 FROM tokens WHERE id = ?1 AND hash = ?2 AND scope = ?3 AND revoked IS NULL)
-         AND ${TENANT_STATE_SQL} IS ?4) - 9223372036854775807 - 1) AS guard`,
-    )
-    .bind(g.record.tokenId, g.hash, g.scope, g.state);
+    .prepare(refuseUnless(`${TOKEN_CURRENT} AND ${TENANT_STATE_SQL} IS ?4`))
+    .bind(g.tokenId, g.hash, g.scope, g.state);
+}
+
+/**
+ * The guard of every later round trip of a request whose token was found good: its row is still
+ * current, so a rotation committed meanwhile stops the request's later writes (the token
+ * "stops at once" for every write that commits after the rotation).
+ */
+export function tokenGuardStatement(db: D1Database, g: GuardedToken): D1PreparedStatement {
+  return db.prepare(refuseUnless(TOKEN_CURRENT)).bind(g.tokenId, g.hash, g.scope);
 }

@@ -4,7 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -16,6 +16,7 @@ import { mintToken, sha256Hex, tokenKvValue } from "../../src/tenants/tokens.ts"
 import { currentTokens } from "../../src/cli/tenants.ts";
 import { d1Query, parseCreatedDatabaseId } from "../../src/cli/wrangler.ts";
 import { databaseName } from "../../src/cli/names.ts";
+import { localOnlyVars } from "../../src/cli/local-only-vars.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -92,7 +93,7 @@ describe("names and tokens", () => {
     const sql = replaceTokensSql([token]);
     expect(sql).not.toContain(token.token);
     expect(sql).toMatch(
-      /^UPDATE tokens SET revoked = '.+' WHERE scope = 'scim' AND revoked IS NULL; INSERT INTO tokens/,
+      /^UPDATE tokens SET revoked = '.+' WHERE scope = 'scim' AND revoked IS NULL AND name IS NULL; INSERT INTO tokens/,
     );
     expect(JSON.parse(tokenKvValue("acme", token))).toEqual({ tenant: "acme", tokenId: token.id, scope: "scim" });
   });
@@ -103,6 +104,26 @@ describe("names and tokens", () => {
       parseCreatedDatabaseId(`[[d1_databases]]\nbinding = "DB"\ndatabase_name = "scim-a"\ndatabase_id = "${id}"\n`),
     ).toBe(id);
     expect(parseCreatedDatabaseId(`{ "d1_databases": [ { "database_id": "${id}" } ] }`)).toBe(id);
+  });
+});
+
+describe("local-only variables", () => {
+  it("finds the variables a deploy must not carry, and nothing in wrangler.toml", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "scim-vars-"));
+    const file = path.join(dir, "cell.toml");
+    try {
+      writeFileSync(
+        file,
+        '[vars]\nMAILER = "outbox"\nSIGNIN_ALLOW_LOOPBACK_HTTP = "1"\nMICROSOFT_AUTHORITY = "http://127.0.0.1:9"\n',
+      );
+      expect(localOnlyVars([file])).toEqual([
+        `${file}: SIGNIN_ALLOW_LOOPBACK_HTTP = "1"`,
+        `${file}: MICROSOFT_AUTHORITY = "http://127.0.0.1:9"`,
+      ]);
+      expect(localOnlyVars([path.join(ROOT, "wrangler.toml")])).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

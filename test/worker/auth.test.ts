@@ -172,8 +172,9 @@ describe("nothing runs for a bad token but fixed, small reads", () => {
     const { token } = await issueToken("acme");
     const good = await traced(`Bearer ${token}`, "GET", `/scim/v2/Users?filter=${HEAVY}`);
     expect(good.res.status).toBe(200);
-    expect(good.ran.slice(0, 2)).toEqual(["token", "tenant state"]);
-    expect(good.ran[2]).toMatch(/^other: SELECT \(SELECT count\(\*\) FROM users u WHERE/);
+    expect(good.ran.slice(0, 3)).toEqual(["token", "tenant state", "token guard"]);
+    // Every later round trip carries the token guard in its own batch (P2: a rotation stops it).
+    expect(good.ran[3]).toMatch(/^other: SELECT \(SELECT count\(\*\) FROM users u WHERE/);
   });
 
   it("no request body is read for a bad token", async () => {

@@ -2,13 +2,16 @@
  * Entra's two forms of `roles` (docs/roles.md), replayed as Entra sends them and read back, and
  * the tenant's roles at /Roles (draft-ietf-scim-roles-entitlements).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { entraUser, patchOp } from "./helpers";
 import { ROLES, clients, saveMapping } from "./roles-helpers";
 
 /** `AssertiveAppRoleAssignmentsComplex`: every assignment whole, `primary` as a JSON boolean. */
 const complex = (...values: string[]) =>
   values.map((v, i) => ({ primary: i === 0, type: "WindowsAzureActiveDirectoryRole", display: `${v} role`, value: v }));
+
+// Each test waits for the real Queue consumer's recompute, which a busy machine slows.
+vi.setConfig({ testTimeout: 30_000 });
 
 describe("Entra's roles as sent", () => {
   it('`roles[primary eq "True"].value`: create, PATCH replace and read back', async () => {

@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { eventually, patchOp } from "./helpers";
 import { ROLES, clients, createGroup, db, roleEvents, rolesOf, saveMapping, userIn } from "./roles-helpers";
+
+// Each test waits for the real Queue consumer's recompute, which a busy machine slows.
+vi.setConfig({ testTimeout: 30_000 });
 
 describe("effective roles: the computation's rules", () => {
   it("the first matching rule (lowest precedence) names the primary role; every matching rule grants its role", async () => {

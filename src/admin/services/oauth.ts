@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { commit } from "../../events/commit";
 import { audit } from "../../events/types";
+import { clientJwks, storedJwks } from "../../oauth/client-keys";
 import { CLIENT_NAME_MAX, DEFAULT_SECRET_DAYS, MAX_SECRET_DAYS, mintClient } from "../../oauth/credentials";
 import {
   type ClientListing,
   type FederationRow,
   deleteFederationStatement,
   insertClientStatement,
+  insertKeyClientStatement,
   insertFederationStatement,
   listClientsStatement,
   listFederationsStatement,
@@ -26,6 +28,8 @@ export const newClient = z
   .object({
     name: z.string().trim().min(1).max(CLIENT_NAME_MAX),
     expiresInDays: z.number().int().min(1).max(MAX_SECRET_DAYS).optional(),
+    /** RFC 7523 §2.2: the client's public keys; it then authenticates with private_key_jwt, and gets no secret. */
+    jwks: clientJwks.optional(),
   })
   .strict();
 export type NewClient = z.infer<typeof newClient>;
@@ -49,6 +53,36 @@ export async function addClient(t: TenantContext, input: NewClient): Promise<Add
   const event = audit("admin", "oauth-client", "Tenant", null, { added: client.id, name, expires: client.expires });
   await commit(t, [insertClientStatement(t.db, client)], [event]);
   return { clientId: client.id, clientSecret: client.secret, name, created: client.created, expires: client.expires };
+}
+
+/**
+ * A client that authenticates with a JWT signed by its own key (private_key_jwt): its public keys
+ * are stored, and no secret is shown (the row's secret hash is of a random secret never shown).
+ */
+export async function addKeyClient(
+  t: TenantContext,
+  input: NewClient & { jwks: NonNullable<NewClient["jwks"]> },
+): Promise<Omit<AddedClient, "clientSecret"> & { authMethod: "private_key_jwt"; kids: string[] }> {
+  const { name, expiresInDays } = input;
+  const client = await mintClient(name, expiresInDays ?? DEFAULT_SECRET_DAYS, clock.now());
+  const jwks = storedJwks(input.jwks);
+  const kids = (JSON.parse(jwks) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+  const event = audit("admin", "oauth-client", "Tenant", null, {
+    added: client.id,
+    name,
+    expires: client.expires,
+    authMethod: "private_key_jwt",
+    kids,
+  });
+  await commit(t, [insertKeyClientStatement(t.db, client, jwks)], [event]);
+  return {
+    clientId: client.id,
+    name,
+    created: client.created,
+    expires: client.expires,
+    authMethod: "private_key_jwt",
+    kids,
+  };
 }
 
 /** Revocation stops the client's access tokens at once: every SCIM request checks this row. */

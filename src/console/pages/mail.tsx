@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { listMail, mailQuery } from "../../admin/services/mail";
 import { type ConsoleBindings, render } from "../context";
+import { ADMIN_INVITE_PREFIX } from "../../events/types";
 import { Choice, Empty, Layout, Pager, Time, href, FilterForm, userHref } from "../ui";
 
 export const mailPages = new Hono<ConsoleBindings>();
@@ -56,7 +57,11 @@ mailPages.get("/", async (c) => {
                 </summary>
                 <div class="entry-body">
                   <p>
-                    <a href={userHref(ui, m.userId)}>Open the user</a>
+                    {m.userId.startsWith(ADMIN_INVITE_PREFIX) ? (
+                      <a href={`${ui.base}/admins`}>An admin's invitation</a>
+                    ) : (
+                      <a href={userHref(ui, m.userId)}>Open the user</a>
+                    )}
                     {m.sent && (
                       <>
                         {" "}

@@ -16,6 +16,11 @@ export const oauthClients = sqliteTable("oauth_clients", {
   /** When the client last obtained an access token. */
   lastUsed: text("last_used"),
   revoked: text("revoked"),
+  /**
+   * RFC 7523 §2.2 `private_key_jwt`: the client's public JWK set (JSON). A client registered with
+   * keys authenticates with a signed assertion; its secret_hash is then of a secret never shown.
+   */
+  publicJwks: text("public_jwks"),
 });
 
 /** Workload identity federation (RFC 7523): whose signed JWT this tenant accepts as a client. */

@@ -41,7 +41,8 @@ export class CellHealth extends DurableObject<Env> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS tenants (tenant TEXT PRIMARY KEY, first_seen INTEGER, last_seen INTEGER,
         last_entra INTEGER, ever_connected INTEGER NOT NULL DEFAULT 0, facts TEXT, refreshed INTEGER);
       CREATE TABLE IF NOT EXISTS buckets (tenant TEXT NOT NULL, start INTEGER NOT NULL, requests INTEGER NOT NULL,
-        failures INTEGER NOT NULL, PRIMARY KEY (tenant, start)) WITHOUT ROWID`);
+        failures INTEGER NOT NULL, PRIMARY KEY (tenant, start)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS sessions (hash TEXT PRIMARY KEY, role TEXT NOT NULL, expires INTEGER NOT NULL)`);
   }
 
   /** Folds one batch's figures in; answers the tenants whose facts are due for a refresh. */
@@ -125,6 +126,24 @@ export class CellHealth extends DurableObject<Env> {
         facts: r.facts ? (JSON.parse(r.facts) as RefreshedFacts) : null,
         refreshed: ts(r.refreshed),
       }));
+  }
+
+  /** Fleet view sessions (fleet/view/session.ts): only the SHA-256 of the cookie's value. */
+  openSession(hash: string, role: string, expires: number, now: number): void {
+    this.sql.exec("DELETE FROM sessions WHERE expires <= ?1", now);
+    this.sql.exec("INSERT INTO sessions (hash, role, expires) VALUES (?1, ?2, ?3)", hash, role, expires);
+  }
+
+  sessionRole(hash: string, now: number): string | null {
+    return (
+      this.sql
+        .exec<{ role: string }>("SELECT role FROM sessions WHERE hash = ?1 AND expires > ?2", hash, now)
+        .toArray()[0]?.role ?? null
+    );
+  }
+
+  closeSession(hash: string): void {
+    this.sql.exec("DELETE FROM sessions WHERE hash = ?1", hash);
   }
 
   /** An erased tenant leaves no row behind. */

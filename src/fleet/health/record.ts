@@ -16,6 +16,9 @@ export interface HealthRecord {
   refresh(tenant: string, facts: RefreshedFacts, now: number): Promise<void>;
   rows(now: number, tenant?: string | null): Promise<HealthRow[]>;
   forget(tenant: string): Promise<void>;
+  openSession(hash: string, role: string, expires: number, now: number): Promise<void>;
+  sessionRole(hash: string, now: number): Promise<string | null>;
+  closeSession(hash: string): Promise<void>;
 }
 
 export function cellHealth(env: Env): HealthRecord {
@@ -25,6 +28,9 @@ export function cellHealth(env: Env): HealthRecord {
     refresh: (tenant, facts, now) => stub().refresh(tenant, facts, now),
     rows: (now, tenant = null) => stub().rows(now, tenant),
     forget: (tenant) => stub().forget(tenant),
+    openSession: (hash, role, expires, now) => stub().openSession(hash, role, expires, now),
+    sessionRole: (hash, now) => stub().sessionRole(hash, now),
+    closeSession: (hash) => stub().closeSession(hash),
   };
 }
 
