@@ -44,7 +44,7 @@ app.get(`/${METADATA_SEGMENT}/t/:tenant`, metadataRoute);
 app.get(`/t/:tenant/${METADATA_SEGMENT}`, metadataRoute);
 
 // No body cap here: Hono's body limit reads a chunked body as it checks it, and a SCIM body is
-// read only once the token is good (readJsonBody applies the cap then; issue 12).
+// read only once the token is good (readJsonBody applies the cap then).
 app.use(`/t/:tenant${SCIM_PREFIX}/*`, tenantGate("scim", SCIM_PREFIX, renderScimError));
 app.route(`/t/:tenant${SCIM_PREFIX}`, scimRoutes);
 

@@ -8,7 +8,7 @@ import { FAILURE_REASONS, currentReason, reasonInfo } from "./reasons";
 const HOUR_MS = 3_600_000;
 /**
  * Entra quarantines a provisioning job when more than 40% of its requests fail (Graph's
- * quarantine reason `EncounteredEscrowProportionThreshold`); the figures are the ones issue 10
+ * quarantine reason `EncounteredEscrowProportionThreshold`); the figures are the ones the health view
  * works to, Entra does not publish its exact window.
  */
 export const ENTRA_QUARANTINE_RATIO = 0.4;

@@ -14,7 +14,7 @@ import {
 } from "./services/oauth";
 import { valid } from "./validate";
 
-/** Issue 11: the tenant's OAuth clients (client credentials) and workload identity federations. */
+/** The tenant's OAuth clients (client credentials) and workload identity federations. */
 export const oauthAdminRoutes = new Hono<AppBindings>();
 
 const tokenEndpoint = (c: Context<AppBindings>) => c.var.services.urls.tokenEndpoint();

@@ -8,7 +8,7 @@ import { ADMIN_STREAM } from "../webhooks/poll-tokens";
 import { valid } from "./validate";
 
 /**
- * Issue 19, RFC 8936 poll delivery: `POST /t/<tenant>/events/poll` with the admin token or an
+ * RFC 8936 poll delivery: `POST /t/<tenant>/events/poll` with the admin token or an
  * endpoint's poll token. A receiver that was down replays from its last acknowledged event
  * (kept `eventRetentionDays`). Errors in RFC 8935's `{"err", "description"}`.
  */

@@ -14,7 +14,7 @@ import {
 import { issuePollToken, listPollTokens, revokePollToken } from "./services/poll-tokens";
 import { valid } from "./validate";
 
-/** Issue 19: the tenant's event endpoints, their deliveries, and the SET signing keys. */
+/** The tenant's event endpoints, their deliveries, and the SET signing keys. */
 export const webhookRoutes = new Hono<AppBindings>();
 
 webhookRoutes.get("/", async (c) => c.json({ webhooks: await listWebhooks(c.var.t.db) }));

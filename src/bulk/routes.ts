@@ -8,7 +8,7 @@ import { runBulk } from "./service";
 export const bulkRoutes = new Hono<AppBindings>();
 
 /**
- * RFC 7644 3.7: POST /Bulk. The token is checked before the body is read (issue 12); a body that
+ * RFC 7644 3.7: POST /Bulk. The token is checked before the body is read; a body that
  * is not a well-formed BulkRequest, or beyond the limits, is refused whole before anything runs.
  * The answer is 200 with one result per operation that ran (3.7.3), in request order.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run tenant -- client add|list|revoke <slug>`: a tenant's OAuth clients (issue 11), the
+ * `npm run tenant -- client add|list|revoke <slug>`: a tenant's OAuth clients, the
  * same rows the admin API manages. The client secret exists in clear text only in the value
  * returned by `addClient`; wrangler sees its SHA-256 hash (its command line shows up in `ps`).
  */

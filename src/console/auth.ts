@@ -51,7 +51,7 @@ export type SignInResult = { ok: true } | { ok: false; status: 401 | 403 | 429; 
  * bound to that token. Failures are slowed (throttle.ts) and never say what was wrong.
  */
 export async function signIn(c: Context<AppBindings>, slug: string, token: string): Promise<SignInResult> {
-  // Issue 12: an unknown tenant answers like a known one refusing the token (no slug enumeration).
+  // An unknown tenant answers like a known one refusing the token (no slug enumeration).
   const db = tenantDatabase(c.env, slug);
   const client = clientOf(c);
   const locked = lockedFor(slug, client);
@@ -62,7 +62,7 @@ export async function signIn(c: Context<AppBindings>, slug: string, token: strin
   if (!result.ok) {
     const wait = recordFailure(slug, client);
     if (wait) await new Promise((r) => setTimeout(r, wait));
-    // The Worker-wide limit of refused credentials (issue 12) counts these too.
+    // The Worker-wide limit of refused credentials counts these too.
     if (await countFailure(c.env, c.req.raw.headers, slug))
       return { ok: false, status: 429, retryAfter: FAILURE_PERIOD_SECONDS };
     return { ok: false, status: 401 };

@@ -80,7 +80,7 @@ const csrfToken: MiddlewareHandler<ConsoleBindings> = async (c, next) => {
 const isApi = (c: { req: { path: string } }) => /\/admin\/api(\/|$)/.test(c.req.path);
 
 /**
- * The admin console at `/t/<tenant>/admin/` (issue 9): server-rendered pages over the same
+ * The admin console at `/t/<tenant>/admin/`: server-rendered pages over the same
  * services as the JSON API at `/t/<tenant>/admin/api`, whose paths these middlewares leave alone.
  */
 export const consoleRoutes = new Hono<ConsoleBindings>();

@@ -1,5 +1,5 @@
 /**
- * Issue 18: rows an isolate read or wrote lately, by tenant and id, for writes that are computed
+ * Rows an isolate read or wrote lately, by tenant and id, for writes that are computed
  * from them and applied only at their version (users/service.ts, groups/one-trip.ts). A copy that
  * is stale or missing costs the classic read first; it never decides an answer by itself.
  */

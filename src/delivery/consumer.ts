@@ -73,7 +73,7 @@ export async function consume(
 }
 
 /**
- * Issue 19: the new events go out at once, after the messages are acked: a failed push is a
+ * The new events go out at once, after the messages are acked: a failed push is a
  * delivery attempt with its retry in D1 (the cron's), never a reason to redeliver the message.
  */
 async function pushEvents(env: Env, tenant: string): Promise<void> {
@@ -126,7 +126,7 @@ export async function deliver(env: Env, message: EventMessage, mailer: Mailer): 
   if (results.length === 0) return;
   const events = results.map((r) => JSON.parse(r.payload) as OutboxEvent);
   const audits = events.filter((e): e is AuditEvent => e.kind === "audit");
-  // Issue 19: the events endpoints get, before the rows are marked delivered (a retry redoes
+  // The events endpoints get, before the rows are marked delivered (a retry redoes
   // them, idempotently), so no committed change is marked done without its event.
   await recordSecurityEvents(
     db,

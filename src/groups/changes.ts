@@ -108,7 +108,7 @@ export async function applyGroupChange(
   };
 }
 
-/** Issue 19: a group's externalId rides in its audit details, so its events name it as the IdP does. */
+/** A group's externalId rides in its audit details, so its events name it as the IdP does. */
 export const extId = (v: unknown) => (typeof v === "string" && v !== "" ? { externalId: v } : {});
 
 export const changedKeys = (a: ScimDoc, b: ScimDoc) =>

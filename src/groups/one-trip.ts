@@ -21,7 +21,7 @@ import { type GroupRow, type MemberRow, groupColumns } from "./row";
 export type Applied = { row: GroupRow | null; events: OutboxEvent[]; members?: MemberRow[] };
 
 /**
- * Issue 18: a change in ONE D1 round trip, computed from `known`, the group as its Durable Object
+ * A change in ONE D1 round trip, computed from `known`, the group as its Durable Object
  * (or the Worker that sent the change) last saw it. The batch reads what the classic way reads
  * (members.ts), then a guard aborts it unless the group is still at `known`'s version and every
  * member it would gain is a user with an email (P14, P5); the writes follow, the membership

@@ -2,7 +2,7 @@ import { RecentRows } from "../db/recent-rows";
 import type { GroupRow } from "./row";
 
 /**
- * Issue 18: groups this isolate created, read or changed lately (without members: those are
+ * Groups this isolate created, read or changed lately (without members: those are
  * never copied). Sent with a change to the group's Durable Object as a starting point when the
  * object has none of its own (it was evicted); the object applies the change only if the group
  * is still at this copy's version (groups/one-trip.ts).

@@ -24,7 +24,7 @@ type Projection = { attributes?: string; excludedAttributes?: string };
 export const groupRoutes = new Hono<AppBindings>();
 
 /**
- * Issue 18: reads run through the gate's one-trip way (TenantGate.run); writes that go through
+ * Reads run through the gate's one-trip way (TenantGate.run); writes that go through
  * the group's Durable Object check the token first, so nothing reaches the object's queue
  * before the token is known good.
  */

@@ -1,7 +1,7 @@
 import type { Env } from "../platform/env";
 
 /**
- * Slows down what is not a good token (issue 12): every refused credential, and every request
+ * Slows down what is not a good token: every refused credential, and every request
  * for a tenant this Worker does not serve (which answers like one, see tenant.ts), counts once
  * against the client's address and once against the tenant slug, on the Workers Rate Limiting
  * bindings of wrangler.toml. Beyond either limit the refusal is 429 with Retry-After instead of

@@ -18,13 +18,13 @@ const ACCEPTED_TYPES = ["application/scim+json", "application/json"];
 
 /**
  * Reads a JSON request body, cut at the body limit (`cappedBody`, Hono's body limit, run here
- * rather than as a middleware: callers read bodies only after the token is good, issue 12).
+ * rather than as a middleware: callers read bodies only after the token is good).
  * Entra sends application/scim+json, many other clients application/json; both are accepted
  * (RFC 7644 section 3.8 allows either). A missing Content-Type is tolerated because some
  * clients omit it on JSON bodies.
  */
 export function readJsonBody(c: Context): Promise<unknown> {
-  // Issue 18: a one-trip request whose guard failed runs its handler again (TenantGate.run); the
+  // A one-trip request whose guard failed runs its handler again (TenantGate.run); the
   // body can be read from its stream once, so the first reading (or its refusal) is kept.
   let read = bodies.get(c);
   if (!read) bodies.set(c, (read = parseJsonBody(c)));

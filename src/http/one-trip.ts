@@ -6,7 +6,7 @@ import { rememberedToken } from "../tenants/token-index";
 import { TOKEN_PATTERN, type TokenScope, sha256Hex } from "../tenants/tokens";
 
 /**
- * Issue 18: the tenant context of a SCIM request BEFORE its token is known good, when this
+ * The tenant context of a SCIM request BEFORE its token is known good, when this
  * isolate has what it takes to check the token inside the request's first D1 batch: the token's
  * KV record (the isolate's copy, so no KV read), the tenant's state as last read with a good
  * token, and no memory of D1 refusing the token. Its database is guarded (tenants/guarded-db.ts):

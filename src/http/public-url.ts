@@ -4,7 +4,7 @@ import type { Env } from "../platform/env";
  * The origin (and optional path prefix) clients reach this Worker at, for `Location`,
  * `meta.location` and the Tenant URL an admin pastes into Entra. By default the request's own
  * origin; a deployment behind a proxy or on several host names sets PUBLIC_BASE_URL
- * (wrangler.toml) so that no answer reflects whatever Host header a client sent (issue 12).
+ * (wrangler.toml) so that no answer reflects whatever Host header a client sent.
  * A value that is not an absolute http(s) URL without query or fragment is ignored (and
  * logged): a misconfiguration must not turn every write into a 500.
  */

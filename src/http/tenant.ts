@@ -26,7 +26,7 @@ import { checkScimRate } from "./scim-rate";
  * is not good (see tenantGate): no handler can read or write a tenant's data, or answer
  * anything, without a good token.
  *
- * Before the verdict only reads of fixed, small cost may run (issue 12): `prefetch` is for the
+ * Before the verdict only reads of fixed, small cost may run: `prefetch` is for the
  * single-row indexed lookups of Entra's hot path, and handlers read request bodies only after
  * `authorize` returned.
  */
@@ -36,7 +36,7 @@ export interface TenantGate {
     prefetch?: (db: D1Database) => D1PreparedStatement[],
   ): Promise<{ t: TenantContext; prefetched: D1Result[] }>;
   /**
-   * Issue 18: runs `work` with the tenant, in as few D1 round trips as this isolate allows. When
+   * Runs `work` with the tenant, in as few D1 round trips as this isolate allows. When
    * it can (http/one-trip.ts), `work` runs at once and its first round trip carries the token
    * check; if the guard refuses (token not current, tenant state changed), the token is checked
    * the classic way and `work` runs again, from scratch, or the request is refused. Any other
@@ -91,7 +91,7 @@ export function tenantGate(
     const slug = c.req.param("tenant") ?? "";
     const started = Date.now();
     const bound = tenantDatabase(c.env, slug);
-    // Issue 12: an unknown slug answers like a known tenant refusing a token (status, body,
+    // An unknown slug answers like a known tenant refusing a token (status, body,
     // headers, rate limit) after the same steps (unknown-tenant.ts): slugs cannot be told apart.
     if (!bound) {
       await payUnknownTenant(c.env, c.req.header("Authorization"));
@@ -251,7 +251,7 @@ async function refusal(c: Context<AppBindings>, slug: string, render: (err: Scim
 
 /**
  * Work after the handler of a request with a good token. The client's answer is already
- * decided, so nothing here may throw (issue 12: a refusal audit that threw turned a 404 into
+ * decided, so nothing here may throw (a refusal audit that threw turned a 404 into
  * a 500): each step catches and logs its own failure.
  */
 async function afterGoodToken(

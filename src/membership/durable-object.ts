@@ -28,7 +28,7 @@ export type ChangeResult =
 export class GroupMembership extends DurableObject<Env> {
   private tail: Promise<unknown> = Promise.resolve();
   /**
-   * Issue 18: the group as this object last left it (or read it), the start of the next change's
+   * The group as this object last left it (or read it), the start of the next change's
    * one-trip way (groups/one-trip.ts); never trusted: that way checks its version in D1.
    */
   private known: GroupRow | undefined;

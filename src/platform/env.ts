@@ -35,7 +35,7 @@ export interface Env {
   SCIM_RATE_1000?: RateLimit;
   /** The console's static files (wrangler.toml `[assets]`), read to version their URLs by content hash. */
   ASSETS?: Fetcher;
-  /** Issue 11: Workers Rate Limiting binding of the OAuth token endpoint (src/oauth/rate-limit.ts). */
+  /** Workers Rate Limiting binding of the OAuth token endpoint (src/oauth/rate-limit.ts). */
   OAUTH_LIMIT?: RateLimit;
   /** "1" only where `npm start` and the tests run: endpoints may be `http://127.0.0.1:<port>` (src/webhooks/url.ts). */
   WEBHOOKS_ALLOW_LOOPBACK_HTTP?: string;

@@ -43,7 +43,7 @@ export const settingsSchema = z.object({
   activityRetentionDays: z.number().int().min(1).max(365),
   /** Seconds an OAuth access token lives (5 minutes to 6 hours, as Entra expects). */
   accessTokenLifetime: z.number().int().min(300).max(21_600),
-  /** Issue 19: days the events are kept for RFC 8936 poll replay (pruned by the cron, src/webhooks/cron.ts). */
+  /** Days the events are kept for RFC 8936 poll replay (pruned by the cron, src/webhooks/cron.ts). */
   eventRetentionDays: z.number().int().min(1).max(90),
   /** Whether the console accepts an admin API key at its sign-in (off once people sign in, docs/people.md). */
   consoleKeySignIn: z.boolean(),

@@ -27,7 +27,7 @@ export type AuthResult =
  * Cost: the KV read (remembered per isolate, see token-index.ts) and ONE D1 batch, in parallel. The batch carries the token check, the
  * tenant's settings and custom attributes, and the caller's first reads (`prefetch`), whose
  * results are handed out only when the token is good. They run before the verdict, so they must
- * be single-row indexed reads of fixed, small cost (issue 12; see http/tenant.ts): then they
+ * be single-row indexed reads of fixed, small cost (see http/tenant.ts): then they
  * leak nothing and save a round trip on Entra's hot path.
  */
 export async function verifyBearer(
@@ -99,7 +99,7 @@ export const keyPrincipal = (row: Pick<KeyRow, "id" | "name" | "access">, viaKey
 });
 
 /**
- * Issue 11: an OAuth access token (src/oauth/) is checked like a Secret Token, in the same single
+ * An OAuth access token (src/oauth/) is checked like a Secret Token, in the same single
  * D1 batch, but without KV: its hash exists only in the issuing tenant's D1, which also says
  * whether it expired or its client was revoked (so it binds the token to that tenant).
  */

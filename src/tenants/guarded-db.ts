@@ -6,7 +6,7 @@ import { ScimError } from "../scim/errors";
  * goes to D1 as ONE batch led by a guard statement (one-trip.ts), whose failure aborts the batch
  * (D1 runs a batch as one transaction), so nothing the request writes in it is kept.
  *
- * Issue 18: before the token is known good, the guard is the full one (token row current AND
+ * Before the token is known good, the guard is the full one (token row current AND
  * tenant state unchanged); its failure means "check the classic way and run again"
  * (GuardFailed). After it passed (or after a classic check), every later round trip carries the
  * token-only guard: a rotation or revocation committed between two trips of one request stops

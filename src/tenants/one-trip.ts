@@ -2,7 +2,7 @@ import { TENANT_STATE_SQL } from "./context";
 import type { TokenScope } from "./tokens";
 
 /**
- * Issue 18: what lets a SCIM request check its token inside its own first D1 batch, instead of
+ * What lets a SCIM request check its token inside its own first D1 batch, instead of
  * in a batch of its own before it. Remembered per isolate, never trusted: every one-trip batch
  * starts with `guardStatement`, which aborts the whole batch (D1 runs a batch as one
  * transaction) unless the token row is current AND the tenant state is still the one remembered
@@ -17,7 +17,7 @@ const REFUSED_LIMIT = 1024;
 const states = new Map<string, string>();
 /**
  * Hashes of tokens found in KV but refused by D1 (revoked, rotated): their requests take the
- * classic way, so a revoked token has no request body read before its refusal (issue 12), except
+ * classic way, so a revoked token has no request body read before its refusal, except
  * once per isolate, the request that found it revoked. A mark is dropped when D1 accepts the token.
  */
 const refused = new Set<string>();

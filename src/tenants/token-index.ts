@@ -21,5 +21,5 @@ export async function lookupToken(kv: KVNamespace, hash: string): Promise<TokenR
   return record;
 }
 
-/** The record of a hash if this isolate already has it, without asking KV (issue 18, http/one-trip.ts). */
+/** The record of a hash if this isolate already has it, without asking KV (http/one-trip.ts). */
 export const rememberedToken = (hash: string): TokenRecord | undefined => cache.get(hash);

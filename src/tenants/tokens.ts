@@ -17,7 +17,7 @@ export const TOKEN_RANDOM_BYTES = 32;
 /** 32 random bytes, base64url without padding. */
 export const TOKEN_PATTERN = /^(scim|adm)_[A-Za-z0-9_-]{43}$/;
 
-/** OAuth (issue 11): client ids, client secrets and access tokens, 16 or 32 random bytes each. */
+/** OAuth: client ids, client secrets and access tokens, 16 or 32 random bytes each. */
 export const CLIENT_ID_PREFIX = "scimc_";
 export const CLIENT_SECRET_PREFIX = "scimcs_";
 export const ACCESS_TOKEN_PREFIX = "scimat_";
@@ -25,7 +25,7 @@ export const CLIENT_ID_PATTERN = /^scimc_[A-Za-z0-9_-]{22}$/;
 export const CLIENT_SECRET_PATTERN = /^scimcs_[A-Za-z0-9_-]{43}$/;
 export const ACCESS_TOKEN_PATTERN = /^scimat_[A-Za-z0-9_-]{43}$/;
 
-/** Issue 19: endpoint-scoped RFC 8936 poll tokens (webhooks/poll-tokens.ts), 32 random bytes. */
+/** Endpoint-scoped RFC 8936 poll tokens (webhooks/poll-tokens.ts), 32 random bytes. */
 export const POLL_TOKEN_PREFIX = "scimep_";
 export const POLL_TOKEN_PATTERN = /^scimep_[A-Za-z0-9_-]{43}$/;
 

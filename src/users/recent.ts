@@ -3,7 +3,7 @@ import type { TenantContext } from "../tenants/context";
 import type { UserRow } from "./row";
 
 /**
- * Issue 18: users this isolate read or wrote lately. A write to a user is computed from this copy
+ * Users this isolate read or wrote lately. A write to a user is computed from this copy
  * and sent in ONE batch with the token check, applied only if the row is still at this copy's
  * version and creation time: every write to a user moves its version (users/repo.ts,
  * groups/changes.ts) and ids are never reused, so (id, created, version) names one stored state.

@@ -76,7 +76,7 @@ function sharedBinds(row: UserWriteRow) {
 }
 
 /**
- * `ifNameFree` (issue 18): inserts nothing when the userName is taken, instead of failing the
+ * `ifNameFree`: inserts nothing when the userName is taken, instead of failing the
  * batch, so a create learns in the same round trip who holds the name (P11) by a SELECT before
  * it; RETURNING tells whether the row went in.
  */

@@ -39,7 +39,7 @@ const one = (t: TenantContext, row: UserRow, baseUrl: string, p: Projection, sta
 };
 
 /**
- * Issue 12: before the token is known good only reads of fixed, small cost may run. Entra's
+ * Before the token is known good only reads of fixed, small cost may run. Entra's
  * lookup before a create (`userName eq "..."` or `externalId eq "..."`, no sortBy) is one: an
  * indexed lookup of one row (userName is unique; an externalId is one source object's), so it
  * rides in the token check's D1 batch and saves a round trip on the hot path. The shape is told
@@ -114,7 +114,7 @@ function withUser<T>(c: C, work: (t: TenantContext, id: string, current: UserRow
 
 userRoutes.get("/", (c) => search(c, parseListQuery(c.req.query())));
 
-// Bodies are read only after the token is good (issue 12), or in the one-trip way only for a
+// Bodies are read only after the token is good, or in the one-trip way only for a
 // token this isolate knows, in every handler below.
 userRoutes.post("/.search", (c) =>
   c.var.gate.run(async (t) => searchIn(c, t, parseSearchRequest((await readJsonBody(c)) as Record<string, unknown>))),

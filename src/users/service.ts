@@ -27,7 +27,7 @@ export interface UserWrite {
 }
 
 /**
- * Issue 18: one batch (one round trip, the token check included when the gate runs it so): who
+ * One batch (one round trip, the token check included when the gate runs it so): who
  * holds the userName, then the insert if nobody does, then the events if it went in. A taken
  * name is a 409 from SCIM (P11's own source), or a takeover, which writes in a second trip.
  */
@@ -149,7 +149,7 @@ export function orNotFound(row: UserRow | null, id: string): UserRow {
  * so two concurrent PATCHes of one user both take effect (no accepted write is lost). A change
  * that leaves the document as it was is not written and keeps the version.
  *
- * Issue 18: the first computation may start from the row as this isolate last saw it (recent.ts)
+ * The first computation may start from the row as this isolate last saw it (recent.ts)
  * when it was not read with the token check (`current`): the write then rides in one batch with
  * a read of the row, and applies only if the version is still the one computed from. A refusal,
  * a failed precondition or a no-op computed from that copy is never answered before the stored
@@ -199,7 +199,7 @@ async function updateUser(
   throw new ScimError(409, "The user is being changed by other requests at this moment; retry the request.");
 }
 
-/** The SCIM request a user update came from (audit detail `request`, issue 19's event type). */
+/** The SCIM request a user update came from (audit detail `request`, the event type derived from it). */
 type UserRequest = "PUT" | "PATCH" | "DELETE";
 
 interface PlannedUpdate {
@@ -238,7 +238,7 @@ function planUpdate(
   const event = audit("scim", action, "User", row.id, {
     userName: doc.userName,
     ...externalIdOf(doc),
-    // Issue 19: which request made the change (PUT replaces, PATCH modifies, DELETE suspends) and the outcome.
+    // Which request made the change (PUT replaces, PATCH modifies, DELETE suspends) and the outcome.
     request,
     active: doc.active !== false,
     changed: changedAttributes(stored, doc),
@@ -252,7 +252,7 @@ function planUpdate(
   };
 }
 
-/** Issue 19: externalId rides in every user detail, so an event names the resource as the IdP knows it. */
+/** ExternalId rides in every user detail, so an event names the resource as the IdP knows it. */
 const externalIdOf = (doc: ScimDoc) => (typeof doc.externalId === "string" ? { externalId: doc.externalId } : {});
 
 const detailOf = (doc: ScimDoc, ignored: string[]) => ({

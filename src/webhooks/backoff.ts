@@ -1,4 +1,4 @@
-/** Issue 19's retry policy (pure), driven by the cron: 30 s doubling, at most 6 h apart. */
+/** The events' retry policy (pure), driven by the cron: 30 s doubling, at most 6 h apart. */
 export const FIRST_RETRY_MS = 30_000;
 export const MAX_RETRY_MS = 6 * 3600_000;
 /** An event still undelivered this long after it was committed is dead-lettered. */

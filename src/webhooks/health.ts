@@ -2,7 +2,7 @@ import { missingTable } from "./record";
 import { redactedUrl } from "./redact";
 
 /**
- * An event endpoint that needs the admin (issue 19): disabled, failing (no success since its
+ * An event endpoint that needs the admin: disabled, failing (no success since its
  * first failed attempt), or with events dead-lettered (undelivered 24 h after their commit) and
  * still kept. `since` is when it went wrong, `lastError` the newest failed attempt's reason.
  */

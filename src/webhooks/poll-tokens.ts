@@ -4,8 +4,8 @@ import { POLL_TOKEN_PREFIX, randomBase64url, sha256Hex, TOKEN_RANDOM_BYTES } fro
 import { missingTable } from "./record";
 
 /**
- * Issue 19: endpoint-scoped RFC 8936 poll tokens. A token polls one endpoint's stream: the
- * events of its event types, with a position of its own. Like an OAuth access token (issue 11)
+ * Endpoint-scoped RFC 8936 poll tokens. A token polls one endpoint's stream: the
+ * events of its event types, with a position of its own. Like an OAuth access token
  * its hash lives only in the issuing tenant's D1, so it is good for that tenant alone; the
  * clear token exists only in the answer that issued it.
  */

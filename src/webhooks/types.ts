@@ -1,5 +1,5 @@
 /**
- * Issue 19: the events a tenant's endpoints receive, one per committed change, and the RFC 9967
+ * The events a tenant's endpoints receive, one per committed change, and the RFC 9967
  * event type each is carried as in a SET. The short names are the `json` format's `type` and
  * what an endpoint subscribes to.
  */

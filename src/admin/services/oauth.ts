@@ -21,7 +21,7 @@ import { adminError } from "../errors";
 export type { ClientListing, FederationRow };
 export { DEFAULT_SECRET_DAYS, MAX_SECRET_DAYS };
 
-/** Issue 11: the URL Entra's "OAuth token endpoint" field takes, under the public base (http/public-url.ts). */
+/** The URL Entra's "OAuth token endpoint" field takes, under the public base (http/public-url.ts). */
 export const tokenEndpointUrl = (base: string, slug: string) => `${base}/t/${slug}/oauth/token`;
 
 export const newClient = z

@@ -10,7 +10,7 @@ export type { FailingEndpoint } from "../../webhooks/health";
 
 /** The tenant's provisioning health (activity/views.ts), for the Overview page. */
 export { health };
-/** Event endpoints that need the admin (issue 19): failing, disabled or with dead-lettered events. */
+/** Event endpoints that need the admin: failing, disabled or with dead-lettered events. */
 export const failingEventEndpoints = (db: D1Database, slug: string) => failingEndpoints(db, `/t/${slug}/events/poll`);
 
 /** GET /admin/api/health: the SCIM connection's health and the failing event endpoints. */

@@ -5,7 +5,7 @@ import { MAX_POLL_TOKENS, mintPollToken } from "../../webhooks/poll-tokens";
 import { adminError } from "../errors";
 
 /**
- * Issue 19: an endpoint's RFC 8936 poll tokens. The token is in the issuing answer only; D1
+ * An endpoint's RFC 8936 poll tokens. The token is in the issuing answer only; D1
  * keeps its SHA-256. Each issue and revocation is audited (ids only, never the token).
  */
 

@@ -11,7 +11,7 @@ export interface EndpointFormState {
 }
 
 /**
- * Issue 19: add an event endpoint from the console (the admin API's POST webhooks). No event
+ * Add an event endpoint from the console (the admin API's POST webhooks). No event
  * type ticked means every type. The json format's secret is shown once, on the page that follows.
  */
 export const EndpointForm: FC<{ ui: Ui; state: EndpointFormState; loopbackHttp: boolean }> = ({

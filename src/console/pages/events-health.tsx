@@ -9,7 +9,7 @@ const STATE: Record<FailingEndpoint["state"], string> = {
 };
 
 /**
- * Issue 19: event endpoints that need the admin, on the Overview (beside the provisioning
+ * Event endpoints that need the admin, on the Overview (beside the provisioning
  * health) and the Events page: since when, the last error, and what to do. Nothing when none.
  */
 export const FailingEndpointsCard: FC<{ ui: Ui; failing: FailingEndpoint[]; id: string; linkToEvents?: boolean }> = ({

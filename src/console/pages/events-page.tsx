@@ -28,7 +28,7 @@ export interface EventsPageState {
   pageError?: string;
 }
 
-/** Issue 19: the tenant's event endpoints (state, actions, recent deliveries), the SET keys, the add form. */
+/** The tenant's event endpoints (state, actions, recent deliveries), the SET keys, the add form. */
 /** How an attempt refused before sending begins (src/webhooks/send.ts: the URL checked again). */
 const NOT_SENT = "not sent: ";
 

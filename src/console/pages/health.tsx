@@ -17,7 +17,7 @@ const STATE: Record<Health["state"], { label: string; kind: string }> = {
   idle: { label: "Idle: no SCIM request in the last 24 hours.", kind: "info" },
 };
 
-/** Overview card (issue 10): is the connection healthy, and why did requests fail, with each fix. */
+/** Overview card: is the connection healthy, and why did requests fail, with each fix. */
 export const HealthCard: FC<{ ui: Ui; h: Health }> = ({ ui, h }) => {
   const activity = `${ui.base}/activity`;
   const scim = h.tokens.find((t) => !t.revoked);

@@ -79,7 +79,7 @@ async function page(c: ConsoleContext, state: PageState = {}, status = 200) {
   );
 }
 
-/** Issue 11: OAuth clients (client credentials) and workload identity federations. */
+/** OAuth clients (client credentials) and workload identity federations. */
 oauthPages.get("/", (c) => {
   const revoked = c.req.query("revoked");
   const added = c.req.query("added");

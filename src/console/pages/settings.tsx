@@ -29,7 +29,7 @@ type Form = ScimForm & {
   inviteSubject: string;
   inviteBody: string;
   previewUser: string;
-  /** Issue 19: days events are kept for the RFC 8936 poll, as typed. */
+  /** Days events are kept for the RFC 8936 poll, as typed. */
   eventRetentionDays: string;
 };
 type Preview = { userName: string; subject: string; body: string } | null;

@@ -22,7 +22,7 @@ export const tokens = sqliteTable("tokens", {
 });
 
 /**
- * Admin console sessions (issue 9). Only the SHA-256 of the session id (the cookie's value) is
+ * Admin console sessions. Only the SHA-256 of the session id (the cookie's value) is
  * stored; a session is good until `expires` and only while what it is bound to holds: with
  * `kind` key, `token_id` is an admin API key that is not revoked; with `kind` person, `token_id`
  * is an admin (people.ts) who is not removed. So a revocation or a removal ends it at once.

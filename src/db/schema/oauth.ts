@@ -1,9 +1,9 @@
 import { index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-/** OAuth clients, federations and the tokens they obtain (issue 11). */
+/** OAuth clients, federations and the tokens they obtain. */
 
 /**
- * Issue 11: OAuth client credentials (RFC 6749 §4.4). One row per client id and secret pair, so a
+ * OAuth client credentials (RFC 6749 §4.4). One row per client id and secret pair, so a
  * tenant rotates by adding a client and revoking the old one; only the secret's SHA-256 is kept.
  */
 export const oauthClients = sqliteTable("oauth_clients", {

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-/** Events out (issue 19): endpoints, signing keys, events, deliveries and the poll stream. */
+/** Events out: endpoints, signing keys, events, deliveries and the poll stream. */
 
 /**
- * Issue 19, events out (drizzle/0008_events_out.sql). An endpoint gets the tenant's events as
+ * Events out (drizzle/0008_events_out.sql). An endpoint gets the tenant's events as
  * SETs (`set`, RFC 8417/9967, signed with `signing_keys`) or as Standard Webhooks JSON (`json`,
  * signed with `secret`). `events` is a JSON list of event types, null for all.
  */
