@@ -9,7 +9,7 @@
  * the tenants onboarded locally (demo among them), and .wrangler/cells/<name>.toml are the cells
  * added locally. A local tenant's database id is a placeholder (`local-scim-<slug>`) that no
  * Cloudflare account knows, so it must never reach a tracked file: a fresh clone's walkthrough
- * then leaves `git status` clean, and the deploy refuses such ids anyway (./deploy-checks.ts).
+ * then leaves `git status` clean, and the deploy refuses such ids anyway (deploy-steps.ts).
  *
  * `--config`/`--cells` name files to use as they are, local or remote (tests, other layouts).
  */

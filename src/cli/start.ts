@@ -1,7 +1,7 @@
 /**
  * `npm start [-- --port N --empty]`: every local cell on workerd, each its own `wrangler dev` with
  * its cron (./local-serve.ts), on local D1/KV state in .wrangler/state, and a `demo` tenant ready to
- * use (DESIGN.md "Tenants").
+ * use (docs/running-a-fleet.md).
  *
  * Nothing local touches a tracked file (./local-fleet.ts): each start brings wrangler.local.toml
  * (gitignored) up to date with wrangler.toml, keeping the tenants onboarded locally and the demo

@@ -1,5 +1,5 @@
 /**
- * `npm run tenant -- <command>`: onboard and manage tenants (DESIGN.md "Tenants").
+ * `npm run tenant -- <command>`: onboard and manage tenants (docs/running-a-fleet.md).
  * Runs on Node 22 (type stripping), drives wrangler; see ./tenants.ts for the operations.
  */
 import { realpathSync } from "node:fs";

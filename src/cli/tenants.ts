@@ -3,7 +3,7 @@
  * (./wrangler.ts) and edits the config file (./config-file.ts). Used by the `tenant` command,
  * `npm start` and the black-box test harness.
  *
- * Order of writes when tokens change (DESIGN.md "Requests"): KV entry of the new token first (a
+ * Order of writes when tokens change (docs/storage.md): KV entry of the new token first (a
  * KV entry alone grants nothing, the Worker also requires a current D1 row), then the D1 switch
  * in one batch (the old token stops, the new one starts), then the old KV entries go.
  */

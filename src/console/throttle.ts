@@ -3,7 +3,7 @@
  * before its answer, and past a limit attempts are refused unchecked until the window ends.
  *
  * Kept in the isolate's memory on purpose: recording failures in D1 would write for a request
- * whose token is not known good (DESIGN.md: only reads of fixed small cost before that). An
+ * whose token is not known good (docs/design.md: only reads of fixed small cost before that). An
  * attacker spread over many isolates gets more tries, each still costing a 256-bit guess.
  */
 export const FREE_FAILURES = 3;

@@ -1,5 +1,5 @@
 /**
- * The closed lists stored in text columns, written once: the schema's column enums (schema.ts),
+ * The closed lists stored in text columns, written once: the schema's column enums (db/schema/),
  * the admin API's zod enums and the console's options are all derived from these.
  */
 

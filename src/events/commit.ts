@@ -19,7 +19,7 @@ export interface CommitOptions {
 }
 
 /**
- * The one commit path for writes and their events (transactional outbox, DESIGN.md Events):
+ * The one commit path for writes and their events (transactional outbox, docs/design.md):
  * the outbox insert joins the writes' batch, so they commit together or not at all; a unique
  * violation becomes its 409 `uniqueness` (db/writes.ts); the events that were written are
  * recorded for the Queue, which gets them after the response (http/tenant.ts). Returns the

@@ -29,7 +29,7 @@ export async function listGroups(db: D1Database, page: SqlPage): Promise<{ total
 
 /**
  * Members of several groups in one statement; the id list goes as ONE JSON parameter read with
- * json_each, because D1 allows at most 100 bound parameters (DESIGN.md, Storage).
+ * json_each, because D1 allows at most 100 bound parameters (docs/storage.md).
  */
 export async function membersOf(db: D1Database, groupIds: string[]): Promise<MemberRow[]> {
   if (groupIds.length === 0) return [];

@@ -9,7 +9,7 @@ import type { Env } from "../platform/env";
 import { ScimError } from "../scim/errors";
 import { tenantDatabase } from "../tenants/resolve";
 
-/** Error properties do not survive RPC, so expected failures travel as values (DESIGN.md). */
+/** Error properties do not survive RPC, so expected failures travel as values (docs/design.md). */
 export type ChangeResult =
   | { ok: true; row: GroupRow | null; events: OutboxEvent[]; members?: MemberRow[] }
   | {

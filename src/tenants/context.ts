@@ -38,7 +38,7 @@ export interface TenantContext {
 /**
  * The tenant's state, settings rows and custom attribute names, as ONE text computed by SQLite:
  * the same expression serves the token check's read and the guard of a one-trip request
- * (tenants/guard.ts), which compares the text this isolate remembers with what is stored now.
+ * (`guardStatement` in tenants/one-trip.ts), which compares the text this isolate remembers with what is stored now.
  */
 export const TENANT_STATE_SQL = `(SELECT json_group_array(json_array(kind, key, value)) FROM
   (SELECT 's' AS kind, key, value FROM settings UNION ALL SELECT 'a', name, NULL FROM custom_attributes ORDER BY 1, 2))`;

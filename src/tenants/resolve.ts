@@ -3,7 +3,7 @@ import { isTenantSlug, slugOfBinding, tenantBinding, TENANT_BINDING_PREFIX } fro
 
 /**
  * The tenant's D1 database, or undefined when no such tenant is bound to this Worker.
- * Bindings are fixed at deploy time (DESIGN.md, Storage), so resolution is a property lookup.
+ * Bindings are fixed at deploy time (docs/storage.md), so resolution is a property lookup.
  */
 export function tenantDatabase(env: Env, slug: string): D1Database | undefined {
   if (!isTenantSlug(slug)) return undefined;

@@ -1,5 +1,5 @@
 /**
- * Tenant naming (DESIGN.md, Requests, Storage). Shared by the Worker and the CLI (which imports
+ * Tenant naming (docs/storage.md). Shared by the Worker and the CLI (which imports
  * this file under Node: no imports): the Worker resolves `/t/<slug>/...` to the binding named
  * here, the CLI writes that binding, so both must agree exactly.
  */

@@ -1,5 +1,5 @@
 /**
- * Token formats and hashing (DESIGN.md, Requests; P2). Shared by the Worker and the CLI (which
+ * Token formats and hashing (docs/storage.md; P2). Shared by the Worker and the CLI (which
  * imports this file under Node: Web Crypto only, and one import without imports of its own). A token exists in clear text only
  * in what mintToken returns; everything stored is its SHA-256 hash.
  */

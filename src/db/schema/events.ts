@@ -3,7 +3,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 /** The outbox and what the queue consumer writes from it (audit log, invitation mails). */
 
 /**
- * Transactional outbox (DESIGN.md, Events): written in the SAME batch as the change it
+ * Transactional outbox (docs/storage.md): written in the SAME batch as the change it
  * describes, then sent to the Queue. `delivered` is set by the consumer; the cron sweep re-sends
  * rows still undelivered after a grace period.
  */
