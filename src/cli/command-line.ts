@@ -47,6 +47,10 @@ export function parseTenantArgs(argv: string[]) {
       email: { type: "string" },
       minutes: { type: "string" },
       yes: { type: "boolean", default: false },
+      confirm: { type: "string" },
+      reason: { type: "string" },
+      out: { type: "string" },
+      file: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });

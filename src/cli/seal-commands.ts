@@ -47,6 +47,12 @@ const COLUMNS = [
     purpose: SEAL_PURPOSE.signingKey,
     update: "UPDATE signing_keys SET private_jwk = ?2 WHERE kid = ?1 AND private_jwk = ?3",
   },
+  {
+    name: "signin_providers.client_secret",
+    select: "SELECT id, client_secret AS value FROM signin_providers WHERE client_secret IS NOT NULL",
+    purpose: SEAL_PURPOSE.signinProviderSecret,
+    update: "UPDATE signin_providers SET client_secret = ?2 WHERE id = ?1 AND client_secret = ?3",
+  },
 ];
 
 export async function runSealKeyCommand(args: string[], ctx: SealCommandContext): Promise<number> {

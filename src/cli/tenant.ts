@@ -24,6 +24,8 @@ import { assertNoPlaceholders, deployCell } from "./deploy-steps.ts";
 import { fleetFor, LOCAL_CONFIG, usesLocalFleet } from "./local-fleet.ts";
 import { localServingNote, refuseLocalSlug } from "./local-onboarding.ts";
 import { localCellUrl } from "./served-ports.ts";
+import { runErase } from "./erase.ts";
+import { runFleetApiCommand } from "./fleet-api-commands.ts";
 import { runMigrate, runRestore } from "./fleet-commands.ts";
 import { localStateDir } from "./local-d1.ts";
 import { adminApiUrl, databaseName, tenantUrl } from "./names.ts";
@@ -56,6 +58,12 @@ Commands:
                                       the last 30 days; --remote --yes, or --dry-run to see how)
   remove <slug>                       unbind the tenant and stop its tokens
                                       (--remote also deletes its database: needs --yes)
+  suspend <slug> --reason R           refuse its SCIM requests (403 naming R), data kept;
+  resume <slug>                       and back (through the cell's fleet API: FLEET_TOKEN)
+  export <slug> --out F               users, groups, members, attributes, settings, audit log
+  import <slug> --file F              as NDJSON with a checksum; import into a new tenant
+  erase <slug> [--confirm <slug>]     database, tokens and binding gone, a tombstone kept;
+                                      without --confirm (or with --dry-run) it only lists
   cell add <name> --host H [--capacity N]
                                       a new cell (its own Worker, queues and host H), for up to N
                                       tenants (default 4000)
@@ -212,6 +220,13 @@ export async function runTenantCommand(argv: string[], io: Output = consoleOutpu
       }
       case "restore":
         return await runRestore({ fleet, values, slug, io });
+      case "erase":
+        return await runErase({ fleet, values, slug, stateDir, io });
+      case "suspend":
+      case "resume":
+      case "export":
+      case "import":
+        return await runFleetApiCommand(command, { fleet, values, slug, io });
       case "remove": {
         const target = targetOfTenant(slug);
         if (remote && !values.yes) {

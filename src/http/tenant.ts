@@ -16,6 +16,7 @@ import type { TokenScope } from "../tenants/tokens";
 import { GuardFailed, GuardUnchecked, TokenRevoked } from "../tenants/guarded-db";
 import { FAILURE_PERIOD_SECONDS, countFailure } from "./auth-failures";
 import { speculativeTenant } from "./one-trip";
+import { payUnknownTenant } from "./unknown-tenant";
 import { publicBase } from "./public-url";
 import { checkScimRate } from "./scim-rate";
 
@@ -90,9 +91,10 @@ export function tenantGate(
     const slug = c.req.param("tenant") ?? "";
     const started = Date.now();
     const bound = tenantDatabase(c.env, slug);
-    // Issue 12: an unknown slug answers exactly like a known tenant refusing a token (status,
-    // body, headers, rate limit), so slugs cannot be enumerated.
+    // Issue 12: an unknown slug answers like a known tenant refusing a token (status, body,
+    // headers, rate limit) after the same steps (unknown-tenant.ts): slugs cannot be told apart.
     if (!bound) {
+      await payUnknownTenant(c.env, c.req.header("Authorization"));
       const res = await refusal(c, slug, render);
       if (scope === "scim") writePoint(c, res, { tenant: "", prefix, started, reason: "auth:unknown", roundTrips: 0 });
       return res;
@@ -103,10 +105,7 @@ export function tenantGate(
     let tokenId: string | null = null;
     /** Why the token was refused, for the activity's unauthenticated counts (never sent). */
     let refusedFor = "missing";
-    /**
-     * Set once the token was refused, or could not be checked (KV or D1 failed): later
-     * `authorize` calls fail at once instead of verifying again.
-     */
+    /** Set once the token was refused or could not be checked: later `authorize` calls fail at once. */
     let verdict: "refused" | "unchecked" | undefined;
     /** The tenant's rate ceiling counts each request once, when its token is first known good. */
     let rateCounted = false;
@@ -174,8 +173,7 @@ export function tenantGate(
     c.set("gate", gate);
     c.set("baseUrl", `${publicBase(c.env, c.req.url)}/t/${slug}${prefix}`);
     await next();
-    // The token was rotated or revoked while the request ran (guarded-db.ts): the refused batch
-    // kept nothing, and the request is answered as any refusal.
+    // The token was rotated while the request ran (guarded-db.ts): answered as any refusal.
     if (c.error instanceof TokenRevoked) {
       t = undefined;
       verdict = "refused";

@@ -150,4 +150,6 @@ export function sealerFor(sealKeys: string | undefined, tenant: string): Sealer 
 export const SEAL_PURPOSE = {
   webhookSecret: (webhookId: string) => `webhooks.secret/${webhookId}`,
   signingKey: (kid: string) => `signing_keys.private_jwk/${kid}`,
+  /** An OIDC sign-in provider's client secret (the same text as signin/providers.ts's providerSecretPurpose). */
+  signinProviderSecret: (id: string) => `signin_providers.client_secret/${id}`,
 };

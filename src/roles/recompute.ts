@@ -25,11 +25,10 @@ export async function recomputeRound(
   limit = RECOMPUTE_BATCH,
   config?: RoleConfig,
 ): Promise<RecomputeRound> {
-  const [cfg, { results }] = await Promise.all([
-    config ?? readRoleConfig(db, catalog),
-    dirtyUsersStatement(db, limit).all<DirtyUserRow>(),
-  ]);
+  // The marks first: a tenant with nothing waiting (most consumer batches) costs one small read.
+  const { results } = await dirtyUsersStatement(db, limit).all<DirtyUserRow>();
   if (results.length === 0) return { read: 0, eventIds: [], more: false };
+  const cfg = config ?? (await readRoleConfig(db, catalog));
   const now = new Date().toISOString();
   const writes: RoleWrite[] = [];
   const events: { u: string; m: number; id: string; kind: string; payload: string; created: string }[] = [];

@@ -163,4 +163,23 @@ describe("people in a browser", () => {
     expect(text).toContain(viewer.name);
     await noSeriousViolations(ownerPage, "audit log");
   });
+
+  it("the Admins and API keys pages fit 1280 and 390 px without serious accessibility violations", async () => {
+    for (const [path, title] of [
+      ["/admins", "Admins"],
+      ["/keys", "API keys"],
+    ] as const) {
+      for (const width of [1280, 390]) {
+        await ownerPage.setViewportSize({ width, height: 900 });
+        await ownerPage.goto(`${base}${path}`);
+        await poll(() => heading(ownerPage)).toBe(title);
+        const scrollWidth = await ownerPage.evaluate(() => document.documentElement.scrollWidth);
+        expect(scrollWidth, `${path} fits ${width} px`).toBeLessThanOrEqual(width);
+        await noSeriousViolations(ownerPage, `${path} at ${width}`);
+      }
+    }
+    // The initial key (today's admin token) is listed by name, never shown.
+    expect(await ownerPage.locator("main").textContent()).toContain("initial");
+    expect(await ownerPage.content()).not.toContain(box.adminToken);
+  });
 });

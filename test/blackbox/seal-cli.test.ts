@@ -67,6 +67,10 @@ beforeAll(async () => {
     await db.batch([
       db.prepare("CREATE TABLE webhooks (id TEXT PRIMARY KEY, secret TEXT)"),
       db.prepare("CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, private_jwk TEXT NOT NULL)"),
+      db.prepare("CREATE TABLE signin_providers (id TEXT PRIMARY KEY, client_secret TEXT)"),
+      db
+        .prepare("INSERT INTO signin_providers VALUES ('okta', ?1)")
+        .bind(await seal(keys, "okta-secret", sealAad(SLUG, SEAL_PURPOSE.signinProviderSecret("okta")))),
       db.prepare("INSERT INTO webhooks VALUES ('w-clear', 'whsec_clear'), ('w-set', NULL)"),
       db
         .prepare("INSERT INTO webhooks VALUES ('w-sealed', ?1)")
@@ -89,7 +93,7 @@ describe("seal-key (docs/secrets.md)", () => {
     const rotated = await run("seal-key", "rotate");
     expect(rotated.code).toBe(0);
     expect(rotated.text).toMatch(/New sealing key k\d{8}[0-9a-f]{4} added first/);
-    expect(rotated.text).toMatch(/sealco\s+re-sealed 3, already current 0/);
+    expect(rotated.text).toMatch(/sealco\s+re-sealed 4, already current 0/);
     const file = readFileSync(keyFile, "utf8").trim();
     expect(file.split(",")).toHaveLength(2);
     expect(file.split(",")[1]).toMatch(/^old:/);
@@ -103,9 +107,20 @@ describe("seal-key (docs/secrets.md)", () => {
     expect(await open("w-sealed")).toBe("whsec_sealed");
     expect(signing[0].private_jwk).not.toContain("private-part");
     expect(await unseal(keys, signing[0].private_jwk, sealAad(SLUG, SEAL_PURPOSE.signingKey("k1")))).toBe(PRIVATE_JWK);
+    const provider = await withLocalDatabases(
+      path.join(dir, "state"),
+      [localDatabaseId(SLUG)],
+      async (open) =>
+        (
+          await (await open(localDatabaseId(SLUG))).prepare("SELECT client_secret FROM signin_providers").all<{
+            client_secret: string;
+          }>()
+        ).results[0].client_secret,
+    );
+    expect(await unseal(keys, provider, sealAad(SLUG, SEAL_PURPOSE.signinProviderSecret("okta")))).toBe("okta-secret");
 
     const again = await run("seal-key", "reseal");
-    expect(again.text).toMatch(/sealco\s+re-sealed 0, already current 3/);
+    expect(again.text).toMatch(/sealco\s+re-sealed 0, already current 4/);
   });
 
   it("drop: refuses the sealing key and unknown ids; drops a key no value uses", async () => {

@@ -11,6 +11,7 @@ import {
   sealerFor,
   unseal,
 } from "../../src/platform/seal";
+import { providerSecretPurpose } from "../../src/signin/providers";
 
 const oldEntry = newSealKeyEntry("k1");
 const newEntry = newSealKeyEntry("k2");
@@ -84,5 +85,9 @@ describe("secrets sealed at rest (AES-256-GCM)", () => {
     const sealed = await sealer.seal("webhooks.secret/w1", "whsec_new");
     expect(await sealer.open("webhooks.secret/w1", sealed)).toBe("whsec_new");
     await expect(sealerFor(oldEntry, "globex").open("webhooks.secret/w1", sealed)).rejects.toThrow(SealError);
+  });
+
+  it("names each sealed column as the code that seals it does (the key rotation re-seals by these names)", () => {
+    expect(SEAL_PURPOSE.signinProviderSecret("p1")).toBe(providerSecretPurpose("p1"));
   });
 });
