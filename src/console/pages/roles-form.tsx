@@ -105,7 +105,7 @@ export const RolesForm: FC<{ ui: Ui; view: RolesView; state: RolesFormState }> =
               </td>
               <td class="cell-main wrap">
                 <label for={`use-${r.id}`}>
-                  <strong>{r.name}</strong> <code>{r.id}</code>
+                  <strong>{r.name}</strong> <code class="id">{r.id}</code>
                 </label>
                 <span class="sub">{r.description}</span>
               </td>

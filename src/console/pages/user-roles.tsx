@@ -31,7 +31,7 @@ export const RolesSection: FC<{ ui: Ui; roles: UserRoleView[] }> = ({ ui, roles 
       <ul class="plain">
         {roles.map((r) => (
           <li>
-            <strong>{r.display}</strong> <code>{r.value}</code>{" "}
+            <strong>{r.display}</strong> <code class="id">{r.value}</code>{" "}
             {r.primary && <span class="badge st-active">primary</span>}
             <span class="sub">from {r.why.join(", ")}</span>
           </li>
