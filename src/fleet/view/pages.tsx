@@ -76,7 +76,7 @@ export const ListPage = ({
   list: { total: number; counts: Record<string, number>; tenants: TenantHealth[]; at: string };
 }) => (
   <FleetLayout ui={ui} title="Tenants">
-    <p class="lead">
+    <p>
       {counted(
         Object.values(list.counts).reduce((a, b) => a + b, 0),
         "tenant",
