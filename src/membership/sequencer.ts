@@ -3,6 +3,7 @@ import { withRetries } from "../platform/retry";
 import { recentGroups } from "../groups/recent";
 import { ScimError } from "../scim/errors";
 import type { TenantContext } from "../tenants/context";
+import { assertTokenKnownGood } from "../tenants/guarded-db";
 import type { GroupSequencer } from "../groups/sequencer";
 import type { ChangeResult, GroupMembership } from "./durable-object";
 
@@ -15,6 +16,7 @@ export function durableSequencer(ns: DurableObjectNamespace, t: TenantContext): 
   const seq: GroupSequencer = {
     change: async (groupId, change) => (await seq.changeShowing(groupId, change)).row,
     async changeShowing(groupId, change) {
+      assertTokenKnownGood(t.db);
       const call = () => {
         const stub = ns.getByName(`${t.slug}:${groupId}`) as DurableObjectStub<GroupMembership>;
         return stub.change(t.slug, groupId, change, recentGroups.get(t.slug, groupId)) as Promise<ChangeResult>;

@@ -62,6 +62,18 @@ export interface Guards {
   onPassed?: () => void;
 }
 
+/** Guarded databases whose first guard has not passed yet: their request's token is not known good. */
+const awaitingVerdict = new WeakSet<object>();
+
+/**
+ * The re-run contract (http/tenant.ts, TenantGate.run): a request on the one-trip way may be run
+ * again from scratch, so nothing may leave it (a Durable Object call, a Queue send) before its
+ * guard passed. Senders call this; it throws when `db` still awaits its verdict.
+ */
+export function assertTokenKnownGood(db: D1Database): void {
+  if (awaitingVerdict.has(db)) throw new Error("a send before the request's token was known good");
+}
+
 export function guardedD1(db: D1Database, guards: Guards): D1Database {
   let passed = guards.first === undefined;
   const real = new WeakMap<object, D1PreparedStatement>();
@@ -82,6 +94,7 @@ export function guardedD1(db: D1Database, guards: Guards): D1Database {
   function pass() {
     if (passed) return;
     passed = true;
+    awaitingVerdict.delete(proxy);
     guards.onPassed?.();
   }
 
@@ -110,7 +123,7 @@ export function guardedD1(db: D1Database, guards: Guards): D1Database {
     return proxy;
   };
 
-  return new Proxy(db, {
+  const proxy = new Proxy(db, {
     get(target, prop) {
       if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql));
       if (prop === "batch") return (stmts: D1PreparedStatement[]) => guarded(stmts.map((s) => real.get(s) ?? s));
@@ -124,4 +137,6 @@ export function guardedD1(db: D1Database, guards: Guards): D1Database {
       return typeof v === "function" ? v.bind(target) : v;
     },
   });
+  if (!passed) awaitingVerdict.add(proxy);
+  return proxy;
 }

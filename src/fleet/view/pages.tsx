@@ -38,7 +38,7 @@ export const StateBadge = ({ state }: { state: HealthState }) => (
 
 const tenantHref = (slug: string) => `${FLEET_BASE}/tenants/${encodeURIComponent(slug)}`;
 const figures = (w: { requests: number; failures: number }) =>
-  `${w.requests.toLocaleString("en")} / ${w.failures.toLocaleString("en")} failed`;
+  `${counted(w.requests, "request")}, ${w.failures.toLocaleString("en")} failed`;
 
 export const SignInPage = ({ ui, error }: { ui: FleetUi; error?: string }) => (
   <FleetLayout ui={ui} title="Sign in">
@@ -76,21 +76,18 @@ export const ListPage = ({
   list: { total: number; counts: Record<string, number>; tenants: TenantHealth[]; at: string };
 }) => (
   <FleetLayout ui={ui} title="Tenants">
-    <p class="lead">
+    <p>
       {counted(
         Object.values(list.counts).reduce((a, b) => a + b, 0),
         "tenant",
       )}{" "}
       in this cell.{" "}
-      {STATES.filter((s) => list.counts[s]).map((s, i) => (
+      {STATES.filter((s) => list.counts[s]).map((s, i, shown) => (
         <>
-          {i > 0 && ", "}
-          <a href={`${FLEET_BASE}/?state=${s}`}>
-            {list.counts[s]} {STATE_LABELS[s].toLowerCase()}
-          </a>
+          <a href={`${FLEET_BASE}/?state=${s}`}>{`${list.counts[s]} ${STATE_LABELS[s].toLowerCase()}`}</a>
+          {i < shown.length - 1 ? ", " : "."}
         </>
       ))}
-      .
     </p>
     <form method="get" action={`${FLEET_BASE}/`} class="filters" role="search">
       <Field id="q" label="Tenant">
