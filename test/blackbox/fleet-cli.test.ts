@@ -229,15 +229,18 @@ describe("npm run tenant: cells (local)", () => {
     const migrations = readdirSync(path.join(PROJECT_ROOT, "drizzle"))
       .filter((f) => f.endsWith(".sql"))
       .sort();
-    // The newest migration that creates a table (a later one may only ALTER): undone, it is the
-    // one left to apply, and a table of its name stands in its way.
+    // The newest migration that only creates (a later one may ALTER, which dropping its objects
+    // would not undo): undone, it is the one left to apply, and a table of its name stands in its way.
     const createdBy = (file: string) =>
       [
         ...readFileSync(path.join(PROJECT_ROOT, "drizzle", file), "utf8").matchAll(
           /CREATE (TABLE|INDEX|UNIQUE INDEX|TRIGGER)\s+(?:IF NOT EXISTS\s+)?[`"]?(\w+)/gi,
         ),
       ].map((m) => ({ kind: m[1].toUpperCase().replace("UNIQUE ", ""), name: m[2] }));
-    const last = migrations.findLast((f) => createdBy(f).some((o) => o.kind === "TABLE"))!;
+    const onlyCreates = (f: string) =>
+      createdBy(f).some((o) => o.kind === "TABLE") &&
+      !/ALTER TABLE/i.test(readFileSync(path.join(PROJECT_ROOT, "drizzle", f), "utf8"));
+    const last = migrations.findLast(onlyCreates)!;
     const created = createdBy(last);
     const blocker = created[0].name;
     await withLocalDatabases(
