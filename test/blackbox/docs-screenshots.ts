@@ -154,7 +154,7 @@ async function main() {
     const page = await (await browser.newContext({ viewport: { width: WIDE, height: 900 } })).newPage();
     await page.goto(`${base}/sign-in`);
     await page.getByLabel("Admin token").fill(box.adminToken);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(`${base}/`);
     const pages = await navPages(page, base);
     const failed = (await api(box, "GET", "/activity?status=failed&limit=1")) as { entries: { id: string }[] };

@@ -85,7 +85,7 @@ describe("Roles in a browser", () => {
 
     await page.goto(`${base}/sign-in`);
     await page.getByLabel("Admin token").fill(box.adminToken);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect.poll(() => page.url(), { timeout: 20_000 }).toBe(`${base}/`);
     await page.goto(`${base}/roles`);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Roles");
