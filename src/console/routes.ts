@@ -1,8 +1,8 @@
 import { Hono, type MiddlewareHandler } from "hono";
+import { pageHeaders as headers } from "../http/page-headers";
 import { except } from "hono/combine";
 import { getCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
-import { secureHeaders } from "hono/secure-headers";
 import { requireRole } from "../http/roles";
 import { authorizeFirst, tenantGate } from "../http/tenant";
 import { ScimError } from "../scim/errors";
@@ -29,24 +29,6 @@ import { userPages } from "./pages/users";
 import { csrfTokenOf, sessionCookieName } from "./sessions";
 
 export const CONSOLE_PREFIX = "/admin";
-
-/** No inline script or style anywhere: everything comes from the console's own assets. */
-const headers = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  },
-  referrerPolicy: "same-origin",
-  crossOriginResourcePolicy: "same-origin",
-  // One framing policy: never framed. CSP's frame-ancestors rules; the legacy header says the same.
-  xFrameOptions: "DENY",
-});
 
 /** Per request: the console's base path, its asset URLs and (once signed in) the CSRF token. */
 const ui: MiddlewareHandler<ConsoleBindings> = async (c, next) => {

@@ -1,8 +1,8 @@
 import { type Context, Hono } from "hono";
+import { pageHeaders as headers } from "../../http/page-headers";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
 import { assetUrls } from "../../console/assets";
 import { render } from "../../console/context";
 import { Notice } from "../../console/ui";
@@ -17,23 +17,6 @@ import { listTenants, parseListQuery } from "./api";
 import { FLEET_BASE, FleetLayout, type FleetUi } from "./layout";
 import { ListPage, SignInPage, TenantPage } from "./pages";
 import { csrfOf, fleetSession, fleetSignIn, fleetSignOut } from "./session";
-
-/** The console's policy: nothing inline, everything from the Worker's own assets. */
-const headers = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  },
-  referrerPolicy: "same-origin",
-  crossOriginResourcePolicy: "same-origin",
-  xFrameOptions: "DENY",
-});
 
 const FORM_MAX = 4096;
 const SIGN_IN_FAILED = "That token was not accepted. Check it and try again.";
