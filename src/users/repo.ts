@@ -126,7 +126,11 @@ export const deleteUserAtVersionStatement = (db: D1Database, id: string, version
   db.prepare("DELETE FROM users WHERE id = ?1 AND version = ?2").bind(id, version);
 
 export const findTombstoneStatement = (db: D1Database, id: string) =>
-  db.prepare("SELECT * FROM user_tombstones WHERE id = ?1").bind(id);
+  db
+    .prepare(
+      "SELECT id, user_name, external_id, display_name, source, doc, created, deleted FROM user_tombstones WHERE id = ?1",
+    )
+    .bind(id);
 
 /** Users counted by source and status, for the console's overview. */
 export const countUsersStatement = (db: D1Database) =>

@@ -78,7 +78,7 @@ export async function poll(
 const pendingStatement = (db: D1Database, stream: PollStream, types: string | null, limit: number) =>
   db
     .prepare(
-      `SELECT * FROM security_events
+      `SELECT id, seq, type, resource_type, resource_id, external_id, payload, created FROM security_events
        WHERE seq > coalesce((SELECT acked_seq FROM poll_streams WHERE id = ?1), 0)
          AND seq < coalesce((SELECT min(rowid) FROM outbox WHERE delivered IS NULL) * 4, 9223372036854775807)
          AND (?3 IS NULL OR type IN (SELECT value FROM json_each(?3)))

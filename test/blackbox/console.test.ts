@@ -518,7 +518,7 @@ describe("admin console in a browser", () => {
     expect((await admin(`/webhooks/${id}`, { method: "DELETE" })).status).toBe(204);
   });
 
-  it("issue 25: the Events page's actions: a test event with its answer, a poll token shown once and revoked, a key rotation, a delete after asking", async () => {
+  it("the Events page's actions: a test event with its answer, a poll token shown once and revoked, a key rotation, a delete after asking", async () => {
     const pushes: IncomingHttpHeaders[] = [];
     const server = createServer((req, res) => {
       pushes.push(req.headers);

@@ -1,5 +1,5 @@
 /**
- * The console's Events page actions (issue 25): each a form post with the session's CSRF token
+ * The console's Events page actions: each a form post with the session's CSRF token
  * through the admin API's services, each answered with what happened; refusals change nothing.
  */
 import { describe, expect, inject, it } from "vitest";

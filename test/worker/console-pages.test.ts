@@ -1,5 +1,5 @@
 /**
- * The console's wording (issue 25): a re-enable reads "enable" in the audit (old entries too),
+ * The console's wording: a re-enable reads "enable" in the audit (old entries too),
  * the built-in group explained, Activity rows that name a lookup's filter and an id once, the
  * filters in the admin's words, and the navigation's Setup menu.
  */

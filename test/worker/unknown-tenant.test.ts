@@ -4,7 +4,7 @@ import { ORIGIN, issueToken } from "./helpers";
 import { fetchWorker, tracedD1 } from "./instrumented";
 
 /**
- * Issue 12: a refusal at an unknown tenant slug takes the steps of a refusal at a known one (a
+ * A refusal at an unknown tenant slug takes the steps of a refusal at a known one (a
  * D1 round trip for a well-formed token, nothing for a malformed one), so its time does not tell
  * slugs apart (`npm run bench:slug-timing` measures it). The round trip reads no table, so no
  * tenant's data is touched. Every tenant database of the Worker is traced here.

@@ -167,7 +167,12 @@ export async function testWebhook(
   id: string,
   opts: { allowLoopbackHttp: boolean },
 ): Promise<Attempt & { eventId: string }> {
-  const row = await db.prepare("SELECT * FROM webhooks WHERE id = ?1").bind(id).first<WebhookRow>();
+  const row = await db
+    .prepare(
+      "SELECT id, url, format, events, secret, issuer, created, disabled_at, failing_since FROM webhooks WHERE id = ?1",
+    )
+    .bind(id)
+    .first<WebhookRow>();
   if (!row) throw adminError(404, `No event endpoint ${id.slice(0, 100)}.`);
   const eventId = `test-${crypto.randomUUID()}`;
   const started = Date.now();
